@@ -1,0 +1,173 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/signet-id/signet/internal/httpapi"
+	"github.com/signet-id/signet/internal/login"
+	"github.com/signet-id/signet/internal/server"
+)
+
+const rotateHelp = `Usage: signet rotate-master-key [--database DSN] [--data-dir DIR]
+
+Re-encrypts every app secret under a new master key, in one transaction, with
+no downtime:
+
+  1. Restart every node with SIGNET_MASTER_KEY=<new> and
+     SIGNET_MASTER_KEY_PREVIOUS=<current>: they open secrets under either key
+     and seal new ones under the new key.
+  2. Run this command with the same two variables (and SIGNET_DATABASE).
+  3. Restart the nodes without SIGNET_MASTER_KEY_PREVIOUS.
+
+Both keys may also come from files: SIGNET_MASTER_KEY_FILE and
+SIGNET_MASTER_KEY_PREVIOUS_FILE.
+`
+
+func runRotate(args []string, stdout, stderr io.Writer, getenv func(string) string) int {
+	fs := newFlagSet("rotate-master-key", rotateHelp, stderr)
+	database := fs.String("database", "", "sqlite:PATH or a postgres:// URL (default sqlite under --data-dir)")
+	dataDir := fs.String("data-dir", envOr(getenv, "SIGNET_DATA_DIR", "signet-data"), "where the SQLite database and the master key file live")
+	if code, done := parse(fs, args, stdout); done {
+		return code
+	}
+	dsn, err := secretSetting(getenv, "SIGNET_DATABASE")
+	if err != nil {
+		return usageError(stderr, "rotate-master-key", err)
+	}
+	if *database != "" {
+		dsn = *database
+	}
+	n, err := server.RotateMasterKey(context.Background(), server.Config{Database: dsn, DataDir: *dataDir, Getenv: getenv})
+	if err != nil {
+		fmt.Fprintf(stderr, "signet rotate-master-key: %v\nNothing was changed.\n", err)
+		return 1
+	}
+	fmt.Fprintf(stdout, "Re-sealed %d app secrets under the new master key. Restart the nodes without SIGNET_MASTER_KEY_PREVIOUS.\n", n)
+	return 0
+}
+
+const serveHelp = `Usage: signet serve [--addr 127.0.0.1:8080] [--database DSN] [--demo]
+
+Runs the Signet server. With no flags it keeps its data in an embedded
+SQLite database under ./signet-data/ (created on first run) and listens on
+127.0.0.1:8080. On the first run it prints an owner API token, once.
+With --demo it also seeds a demo brand and serves /demo: the whole product
+in one minute.
+
+For production, run many nodes on one PostgreSQL database:
+  SIGNET_DATABASE=postgres://signet@db/signet SIGNET_MASTER_KEY_FILE=/run/secrets/signet-master signet serve --addr :8080
+
+Every flag can also be set in the environment (SIGNET_ADDR, SIGNET_DATABASE,
+SIGNET_DATA_DIR, SIGNET_SESSION_LIFETIME, SIGNET_LOG_LEVEL, SIGNET_LOG_FORMAT);
+secrets also from a file named by the variable with _FILE appended:
+  SIGNET_ADMIN_TOKEN   an owner API token (32+ characters) for set-up by script
+  SIGNET_MASTER_KEY    32 bytes (base64 or hex) that encrypt app secrets at rest;
+                       without it, DATA_DIR/master.key is created on first run.
+                       Every node of one database needs the same key.
+  SIGNET_DATABASE      may hold a password: SIGNET_DATABASE_FILE reads it from a file
+
+SIGTERM or Ctrl-C stops it gracefully: requests in flight finish first.
+`
+
+func runServe(args []string, stdout, stderr io.Writer, getenv func(string) string) int {
+	fs := newFlagSet("serve", serveHelp, stderr)
+	addr := fs.String("addr", envOr(getenv, "SIGNET_ADDR", "127.0.0.1:8080"), "the address to listen on")
+	database := fs.String("database", "", "sqlite:PATH or a postgres:// URL (default sqlite under --data-dir)")
+	dataDir := fs.String("data-dir", envOr(getenv, "SIGNET_DATA_DIR", "signet-data"), "where the SQLite database and the master key file live")
+	lifetime := fs.Duration("session-lifetime", 0, "how long SDK sessions last (default 720h, 30 days)")
+	logLevel := fs.String("log-level", envOr(getenv, "SIGNET_LOG_LEVEL", "info"), "debug, info, warn or error")
+	logFormat := fs.String("log-format", envOr(getenv, "SIGNET_LOG_FORMAT", "text"), "text or json")
+	demoMode := fs.Bool("demo", false, "seed a demo workspace, app and user, and serve /demo: a brand's page with the widget, verified")
+	proxies := fs.String("trusted-proxies", envOr(getenv, "SIGNET_TRUSTED_PROXIES", ""), "comma-separated addresses or CIDR prefixes of the proxies whose X-Forwarded-For is believed")
+	var guard login.Guard
+	fs.DurationVar(&guard.Window, "failure-window", login.DefaultWindow, "how long failed verifications are counted")
+	fs.IntVar(&guard.IdentityFailures, "max-identity-failures", login.DefaultIdentityFailures, "failed verifications per identity in a window before 429 (-1: off)")
+	fs.IntVar(&guard.AddressFailures, "max-address-failures", login.DefaultAddressFailures, "failed verifications per client address in a window before 429 (-1: off)")
+	fs.IntVar(&guard.FailuresThenSuccess, "suspicious-failures", login.DefaultFailuresThenSuccess, "a success after this many failures of one identity ends the user's sessions (-1: off)")
+	fs.IntVar(&guard.Devices, "suspicious-devices", login.DefaultDevices, "more devices than this for one user within --suspicious-device-window ends the user's sessions (-1: off)")
+	fs.DurationVar(&guard.DeviceWindow, "suspicious-device-window", login.DefaultDeviceWindow, "the window of --suspicious-devices")
+	if code, done := parse(fs, args, stdout); done {
+		return code
+	}
+	dsn, err := secretSetting(getenv, "SIGNET_DATABASE")
+	if err != nil {
+		return usageError(stderr, "serve", err)
+	}
+	if *database != "" {
+		dsn = *database
+	}
+	adminToken, err := secretSetting(getenv, "SIGNET_ADMIN_TOKEN")
+	if err != nil {
+		return usageError(stderr, "serve", err)
+	}
+	if *lifetime == 0 {
+		if v := getenv("SIGNET_SESSION_LIFETIME"); v != "" {
+			if *lifetime, err = time.ParseDuration(v); err != nil {
+				return usageError(stderr, "serve", fmt.Errorf("SIGNET_SESSION_LIFETIME: %v", err))
+			}
+		}
+	}
+	var level slog.Level
+	if err := level.UnmarshalText([]byte(*logLevel)); err != nil {
+		return usageError(stderr, "serve", fmt.Errorf("--log-level: %v", err))
+	}
+	opts := &slog.HandlerOptions{Level: level}
+	var handler slog.Handler
+	switch *logFormat {
+	case "text":
+		handler = slog.NewTextHandler(stderr, opts)
+	case "json":
+		handler = slog.NewJSONHandler(stderr, opts)
+	default:
+		return usageError(stderr, "serve", errors.New("--log-format must be text or json"))
+	}
+	trusted, err := httpapi.ParseProxies(*proxies)
+	if err != nil {
+		return usageError(stderr, "serve", fmt.Errorf("--trusted-proxies: %v", err))
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	m, err := server.New(ctx, server.Config{Addr: *addr, Database: dsn, DataDir: *dataDir, AdminToken: adminToken,
+		SessionLifetime: *lifetime, Logger: slog.New(handler), Getenv: getenv, Out: stdout, Guard: guard, TrustedProxies: trusted, Demo: *demoMode})
+	if err != nil {
+		fmt.Fprintf(stderr, "signet serve: %v\n", err)
+		return 1
+	}
+	if err := m.Run(ctx); err != nil {
+		fmt.Fprintf(stderr, "signet serve: %v\n", err)
+		return 1
+	}
+	return 0
+}
+
+func envOr(getenv func(string) string, name, def string) string {
+	if v := getenv(name); v != "" {
+		return v
+	}
+	return def
+}
+
+// secretSetting reads NAME, or the file named by NAME_FILE.
+func secretSetting(getenv func(string) string, name string) (string, error) {
+	v, file := getenv(name), getenv(name+"_FILE")
+	switch {
+	case v != "" && file != "":
+		return "", fmt.Errorf("set %s or %s_FILE, not both", name, name)
+	case file != "":
+		b, err := os.ReadFile(file)
+		if err != nil {
+			return "", fmt.Errorf("%s_FILE: %w", name, err)
+		}
+		return strings.TrimRight(string(b), "\r\n"), nil
+	}
+	return v, nil
+}

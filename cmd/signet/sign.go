@@ -1,0 +1,85 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"time"
+
+	"github.com/signet-id/signet/sign"
+	"github.com/signet-id/signet/verify"
+)
+
+const signHelp = `Usage: signet sign --profile P --secret S [identity flags] [token flags]
+
+Prints the digest (user_hash) or token (identity_token) that your backend
+would send for this user, alone on one line — exactly what the vendor's own
+sample code would produce, so you can compare it with yours.
+
+Examples:
+  signet sign --profile helpshift-legacy --secret "$SECRET" --uid user-42 --email jane@example.com
+  signet sign --profile intercom --secret "$IOS_SECRET" --uid user-42
+  signet sign --profile pylon-hmac --secret "$HEX_SECRET" --email jane@example.com
+  signet sign --profile helpshift-userhub --secret "$SECRET" --uid user-42 --identity steam_id=7656
+  signet sign --profile pylon-jwt --secret "$SECRET" --aud "$APP_ID" --email jane@example.com --name Jane
+  signet sign --profile signet --secret "$SECRET" --kid k_1 --aud "$APP_ID" --uid user-42
+
+Tokens get iat = now unless --iat is given; pylon-jwt and signet tokens
+expire 10 minutes after iat unless --exp is given.
+`
+
+func runSign(args []string, stdout, stderr io.Writer, getenv func(string) string) int {
+	fs := newFlagSet("sign", signHelp, stderr)
+	profile := fs.String("profile", "", "the verification profile: "+fmt.Sprint(verify.Profiles()))
+	var secret secretFlags
+	secret.register(fs)
+	var ids identityFlags
+	ids.register(fs)
+	aud := fs.String("aud", "", "the app id, which pylon-jwt and signet tokens name as their audience")
+	kid := fs.String("kid", "", "the key id, which signet tokens name in their kid header")
+	name := fs.String("name", "", "the user's display name (pylon-jwt, signet)")
+	fullPrivacy := fs.Bool("full-privacy", false, "helpshift-legacy with full privacy: sign the user id only")
+	var iat, exp unixFlag
+	fs.Var(&iat, "iat", "the token's issue time, in UNIX `seconds` (default now)")
+	fs.Var(&exp, "exp", "the token's expiry, in UNIX `seconds`")
+	var metadata pairList
+	fs.Var(&metadata, "metadata", "metadata `KEY=VALUE` attached to the uid (or email) identity (repeatable)")
+	if code, done := parse(fs, args, stdout); done {
+		return code
+	}
+	p, err := verify.ParseProfile(*profile)
+	if err != nil {
+		return usageError(stderr, "sign", errors.New("--profile: "+err.Error()))
+	}
+	s, err := secret.value(getenv)
+	if err != nil {
+		return usageError(stderr, "sign", err)
+	}
+	uid, email, others, attrs, err := ids.resolve()
+	if err != nil {
+		return usageError(stderr, "sign", err)
+	}
+	if !p.IsJWT() && (len(others) > 0 || len(attrs) > 0 || iat.set || exp.set || *name != "" || len(metadata) > 0) {
+		return usageError(stderr, "sign", fmt.Errorf("%s signs a digest of the user id or email only; --identity, --attr, --iat, --exp, --name and --metadata are for token profiles", p))
+	}
+	claims := sign.Claims{UserID: uid, Email: email, Identities: others, Attributes: attrs, Name: *name}
+	if iat.set {
+		claims.IssuedAt = iat.time()
+	}
+	if exp.set {
+		claims.ExpiresAt = exp.time()
+	}
+	for _, m := range metadata {
+		if claims.Metadata == nil {
+			claims.Metadata = map[string]string{}
+		}
+		claims.Metadata[m.name] = m.value
+	}
+	signer := sign.Signer{Profile: p, Secret: s, KeyID: *kid, AppID: *aud, FullPrivacy: *fullPrivacy, Now: time.Now}
+	out, err := signer.Sign(claims)
+	if err != nil {
+		return usageError(stderr, "sign", err)
+	}
+	fmt.Fprintln(stdout, out)
+	return exitValid
+}

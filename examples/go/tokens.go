@@ -1,0 +1,55 @@
+package signing
+
+import (
+	"errors"
+	"time"
+
+	"github.com/signet-id/signet/sign"
+	"github.com/signet-id/signet/verify"
+)
+
+// PylonMaxLifetime is the longest a pylon-jwt token may live (exp − iat).
+const PylonMaxLifetime = 15 * time.Minute
+
+// HelpshiftUserHubToken is the helpshift-userhub identity_token: an HS256 JWT,
+// keyed with the secret as UTF-8 text, with the claims {iat, identities}.
+// c.UserID and/or c.Email are required; c.Identities adds phone_number,
+// steam_id… and c.Metadata goes on the uid (or the email).
+//
+// Pitfalls: iat is UNIX seconds (c.IssuedAt, zero means now), and a token
+// older than 24 hours is refused: sign one per login, never cache it longer.
+func HelpshiftUserHubToken(secret string, c sign.Claims) (string, error) {
+	s := sign.Signer{Profile: verify.HelpshiftUserHub, Secret: secret}
+	return s.Token(c)
+}
+
+// PylonChatWidgetToken is the pylon-jwt identity_token: an HS256 JWT, keyed
+// with the secret as UTF-8 text, with the claims {email, name, aud, iat, exp}
+// and optionally c.Attributes' account_id, account_external_id, contact_id
+// and contact_external_id (the widget must send the same values).
+//
+// Pitfalls: the secret is used as text, NOT hex-decoded (unlike pylon-hmac).
+// appID, the aud claim, is the Signet app id (where Pylon had its widget's).
+// exp is at most 15 minutes after iat: the default is 10 minutes (c.ExpiresAt
+// zero).
+func PylonChatWidgetToken(secret, appID string, c sign.Claims) (string, error) {
+	if c.IssuedAt.IsZero() {
+		c.IssuedAt = time.Now()
+	}
+	if !c.ExpiresAt.IsZero() && c.ExpiresAt.Sub(c.IssuedAt) > PylonMaxLifetime {
+		return "", errors.New("a pylon-jwt token lives at most 15 minutes")
+	}
+	s := sign.Signer{Profile: verify.PylonJWT, Secret: secret, AppID: appID}
+	return s.Token(c)
+}
+
+// SignetToken is the signet identity_token: an HS256 JWT whose kid header
+// names the key, with the claims {aud, iat, exp, name, identities}.
+//
+// Pitfalls: keyID is the id Signet showed with the secret, so keys can be
+// rotated; aud is the Signet app id; exp defaults to 10 minutes after iat and
+// may not exceed the app's maximum lifetime (1 hour unless configured).
+func SignetToken(secret, keyID, appID string, c sign.Claims) (string, error) {
+	s := sign.Signer{Profile: verify.Signet, Secret: secret, KeyID: keyID, AppID: appID}
+	return s.Token(c)
+}

@@ -1,0 +1,124 @@
+// Signing snippets for a brand's Node.js backend: one function per Signet
+// profile. Each returns what your login handler hands to the SDK or web
+// widget: a user_hash (HMAC profiles) or an identity_token (JWT profiles).
+//
+// Sign on your server only: the secret must never reach an app or a web page.
+// Read it from your secret store or environment, and never log it (nor a
+// digest or token next to the identity it signs). If you ever compare a
+// digest yourself, use crypto.timingSafeEqual on the decoded bytes, never ===.
+//
+// In a login handler:
+//   const userHash = intercomUserHash(process.env.SIGNET_SECRET, { userId: user.id, email: user.email });
+//   const identityToken = signetIdentityToken(process.env.SIGNET_SECRET,
+//     { keyId: process.env.SIGNET_KEY_ID, appId: SIGNET_APP_ID, identities: [{ identifier: 'uid', value: user.id }] });
+'use strict';
+
+const crypto = require('node:crypto');
+const jwt = require('jsonwebtoken');
+
+const NO_IDENTIFIER = 'no identifier to sign: log the user in anonymously, without a user_hash';
+
+// helpshift-legacy: HMAC-SHA256 with the secret as UTF-8, over the user id
+// followed by the email (whichever are present, no separator), in padded
+// standard BASE64.
+// Pitfalls: base64, not hex. With the app's "full privacy" flag, sign the user
+// id only and leave the email out. "12" + "3a@b.co" and "123" + "a@b.co" sign
+// the same message: keep user ids in a shape that cannot run into an email
+// (the app's user_id_pattern), or move to the signet profile.
+function helpshiftLegacyUserHash(secret, { userId, email, fullPrivacy = false }) {
+  const message = fullPrivacy ? (userId || '') : (userId || '') + (email || '');
+  if (!message) throw new Error(NO_IDENTIFIER);
+  return crypto.createHmac('sha256', secret).update(message, 'utf8').digest('base64');
+}
+
+// intercom: HEX HMAC-SHA256 with the platform's secret as UTF-8, over the
+// user_id if there is one, else the email.
+// Pitfalls: with both user_id and email sent, a hash of the email fails. iOS,
+// Android and web have one secret each (one Signet app each): sign with the
+// secret of the platform that sends the hash.
+function intercomUserHash(platformSecret, { userId, email }) {
+  const message = userId || email;
+  if (!message) throw new Error(NO_IDENTIFIER);
+  return crypto.createHmac('sha256', platformSecret).update(message, 'utf8').digest('hex');
+}
+
+// akece: HEX HMAC-SHA256 with the inbox's validation token as UTF-8, over the
+// identifier (sent to Signet as user_id).
+function akeceIdentifierHash(inboxToken, identifier) {
+  if (!identifier) throw new Error(NO_IDENTIFIER);
+  return crypto.createHmac('sha256', inboxToken).update(identifier, 'utf8').digest('hex');
+}
+
+// pylon-hmac: HEX HMAC-SHA256 over the email, keyed with the HEX-DECODED secret.
+// Pitfalls: used as text, the secret gives a hash Signet refuses (the doctor
+// says secret_encoding). Buffer.from(s, 'hex') silently stops at the first
+// non-hex character, hence the check. Pylon's JWT secret is used as text.
+function pylonEmailHash(hexSecret, email) {
+  if (!/^(?:[0-9a-fA-F]{2})+$/.test(hexSecret)) {
+    throw new Error('the pylon-hmac secret must be hex, as Signet or Pylon showed it'); // never echo it
+  }
+  if (!email) throw new Error(NO_IDENTIFIER);
+  return crypto.createHmac('sha256', Buffer.from(hexSecret, 'hex')).update(email, 'utf8').digest('hex');
+}
+
+const nowInSeconds = () => Math.floor(Date.now() / 1000); // JWT times are seconds, not Date.now()'s ms
+
+const hasUidOrEmail = (identities) =>
+  identities.some((id) => (id.identifier === 'uid' || id.identifier === 'email') && id.value);
+
+// An identity as Helpshift's format writes it: identifier, value, then metadata
+// when there is some. Nothing else: Signet refuses an identity with other members.
+const identityClaim = ({ identifier, value, metadata }) =>
+  (metadata && Object.keys(metadata).length ? { identifier, value, metadata } : { identifier, value });
+
+// helpshift-userhub: HS256 JWT with the secret as UTF-8; claims {iat, identities}.
+// identities: [{ identifier: 'uid' | 'email' | 'phone_number' | 'steam_id' | …,
+// value, metadata? }], a uid and/or an email required.
+// Pitfalls: iat in SECONDS; a token older than 24 hours is refused, so sign
+// one per login and never cache it longer.
+function helpshiftUserHubToken(secret, identities, { issuedAt = nowInSeconds() } = {}) {
+  if (!hasUidOrEmail(identities)) throw new Error('a helpshift-userhub token signs a uid, an email or both');
+  return jwt.sign({ iat: issuedAt, identities: identities.map(identityClaim) }, secret, { algorithm: 'HS256' });
+}
+
+const PYLON_IDS = ['account_id', 'account_external_id', 'contact_id', 'contact_external_id'];
+
+// pylon-jwt: HS256 JWT with the secret AS DISPLAYED (text, not hex-decoded);
+// claims {email, name, aud, iat, exp} and optional account_id,
+// account_external_id, contact_id, contact_external_id, which the widget must
+// send with the same values.
+// Pitfalls: aud is the app id (the Signet app's, where Pylon had its widget's);
+// exp at most 15 minutes after iat (10 by default).
+function pylonChatWidgetToken(secret, appId, { email, name, ...ids },
+  { issuedAt = nowInSeconds(), lifetimeSeconds = 600 } = {}) {
+  if (!email || !appId) throw new Error('a pylon-jwt token signs an email, with the app id as its audience');
+  if (lifetimeSeconds > 900) throw new Error('a pylon-jwt token lives at most 15 minutes');
+  const claims = { email, ...(name ? { name } : {}), aud: appId, iat: issuedAt, exp: issuedAt + lifetimeSeconds };
+  for (const k of PYLON_IDS) if (ids[k]) claims[k] = ids[k];
+  return jwt.sign(claims, secret, { algorithm: 'HS256' });
+}
+
+// signet: HS256 JWT whose kid header names the key; claims {aud, iat, exp,
+// name, identities} (identities as for helpshift-userhub).
+// Pitfalls: keyId is the id Signet showed with the secret (it is what makes
+// rotation possible); aud is the Signet app id; exp − iat may not exceed the
+// app's maximum lifetime (1 hour unless configured).
+function signetIdentityToken(secret, { keyId, appId, identities, name },
+  { issuedAt = nowInSeconds(), lifetimeSeconds = 600 } = {}) {
+  if (!keyId || !appId || !hasUidOrEmail(identities)) {
+    throw new Error('a signet token names its key id and app id, and signs a uid, an email or both');
+  }
+  const claims = { aud: appId, iat: issuedAt, exp: issuedAt + lifetimeSeconds, ...(name ? { name } : {}),
+    identities: identities.map(identityClaim) };
+  return jwt.sign(claims, secret, { algorithm: 'HS256', keyid: keyId });
+}
+
+module.exports = {
+  helpshiftLegacyUserHash,
+  intercomUserHash,
+  akeceIdentifierHash,
+  pylonEmailHash,
+  helpshiftUserHubToken,
+  pylonChatWidgetToken,
+  signetIdentityToken,
+};

@@ -1,0 +1,201 @@
+<?php
+// Signing snippets for a brand's PHP backend: one function per Signet profile.
+// Each returns what your login handler hands to the SDK or web widget: a
+// user_hash (HMAC profiles) or an identity_token (JWT profiles). PHP 8
+// standard library only (hash, json); the JWTs come from the small HS256
+// encoder at the bottom (firebase/php-jwt's JWT::encode($claims, $secret,
+// 'HS256') gives tokens Signet accepts too).
+//
+// Sign on your server only: the secret must never reach an app or a web page.
+// Read it from your secret store or environment, and never log it (nor a
+// digest or token next to the identity it signs). If you ever compare a digest
+// yourself, use hash_equals(), never == or ===.
+//
+// In a login handler:
+//   $userHash = intercom_user_hash(getenv('SIGNET_SECRET'), (string) $user->id, $user->email);
+//   $identityToken = signet_identity_token(getenv('SIGNET_SECRET'), getenv('SIGNET_KEY_ID'), SIGNET_APP_ID,
+//       [['identifier' => 'uid', 'value' => (string) $user->id]]);
+
+declare(strict_types=1);
+
+const SIGNET_NO_IDENTIFIER = 'no identifier to sign: log the user in anonymously, without a user_hash';
+
+/**
+ * helpshift-legacy: HMAC-SHA256 with the secret as UTF-8, over the user id
+ * followed by the email (whichever are present, no separator), in padded
+ * standard BASE64.
+ *
+ * Pitfalls: base64 of the raw digest (hash_hmac(..., true)), not of the hex
+ * string. With the app's "full privacy" flag, sign the user id only and leave
+ * the email out. "12" + "3a@b.co" and "123" + "a@b.co" sign the same message:
+ * keep user ids in a shape that cannot run into an email (the app's
+ * user_id_pattern), or move to the signet profile.
+ */
+function helpshift_legacy_user_hash(string $secret, ?string $userId, ?string $email, bool $fullPrivacy = false): string
+{
+    $message = $fullPrivacy ? (string) $userId : $userId . $email;
+    if ($message === '') {
+        throw new InvalidArgumentException(SIGNET_NO_IDENTIFIER);
+    }
+    return base64_encode(hash_hmac('sha256', $message, $secret, true));
+}
+
+/**
+ * intercom: HEX HMAC-SHA256 with the platform's secret as UTF-8, over the
+ * user_id if there is one, else the email.
+ *
+ * Pitfalls: with both user_id and email sent, a hash of the email fails. iOS,
+ * Android and web have one secret each (one Signet app each): sign with the
+ * secret of the platform that sends the hash.
+ */
+function intercom_user_hash(string $platformSecret, ?string $userId, ?string $email): string
+{
+    $message = ($userId ?? '') !== '' ? $userId : (string) $email;
+    if ($message === '') {
+        throw new InvalidArgumentException(SIGNET_NO_IDENTIFIER);
+    }
+    return hash_hmac('sha256', $message, $platformSecret);
+}
+
+/**
+ * akece: HEX HMAC-SHA256 with the inbox's validation token as UTF-8, over the
+ * identifier (sent to Signet as user_id). Note hash_hmac's order: data, then key.
+ */
+function akece_identifier_hash(string $inboxToken, string $identifier): string
+{
+    if ($identifier === '') {
+        throw new InvalidArgumentException(SIGNET_NO_IDENTIFIER);
+    }
+    return hash_hmac('sha256', $identifier, $inboxToken);
+}
+
+/**
+ * pylon-hmac: HEX HMAC-SHA256 over the email, keyed with the HEX-DECODED secret.
+ *
+ * Pitfalls: used as text, the secret gives a hash Signet refuses (the doctor
+ * says secret_encoding). hex2bin() only warns on bad input, hence the check.
+ * Pylon's JWT secret, on the contrary, is used as text.
+ */
+function pylon_email_hash(string $hexSecret, string $email): string
+{
+    if ($hexSecret === '' || strlen($hexSecret) % 2 !== 0 || !ctype_xdigit($hexSecret)) {
+        throw new InvalidArgumentException('the pylon-hmac secret must be hex, as Signet or Pylon showed it'); // never echo it
+    }
+    if ($email === '') {
+        throw new InvalidArgumentException(SIGNET_NO_IDENTIFIER);
+    }
+    return hash_hmac('sha256', $email, hex2bin($hexSecret));
+}
+
+/**
+ * helpshift-userhub: HS256 JWT with the secret as UTF-8; claims {iat, identities}.
+ * $identities: [['identifier' => 'uid' | 'email' | 'phone_number' | 'steam_id' | …,
+ * 'value' => …, 'metadata' => [...]]], a uid and/or an email required.
+ *
+ * Pitfalls: iat in SECONDS (time(), not milliseconds); a token older than 24
+ * hours is refused, so sign one per login and never cache it longer.
+ */
+function helpshift_userhub_token(string $secret, array $identities, ?int $issuedAt = null): string
+{
+    if (!signet_has_uid_or_email($identities)) {
+        throw new InvalidArgumentException('a helpshift-userhub token signs a uid, an email or both');
+    }
+    return signet_hs256_jwt(['iat' => $issuedAt ?? time(), 'identities' => signet_identities_claim($identities)], $secret);
+}
+
+/**
+ * pylon-jwt: HS256 JWT with the secret AS DISPLAYED (text, not hex-decoded);
+ * claims {email, name, aud, iat, exp} and the optional ids (account_id,
+ * account_external_id, contact_id, contact_external_id), which the widget
+ * must send with the same values.
+ *
+ * Pitfalls: aud is the app id (the Signet app's, where Pylon had its widget's);
+ * exp at most 15 minutes after iat (10 by default).
+ */
+function pylon_chat_widget_token(string $secret, string $appId, string $email, ?string $name = null, array $ids = [],
+    ?int $issuedAt = null, int $lifetimeSeconds = 600): string
+{
+    if ($email === '' || $appId === '') {
+        throw new InvalidArgumentException('a pylon-jwt token signs an email, with the app id as its audience');
+    }
+    if ($lifetimeSeconds > 900) {
+        throw new InvalidArgumentException('a pylon-jwt token lives at most 15 minutes');
+    }
+    $iat = $issuedAt ?? time();
+    $claims = ['email' => $email];
+    if (($name ?? '') !== '') {
+        $claims['name'] = $name;
+    }
+    $claims += ['aud' => $appId, 'iat' => $iat, 'exp' => $iat + $lifetimeSeconds];
+    foreach (['account_id', 'account_external_id', 'contact_id', 'contact_external_id'] as $k) {
+        if (($ids[$k] ?? '') !== '') {
+            $claims[$k] = $ids[$k];
+        }
+    }
+    return signet_hs256_jwt($claims, $secret);
+}
+
+/**
+ * signet: HS256 JWT whose kid header names the key; claims {aud, iat, exp,
+ * name, identities} (identities as for helpshift-userhub).
+ *
+ * Pitfalls: $keyId is the id Signet showed with the secret (it is what makes
+ * rotation possible); aud is the Signet app id; exp - iat may not exceed the
+ * app's maximum lifetime (1 hour unless configured).
+ */
+function signet_identity_token(string $secret, string $keyId, string $appId, array $identities, ?string $name = null,
+    ?int $issuedAt = null, int $lifetimeSeconds = 600): string
+{
+    if ($keyId === '' || $appId === '' || !signet_has_uid_or_email($identities)) {
+        throw new InvalidArgumentException('a signet token names its key id and app id, and signs a uid, an email or both');
+    }
+    $iat = $issuedAt ?? time();
+    $claims = ['aud' => $appId, 'iat' => $iat, 'exp' => $iat + $lifetimeSeconds];
+    if (($name ?? '') !== '') {
+        $claims['name'] = $name;
+    }
+    $claims['identities'] = signet_identities_claim($identities);
+    return signet_hs256_jwt($claims, $secret, $keyId);
+}
+
+function signet_has_uid_or_email(array $identities): bool
+{
+    foreach ($identities as $id) {
+        if (in_array($id['identifier'] ?? null, ['uid', 'email'], true) && ($id['value'] ?? '') !== '') {
+            return true;
+        }
+    }
+    return false;
+}
+
+// Metadata must encode as a JSON object even when empty or keyed "0", "1"…:
+// a PHP array would become [] or a list.
+function signet_identities_claim(array $identities): array
+{
+    return array_map(function (array $id): array {
+        $claim = ['identifier' => $id['identifier'], 'value' => $id['value']];
+        if (!empty($id['metadata'])) {
+            $claim['metadata'] = (object) $id['metadata'];
+        }
+        return $claim;
+    }, array_values($identities));
+}
+
+// A compact HS256 JWS: base64url (no padding) of compact JSON, members in the
+// order given, HMAC-SHA256 keyed with the secret as UTF-8. The flags keep
+// UTF-8 and "/" as they are, as other languages' encoders do.
+function signet_hs256_jwt(array $claims, string $secret, ?string $keyId = null): string
+{
+    $header = ['alg' => 'HS256', 'typ' => 'JWT'];
+    if ($keyId !== null) {
+        $header['kid'] = $keyId;
+    }
+    $flags = JSON_UNESCAPED_SLASHES | JSON_UNESCAPED_UNICODE | JSON_THROW_ON_ERROR;
+    $signingInput = signet_base64url(json_encode($header, $flags)) . '.' . signet_base64url(json_encode($claims, $flags));
+    return $signingInput . '.' . signet_base64url(hash_hmac('sha256', $signingInput, $secret, true));
+}
+
+function signet_base64url(string $bytes): string
+{
+    return rtrim(strtr(base64_encode($bytes), '+/', '-_'), '=');
+}

@@ -1,0 +1,173 @@
+"""Signing snippets for a brand's Python backend: one function per Signet profile.
+
+Each returns what your login handler hands to the SDK or web widget: a
+user_hash (HMAC profiles) or an identity_token (JWT profiles). Standard library
+only; the JWTs come from the small HS256 encoder at the bottom (PyJWT's
+jwt.encode(claims, secret, algorithm="HS256") gives tokens Signet accepts too).
+
+Sign on your server only: the secret must never reach an app or a web page.
+Read it from your secret store or environment, and never log it (nor a digest
+or token next to the identity it signs). If you ever compare a digest
+yourself, use hmac.compare_digest, never ==.
+
+In a login handler:
+
+    user_hash = intercom_user_hash(os.environ["SIGNET_SECRET"], user_id=str(user.id), email=user.email)
+    identity_token = signet_identity_token(os.environ["SIGNET_SECRET"], os.environ["SIGNET_KEY_ID"], SIGNET_APP_ID,
+                                           [{"identifier": "uid", "value": str(user.id)}])
+"""
+
+import base64
+import hashlib
+import hmac
+import json
+import time
+
+NO_IDENTIFIER = "no identifier to sign: log the user in anonymously, without a user_hash"
+
+
+def helpshift_legacy_user_hash(secret, user_id=None, email=None, full_privacy=False):
+    """helpshift-legacy: HMAC-SHA256 with the secret as UTF-8, over the user id
+    followed by the email (whichever are present, no separator), in padded
+    standard BASE64.
+
+    Pitfalls: base64, not hex. With the app's "full privacy" flag, sign the
+    user id only and leave the email out. "12" + "3a@b.co" and "123" + "a@b.co"
+    sign the same message: keep user ids in a shape that cannot run into an
+    email (the app's user_id_pattern), or move to the signet profile.
+    """
+    message = (user_id or "") if full_privacy else (user_id or "") + (email or "")
+    if not message:
+        raise ValueError(NO_IDENTIFIER)
+    digest = hmac.new(secret.encode("utf-8"), message.encode("utf-8"), hashlib.sha256).digest()
+    return base64.b64encode(digest).decode("ascii")
+
+
+def intercom_user_hash(platform_secret, user_id=None, email=None):
+    """intercom: HEX HMAC-SHA256 with the platform's secret as UTF-8, over the
+    user_id if there is one, else the email.
+
+    Pitfalls: with both user_id and email sent, a hash of the email fails. iOS,
+    Android and web have one secret each (one Signet app each): sign with the
+    secret of the platform that sends the hash.
+    """
+    message = user_id or email
+    if not message:
+        raise ValueError(NO_IDENTIFIER)
+    return hmac.new(platform_secret.encode("utf-8"), message.encode("utf-8"), hashlib.sha256).hexdigest()
+
+
+def akece_identifier_hash(inbox_token, identifier):
+    """akece: HEX HMAC-SHA256 with the inbox's validation token as UTF-8, over
+    the identifier (sent to Signet as user_id)."""
+    if not identifier:
+        raise ValueError(NO_IDENTIFIER)
+    return hmac.new(inbox_token.encode("utf-8"), identifier.encode("utf-8"), hashlib.sha256).hexdigest()
+
+
+def pylon_email_hash(hex_secret, email):
+    """pylon-hmac: HEX HMAC-SHA256 over the email, keyed with the HEX-DECODED secret.
+
+    Pitfall: used as text, the secret gives a hash Signet refuses (the doctor
+    says secret_encoding). Pylon's JWT secret, on the contrary, is used as text.
+    """
+    try:
+        key = bytes.fromhex(hex_secret)
+    except ValueError:
+        raise ValueError("the pylon-hmac secret must be hex, as Signet or Pylon showed it") from None  # never echo it
+    if not key:
+        raise ValueError("the pylon-hmac secret must be hex, as Signet or Pylon showed it")
+    if not email:
+        raise ValueError(NO_IDENTIFIER)
+    return hmac.new(key, email.encode("utf-8"), hashlib.sha256).hexdigest()
+
+
+def helpshift_userhub_token(secret, identities, issued_at=None):
+    """helpshift-userhub: HS256 JWT with the secret as UTF-8; claims {iat, identities}.
+
+    identities: [{"identifier": "uid" | "email" | "phone_number" | "steam_id" | ...,
+    "value": ..., "metadata": {...}}], a uid and/or an email required.
+    Pitfalls: iat in SECONDS (int(time.time()), not milliseconds); a token older
+    than 24 hours is refused, so sign one per login and never cache it longer.
+    """
+    if not _has_uid_or_email(identities):
+        raise ValueError("a helpshift-userhub token signs a uid, an email or both")
+    iat = int(time.time()) if issued_at is None else issued_at
+    return hs256_jwt({"iat": iat, "identities": [_identity_claim(i) for i in identities]}, secret)
+
+
+PYLON_IDS = ("account_id", "account_external_id", "contact_id", "contact_external_id")
+
+
+def pylon_chat_widget_token(secret, app_id, email, name=None, ids=None, issued_at=None, lifetime_seconds=600):
+    """pylon-jwt: HS256 JWT with the secret AS DISPLAYED (text, not hex-decoded);
+    claims {email, name, aud, iat, exp} and the optional ids (account_id,
+    account_external_id, contact_id, contact_external_id), which the widget
+    must send with the same values.
+
+    Pitfalls: aud is the app id (the Signet app's, where Pylon had its
+    widget's); exp at most 15 minutes after iat (10 by default).
+    """
+    if not email or not app_id:
+        raise ValueError("a pylon-jwt token signs an email, with the app id as its audience")
+    if lifetime_seconds > 900:
+        raise ValueError("a pylon-jwt token lives at most 15 minutes")
+    iat = int(time.time()) if issued_at is None else issued_at
+    claims = {"email": email}
+    if name:
+        claims["name"] = name
+    claims.update({"aud": app_id, "iat": iat, "exp": iat + lifetime_seconds})
+    for k in PYLON_IDS:
+        if ids and ids.get(k):
+            claims[k] = ids[k]
+    return hs256_jwt(claims, secret)
+
+
+def signet_identity_token(secret, key_id, app_id, identities, name=None, issued_at=None, lifetime_seconds=600):
+    """signet: HS256 JWT whose kid header names the key; claims {aud, iat, exp,
+    name, identities} (identities as for helpshift-userhub).
+
+    Pitfalls: key_id is the id Signet showed with the secret (it is what makes
+    rotation possible); aud is the Signet app id; exp - iat may not exceed the
+    app's maximum lifetime (1 hour unless configured).
+    """
+    if not key_id or not app_id or not _has_uid_or_email(identities):
+        raise ValueError("a signet token names its key id and app id, and signs a uid, an email or both")
+    iat = int(time.time()) if issued_at is None else issued_at
+    claims = {"aud": app_id, "iat": iat, "exp": iat + lifetime_seconds}
+    if name:
+        claims["name"] = name
+    claims["identities"] = [_identity_claim(i) for i in identities]
+    return hs256_jwt(claims, secret, key_id=key_id)
+
+
+def _identity_claim(identity):
+    # Helpshift's member order, and nothing else: Signet refuses other members.
+    claim = {"identifier": identity["identifier"], "value": identity["value"]}
+    if identity.get("metadata"):
+        claim["metadata"] = dict(identity["metadata"])
+    return claim
+
+
+def _has_uid_or_email(identities):
+    return any(i.get("identifier") in ("uid", "email") and i.get("value") for i in identities)
+
+
+def hs256_jwt(claims, secret, key_id=None):
+    """A compact HS256 JWS: base64url (no padding) of compact JSON, claims in
+    the order given, HMAC-SHA256 keyed with the secret as UTF-8."""
+    header = {"alg": "HS256", "typ": "JWT"}
+    if key_id:
+        header["kid"] = key_id
+    signing_input = _b64url(_compact_json(header)) + "." + _b64url(_compact_json(claims))
+    signature = hmac.new(secret.encode("utf-8"), signing_input.encode("ascii"), hashlib.sha256).digest()
+    return signing_input + "." + _b64url(signature)
+
+
+def _compact_json(value):
+    # No spaces, UTF-8 as is: the same bytes as JavaScript's JSON.stringify.
+    return json.dumps(value, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+
+
+def _b64url(data):
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")

@@ -1,0 +1,274 @@
+package httpapi
+
+import (
+	"net/http"
+	"time"
+
+	"github.com/signet-id/signet/internal/model"
+	"github.com/signet-id/signet/verify"
+)
+
+// sdkIssue is an issue as the SDK shows it.
+type sdkIssue struct {
+	ID            string            `json:"id"`
+	AppID         string            `json:"app_id"`
+	Status        model.IssueStatus `json:"status"`
+	Preview       string            `json:"preview"`
+	CreatedAt     time.Time         `json:"created_at"`
+	UpdatedAt     time.Time         `json:"updated_at"`
+	LastMessageAt time.Time         `json:"last_message_at"`
+}
+
+func toSDKIssue(i *model.Issue) sdkIssue {
+	return sdkIssue{i.ID, i.AppID, i.Status, i.Preview, i.CreatedAt, i.UpdatedAt, i.LastMessageAt}
+}
+
+// sdkMessage is a message as the SDK shows it.
+type sdkMessage struct {
+	ID        string       `json:"id"`
+	IssueID   string       `json:"issue_id"`
+	Author    model.Author `json:"author"`
+	Body      string       `json:"body"`
+	CreatedAt time.Time    `json:"created_at"`
+}
+
+func toSDKMessage(m *model.Message) sdkMessage {
+	return sdkMessage{m.ID, m.IssueID, m.Author, m.Body, m.CreatedAt}
+}
+
+func (s *server) listMyIssues(w http.ResponseWriter, r *http.Request, sess *model.Session) error {
+	q := r.URL.Query()
+	limit, err := limitParam(q.Get("limit"))
+	if err != nil {
+		return err
+	}
+	status, err := statusParam(q.Get("status"))
+	if err != nil {
+		return err
+	}
+	issues, err := s.conv.UserIssues(r.Context(), sess, model.IssueFilter{Limit: limit, Before: q.Get("before"), Status: status})
+	if err != nil {
+		return err
+	}
+	out := make([]sdkIssue, 0, len(issues))
+	for i := range issues {
+		out = append(out, toSDKIssue(&issues[i]))
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"issues": out})
+	return nil
+}
+
+func (s *server) openIssue(w http.ResponseWriter, r *http.Request, sess *model.Session) error {
+	var in struct {
+		Message string `json:"message"`
+	}
+	if err := decode(w, r, &in); err != nil {
+		return err
+	}
+	i, m, err := s.conv.OpenIssue(r.Context(), sess, in.Message)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusCreated, struct {
+		sdkIssue
+		Messages []sdkMessage `json:"messages"`
+	}{toSDKIssue(i), []sdkMessage{toSDKMessage(m)}})
+	return nil
+}
+
+func (s *server) listMyMessages(w http.ResponseWriter, r *http.Request, sess *model.Session) error {
+	q := r.URL.Query()
+	limit, err := limitParam(q.Get("limit"))
+	if err != nil {
+		return err
+	}
+	msgs, err := s.conv.UserMessages(r.Context(), sess, r.PathValue("issue"), model.MessageFilter{After: q.Get("after"), Limit: limit})
+	if err != nil {
+		return err
+	}
+	out := make([]sdkMessage, 0, len(msgs))
+	for i := range msgs {
+		out = append(out, toSDKMessage(&msgs[i]))
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"messages": out})
+	return nil
+}
+
+func (s *server) postMyMessage(w http.ResponseWriter, r *http.Request, sess *model.Session) error {
+	var in struct {
+		Body string `json:"body"`
+	}
+	if err := decode(w, r, &in); err != nil {
+		return err
+	}
+	m, err := s.conv.UserReply(r.Context(), sess, r.PathValue("issue"), in.Body)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusCreated, toSDKMessage(m))
+	return nil
+}
+
+// --- agents -----------------------------------------------------------------
+
+// agentID names the agent behind p in the messages it writes.
+func agentID(p *principal) string {
+	if p.tokenID == "" {
+		return "owner"
+	}
+	return p.tokenID
+}
+
+func (s *server) agentListIssues(w http.ResponseWriter, r *http.Request, p *principal) error {
+	ws, err := s.workspace(r, p)
+	if err != nil {
+		return err
+	}
+	q := r.URL.Query()
+	f := model.IssueFilter{UserID: q.Get("user"), AppID: q.Get("app"), Before: q.Get("before")}
+	if f.Status, err = statusParam(q.Get("status")); err != nil {
+		return err
+	}
+	if f.Limit, err = limitParam(q.Get("limit")); err != nil {
+		return err
+	}
+	issues, err := s.store.Issues(r.Context(), ws.ID, f)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"issues": nonNil(issues)})
+	return nil
+}
+
+// statusParam reads ?status=: open, resolved, or nothing.
+func statusParam(v string) (model.IssueStatus, error) {
+	switch st := model.IssueStatus(v); st {
+	case "", model.IssueOpen, model.IssueResolved:
+		return st, nil
+	}
+	return "", model.Errorf(model.CodeInvalid, "status must be open or resolved")
+}
+
+// agentIssue loads {issue} if p belongs to its workspace.
+func (s *server) agentIssue(r *http.Request, p *principal) (*model.Issue, error) {
+	id := r.PathValue("issue")
+	if !model.ValidID("iss", id) {
+		return nil, notFound("issue")
+	}
+	i, err := s.store.Issue(r.Context(), id)
+	if model.ErrorCode(err) == model.CodeNotFound || err == nil && !p.belongs(i.WorkspaceID) {
+		return nil, notFound("issue")
+	}
+	return i, err
+}
+
+// panelIdentity is one identity in the agent's user panel: verified or only
+// claimed, through which app and key, and when.
+type panelIdentity struct {
+	Type       verify.IdentityType `json:"type"`
+	Value      string              `json:"value"`
+	Verified   bool                `json:"verified"`
+	Metadata   map[string]string   `json:"metadata,omitempty"`
+	AppID      string              `json:"app_id,omitempty"`
+	AppName    string              `json:"app_name,omitempty"`
+	KeyID      string              `json:"key_id,omitempty"`
+	SeenAt     time.Time           `json:"seen_at"`
+	VerifiedAt *time.Time          `json:"verified_at,omitempty"`
+}
+
+// userPanel is what an agent sees of the user behind an issue.
+type userPanel struct {
+	ID         string          `json:"id"`
+	Name       string          `json:"name,omitempty"`
+	Anonymous  bool            `json:"anonymous"`
+	Identities []panelIdentity `json:"identities"`
+}
+
+func (s *server) panel(r *http.Request, u *model.User) (userPanel, error) {
+	apps, err := s.store.Apps(r.Context(), u.WorkspaceID)
+	if err != nil {
+		return userPanel{}, err
+	}
+	names := map[string]string{}
+	for _, a := range apps {
+		names[a.ID] = a.Name
+	}
+	out := userPanel{ID: u.ID, Name: u.Name, Anonymous: u.Anonymous, Identities: []panelIdentity{}}
+	for _, id := range u.Identities {
+		out.Identities = append(out.Identities, panelIdentity{id.Type, id.Value, id.Verified, id.Metadata, id.AppID, names[id.AppID], id.KeyID, id.SeenAt, id.VerifiedAt})
+	}
+	return out, nil
+}
+
+func (s *server) agentGetIssue(w http.ResponseWriter, r *http.Request, p *principal) error {
+	i, err := s.agentIssue(r, p)
+	if err != nil {
+		return err
+	}
+	u, err := s.store.User(r.Context(), i.UserID)
+	if err != nil {
+		return err
+	}
+	pnl, err := s.panel(r, u)
+	if err != nil {
+		return err
+	}
+	msgs, err := s.store.Messages(r.Context(), i.ID, model.MessageFilter{Limit: 500})
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"issue": i, "user": pnl, "messages": nonNil(msgs)})
+	return nil
+}
+
+func (s *server) agentListMessages(w http.ResponseWriter, r *http.Request, p *principal) error {
+	i, err := s.agentIssue(r, p)
+	if err != nil {
+		return err
+	}
+	q := r.URL.Query()
+	limit, err := limitParam(q.Get("limit"))
+	if err != nil {
+		return err
+	}
+	msgs, err := s.store.Messages(r.Context(), i.ID, model.MessageFilter{After: q.Get("after"), Limit: limit})
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"messages": nonNil(msgs)})
+	return nil
+}
+
+func (s *server) agentReply(w http.ResponseWriter, r *http.Request, p *principal) error {
+	i, err := s.agentIssue(r, p)
+	if err != nil {
+		return err
+	}
+	var in struct {
+		Body string `json:"body"`
+	}
+	if err := decode(w, r, &in); err != nil {
+		return err
+	}
+	m, err := s.conv.AgentReply(r.Context(), i, agentID(p), in.Body)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusCreated, m)
+	return nil
+}
+
+// agentSetStatus returns a handler that resolves or reopens an issue.
+func (s *server) agentSetStatus(status model.IssueStatus) staffHandler {
+	return func(w http.ResponseWriter, r *http.Request, p *principal) error {
+		i, err := s.agentIssue(r, p)
+		if err != nil {
+			return err
+		}
+		if err := s.conv.SetStatus(r.Context(), i, status); err != nil {
+			return err
+		}
+		writeJSON(w, http.StatusOK, i)
+		return nil
+	}
+}

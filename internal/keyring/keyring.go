@@ -1,0 +1,92 @@
+// Package keyring makes, checks and unseals app keys: a generated secret in
+// the form its profile needs, an imported vendor secret checked before it is
+// stored, and the sealed secrets turned back into verify.Keys at login.
+package keyring
+
+import (
+	"crypto/hmac"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/hex"
+	"time"
+
+	"github.com/signet-id/signet/internal/model"
+	"github.com/signet-id/signet/internal/secretbox"
+	"github.com/signet-id/signet/verify"
+)
+
+// MinSecretLength is the shortest imported secret accepted without force:
+// 16 bytes. Generated secrets carry 256 bits.
+const MinSecretLength = 16
+
+// Generate returns a new random secret of 256 bits in the form profile p
+// uses: hex for pylon-hmac (Pylon hex-decodes it), base64url text otherwise.
+func Generate(p verify.Profile) string {
+	var b [32]byte
+	rand.Read(b[:])
+	if p.HexSecret() {
+		return hex.EncodeToString(b[:])
+	}
+	return base64.RawURLEncoding.EncodeToString(b[:])
+}
+
+// CheckImport checks a brand's existing secret for profile p. A secret the
+// profile cannot use is invalid_request; a weak one (under 16 bytes)
+// weak_secret unless force, and then weak is true: the key is flagged.
+// Errors never repeat the secret.
+func CheckImport(p verify.Profile, secret string, force bool) (weak bool, err error) {
+	if _, err := verify.MACKey(p, secret); err != nil {
+		return false, model.Errorf(model.CodeInvalid, "secret: %v", err)
+	}
+	if len(secret) < MinSecretLength {
+		if !force {
+			return true, model.Errorf(model.CodeWeakSecret, "the secret is shorter than %d bytes; import it anyway with \"force\": true, and rotate it soon", MinSecretLength)
+		}
+		return true, nil
+	}
+	return false, nil
+}
+
+// Fingerprint is a short, non-reversible label of a secret, so admins can
+// tell keys apart (and match them with their vendor's) without seeing them.
+func Fingerprint(secret string) string {
+	h := hmac.New(sha256.New, []byte(secret))
+	h.Write([]byte("signet key fingerprint"))
+	return hex.EncodeToString(h.Sum(nil)[:6])
+}
+
+// New seals secret into a key for app a.
+func New(box *secretbox.Box, a *model.App, secret string, imported bool, now time.Time) *model.Key {
+	id := model.NewID("key")
+	return &model.Key{ID: id, AppID: a.ID, WorkspaceID: a.WorkspaceID, Sealed: box.Seal([]byte(secret), id),
+		Imported: imported, Fingerprint: Fingerprint(secret), CreatedAt: now}
+}
+
+// Open unseals k's secret.
+func Open(box *secretbox.Box, k *model.Key) (string, error) {
+	b, err := box.Open(k.Sealed, k.ID)
+	return string(b), err
+}
+
+// VerifierKeys unseals an app's keys for verification at now. Keys that no
+// longer verify (revoked, or retired past their grace) are included as
+// revoked: they never verify, but they name key_revoked and the doctor's
+// other_key.
+func VerifierKeys(box *secretbox.Box, p verify.Profile, keys []model.Key, now time.Time) ([]verify.Key, error) {
+	out := make([]verify.Key, 0, len(keys))
+	for i := range keys {
+		k := &keys[i]
+		secret, err := Open(box, k)
+		if err != nil {
+			return nil, err
+		}
+		vk, err := verify.NewKey(p, k.ID, secret)
+		if err != nil {
+			continue // stored before a rule tightened: it cannot verify under p
+		}
+		vk.Revoked = !k.Verifies(now)
+		out = append(out, vk)
+	}
+	return out, nil
+}

@@ -1,0 +1,197 @@
+package login
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"math"
+	"time"
+
+	"github.com/signet-id/signet/internal/model"
+	"github.com/signet-id/signet/verify"
+)
+
+// Guard holds the brute-force limits and the suspicious-activity signals.
+// Counters live in the database, so every node of one PostgreSQL database
+// sees the same counts. The zero value means the defaults; a negative limit
+// turns that check off.
+type Guard struct {
+	// Window is how long failures are counted: a fixed window from the first
+	// failure. Someone else's failures lock a user out no longer than this.
+	Window time.Duration
+	// IdentityFailures and AddressFailures are the failed verifications
+	// allowed per identity (in a workspace) and per client address in a
+	// window, before logins answer 429.
+	IdentityFailures, AddressFailures int
+	// FailuresThenSuccess: a verified login of an identity that failed this
+	// many times in the current window ends all the user's sessions (the
+	// burst may have found the secret) and is refused until the window ends.
+	FailuresThenSuccess int
+	// Devices: more verified logins of one user from this many distinct
+	// devices within DeviceWindow end all the user's sessions.
+	Devices      int
+	DeviceWindow time.Duration
+}
+
+// Defaults of Guard.
+const (
+	DefaultWindow              = 15 * time.Minute
+	DefaultIdentityFailures    = 10
+	DefaultAddressFailures     = 100
+	DefaultFailuresThenSuccess = 5
+	DefaultDevices             = 10
+	DefaultDeviceWindow        = 10 * time.Minute
+)
+
+func (g Guard) window() time.Duration { return orDuration(g.Window, DefaultWindow) }
+
+func orDuration(d, def time.Duration) time.Duration {
+	if d > 0 {
+		return d
+	}
+	return def
+}
+
+// limit returns v, its default when 0, and false when the check is off.
+func limit(v, def int) (int, bool) {
+	switch {
+	case v < 0:
+		return 0, false
+	case v == 0:
+		return def, true
+	}
+	return v, true
+}
+
+// identityKey names the counter of the identity a proof claims: the
+// identifiers a digest covers (never an unsigned field riding along, which
+// an attacker could vary to get a fresh counter), or the uid and email a
+// token claims, read before it is verified. Hashed: personal data stays out
+// of the throttle table.
+func identityKey(app *model.App, r *Request) string {
+	var ids []verify.Identity
+	if app.Profile.IsJWT() {
+		ids = verify.PeekIdentities(app.Profile, r.IdentityToken)
+	} else if _, covered, err := verify.DigestMessage(app.Profile, r.UserID, r.Email, app.FullPrivacy); err == nil {
+		ids = covered
+	}
+	if len(ids) == 0 {
+		return ""
+	}
+	h := sha256.New()
+	h.Write([]byte(app.WorkspaceID))
+	for _, id := range ids {
+		h.Write([]byte("\x00" + string(id.Type) + "=" + id.Value))
+	}
+	return "id:" + hex.EncodeToString(h.Sum(nil)[:16])
+}
+
+// addressKey names a client address's counter, hashed like identities: no
+// raw address is kept in the database.
+func addressKey(addr string) string {
+	if addr == "" {
+		return ""
+	}
+	h := sha256.Sum256([]byte(addr))
+	return "ip:" + hex.EncodeToString(h[:16])
+}
+
+// throttled refuses a login whose identity or address used up its failures.
+func (s *Service) throttled(ctx context.Context, keys []string, now time.Time) error {
+	limits := []struct {
+		v, def int
+	}{{s.Guard.IdentityFailures, DefaultIdentityFailures}, {s.Guard.AddressFailures, DefaultAddressFailures}}
+	for i, key := range keys {
+		max, on := limit(limits[i].v, limits[i].def)
+		if key == "" || !on {
+			continue
+		}
+		t, err := s.Store.Throttled(ctx, key, now)
+		if err != nil {
+			return err
+		}
+		if t.Count >= max {
+			return rateLimited(t.ResetAt.Sub(now), "too many failed attempts; try again later")
+		}
+	}
+	return nil
+}
+
+// failed counts a failed verification against the identity and the address.
+func (s *Service) failed(ctx context.Context, keys []string, now time.Time) error {
+	for _, key := range keys {
+		if key == "" {
+			continue
+		}
+		if _, err := s.Store.Hit(ctx, key, s.Guard.window(), now); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// suspicious checks the signals on a verified login, before anything is
+// written. holder is the user who already holds the signed identity (nil for
+// a new one). It returns the signal that fired, if any, and how long to wait.
+func (s *Service) suspicious(ctx context.Context, idKey string, holder *model.User, deviceID string, now time.Time) (string, time.Duration, error) {
+	if max, on := limit(s.Guard.FailuresThenSuccess, DefaultFailuresThenSuccess); on && idKey != "" {
+		t, err := s.Store.Throttled(ctx, idKey, now)
+		if err != nil {
+			return "", 0, err
+		}
+		if t.Count >= max {
+			return SignalFailuresThenSuccess, t.ResetAt.Sub(now), nil
+		}
+	}
+	if max, on := limit(s.Guard.Devices, DefaultDevices); on && holder != nil && deviceID != "" {
+		window := orDuration(s.Guard.DeviceWindow, DefaultDeviceWindow)
+		// A device already seen in the window cannot raise the count: the
+		// count runs only for a new one.
+		seen, err := s.Store.DeviceSeen(ctx, holder.ID, deviceID, now.Add(-window))
+		if err != nil {
+			return "", 0, err
+		}
+		n := 0
+		if !seen {
+			if n, err = s.Store.CountUserDevices(ctx, holder.ID, now.Add(-window), deviceID); err != nil {
+				return "", 0, err
+			}
+		}
+		if n > max {
+			return SignalManyDevices, window, nil
+		}
+	}
+	return "", 0, nil
+}
+
+// The suspicious-activity signals.
+const (
+	SignalFailuresThenSuccess = "failures_then_success"
+	SignalManyDevices         = "many_devices"
+)
+
+// holder finds the user who holds one of the signed identities verified.
+func (s *Service) holder(ctx context.Context, workspaceID string, ids []verify.Identity) (*model.User, error) {
+	for _, id := range ids {
+		users, err := s.Store.Users(ctx, workspaceID, model.UserFilter{Identity: id.Value, Limit: 50})
+		if err != nil {
+			return nil, err
+		}
+		for i := range users {
+			for _, held := range users[i].Identities {
+				if held.Verified && held.Type == id.Type && held.Value == id.Value {
+					return &users[i], nil
+				}
+			}
+		}
+	}
+	return nil, nil
+}
+
+func rateLimited(wait time.Duration, message string) error {
+	secs := math.Ceil(wait.Seconds())
+	if secs < 1 {
+		secs = 1
+	}
+	return &model.Error{Code: model.CodeRateLimited, Message: message, RetryAfter: time.Duration(secs) * time.Second}
+}

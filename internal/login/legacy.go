@@ -1,0 +1,133 @@
+package login
+
+import (
+	"context"
+
+	"github.com/signet-id/signet/internal/model"
+	"github.com/signet-id/signet/verify"
+)
+
+// The helpshift-legacy ambiguity (profiles.md): the digest covers uid‖email
+// with no separator, so one digest proves every split of one string — uid
+// "12" + email "3a@b.co", uid "123" + email "a@b.co", email "123a@b.co"
+// alone… A brand's user who picks their email can present their own digest
+// as another split, one whose uid (or email) is verified for someone else.
+//
+// So a legacy login may join an existing user only if that user's verified
+// uid and email identities are exactly the ones the login presents: a
+// returning user presents the split it always did. A login whose uid or
+// email is verified for a user with another split fails with
+// identity_mismatch (and the app's failure behaviour applies), with a
+// diagnosis for the brand's admins. This also refuses a real user whose
+// email changed at the brand: the proof cannot tell the two apart.
+//
+// Full privacy (the digest covers the uid only) has no ambiguity. A user-id
+// pattern turns the check off for a login that sends both fields only when
+// it leaves exactly one split of that login's text: "[0-9]+" does not for
+// uid 12 + email 3a@b.co (the brand's user picks the email), "[0-9]{8}"
+// does. A login that sends one field is always checked: any brand user
+// whose uid‖email spells it holds the same digest.
+
+// legacyScanLimit bounds the users examined for one identity value: many
+// users may hold a value as an unverified claim. Past it the check fails
+// closed.
+const (
+	legacyScanPage  = 500
+	legacyScanLimit = 10 * legacyScanPage
+)
+
+// legacySplitMessage is what the brand's admins read in the verification log.
+const legacySplitMessage = "helpshift-legacy signs the user id and the email with no separator, so this digest also fits " +
+	"other splits of the same text; a user id or email it presents is verified for a user who does not hold exactly this " +
+	"user id and this email, so Signet does not log it in as that user. If the user's email changed, set a user-id " +
+	"pattern or full privacy for the app, or move it to the signet profile"
+
+// checkLegacySplit returns an identity_mismatch failure for a
+// helpshift-legacy login that would take over another user's verified
+// identity; err is a store failure.
+func (s *Service) checkLegacySplit(ctx context.Context, app *model.App, got *verify.Verified) (*verify.Error, error) {
+	if app.Profile != verify.HelpshiftLegacy || app.FullPrivacy || oneSplit(app, got) {
+		return nil, nil
+	}
+	var holder *model.User
+	for _, id := range got.Identities {
+		u, complete, err := s.verifiedHolder(ctx, app.WorkspaceID, id)
+		switch {
+		case err != nil:
+			return nil, err
+		case !complete:
+			return &verify.Error{Reason: verify.ReasonIdentityMismatch, Message: legacySplitMessage}, nil
+		case u == nil:
+			continue
+		case holder != nil && holder.ID != u.ID:
+			return &verify.Error{Reason: verify.ReasonIdentityMismatch, Message: legacySplitMessage}, nil
+		}
+		holder = u
+	}
+	if holder == nil {
+		return nil, nil // nobody holds them: a new user
+	}
+	held := 0
+	for _, h := range holder.Identities {
+		if !h.Verified || h.Type != verify.UID && h.Type != verify.Email {
+			continue
+		}
+		held++
+		found := false
+		for _, id := range got.Identities {
+			found = found || id.Type == h.Type && id.Value == h.Value
+		}
+		if !found {
+			return &verify.Error{Reason: verify.ReasonIdentityMismatch, Message: legacySplitMessage}, nil
+		}
+	}
+	if held != len(got.Identities) {
+		return &verify.Error{Reason: verify.ReasonIdentityMismatch, Message: legacySplitMessage}, nil
+	}
+	return nil, nil
+}
+
+// verifiedHolder returns the user holding id verified in the workspace, or
+// nil; complete is false when too many users hold the value (as a claim)
+// to look at them all.
+func (s *Service) verifiedHolder(ctx context.Context, workspaceID string, id verify.Identity) (u *model.User, complete bool, err error) {
+	before := ""
+	for scanned := 0; scanned < legacyScanLimit; {
+		users, err := s.Store.Users(ctx, workspaceID, model.UserFilter{Identity: id.Value, Limit: legacyScanPage, Before: before})
+		if err != nil {
+			return nil, false, err
+		}
+		for i := range users {
+			for _, h := range users[i].Identities {
+				if h.Verified && h.Type == id.Type && h.Value == id.Value {
+					return &users[i], true, nil
+				}
+			}
+		}
+		if len(users) < legacyScanPage {
+			return nil, true, nil
+		}
+		scanned += len(users)
+		before = users[len(users)-1].ID
+	}
+	return nil, false, nil
+}
+
+// oneSplit reports whether the app's user-id pattern leaves one way only to
+// cut the text a two-field login signs into a user id and an email.
+func oneSplit(app *model.App, got *verify.Verified) bool {
+	re, err := app.UserIDRegexp()
+	if err != nil || re == nil || len(got.Identities) != 2 {
+		return false
+	}
+	msg := got.Identities[0].Value + got.Identities[1].Value // uid first (verify.DigestMessage)
+	n := 0
+	for k := 1; k < len(msg); k++ {
+		if re.MatchString(msg[:k]) {
+			if n++; n > 1 {
+				return false
+			}
+		}
+	}
+	return n == 1
+}

@@ -1,0 +1,460 @@
+// Package login turns what an SDK or web widget presents at login into a
+// session: it verifies the identity with the app's profile and keys, applies
+// the app's enforcement mode and failure behaviour, resolves the user, and
+// records the attempt in the verification log. It also authenticates the
+// session tokens it issues.
+package login
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/base64"
+	"errors"
+	"log/slog"
+	"strings"
+	"time"
+
+	"github.com/signet-id/signet/internal/keyring"
+	"github.com/signet-id/signet/internal/model"
+	"github.com/signet-id/signet/internal/secretbox"
+	"github.com/signet-id/signet/internal/store"
+	"github.com/signet-id/signet/verify"
+)
+
+// Service logs users in and authenticates their sessions.
+type Service struct {
+	Store store.Store
+	Box   *secretbox.Box
+	// Now is the clock; nil means time.Now.
+	Now func() time.Time
+	// SessionLifetime is how long a session lasts; 0 means 30 days.
+	SessionLifetime time.Duration
+	// Leeway is verify's clock leeway; 0 means its default.
+	Leeway time.Duration
+	// Observe, when set, is told of every attempt (for metrics).
+	Observe func(app *model.App, a *model.Attempt, elapsed time.Duration)
+	// Log receives the identity changes logins make; nil logs nothing.
+	Log *slog.Logger
+	// Guard holds the brute-force limits and suspicious-activity signals.
+	Guard Guard
+	// Suspicious, when set, is told when a signal ends a user's sessions.
+	Suspicious func(signal string)
+}
+
+// Request is the login body of CONTRACT.md.
+type Request struct {
+	UserID        string `json:"user_id"`
+	Email         string `json:"email"`
+	UserHash      string `json:"user_hash"`
+	IdentityToken string `json:"identity_token"`
+	Name          string `json:"name"`
+	DeviceID      string `json:"device_id"`
+	AppVersion    string `json:"app_version"`
+	// AnonymousSession is the token of the anonymous session this device
+	// had: on a verified login its issues move to the verified user.
+	AnonymousSession string `json:"anonymous_session"`
+}
+
+// Result is a successful login: the session token, given to the client once.
+type Result struct {
+	Token   string
+	Session model.Session
+	User    model.User
+}
+
+// Limits on login fields other than identities (those are verify's).
+const (
+	maxName       = 200
+	maxDeviceID   = 200
+	maxAppVersion = 64
+)
+
+func (s *Service) now() time.Time {
+	if s.Now != nil {
+		return s.Now()
+	}
+	return time.Now()
+}
+
+// Login logs a user in to app appID from clientAddr. Errors: not_found (no
+// such app), invalid_request (a field too long or with control characters),
+// rate_limited (too many failed verifications for this identity or address,
+// or a suspicious-activity signal), or, when the app rejects a failed
+// verification, an error coded with the verify reason (signature_mismatch,
+// expired…), which the API answers with 401.
+func (s *Service) Login(ctx context.Context, appID string, r Request, clientAddr string) (*Result, error) {
+	start := s.now()
+	if !model.ValidID("app", appID) {
+		return nil, model.Errorf(model.CodeNotFound, "no such app")
+	}
+	app, err := s.Store.App(ctx, appID)
+	if err != nil {
+		return nil, err
+	}
+	if err := checkRequest(&r); err != nil {
+		return nil, err
+	}
+	att := &model.Attempt{ID: model.NewID("att"), WorkspaceID: app.WorkspaceID, AppID: app.ID, Platform: app.Platform,
+		Profile: app.Profile, AppVersion: r.AppVersion, At: start}
+	l := &store.Login{WorkspaceID: app.WorkspaceID, AppID: app.ID, Name: r.Name}
+	hasIdentifier := r.UserID != "" || r.Email != "" || r.UserHash != "" || r.IdentityToken != ""
+	// Only a login that presents a proof is throttled or counted: an old app
+	// version that sends none (the monitor phase) is not an attack.
+	proof := r.UserHash != "" || r.IdentityToken != ""
+	guardKeys := []string{identityKey(app, &r), addressKey(clientAddr)}
+	switch {
+	case !hasIdentifier:
+		// Nothing to verify: an anonymous visitor, in every mode.
+		att.Result = model.ResultAnonymous
+		l.Anonymous = true
+	case app.Enforcement == model.EnforcementOff:
+		att.Result = model.ResultUnverified
+		l.Identities = claims(app, &r, nil)
+	default:
+		if proof {
+			if err := s.throttled(ctx, guardKeys, start); err != nil {
+				s.observe(app, &model.Attempt{Result: model.ResultThrottled}, start)
+				return nil, err
+			}
+		}
+		verified, err := s.verify(ctx, app, &r, att)
+		if err == nil && verified == nil && proof {
+			err = s.failed(ctx, guardKeys, start)
+		}
+		if err == nil && verified != nil {
+			err = s.refuseIfSuspicious(ctx, app, att, verified, guardKeys[0], r.DeviceID, start)
+		}
+		switch {
+		case err != nil:
+			return nil, err
+		case verified != nil:
+			att.Result, att.KeyID = model.ResultVerified, verified.KeyID
+			l.Identities = signedIdentities(app, verified, start)
+			l.Identities = append(l.Identities, claims(app, &r, verified)...)
+			l.Session.KeyID = verified.KeyID
+			l.Session.SignedFields = signedFields(verified)
+			if name := verified.Attributes["name"]; name != "" {
+				l.Name = name
+			}
+		case app.Enforcement == model.EnforcementMonitor:
+			att.Result = model.ResultUnverified
+			l.Identities = claims(app, &r, nil)
+		case app.OnFailure == model.OnFailureAnonymous:
+			att.Result = model.ResultAnonymous
+			l.Anonymous = true
+		default:
+			att.Result = model.ResultRejected
+			if err := s.Store.RecordAttempt(ctx, att); err != nil {
+				return nil, err
+			}
+			s.observe(app, att, start)
+			return nil, model.Errorf(model.Code(att.Reason), "identity verification failed")
+		}
+	}
+	token, hash := newSessionToken()
+	lifetime := s.SessionLifetime
+	if lifetime <= 0 {
+		lifetime = model.DefaultSessionLifetime
+	}
+	l.Session.ID = model.NewID("ses")
+	l.Session.WorkspaceID, l.Session.AppID = app.WorkspaceID, app.ID
+	l.Session.TokenHash = hash
+	l.Session.Verified = att.Result == model.ResultVerified
+	l.Session.Anonymous = l.Anonymous
+	l.Session.DeviceID, l.Session.AppVersion = r.DeviceID, r.AppVersion
+	l.Session.CreatedAt = start
+	l.Session.ExpiresAt = start.Add(lifetime)
+	if l.Session.SignedFields == nil {
+		l.Session.SignedFields = []string{}
+	}
+	l.Attempt = *att
+	if l.Session.Verified && r.AnonymousSession != "" {
+		l.HandOver = s.anonymousSession(ctx, app, r.AnonymousSession)
+	}
+	out, err := s.Store.Login(ctx, l)
+	if err != nil {
+		return nil, err
+	}
+	s.observe(app, att, start)
+	if s.Log != nil && len(out.Changed) > 0 {
+		// Identity values are personal data: the log names the types only;
+		// the user panel shows the values to the brand's staff.
+		types := make([]string, 0, len(out.Changed))
+		for _, id := range out.Changed {
+			types = append(types, string(id.Type))
+		}
+		s.Log.InfoContext(ctx, "verified identities changed by a signed login", "user", out.User.ID, "app", app.ID,
+			"key", l.Session.KeyID, "types", types)
+	}
+	if s.Log != nil && out.HandedOver > 0 {
+		s.Log.InfoContext(ctx, "anonymous issues handed over to a verified user", "user", out.User.ID, "issues", out.HandedOver)
+	}
+	return &Result{Token: token, Session: out.Session, User: out.User}, nil
+}
+
+func (s *Service) observe(app *model.App, att *model.Attempt, start time.Time) {
+	if s.Observe != nil {
+		s.Observe(app, att, s.now().Sub(start))
+	}
+}
+
+// verify checks the proof. It returns the verified identity, or nil with the
+// failure's reason, cause and diagnosis written into att.
+func (s *Service) verify(ctx context.Context, app *model.App, r *Request, att *model.Attempt) (*verify.Verified, error) {
+	now := s.now()
+	stored, err := s.Store.AppKeys(ctx, app.ID)
+	if err != nil {
+		return nil, err
+	}
+	keys, err := keyring.VerifierKeys(s.Box, app.Profile, stored, now)
+	if err != nil {
+		return nil, err
+	}
+	v, err := verify.New(app.Profile, keys, verify.Options{AppID: app.ID, FullPrivacy: app.FullPrivacy,
+		MaxLifetime: time.Duration(app.MaxTokenLifetime) * time.Second, Leeway: s.Leeway, Now: s.Now})
+	if err != nil {
+		return nil, err
+	}
+	req := verify.Request{UserID: r.UserID, Email: r.Email, Digest: r.UserHash, Token: r.IdentityToken}
+	got, verr := v.Verify(req)
+	if verr == nil {
+		verr = checkUserIDPattern(app, got)
+	}
+	var split *verify.Error // a helpshift-legacy split of another user's identity (legacy.go)
+	if verr == nil {
+		if split, err = s.checkLegacySplit(ctx, app, got); err != nil {
+			return nil, err
+		} else if split != nil {
+			verr = split
+		}
+	}
+	if verr == nil {
+		return got, nil
+	}
+	var ve *verify.Error
+	if !errors.As(verr, &ve) {
+		return nil, verr
+	}
+	att.Reason = ve.Reason
+	cands, err := s.candidates(ctx, app)
+	if err != nil {
+		return nil, err
+	}
+	if d, ok := v.Diagnose(req, verr, cands); ok {
+		att.Cause, att.Diagnosis = d.Cause, d.Message
+	} else if split != nil {
+		att.Diagnosis = split.Message
+	}
+	return nil, nil
+}
+
+// checkUserIDPattern applies the app's user-id pattern to the signed uid.
+func checkUserIDPattern(app *model.App, got *verify.Verified) error {
+	re, err := app.UserIDRegexp()
+	if err != nil || re == nil {
+		return err
+	}
+	for _, id := range got.Identities {
+		if id.Type == verify.UID && !re.MatchString(id.Value) {
+			return &verify.Error{Reason: verify.ReasonMalformed, Message: "the user id does not match the app's user-id pattern"}
+		}
+	}
+	return nil
+}
+
+// maxCandidates bounds the doctor's work on one failed login.
+const maxCandidates = 32
+
+// candidates are the other secrets the doctor tries: the workspace's keys of
+// other apps, and the app id (keying with it is a known mistake).
+func (s *Service) candidates(ctx context.Context, app *model.App) ([]verify.Candidate, error) {
+	keys, err := s.Store.WorkspaceKeys(ctx, app.WorkspaceID)
+	if err != nil {
+		return nil, err
+	}
+	apps, err := s.Store.Apps(ctx, app.WorkspaceID)
+	if err != nil {
+		return nil, err
+	}
+	names := make(map[string]string, len(apps))
+	for _, a := range apps {
+		names[a.ID] = a.Name
+	}
+	out := []verify.Candidate{{Kind: verify.NotTheSecret, Label: "the app id", Secret: app.ID}}
+	for i := range keys {
+		k := &keys[i]
+		if k.AppID == app.ID || len(out) == maxCandidates {
+			continue
+		}
+		secret, err := keyring.Open(s.Box, k)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, verify.Candidate{Kind: verify.OtherKey, Label: "key " + k.ID + " of app " + quote(names[k.AppID]), Secret: secret})
+	}
+	return out, nil
+}
+
+func quote(s string) string { return "“" + s + "”" }
+
+// signedIdentities are the identities the signature covers.
+func signedIdentities(app *model.App, v *verify.Verified, now time.Time) []model.Identity {
+	out := make([]model.Identity, 0, len(v.Identities))
+	for _, id := range v.Identities {
+		at := now
+		out = append(out, model.Identity{Type: id.Type, Value: id.Value, Verified: true, Metadata: id.Metadata,
+			AppID: app.ID, KeyID: v.KeyID, SeenAt: now, VerifiedAt: &at})
+	}
+	return out
+}
+
+// claims are the identifiers sent but not covered by v (all of them when v
+// is nil): stored for agents to see, never trusted.
+func claims(app *model.App, r *Request, v *verify.Verified) []model.Identity {
+	var out []model.Identity
+	add := func(t verify.IdentityType, value string) {
+		if value == "" {
+			return
+		}
+		if v != nil {
+			for _, id := range v.Identities {
+				if id.Type == t && id.Value == value {
+					return
+				}
+			}
+		}
+		out = append(out, model.Identity{Type: t, Value: value, AppID: app.ID})
+	}
+	add(verify.UID, r.UserID)
+	add(verify.Email, r.Email)
+	return out
+}
+
+// signedFields names what the signature covered: identity types, then other
+// signed claims such as name.
+func signedFields(v *verify.Verified) []string {
+	out := make([]string, 0, len(v.Identities)+len(v.Attributes))
+	for _, id := range v.Identities {
+		out = append(out, string(id.Type))
+	}
+	for _, name := range verify.PylonAttributes() {
+		if _, ok := v.Attributes[name]; ok {
+			out = append(out, name)
+		}
+	}
+	return out
+}
+
+func checkRequest(r *Request) error {
+	for _, f := range []struct{ name, value string }{{"user_id", r.UserID}, {"email", r.Email}} {
+		if !verify.ValidIdentityValue(f.value) {
+			return model.Errorf(model.CodeInvalid, "%s must be UTF-8 text without control characters, at most %d bytes", f.name, verify.MaxIdentityLength)
+		}
+	}
+	for _, f := range []struct {
+		name, value string
+		max         int
+	}{{"name", r.Name, maxName}, {"device_id", r.DeviceID, maxDeviceID}, {"app_version", r.AppVersion, maxAppVersion}} {
+		if len(f.value) > f.max || !verify.ValidIdentityValue(f.value) {
+			return model.Errorf(model.CodeInvalid, "%s must be UTF-8 text without control characters, at most %d bytes", f.name, f.max)
+		}
+	}
+	return nil
+}
+
+// sessionPrefix marks Signet session tokens, so a leaked one is recognisable
+// by secret scanners.
+const sessionPrefix = "sst_"
+
+func newSessionToken() (token string, hash []byte) {
+	var b [32]byte
+	rand.Read(b[:])
+	token = sessionPrefix + base64.RawURLEncoding.EncodeToString(b[:])
+	return token, HashToken(token)
+}
+
+// HashToken is how session and API tokens are stored: SHA-256 of the text.
+// The tokens carry 256 random bits, so a fast hash is enough.
+func HashToken(token string) []byte {
+	h := sha256.Sum256([]byte(token))
+	return h[:]
+}
+
+// refuseIfSuspicious checks the suspicious-activity signals on a verified
+// login before anything is written: when one fires, the user's sessions end,
+// the attempt is logged as rejected with the signal, and the login is
+// refused with 429 — no session, no hand-over.
+func (s *Service) refuseIfSuspicious(ctx context.Context, app *model.App, att *model.Attempt, v *verify.Verified, idKey, deviceID string, now time.Time) error {
+	holder, err := s.holder(ctx, app.WorkspaceID, v.Identities)
+	if err != nil {
+		return err
+	}
+	signal, wait, err := s.suspicious(ctx, idKey, holder, deviceID, now)
+	if err != nil || signal == "" {
+		return err
+	}
+	ended := 0
+	if holder != nil {
+		if ended, err = s.Store.RevokeUserSessions(ctx, holder.ID, model.RevokedBySuspicion, now); err != nil {
+			return err
+		}
+		att.UserID = holder.ID
+	}
+	att.Result, att.KeyID = model.ResultRejected, v.KeyID
+	att.Diagnosis = "suspicious activity (" + signal + "): the user's sessions were ended"
+	if err := s.Store.RecordAttempt(ctx, att); err != nil {
+		return err
+	}
+	s.observe(app, att, now)
+	if s.Log != nil {
+		s.Log.WarnContext(ctx, "suspicious activity: all the user's sessions ended", "signal", signal,
+			"user", att.UserID, "app", app.ID, "sessions_ended", ended)
+	}
+	if s.Suspicious != nil {
+		s.Suspicious(signal)
+	}
+	if signal == SignalManyDevices {
+		return rateLimited(wait, "unusual activity on this account: its sessions were ended; try again later")
+	}
+	return rateLimited(wait, "too many failed attempts before this one: the account's sessions were ended; try again later")
+}
+
+// anonymousSession returns the id of the live anonymous session of token in
+// app's workspace, or "" (the store checks again inside the transaction).
+func (s *Service) anonymousSession(ctx context.Context, app *model.App, token string) string {
+	sess, err := s.Authenticate(ctx, token)
+	if err != nil || !sess.Anonymous || sess.WorkspaceID != app.WorkspaceID {
+		return ""
+	}
+	return sess.ID
+}
+
+// Authenticate returns the live session of a bearer token. Errors:
+// unauthenticated (malformed or unknown token), session_expired,
+// session_revoked.
+func (s *Service) Authenticate(ctx context.Context, token string) (*model.Session, error) {
+	if !strings.HasPrefix(token, sessionPrefix) || len(token) != len(sessionPrefix)+43 {
+		return nil, model.Errorf(model.CodeUnauthenticated, "a session token is required: log in first")
+	}
+	sess, err := s.Store.SessionByTokenHash(ctx, HashToken(token))
+	if model.ErrorCode(err) == model.CodeNotFound {
+		return nil, model.Errorf(model.CodeUnauthenticated, "unknown session token: log in again")
+	}
+	if err != nil {
+		return nil, err
+	}
+	if err := sess.Check(s.now()); err != nil {
+		return nil, err
+	}
+	return sess, nil
+}
+
+// Logout ends the session of token.
+func (s *Service) Logout(ctx context.Context, token string) error {
+	sess, err := s.Authenticate(ctx, token)
+	if err != nil {
+		return err
+	}
+	return s.Store.RevokeSession(ctx, sess.ID, model.RevokedByLogout, s.now())
+}

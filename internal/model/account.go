@@ -1,0 +1,41 @@
+package model
+
+import "time"
+
+// Role is what an account or API token may do within its workspace.
+type Role string
+
+// Roles.
+const (
+	// RoleOwner is the instance's operator: every workspace, and creating them.
+	RoleOwner Role = "owner"
+	// RoleAdmin manages a workspace: apps, keys, settings, tokens, accounts.
+	RoleAdmin Role = "admin"
+	// RoleAgent answers users: never sees or changes keys or settings.
+	RoleAgent Role = "agent"
+)
+
+// Account is a person who signs in to the dashboard.
+type Account struct {
+	ID          string `json:"id"`
+	WorkspaceID string `json:"workspace_id,omitempty"` // empty for an owner
+	Email       string `json:"email"`
+	Role        Role   `json:"role"`
+	// PasswordHash is an argon2id hash in the PHC string format.
+	PasswordHash string    `json:"-"`
+	CreatedAt    time.Time `json:"created_at"`
+}
+
+// APIToken is a bearer token for the admin or agent API, limited to one
+// workspace and role (or, for RoleOwner, the whole instance). Only its hash
+// is stored.
+type APIToken struct {
+	ID          string     `json:"id"`
+	WorkspaceID string     `json:"workspace_id,omitempty"`
+	Role        Role       `json:"role"`
+	Name        string     `json:"name,omitempty"`
+	TokenHash   []byte     `json:"-"`
+	CreatedAt   time.Time  `json:"created_at"`
+	RevokedAt   *time.Time `json:"revoked_at,omitempty"`
+	LastUsedAt  *time.Time `json:"last_used_at,omitempty"`
+}

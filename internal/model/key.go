@@ -1,0 +1,59 @@
+package model
+
+import "time"
+
+// Key is one secret of an app. The secret itself is stored sealed
+// (AES-GCM under the master key) and leaves Signet only once, when created.
+type Key struct {
+	ID          string `json:"id"`
+	AppID       string `json:"app_id"`
+	WorkspaceID string `json:"workspace_id"`
+	// Sealed is the secret encrypted at rest; never serialised.
+	Sealed []byte `json:"-"`
+	// Imported is true for a brand's existing vendor secret.
+	Imported bool `json:"imported"`
+	// Weak marks an imported secret shorter than 16 bytes, accepted only
+	// because the admin forced it: the dashboard keeps warning until it is
+	// rotated.
+	Weak bool `json:"weak"`
+	// Fingerprint is a short, non-reversible id of the secret (the first
+	// bytes of HMAC-SHA256(secret, "signet key fingerprint")), shown so an
+	// admin can tell keys apart without seeing them.
+	Fingerprint string    `json:"fingerprint"`
+	CreatedAt   time.Time `json:"created_at"`
+	// RetiresAt, when set, ends the key's grace period: it verifies until then.
+	RetiresAt *time.Time `json:"retires_at,omitempty"`
+	// RevokedAt, when set, is when the key stopped verifying at once.
+	RevokedAt  *time.Time `json:"revoked_at,omitempty"`
+	LastUsedAt *time.Time `json:"last_used_at,omitempty"`
+}
+
+// KeyState is a key's state at an instant.
+type KeyState string
+
+// Key states.
+const (
+	KeyActive   KeyState = "active"
+	KeyRetiring KeyState = "retiring" // retired, still inside its grace period
+	KeyRetired  KeyState = "retired"  // grace period over: no longer verifies
+	KeyRevoked  KeyState = "revoked"
+)
+
+// State returns the key's state at now.
+func (k *Key) State(now time.Time) KeyState {
+	switch {
+	case k.RevokedAt != nil:
+		return KeyRevoked
+	case k.RetiresAt != nil && !now.Before(*k.RetiresAt):
+		return KeyRetired
+	case k.RetiresAt != nil:
+		return KeyRetiring
+	}
+	return KeyActive
+}
+
+// Verifies reports whether the key verifies proofs at now.
+func (k *Key) Verifies(now time.Time) bool {
+	s := k.State(now)
+	return s == KeyActive || s == KeyRetiring
+}

@@ -1,0 +1,109 @@
+package server_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"path/filepath"
+	"testing"
+
+	"github.com/signet-id/signet/internal/server"
+	"github.com/signet-id/signet/internal/store/storetest"
+	"github.com/signet-id/signet/verify"
+)
+
+// BenchmarkLogin measures the login handler in process for a returning
+// verified user: verification, user resolution, a new session and the log
+// entry, committed. BenchmarkLogin/baseline is a handler that only decodes
+// the same request and writes a fixed JSON answer, measured in the same run:
+// the ratio is what Signet's work costs. Compare with logins/s.
+func BenchmarkLogin(b *testing.B) {
+	var body []byte
+	b.Run("baseline", func(b *testing.B) {
+		h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			var in map[string]string
+			if err := json.NewDecoder(r.Body).Decode(&in); err != nil {
+				http.Error(w, err.Error(), 400)
+				return
+			}
+			w.Header().Set("Content-Type", "application/json")
+			io.WriteString(w, `{"session_token":"sst_x","expires_at":"2026-12-21T12:00:00Z","verified":true,"anonymous":false,"user":{"id":"usr_x","identities":[]}}`)
+		})
+		body = benchBody(b, "sqlite")
+		runLogins(b, h, "/v1/apps/app_aaaaaaaaaaaaaaaa/login", body)
+	})
+	for _, backend := range backends {
+		b.Run(backend+"/signet", func(b *testing.B) {
+			h, path, body := benchServer(b, backend, verify.Signet)
+			runLogins(b, h, path, body)
+		})
+		b.Run(backend+"/intercom", func(b *testing.B) {
+			h, path, body := benchServer(b, backend, verify.Intercom)
+			runLogins(b, h, path, body)
+		})
+	}
+}
+
+func runLogins(b *testing.B, h http.Handler, path string, body []byte) {
+	b.ReportAllocs()
+	for b.Loop() {
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, httptest.NewRequest("POST", path, bytes.NewReader(body)))
+		if rec.Code != 200 {
+			b.Fatalf("login: %d %s", rec.Code, rec.Body)
+		}
+	}
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "logins/s")
+}
+
+// benchBody is a realistic login body (a signet token).
+func benchBody(b *testing.B, backend string) []byte {
+	_, _, body := benchServer(b, backend, verify.Signet)
+	return body
+}
+
+// benchServer starts a server in process with one app and key, logs the user
+// in once (so later logins are a returning user), and returns the handler.
+func benchServer(b *testing.B, backend string, p verify.Profile) (http.Handler, string, []byte) {
+	dir := b.TempDir()
+	dsn := "sqlite:" + filepath.Join(dir, "signet.db")
+	if backend == "postgres" {
+		dsn = storetest.PostgresURL(b)
+	}
+	clk := newClock()
+	m, err := server.New(context.Background(), server.Config{Database: dsn, DataDir: dir, AdminToken: adminToken,
+		Logger: slog.New(slog.DiscardHandler), Getenv: func(string) string { return "" }, Now: clk.Now})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { m.Close() })
+	h := m.Handler()
+	call := func(method, path string, in any) map[string]any {
+		j, _ := json.Marshal(in)
+		req := httptest.NewRequest(method, path, bytes.NewReader(j))
+		req.Header.Set("Authorization", "Bearer "+adminToken)
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, req)
+		var out map[string]any
+		json.Unmarshal(rec.Body.Bytes(), &out)
+		if rec.Code >= 300 {
+			b.Fatalf("%s %s: %d %s", method, path, rec.Code, rec.Body)
+		}
+		return out
+	}
+	ws := call("POST", "/api/admin/workspaces", map[string]any{"name": "bench"})["id"].(string)
+	app := call("POST", "/api/admin/workspaces/"+ws+"/apps", map[string]any{"name": "web", "platform": "web", "profile": p})["id"].(string)
+	key := call("POST", "/api/admin/apps/"+app+"/keys", map[string]any{})
+	body, _ := json.Marshal(proof(b, clk, p, app, key["id"].(string), key["secret"].(string), "user-42", "jane@example.com"))
+	path := "/v1/apps/" + app + "/login"
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, httptest.NewRequest("POST", path, bytes.NewReader(body)))
+	if rec.Code != 200 {
+		b.Fatalf("first login: %d %s", rec.Code, rec.Body)
+	}
+	return h, path, body
+}

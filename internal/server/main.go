@@ -1,0 +1,379 @@
+// Package server runs Signet: configuration, the database, the master key,
+// the first-run owner token, the HTTP server and its graceful shutdown. The
+// end-to-end tests start it exactly as `signet serve` does.
+package server
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/netip"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/signet-id/signet/internal/conversation"
+	"github.com/signet-id/signet/internal/demo"
+	"github.com/signet-id/signet/internal/events"
+	"github.com/signet-id/signet/internal/httpapi"
+	"github.com/signet-id/signet/internal/login"
+	"github.com/signet-id/signet/internal/model"
+	"github.com/signet-id/signet/internal/secretbox"
+	"github.com/signet-id/signet/internal/store"
+	"github.com/signet-id/signet/internal/store/postgres"
+	"github.com/signet-id/signet/internal/store/sqlite"
+	"github.com/signet-id/signet/internal/web"
+)
+
+// Config configures a server. Zero values are the defaults of `signet serve`.
+type Config struct {
+	// Addr is where to listen; default 127.0.0.1:8080.
+	Addr string
+	// Database is sqlite:PATH or a postgres:// URL; default sqlite under DataDir.
+	Database string
+	// DataDir holds the SQLite database and the master key file; default ./signet-data.
+	DataDir string
+	// AdminToken (SIGNET_ADMIN_TOKEN) is an owner API token, 32 characters or more.
+	AdminToken string
+	// SessionLifetime is how long SDK sessions last; default 30 days.
+	SessionLifetime time.Duration
+	// Logger receives structured logs; default: text on stderr at info.
+	Logger *slog.Logger
+	// Getenv reads SIGNET_MASTER_KEY(_FILE); default os.Getenv.
+	Getenv func(string) string
+	// Out receives what a person starting the server must read (where to go,
+	// the first-run token); default stdout.
+	Out io.Writer
+	// Now is the clock; default time.Now.
+	Now func() time.Time
+	// ShutdownTimeout bounds the graceful shutdown; default 15 s.
+	ShutdownTimeout time.Duration
+	// Guard holds the brute-force limits and suspicious-activity signals.
+	Guard login.Guard
+	// TrustedProxies are the proxies whose X-Forwarded-For is believed.
+	TrustedProxies []netip.Prefix
+	// Demo seeds a demo workspace, app and user and serves /demo.
+	Demo bool
+}
+
+// Main is a running (or ready to run) server.
+type Main struct {
+	cfg      Config
+	store    store.Store
+	bus      events.Bus
+	stopping chan struct{} // closed at shutdown: event streams end
+	demo     *demo.Demo    // set with Config.Demo
+	handler  http.Handler
+	listener net.Listener
+	draining atomic.Bool
+}
+
+// New opens the database and the master key and builds the handler; Run
+// then serves. Close releases what New opened if Run is never called.
+func New(ctx context.Context, cfg Config) (*Main, error) {
+	if cfg.Addr == "" {
+		cfg.Addr = "127.0.0.1:8080"
+	}
+	if cfg.DataDir == "" {
+		cfg.DataDir = "signet-data"
+	}
+	if cfg.Database == "" {
+		cfg.Database = "sqlite:" + filepath.Join(cfg.DataDir, "signet.db")
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.NewTextHandler(os.Stderr, nil))
+	}
+	if cfg.Getenv == nil {
+		cfg.Getenv = os.Getenv
+	}
+	if cfg.Out == nil {
+		cfg.Out = os.Stdout
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	// Times leave Signet as the database keeps them: UTC, in milliseconds,
+	// so an answer and a later read agree.
+	clock := cfg.Now
+	cfg.Now = func() time.Time { return clock().UTC().Truncate(time.Millisecond) }
+	if cfg.ShutdownTimeout == 0 {
+		cfg.ShutdownTimeout = 15 * time.Second
+	}
+	if cfg.AdminToken != "" && len(cfg.AdminToken) < 32 {
+		return nil, errors.New("SIGNET_ADMIN_TOKEN must be 32 characters or more")
+	}
+	st, err := OpenStore(ctx, cfg.Database)
+	if err != nil {
+		return nil, err
+	}
+	key, source, err := secretbox.LoadMasterKey(cfg.Getenv, cfg.DataDir)
+	if err != nil {
+		st.Close()
+		return nil, fmt.Errorf("master key: %w", err)
+	}
+	box, err := openBox(cfg.Getenv, key)
+	if err != nil {
+		st.Close()
+		return nil, err
+	}
+	cfg.Logger.Info("master key loaded", "from", string(source))
+	bus, err := openBus(ctx, cfg.Database, cfg.Logger)
+	if err != nil {
+		st.Close()
+		return nil, err
+	}
+	m := &Main{cfg: cfg, store: st, bus: bus, stopping: make(chan struct{})}
+	logins := &login.Service{Store: st, Box: box, Now: cfg.Now, SessionLifetime: cfg.SessionLifetime, Log: cfg.Logger, Guard: cfg.Guard}
+	conv := &conversation.Service{Store: st, Bus: bus, Log: cfg.Logger, Now: cfg.Now}
+	api := httpapi.New(httpapi.Config{Store: st, Box: box, Logins: logins, Logger: cfg.Logger,
+		Registry: prometheus.NewRegistry(), AdminToken: cfg.AdminToken, Now: cfg.Now, Draining: m.draining.Load,
+		Conversations: conv, Bus: bus, Stopping: m.stopping, TrustedProxies: cfg.TrustedProxies})
+	// The dashboard (and the widget's script) is a client of the API, in
+	// process; it sets its own security headers, so it is not wrapped by
+	// the API's middleware.
+	dashboard := web.New(web.Config{API: api, Store: st, Logger: cfg.Logger, Now: cfg.Now, TrustedProxies: cfg.TrustedProxies})
+	var demoPage http.Handler
+	if cfg.Demo {
+		d, err := demo.Seed(ctx, demo.Deps{Store: st, Box: box, Logins: logins, Conversations: conv, Now: cfg.Now})
+		if err != nil {
+			m.close()
+			return nil, fmt.Errorf("demo: %w", err)
+		}
+		m.demo, demoPage = d, d.Handler()
+	}
+	m.handler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch {
+		case demoPage != nil && (r.URL.Path == "/demo" || strings.HasPrefix(r.URL.Path, "/demo/")):
+			demoPage.ServeHTTP(w, r)
+		case web.Handles(r.URL.Path):
+			dashboard.ServeHTTP(w, r)
+		default:
+			api.ServeHTTP(w, r)
+		}
+	})
+	return m, nil
+}
+
+// openBox makes the secret box from the master key and, during a rotation,
+// the previous one ($SIGNET_MASTER_KEY_PREVIOUS).
+func openBox(getenv func(string) string, key []byte) (*secretbox.Box, error) {
+	prev, err := secretbox.LoadPreviousMasterKey(getenv)
+	if err != nil {
+		return nil, err
+	}
+	var previous [][]byte
+	if prev != nil {
+		previous = append(previous, prev)
+	}
+	box, err := secretbox.New(key, previous...)
+	if err != nil {
+		return nil, fmt.Errorf("master key: %w", err)
+	}
+	return box, nil
+}
+
+// RotateMasterKey re-seals every app secret under the master key (the new
+// one) that was sealed under $SIGNET_MASTER_KEY_PREVIOUS, in one transaction.
+func RotateMasterKey(ctx context.Context, cfg Config) (int, error) {
+	if cfg.DataDir == "" {
+		cfg.DataDir = "signet-data"
+	}
+	if cfg.Database == "" {
+		cfg.Database = "sqlite:" + filepath.Join(cfg.DataDir, "signet.db")
+	}
+	prev, err := secretbox.LoadPreviousMasterKey(cfg.Getenv)
+	if err != nil {
+		return 0, err
+	}
+	if prev == nil {
+		return 0, errors.New("set SIGNET_MASTER_KEY to the new master key and SIGNET_MASTER_KEY_PREVIOUS to the current one")
+	}
+	key, _, err := secretbox.LoadMasterKey(cfg.Getenv, cfg.DataDir)
+	if err != nil {
+		return 0, fmt.Errorf("master key: %w", err)
+	}
+	box, err := openBox(cfg.Getenv, key)
+	if err != nil {
+		return 0, err
+	}
+	st, err := OpenStore(ctx, cfg.Database)
+	if err != nil {
+		return 0, err
+	}
+	defer st.Close()
+	return st.ResealKeys(ctx, func(k *model.Key) ([]byte, error) {
+		sealed, err := box.Reseal(k.Sealed, k.ID)
+		if err != nil {
+			return nil, fmt.Errorf("key %s opens with neither master key: %w", k.ID, err)
+		}
+		return sealed, nil
+	})
+}
+
+// openBus returns the live-update bus: in process for SQLite (one process),
+// LISTEN/NOTIFY for PostgreSQL, so that streams on every node hear of every
+// change.
+func openBus(ctx context.Context, dsn string, log *slog.Logger) (events.Bus, error) {
+	if strings.HasPrefix(dsn, "sqlite:") {
+		return events.NewLocal(), nil
+	}
+	bus, err := events.NewPostgres(ctx, dsn, log)
+	if err != nil {
+		return nil, fmt.Errorf("live updates: %w", err)
+	}
+	return bus, nil
+}
+
+// OpenStore opens the database named by dsn: sqlite:PATH or postgres://…
+func OpenStore(ctx context.Context, dsn string) (store.Store, error) {
+	switch {
+	case strings.HasPrefix(dsn, "sqlite:"):
+		return sqlite.Open(ctx, strings.TrimPrefix(dsn, "sqlite:"))
+	case strings.HasPrefix(dsn, "postgres://"), strings.HasPrefix(dsn, "postgresql://"):
+		return postgres.Open(ctx, dsn)
+	}
+	return nil, errors.New("--database must be sqlite:PATH or a postgres:// URL")
+}
+
+// Handler is the server's HTTP handler (for in-process benchmarks).
+func (m *Main) Handler() http.Handler { return m.handler }
+
+// Store is the server's database.
+func (m *Main) Store() store.Store { return m.store }
+
+// Listen binds the address; Addr then tells where (useful with port 0).
+func (m *Main) Listen() error {
+	l, err := net.Listen("tcp", m.cfg.Addr)
+	if err != nil {
+		return err
+	}
+	m.listener = l
+	return nil
+}
+
+// Addr is the address the server listens on, once Listen has run.
+func (m *Main) Addr() string { return m.listener.Addr().String() }
+
+// Run serves until ctx ends, then shuts down gracefully: it stops taking
+// connections, finishes the requests in flight (every acknowledged write is
+// committed before its answer is sent), and closes the database.
+func (m *Main) Run(ctx context.Context) error {
+	if m.listener == nil {
+		if err := m.Listen(); err != nil {
+			m.close()
+			return err
+		}
+	}
+	if err := m.bootstrap(ctx); err != nil {
+		m.close()
+		return err
+	}
+	srv := &http.Server{
+		Handler:           m.handler,
+		ReadHeaderTimeout: 5 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		WriteTimeout:      60 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		MaxHeaderBytes:    32 << 10,
+		ErrorLog:          slog.NewLogLogger(m.cfg.Logger.Handler(), slog.LevelWarn),
+	}
+	served := make(chan error, 1)
+	go func() { served <- srv.Serve(m.listener) }()
+	go m.purgeThrottles(ctx)
+	m.cfg.Logger.Info("signet is serving", "addr", m.Addr())
+	var err error
+	select {
+	case err = <-served:
+	case <-ctx.Done():
+		m.draining.Store(true)
+		close(m.stopping)
+		m.cfg.Logger.Info("shutting down: finishing requests in flight")
+		sctx, cancel := context.WithTimeout(context.Background(), m.cfg.ShutdownTimeout)
+		err = srv.Shutdown(sctx)
+		cancel()
+		<-served
+	}
+	if cerr := m.close(); err == nil {
+		err = cerr
+	}
+	if errors.Is(err, http.ErrServerClosed) {
+		err = nil
+	}
+	return err
+}
+
+// purgeThrottles deletes ended failure windows now and then.
+func (m *Main) purgeThrottles(ctx context.Context) {
+	t := time.NewTicker(5 * time.Minute)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			if _, err := m.store.PurgeThrottles(ctx, m.cfg.Now()); err != nil && ctx.Err() == nil {
+				m.cfg.Logger.Warn("purging throttle windows failed", "err", err)
+			}
+		}
+	}
+}
+
+// Close releases the database when Run was never called.
+func (m *Main) Close() error { return m.close() }
+
+func (m *Main) close() error {
+	berr := m.bus.Close()
+	if err := m.store.Close(); err != nil {
+		return err
+	}
+	return berr
+}
+
+// bootstrap tells a person where to go and, on a fresh install without
+// SIGNET_ADMIN_TOKEN, creates an owner API token and prints it once.
+func (m *Main) bootstrap(ctx context.Context) error {
+	url := "http://" + m.Addr()
+	fmt.Fprintf(m.cfg.Out, "Signet is running at %s  (API description: %s/openapi.json)\n", url, url)
+	if m.demo != nil {
+		fmt.Fprintf(m.cfg.Out, "\nDemo: %s/demo — a brand's page with the support widget, signed in as %s (verified).\n", url, demo.UserName)
+		if m.demo.OwnerPassword != "" {
+			fmt.Fprintf(m.cfg.Out, "Dashboard: %s/dashboard/ — sign in as %s with the password %s (shown once).\n\n", url, demo.OwnerEmail, m.demo.OwnerPassword)
+		} else {
+			fmt.Fprintf(m.cfg.Out, "Dashboard: %s/dashboard/ — sign in as %s with the password shown on the first demo run.\n\n", url, demo.OwnerEmail)
+		}
+	}
+	if m.cfg.AdminToken != "" {
+		fmt.Fprintln(m.cfg.Out, "Admin API: use SIGNET_ADMIN_TOKEN as the bearer token.")
+		return nil
+	}
+	has, err := m.store.HasOwner(ctx)
+	if err != nil || has {
+		return err
+	}
+	text, hash := httpapi.NewOwnerToken()
+	t := &model.APIToken{ID: model.NewID("tok"), Role: model.RoleOwner, Name: "first-run owner token", TokenHash: hash, CreatedAt: m.cfg.Now()}
+	if err := m.store.CreateAPIToken(ctx, t); err != nil {
+		return err
+	}
+	fmt.Fprintf(m.cfg.Out, `
+First run. This owner API token is shown once and never again; keep it in a password manager:
+
+    %s
+
+Create your first workspace:
+    curl -H "Authorization: Bearer %s" -H "Content-Type: application/json" -d '{"name":"My brand"}' %s/api/admin/workspaces
+
+Or open the dashboard and paste the token to create the owner account:
+    %s/dashboard/setup
+
+`, text, text, url, url)
+	return nil
+}

@@ -1,0 +1,95 @@
+// Package postgres opens Signet's database on PostgreSQL, for many stateless
+// nodes sharing one database, through pgx's database/sql driver and the SQL
+// of package sqlstore.
+package postgres
+
+import (
+	"context"
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/stdlib"
+
+	"github.com/signet-id/signet/internal/store/sqlstore"
+)
+
+//go:embed migrations/*.sql
+var migrations embed.FS
+
+// migrationLockKey is the pg_advisory_xact_lock key that makes nodes
+// starting at once migrate one after the other ("signet" in ASCII).
+const migrationLockKey = 0x7369676e6574
+
+// maxConns bounds one node's connections.
+const maxConns = 20
+
+// PostgreSQL error codes (SQLSTATE) the store tells apart.
+const (
+	uniqueViolation      = "23505"
+	foreignKeyViolation  = "23503"
+	serializationFailure = "40001"
+	deadlockDetected     = "40P01"
+)
+
+// Open connects to the database at url (postgres://…), checks it answers,
+// and applies the pending migrations.
+func Open(ctx context.Context, url string) (*sqlstore.Store, error) {
+	cfg, err := pgx.ParseConfig(url)
+	if err != nil {
+		// Not wrapped: the parser's message may quote the URL and its password.
+		return nil, errors.New("postgres: the database URL is not valid")
+	}
+	db := stdlib.OpenDB(*cfg)
+	// database/sql keeps 2 idle connections by default: too few for a
+	// node's bursts, and unlimited open ones can exhaust max_connections
+	// (100 by default) across nodes.
+	db.SetMaxOpenConns(maxConns)
+	db.SetMaxIdleConns(maxConns)
+	db.SetConnMaxIdleTime(5 * time.Minute)
+	if err := db.PingContext(ctx); err != nil {
+		db.Close()
+		// The error names the host, never the password.
+		return nil, fmt.Errorf("postgres: connect: %w", err)
+	}
+	d := sqlstore.Dialect{
+		Name:       "postgres",
+		Migrations: must(fs.Sub(migrations, "migrations")),
+		// Transaction-scoped: released by the migration's commit or rollback.
+		MigrationLock:         fmt.Sprintf("SELECT pg_advisory_xact_lock(%d)", migrationLockKey),
+		LockRow:               " FOR NO KEY UPDATE", // does not block foreign-key checks (KEY SHARE)
+		IsUniqueViolation:     hasCode(uniqueViolation),
+		IsForeignKeyViolation: hasCode(foreignKeyViolation),
+		IsRetryable:           hasCode(serializationFailure, deadlockDetected),
+	}
+	// PostgreSQL takes reads and writes on one pool: its MVCC needs no
+	// separate writer.
+	return sqlstore.New(ctx, d, db, db)
+}
+
+// hasCode returns a test for PostgreSQL errors with one of the SQLSTATEs.
+func hasCode(codes ...string) func(error) bool {
+	return func(err error) bool {
+		var e *pgconn.PgError
+		if !errors.As(err, &e) {
+			return false
+		}
+		for _, c := range codes {
+			if e.Code == c {
+				return true
+			}
+		}
+		return false
+	}
+}
+
+func must(f fs.FS, err error) fs.FS {
+	if err != nil {
+		panic(err)
+	}
+	return f
+}

@@ -1,0 +1,154 @@
+// Package sqlite opens Signet's embedded database: one SQLite file, through
+// the pure-Go driver modernc.org/sqlite, with the SQL of package sqlstore.
+//
+// Like Pocketbase, it keeps two pools on the file: a writer with a single
+// connection, which serialises every write transaction of the process (no
+// SQLITE_BUSY between our own writers, no lock upgrade deadlocks), and a
+// pool of read-only connections, which WAL lets read while a write is
+// under way.
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"net/url"
+	"os"
+	"path/filepath"
+	"runtime"
+
+	"modernc.org/sqlite"
+	sqlite3 "modernc.org/sqlite/lib"
+
+	"github.com/signet-id/signet/internal/store/sqlstore"
+)
+
+//go:embed migrations/*.sql
+var migrations embed.FS
+
+// pragmas are run, in this order, on every connection, writer and readers:
+//
+//  1. busy_timeout first, so that the pragmas after it, which may need a
+//     lock (switching to WAL takes an exclusive one), wait for another
+//     process holding the file instead of failing at once with SQLITE_BUSY.
+//  2. journal_mode=WAL: readers and the writer no longer block each other.
+//     It is a property of the file, set by the first connection; it must
+//     precede synchronous, whose meaning depends on the journal mode.
+//  3. synchronous=NORMAL: in WAL mode a commit is written to the WAL (the
+//     OS has it) before it returns, and fsynced at checkpoints. That is
+//     durable against a crash or SIGTERM of the process, which is what "no
+//     acknowledged write is lost" asks; only a power loss or kernel crash
+//     can lose the last commits, and it never corrupts the file. FULL
+//     would fsync every commit for that extra case.
+//  4. foreign_keys=ON: SQLite checks foreign keys only when asked, per
+//     connection.
+//  5. recursive_triggers=ON: the rows an INSERT OR REPLACE deletes fire
+//     DELETE triggers only then, and the audit log's trigger must see them
+//     (migrations/0003_guard_audit.sql); no other trigger exists.
+var pragmas = []string{
+	"busy_timeout(10000)",
+	"journal_mode(WAL)",
+	"synchronous(NORMAL)",
+	"foreign_keys(ON)",
+	"recursive_triggers(ON)",
+}
+
+// Open opens (creating it if needed) the database at path, private to its
+// owner (the file 0600 in a directory created 0700), and applies the
+// pending migrations.
+func Open(ctx context.Context, path string) (*sqlstore.Store, error) {
+	if path == "" {
+		return nil, errors.New("sqlite: the database path is empty")
+	}
+	path, err := filepath.Abs(path)
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: %w", err)
+	}
+	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+		return nil, fmt.Errorf("sqlite: %w", err)
+	}
+	// Create the file ourselves: SQLite would create it with the umask's
+	// mode, and it gives its -wal and -shm files the mode of the database.
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600)
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: %w", err)
+	}
+	f.Close()
+
+	// The writer opens first: its pragmas put the file in WAL mode before
+	// any reader, which may not write, connects. _txlock=immediate makes
+	// BEGIN take the write lock at once, so a transaction that reads and
+	// then writes never fails to upgrade its lock under another process.
+	writer, err := open(ctx, path, url.Values{"_txlock": {"immediate"}})
+	if err != nil {
+		return nil, err
+	}
+	writer.SetMaxOpenConns(1)
+	writer.SetMaxIdleConns(1)
+	writer.SetConnMaxLifetime(0)
+	writer.SetConnMaxIdleTime(0)
+
+	reader, err := open(ctx, path, url.Values{"_query_only": {"1"}})
+	if err != nil {
+		writer.Close()
+		return nil, err
+	}
+	readers := max(4, runtime.NumCPU())
+	reader.SetMaxOpenConns(readers)
+	reader.SetMaxIdleConns(readers)
+
+	d := sqlstore.Dialect{
+		Name:                  "sqlite",
+		Migrations:            must(fs.Sub(migrations, "migrations")),
+		IsUniqueViolation:     hasCode(sqlite3.SQLITE_CONSTRAINT_UNIQUE, sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY),
+		IsForeignKeyViolation: hasCode(sqlite3.SQLITE_CONSTRAINT_FOREIGNKEY),
+		// One writer connection: transactions never deadlock one another.
+		IsRetryable: func(error) bool { return false },
+	}
+	return sqlstore.New(ctx, d, writer, reader)
+}
+
+// open returns a pool on path with the pragmas and the extra parameters.
+func open(ctx context.Context, path string, extra url.Values) (*sql.DB, error) {
+	q := url.Values{"_pragma": pragmas}
+	for k, v := range extra {
+		q[k] = v
+	}
+	// A file: URI, so that a path with '?' or '#' in it is escaped, not cut.
+	dsn := (&url.URL{Scheme: "file", Path: path, RawQuery: q.Encode()}).String()
+	db, err := sql.Open("sqlite", dsn)
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: %w", err)
+	}
+	if err := db.PingContext(ctx); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("sqlite: open %s: %w", path, err)
+	}
+	return db, nil
+}
+
+// hasCode returns a test for SQLite errors with one of the extended codes.
+func hasCode(codes ...int) func(error) bool {
+	return func(err error) bool {
+		var e *sqlite.Error
+		if !errors.As(err, &e) {
+			return false
+		}
+		for _, c := range codes {
+			if e.Code() == c {
+				return true
+			}
+		}
+		return false
+	}
+}
+
+func must(f fs.FS, err error) fs.FS {
+	if err != nil {
+		panic(err)
+	}
+	return f
+}

@@ -1,0 +1,83 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+
+	"github.com/signet-id/signet/internal/model"
+)
+
+const accountColumns = `id, COALESCE(workspace_id, ''), email, role, password_hash, created_at`
+
+// CreateAccount stores a; conflict if the email (or id) is taken,
+// not_found if its workspace does not exist.
+func (s *Store) CreateAccount(ctx context.Context, a *model.Account) error {
+	_, err := s.writer.ExecContext(ctx, `
+		INSERT INTO accounts (id, workspace_id, email, role, password_hash, created_at)
+		VALUES ($1, $2, $3, $4, $5, $6)`,
+		a.ID, nullString(a.WorkspaceID), a.Email, a.Role, a.PasswordHash, millis(a.CreatedAt))
+	switch {
+	case err != nil && s.d.IsUniqueViolation(err):
+		return model.Errorf(model.CodeConflict, "an account with this email already exists")
+	case err != nil && s.d.IsForeignKeyViolation(err):
+		return model.Errorf(model.CodeNotFound, "workspace %s not found", a.WorkspaceID)
+	case err != nil:
+		return fmt.Errorf("create account: %w", err)
+	}
+	return nil
+}
+
+// AccountByEmail finds an account by exact email; not_found.
+func (s *Store) AccountByEmail(ctx context.Context, email string) (*model.Account, error) {
+	a, err := scanAccount(s.reader.QueryRowContext(ctx, `SELECT `+accountColumns+` FROM accounts WHERE email = $1`, email))
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		return nil, model.Errorf(model.CodeNotFound, "no account has this email")
+	case err != nil:
+		return nil, fmt.Errorf("account by email: %w", err)
+	}
+	return a, nil
+}
+
+// Accounts lists a workspace's accounts (owners when workspaceID is ""),
+// oldest first.
+func (s *Store) Accounts(ctx context.Context, workspaceID string) ([]model.Account, error) {
+	var w filter
+	if workspaceID == "" {
+		w.where("workspace_id IS NULL")
+	} else {
+		w.where("workspace_id = " + w.arg(workspaceID))
+	}
+	l, err := listOf(ctx, s.reader, scanAccount, `SELECT `+accountColumns+` FROM accounts`+w.sql()+` ORDER BY created_at, id`, w.args...)
+	if err != nil {
+		return nil, fmt.Errorf("accounts: %w", err)
+	}
+	return l, nil
+}
+
+// HasOwner reports whether an owner account or an unrevoked owner API token
+// exists. A revoked token does not count: an instance whose only owner
+// credential was revoked needs a setup token again.
+func (s *Store) HasOwner(ctx context.Context) (bool, error) {
+	var has bool
+	err := s.reader.QueryRowContext(ctx, `
+		SELECT EXISTS (SELECT 1 FROM accounts WHERE role = $1)
+			OR EXISTS (SELECT 1 FROM api_tokens WHERE role = $1 AND revoked_at IS NULL)`,
+		model.RoleOwner).Scan(&has)
+	if err != nil {
+		return false, fmt.Errorf("has owner: %w", err)
+	}
+	return has, nil
+}
+
+func scanAccount(sc scanner) (*model.Account, error) {
+	var a model.Account
+	var created int64
+	if err := sc.Scan(&a.ID, &a.WorkspaceID, &a.Email, &a.Role, &a.PasswordHash, &created); err != nil {
+		return nil, err
+	}
+	a.CreatedAt = fromMillis(created)
+	return &a, nil
+}

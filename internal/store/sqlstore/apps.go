@@ -1,0 +1,84 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+
+	"github.com/signet-id/signet/internal/model"
+)
+
+const appColumns = `id, workspace_id, name, platform, profile, enforcement, on_failure,
+	full_privacy, max_token_lifetime, user_id_pattern, created_at, updated_at`
+
+// CreateApp stores a; not_found if its workspace does not exist, conflict
+// if its id is taken.
+func (s *Store) CreateApp(ctx context.Context, a *model.App) error {
+	_, err := s.writer.ExecContext(ctx, `
+		INSERT INTO apps (`+appColumns+`)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
+		a.ID, a.WorkspaceID, a.Name, a.Platform, a.Profile, a.Enforcement, a.OnFailure,
+		a.FullPrivacy, a.MaxTokenLifetime, a.UserIDPattern, millis(a.CreatedAt), millis(a.UpdatedAt))
+	switch {
+	case err != nil && s.d.IsForeignKeyViolation(err):
+		return model.Errorf(model.CodeNotFound, "workspace %s not found", a.WorkspaceID)
+	case err != nil && s.d.IsUniqueViolation(err):
+		return model.Errorf(model.CodeConflict, "app %s already exists", a.ID)
+	case err != nil:
+		return fmt.Errorf("create app: %w", err)
+	}
+	return nil
+}
+
+// App returns one app; not_found.
+func (s *Store) App(ctx context.Context, id string) (*model.App, error) {
+	a, err := scanApp(s.reader.QueryRowContext(ctx, `SELECT `+appColumns+` FROM apps WHERE id = $1`, id))
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		return nil, model.Errorf(model.CodeNotFound, "app %s not found", id)
+	case err != nil:
+		return nil, fmt.Errorf("app: %w", err)
+	}
+	return a, nil
+}
+
+// Apps lists a workspace's apps, oldest first.
+func (s *Store) Apps(ctx context.Context, workspaceID string) ([]model.App, error) {
+	l, err := listOf(ctx, s.reader, scanApp, `
+		SELECT `+appColumns+` FROM apps WHERE workspace_id = $1 ORDER BY created_at, id`, workspaceID)
+	if err != nil {
+		return nil, fmt.Errorf("apps: %w", err)
+	}
+	return l, nil
+}
+
+// UpdateApp saves a's settings (every field but ID, WorkspaceID,
+// CreatedAt); not_found.
+func (s *Store) UpdateApp(ctx context.Context, a *model.App) error {
+	n, err := affected(s.writer.ExecContext(ctx, `
+		UPDATE apps SET name = $2, platform = $3, profile = $4, enforcement = $5, on_failure = $6,
+			full_privacy = $7, max_token_lifetime = $8, user_id_pattern = $9, updated_at = $10
+		WHERE id = $1`,
+		a.ID, a.Name, a.Platform, a.Profile, a.Enforcement, a.OnFailure,
+		a.FullPrivacy, a.MaxTokenLifetime, a.UserIDPattern, millis(a.UpdatedAt)))
+	switch {
+	case err != nil:
+		return fmt.Errorf("update app: %w", err)
+	case n == 0:
+		return model.Errorf(model.CodeNotFound, "app %s not found", a.ID)
+	}
+	return nil
+}
+
+func scanApp(sc scanner) (*model.App, error) {
+	var a model.App
+	var created, updated int64
+	err := sc.Scan(&a.ID, &a.WorkspaceID, &a.Name, &a.Platform, &a.Profile, &a.Enforcement, &a.OnFailure,
+		&a.FullPrivacy, &a.MaxTokenLifetime, &a.UserIDPattern, &created, &updated)
+	if err != nil {
+		return nil, err
+	}
+	a.CreatedAt, a.UpdatedAt = fromMillis(created), fromMillis(updated)
+	return &a, nil
+}

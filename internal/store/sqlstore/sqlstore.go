@@ -1,0 +1,285 @@
+// Package sqlstore implements store.Store once, over database/sql, for both
+// SQLite and PostgreSQL. The SQL is plain and portable ($1, $2… placeholders,
+// ON CONFLICT, RETURNING, row values); a small Dialect value carries the few
+// differences: how to recognise a constraint violation, how to lock a row,
+// how to serialise migrations, and whether writes go to a separate
+// single-connection pool.
+//
+// Conventions: ids are text (model.NewID); times are BIGINT UNIX milliseconds
+// UTC; optional references are NULL, never ""; JSON (metadata, signed fields)
+// is TEXT. A list's Limit of 0 means no limit.
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/signet-id/signet/internal/model"
+	"github.com/signet-id/signet/internal/store"
+)
+
+// Dialect is what differs between the databases sqlstore runs on.
+type Dialect struct {
+	// Name is "sqlite" or "postgres", for error messages.
+	Name string
+	// Migrations holds the dialect's NNNN_name.sql files, applied in order.
+	Migrations fs.FS
+	// MigrationLock, when set, runs first in the migration transaction so
+	// that two processes starting at once on one database take turns.
+	MigrationLock string
+	// LockRow is appended to a SELECT whose row a transaction must hold
+	// until it commits; empty where writers are already serialised.
+	LockRow string
+	// IsUniqueViolation reports whether err is a unique-constraint violation.
+	IsUniqueViolation func(err error) bool
+	// IsForeignKeyViolation reports whether err is a foreign-key violation.
+	IsForeignKeyViolation func(err error) bool
+	// IsRetryable reports whether a transaction that failed with err may
+	// succeed when run again from the start (deadlock, serialisation).
+	IsRetryable func(err error) bool
+}
+
+// Store is store.Store over a SQL database.
+type Store struct {
+	d Dialect
+	// writer runs every write and every transaction; reader runs plain
+	// reads. They are one pool on PostgreSQL; on SQLite the writer is a
+	// single connection, which serialises writers inside the process.
+	writer *sql.DB
+	reader *sql.DB
+}
+
+var _ store.Store = (*Store)(nil)
+
+// New returns a Store over writer and reader (the same *sql.DB when the
+// database has one pool), after applying the dialect's pending migrations.
+// The Store owns both pools: Close closes them, and so does a failed New.
+func New(ctx context.Context, d Dialect, writer, reader *sql.DB) (*Store, error) {
+	s := &Store{d: d, writer: writer, reader: reader}
+	if err := s.migrate(ctx); err != nil {
+		s.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+// Ping checks the database answers.
+func (s *Store) Ping(ctx context.Context) error {
+	if err := s.writer.PingContext(ctx); err != nil {
+		return fmt.Errorf("%s: ping: %w", s.d.Name, err)
+	}
+	if s.reader != s.writer {
+		if err := s.reader.PingContext(ctx); err != nil {
+			return fmt.Errorf("%s: ping reader: %w", s.d.Name, err)
+		}
+	}
+	return nil
+}
+
+// Close releases both pools.
+func (s *Store) Close() error {
+	err := s.writer.Close()
+	if s.reader != s.writer {
+		err = errors.Join(err, s.reader.Close())
+	}
+	return err
+}
+
+// DB returns the pool that runs writes, for tests and tools only: what runs
+// through it bypasses the store's rules (the database's own still hold).
+func (s *Store) DB() *sql.DB { return s.writer }
+
+// querier is what *sql.DB and *sql.Tx share, so that a read can run on the
+// reader pool or inside a write transaction.
+type querier interface {
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
+// inTx runs fn in a write transaction, committed when fn returns nil and
+// rolled back otherwise. A retryable failure (a deadlock on PostgreSQL)
+// runs fn again from the start, a few times.
+func (s *Store) inTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	const tries = 5
+	var err error
+	for range tries {
+		err = s.tryTx(ctx, fn)
+		if err == nil || !s.d.IsRetryable(err) {
+			return err
+		}
+	}
+	return err
+}
+
+func (s *Store) tryTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	tx, err := s.writer.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("%s: begin: %w", s.d.Name, err)
+	}
+	if err := fn(tx); err != nil {
+		tx.Rollback()
+		return err
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("%s: commit: %w", s.d.Name, err)
+	}
+	return nil
+}
+
+// wrap names the operation that failed with a database error; a
+// *model.Error, meant for the caller, passes unchanged.
+func wrap(op string, err error) error {
+	var e *model.Error
+	if errors.As(err, &e) {
+		return err
+	}
+	return fmt.Errorf("%s: %w", op, err)
+}
+
+// listOf reads every row a query selects through q, with scan: the rows are
+// closed when it returns, so that q (a transaction) may run another statement.
+func listOf[T any](ctx context.Context, q querier, scan func(scanner) (*T, error), query string, args ...any) ([]T, error) {
+	rows, err := q.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var l []T
+	for rows.Next() {
+		v, err := scan(rows)
+		if err != nil {
+			return nil, err
+		}
+		l = append(l, *v)
+	}
+	return l, rows.Err()
+}
+
+// exists reports whether a row matches; query is a SELECT 1 … statement.
+func exists(ctx context.Context, q querier, query string, args ...any) (bool, error) {
+	var one int
+	err := q.QueryRowContext(ctx, query, args...).Scan(&one)
+	if errors.Is(err, sql.ErrNoRows) {
+		return false, nil
+	}
+	return err == nil, err
+}
+
+// affected returns how many rows a statement changed.
+func affected(res sql.Result, err error) (int, error) {
+	if err != nil {
+		return 0, err
+	}
+	n, err := res.RowsAffected()
+	return int(n), err
+}
+
+// millis stores t as UNIX milliseconds.
+func millis(t time.Time) int64 { return t.UnixMilli() }
+
+// fromMillis reads UNIX milliseconds as a UTC time.
+func fromMillis(ms int64) time.Time { return time.UnixMilli(ms).UTC() }
+
+// nullMillis stores an optional time: NULL when t is nil.
+func nullMillis(t *time.Time) any {
+	if t == nil {
+		return nil
+	}
+	return t.UnixMilli()
+}
+
+// timePtr reads an optional time.
+func timePtr(ms sql.NullInt64) *time.Time {
+	if !ms.Valid {
+		return nil
+	}
+	t := fromMillis(ms.Int64)
+	return &t
+}
+
+// nullString stores an optional reference: NULL when s is "".
+func nullString(s string) any {
+	if s == "" {
+		return nil
+	}
+	return s
+}
+
+// encodeMetadata stores identity metadata as a JSON object.
+func encodeMetadata(m map[string]string) string {
+	if len(m) == 0 {
+		return "{}"
+	}
+	b, _ := json.Marshal(m) // a map[string]string always marshals
+	return string(b)
+}
+
+// decodeMetadata reads identity metadata; empty is nil.
+func decodeMetadata(s string) (map[string]string, error) {
+	var m map[string]string
+	if err := json.Unmarshal([]byte(s), &m); err != nil {
+		return nil, fmt.Errorf("identity metadata: %w", err)
+	}
+	if len(m) == 0 {
+		return nil, nil
+	}
+	return m, nil
+}
+
+// encodeStrings stores a list of strings as a JSON array.
+func encodeStrings(l []string) string {
+	if len(l) == 0 {
+		return "[]"
+	}
+	b, _ := json.Marshal(l)
+	return string(b)
+}
+
+// decodeStrings reads a list of strings; never nil, so that JSON shows [].
+func decodeStrings(s string) ([]string, error) {
+	l := []string{}
+	if err := json.Unmarshal([]byte(s), &l); err != nil {
+		return nil, fmt.Errorf("string list: %w", err)
+	}
+	return l, nil
+}
+
+// filter builds the WHERE clause of a listing: each condition takes its
+// values through arg, which numbers the placeholders.
+type filter struct {
+	conds []string
+	args  []any
+}
+
+// arg adds a value and returns its placeholder.
+func (f *filter) arg(v any) string {
+	f.args = append(f.args, v)
+	return "$" + strconv.Itoa(len(f.args))
+}
+
+// where adds a condition written with placeholders from arg.
+func (f *filter) where(cond string) { f.conds = append(f.conds, cond) }
+
+// sql returns " WHERE c1 AND c2…", or "" without conditions.
+func (f *filter) sql() string {
+	if len(f.conds) == 0 {
+		return ""
+	}
+	return " WHERE " + strings.Join(f.conds, " AND ")
+}
+
+// limit returns " LIMIT $n", or "" for no limit.
+func (f *filter) limit(n int) string {
+	if n <= 0 {
+		return ""
+	}
+	return " LIMIT " + f.arg(n)
+}

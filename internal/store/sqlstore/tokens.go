@@ -1,0 +1,91 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/signet-id/signet/internal/model"
+)
+
+// tokenColumns are written; tokenFields read them back (owner tokens have
+// no workspace).
+const (
+	tokenColumns = `id, workspace_id, role, name, token_hash, created_at, revoked_at, last_used_at`
+	tokenFields  = `id, COALESCE(workspace_id, ''), role, name, token_hash, created_at, revoked_at, last_used_at`
+)
+
+// CreateAPIToken stores t (its hash only); conflict if its id or hash is
+// taken, not_found if its workspace does not exist.
+func (s *Store) CreateAPIToken(ctx context.Context, t *model.APIToken) error {
+	_, err := s.writer.ExecContext(ctx, `
+		INSERT INTO api_tokens (`+tokenColumns+`) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+		t.ID, nullString(t.WorkspaceID), t.Role, t.Name, t.TokenHash, millis(t.CreatedAt),
+		nullMillis(t.RevokedAt), nullMillis(t.LastUsedAt))
+	switch {
+	case err != nil && s.d.IsUniqueViolation(err):
+		return model.Errorf(model.CodeConflict, "API token %s or its hash already exists", t.ID)
+	case err != nil && s.d.IsForeignKeyViolation(err):
+		return model.Errorf(model.CodeNotFound, "workspace %s not found", t.WorkspaceID)
+	case err != nil:
+		return fmt.Errorf("create API token: %w", err)
+	}
+	return nil
+}
+
+// APITokenByHash finds a token by the SHA-256 of its text, whatever its
+// state, and records its use at `at`; not_found.
+func (s *Store) APITokenByHash(ctx context.Context, hash []byte, at time.Time) (*model.APIToken, error) {
+	t, err := scanToken(s.writer.QueryRowContext(ctx, `
+		UPDATE api_tokens SET last_used_at = $2 WHERE token_hash = $1 RETURNING `+tokenFields, hash, millis(at)))
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		return nil, model.Errorf(model.CodeNotFound, "no API token has this hash")
+	case err != nil:
+		return nil, fmt.Errorf("API token by hash: %w", err)
+	}
+	return t, nil
+}
+
+// APITokens lists a workspace's tokens (owner tokens when workspaceID is
+// ""), oldest first.
+func (s *Store) APITokens(ctx context.Context, workspaceID string) ([]model.APIToken, error) {
+	var w filter
+	if workspaceID == "" {
+		w.where("workspace_id IS NULL")
+	} else {
+		w.where("workspace_id = " + w.arg(workspaceID))
+	}
+	l, err := listOf(ctx, s.reader, scanToken, `SELECT `+tokenFields+` FROM api_tokens`+w.sql()+` ORDER BY created_at, id`, w.args...)
+	if err != nil {
+		return nil, fmt.Errorf("API tokens: %w", err)
+	}
+	return l, nil
+}
+
+// RevokeAPIToken revokes a token; revoking it again keeps the first time;
+// not_found.
+func (s *Store) RevokeAPIToken(ctx context.Context, id string, at time.Time) error {
+	n, err := affected(s.writer.ExecContext(ctx, `
+		UPDATE api_tokens SET revoked_at = COALESCE(revoked_at, $2) WHERE id = $1`, id, millis(at)))
+	switch {
+	case err != nil:
+		return fmt.Errorf("revoke API token: %w", err)
+	case n == 0:
+		return model.Errorf(model.CodeNotFound, "API token %s not found", id)
+	}
+	return nil
+}
+
+func scanToken(sc scanner) (*model.APIToken, error) {
+	var t model.APIToken
+	var created int64
+	var revoked, used sql.NullInt64
+	if err := sc.Scan(&t.ID, &t.WorkspaceID, &t.Role, &t.Name, &t.TokenHash, &created, &revoked, &used); err != nil {
+		return nil, err
+	}
+	t.CreatedAt, t.RevokedAt, t.LastUsedAt = fromMillis(created), timePtr(revoked), timePtr(used)
+	return &t, nil
+}

@@ -1,0 +1,217 @@
+// Package store defines how Signet keeps its data: one Store interface,
+// implemented over SQL for both SQLite (the embedded default) and PostgreSQL
+// (many stateless nodes), and one conformance suite (storetest) that both run.
+//
+// Errors: a missing row is an error coded model.CodeNotFound; a uniqueness
+// violation model.CodeConflict. Times are stored in UNIX milliseconds (UTC).
+// Methods never log and never return a secret.
+package store
+
+import (
+	"context"
+	"time"
+
+	"github.com/signet-id/signet/internal/model"
+)
+
+// Store is Signet's storage.
+type Store interface {
+	// Ping checks the database answers (for /readyz).
+	Ping(ctx context.Context) error
+	// Close releases the database.
+	Close() error
+
+	// CreateWorkspace stores w; w.ID and w.CreatedAt are set by the caller.
+	CreateWorkspace(ctx context.Context, w *model.Workspace) error
+	// Workspace returns one workspace; not_found.
+	Workspace(ctx context.Context, id string) (*model.Workspace, error)
+	// Workspaces lists all workspaces, oldest first.
+	Workspaces(ctx context.Context) ([]model.Workspace, error)
+
+	// CreateApp stores a; not_found if its workspace does not exist.
+	CreateApp(ctx context.Context, a *model.App) error
+	// App returns one app; not_found.
+	App(ctx context.Context, id string) (*model.App, error)
+	// Apps lists a workspace's apps, oldest first.
+	Apps(ctx context.Context, workspaceID string) ([]model.App, error)
+	// UpdateApp saves a's settings (every field but ID, WorkspaceID,
+	// CreatedAt); not_found.
+	UpdateApp(ctx context.Context, a *model.App) error
+
+	// CreateKey stores k (already sealed); not_found if its app does not exist.
+	CreateKey(ctx context.Context, k *model.Key) error
+	// Key returns one key; not_found.
+	Key(ctx context.Context, id string) (*model.Key, error)
+	// AppKeys lists an app's keys in every state, oldest first.
+	AppKeys(ctx context.Context, appID string) ([]model.Key, error)
+	// WorkspaceKeys lists every key of a workspace's apps, oldest first.
+	WorkspaceKeys(ctx context.Context, workspaceID string) ([]model.Key, error)
+	// RetireKey sets the end of k's grace period; not_found; conflict if
+	// the key is revoked.
+	RetireKey(ctx context.Context, id string, until time.Time) error
+	// RevokeKey revokes the key at `at` and, in the same transaction, ends
+	// every live session it created (reason model.RevokedByKey) and nothing
+	// else; it returns how many sessions it ended. Revoking a revoked key is
+	// a no-op that ends nothing; not_found.
+	RevokeKey(ctx context.Context, id string, at time.Time) (int, error)
+
+	// Login writes everything a successful login produces, in one
+	// transaction: it resolves the user (see Login), creates the session,
+	// records the attempt and marks the key used. On error nothing is written.
+	Login(ctx context.Context, l *Login) (*LoginOutcome, error)
+	// RecordAttempt writes an attempt that created no session (a rejection).
+	RecordAttempt(ctx context.Context, a *model.Attempt) error
+	// Attempts lists a workspace's verification log, newest first.
+	Attempts(ctx context.Context, workspaceID string, f model.AttemptFilter) ([]model.Attempt, error)
+
+	// User returns one user with all their identities; not_found.
+	User(ctx context.Context, id string) (*model.User, error)
+	// Users lists a workspace's users with their identities, newest first.
+	Users(ctx context.Context, workspaceID string, f model.UserFilter) ([]model.User, error)
+	// Conflicts lists the identity conflicts recorded in a workspace, newest first.
+	Conflicts(ctx context.Context, workspaceID string) ([]model.IdentityConflict, error)
+
+	// SessionByTokenHash finds a session by the SHA-256 of its token,
+	// whatever its state; not_found.
+	SessionByTokenHash(ctx context.Context, hash []byte) (*model.Session, error)
+	// Session returns one session; not_found.
+	Session(ctx context.Context, id string) (*model.Session, error)
+	// Sessions lists a workspace's sessions, newest first.
+	Sessions(ctx context.Context, workspaceID string, f model.SessionFilter) ([]model.Session, error)
+	// RevokeSession ends one session; ending an ended session is a no-op
+	// that keeps the first reason; not_found.
+	RevokeSession(ctx context.Context, id, reason string, at time.Time) error
+	// RevokeUserSessions ends every live session of a user, returning how many.
+	RevokeUserSessions(ctx context.Context, userID, reason string, at time.Time) (int, error)
+
+	// CreateAccount stores a; conflict if the email is taken.
+	CreateAccount(ctx context.Context, a *model.Account) error
+	// AccountByEmail finds an account by exact email; not_found.
+	AccountByEmail(ctx context.Context, email string) (*model.Account, error)
+	// Accounts lists a workspace's accounts (owners when workspaceID is "").
+	Accounts(ctx context.Context, workspaceID string) ([]model.Account, error)
+
+	// CreateAPIToken stores t (its hash only).
+	CreateAPIToken(ctx context.Context, t *model.APIToken) error
+	// APITokenByHash finds a token by the SHA-256 of its text, whatever its
+	// state, and records its use at `at`; not_found.
+	APITokenByHash(ctx context.Context, hash []byte, at time.Time) (*model.APIToken, error)
+	// APITokens lists a workspace's tokens (owner tokens when workspaceID is "").
+	APITokens(ctx context.Context, workspaceID string) ([]model.APIToken, error)
+	// RevokeAPIToken revokes a token; not_found.
+	RevokeAPIToken(ctx context.Context, id string, at time.Time) error
+	// CreateIssue stores an issue and its first message in one transaction.
+	CreateIssue(ctx context.Context, i *model.Issue, first *model.Message) error
+	// Issue returns one issue; not_found.
+	Issue(ctx context.Context, id string) (*model.Issue, error)
+	// Issues lists a workspace's issues by last activity, newest first.
+	Issues(ctx context.Context, workspaceID string, f model.IssueFilter) ([]model.Issue, error)
+	// AddMessage appends m to its issue and moves the issue's last
+	// activity; not_found if the issue does not exist.
+	AddMessage(ctx context.Context, m *model.Message) error
+	// Messages lists an issue's messages, oldest first; messages written in
+	// the same millisecond keep the order they were written in.
+	Messages(ctx context.Context, issueID string, f model.MessageFilter) ([]model.Message, error)
+	// Message returns one message; not_found.
+	Message(ctx context.Context, id string) (*model.Message, error)
+	// SetIssueStatus opens or resolves an issue at `at`; not_found.
+	SetIssueStatus(ctx context.Context, id string, status model.IssueStatus, at time.Time) error
+	// CountSessionIssues counts the issues a session opened after `since`
+	// (exclusive: the window of a rate limit).
+	CountSessionIssues(ctx context.Context, sessionID string, since time.Time) (int, error)
+	// CountSessionMessages counts the messages a session wrote after `since`
+	// (exclusive).
+	CountSessionMessages(ctx context.Context, sessionID string, since time.Time) (int, error)
+
+	// Hit counts one failure under key in a fixed window of length window
+	// starting at the first failure; a window that ended at or before `at`
+	// starts again at 1. It returns the state after counting. Every node of
+	// one database shares the counters.
+	Hit(ctx context.Context, key string, window time.Duration, at time.Time) (model.Throttle, error)
+	// Throttled returns key's state at `at` without counting (Count 0 when
+	// there is no live window).
+	Throttled(ctx context.Context, key string, at time.Time) (model.Throttle, error)
+	// PurgeThrottles deletes the windows that ended before `at`.
+	PurgeThrottles(ctx context.Context, at time.Time) (int, error)
+
+	// AppendAudit adds an entry to the audit log. The log is append-only:
+	// the store offers no way to change or delete an entry, and the
+	// database refuses UPDATE and DELETE on it.
+	AppendAudit(ctx context.Context, e *model.AuditEntry) error
+	// Audit lists a workspace's audit entries (instance-wide ones when
+	// workspaceID is ""), newest first.
+	Audit(ctx context.Context, workspaceID string, f model.AuditFilter) ([]model.AuditEntry, error)
+
+	// RevokeAppSessions ends every live session of an app, returning how many.
+	RevokeAppSessions(ctx context.Context, appID, reason string, at time.Time) (int, error)
+	// CountUserDevices counts the distinct device ids of the user's
+	// sessions created after `since`, counting `current` too (the device
+	// logging in now); sessions without a device id tell nothing. One
+	// bounded query, whatever the user's history.
+	CountUserDevices(ctx context.Context, userID string, since time.Time, current string) (int, error)
+	// DeviceSeen reports whether the user has a session from deviceID
+	// created after `since` (an index lookup).
+	DeviceSeen(ctx context.Context, userID, deviceID string, since time.Time) (bool, error)
+	// ResealKeys rewrites every key's sealed secret with reseal, in one
+	// transaction (master-key rotation): all keys or none. It returns how
+	// many changed; reseal returns nil to leave a key as it is.
+	ResealKeys(ctx context.Context, reseal func(k *model.Key) ([]byte, error)) (int, error)
+
+	// HasOwner reports whether any owner account or unrevoked owner API
+	// token exists (false on a fresh install: serve then prints a one-time
+	// setup token).
+	HasOwner(ctx context.Context) (bool, error)
+}
+
+// Login is what a successful login (a session is issued) writes.
+//
+// The user is resolved within the workspace by these rules:
+//   - Anonymous: a new anonymous user, no identities.
+//   - Otherwise, Identities with Verified=true were covered by the signature;
+//     the others are claims: stored on the user, never used to find or link.
+//   - No verified identity (enforcement off, a monitor failure): a new user
+//     holding only the claims.
+//   - A verified uid names one user: the user holding that uid verified, else
+//     a new user.
+//   - With no verified uid, a verified email names the user holding it
+//     verified; failing that, the first other verified identity held
+//     verified (in verify.IdentityTypes order: phone_number, …) does. With a
+//     verified uid unknown so far, that email (or identity) held by a user
+//     who has no verified uid links to that user.
+//   - Each verified identity is attached, verified, to the resolved user
+//     (refreshing AppID, KeyID, Metadata, SeenAt, VerifiedAt) unless another
+//     user holds it verified: then a model.IdentityConflict is recorded and
+//     the value is kept on the resolved user as a claim only. Never merged.
+//   - A (workspace, type, value) is held verified by at most one user, even
+//     under concurrent logins: the database enforces it.
+type Login struct {
+	WorkspaceID string
+	AppID       string
+	Anonymous   bool
+	Identities  []model.Identity
+	// Name is the display name sent at login, stored on the user.
+	Name string
+	// Session is the session to create; the store sets UserID.
+	Session model.Session
+	// Attempt is the log entry; the store sets UserID.
+	Attempt model.Attempt
+	// HandOver, when set on a verified login, is the session id of an
+	// anonymous session on the same device: in the same transaction its
+	// issues (and their messages) move to the resolved user and it ends
+	// (reason model.RevokedByHandOver). Ignored unless the login is
+	// verified and that session is live, anonymous and of the same
+	// workspace: a verified user's data never moves to anyone.
+	HandOver string
+}
+
+// LoginOutcome is the user and session a login produced.
+type LoginOutcome struct {
+	User      model.User
+	Session   model.Session
+	Conflicts []model.IdentityConflict
+	// Changed are the verified identities this login attached to an
+	// existing user or whose metadata it changed (for the log).
+	Changed []model.Identity
+	// HandedOver counts the issues moved from the anonymous session.
+	HandedOver int
+}

@@ -1,0 +1,308 @@
+package web
+
+import (
+	"crypto/rand"
+	"encoding/hex"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/signet-id/signet/internal/model"
+)
+
+// keyRow is a key as the API lists it, with what the page derives.
+type keyRow struct {
+	model.Key
+	State model.KeyState `json:"state"`
+	// StillUsed: retiring, yet used within the last day — something still
+	// signs with it.
+	StillUsed bool `json:"-"`
+}
+
+// newSecret is a key's secret, shown once right after it was made.
+type newSecret struct {
+	KeyID    string
+	Secret   string
+	Imported bool
+	Weak     bool
+	// Retired names the key a rotation retired, and until when.
+	Retired      string
+	RetiredUntil time.Time
+}
+
+// settingsForm is the settings form's values: the app's, or those just
+// submitted when they need a confirmation or were refused.
+type settingsForm struct {
+	Name, Platform, Profile, Enforcement, OnFailure, UserIDPattern string
+	FullPrivacy                                                    bool
+	MaxTokenLifetime                                               int64
+}
+
+func formOf(a *model.App) settingsForm {
+	return settingsForm{Name: a.Name, Platform: string(a.Platform), Profile: string(a.Profile),
+		Enforcement: string(a.Enforcement), OnFailure: string(a.OnFailure), UserIDPattern: a.UserIDPattern,
+		FullPrivacy: a.FullPrivacy, MaxTokenLifetime: a.MaxTokenLifetime}
+}
+
+type appView struct {
+	App      model.App
+	Form     settingsForm
+	Keys     []keyRow
+	Profiles []profileOption
+	// NewSecret is set only on the answer that created the key.
+	NewSecret *newSecret
+	// Nonce makes a key-creating form usable once (a reload must not make
+	// a second key).
+	Nonce     string
+	Readiness *readinessView
+	// ConfirmEnforce asks before switching to enforce with low coverage.
+	ConfirmEnforce bool
+	// Warnings: retiring keys still in use, weak keys.
+	StillUsed []keyRow
+	Weak      []keyRow
+	Verifying int
+}
+
+// appOf loads {app} through the API and checks it belongs to {ws}.
+func (h *handler) appOf(r *http.Request, sess *session) (*model.Workspace, *model.App, error) {
+	if err := requireAdmin(sess); err != nil {
+		return nil, nil, err
+	}
+	ws, err := h.workspace(r, sess)
+	if err != nil {
+		return nil, nil, err
+	}
+	id := r.PathValue("app")
+	if !model.ValidID("app", id) {
+		return nil, nil, &pageError{http.StatusNotFound, "There is no such app."}
+	}
+	var a model.App
+	if err := h.call(r, sess, "GET", "/api/admin/apps/"+esc(id), nil, &a); err != nil {
+		return nil, nil, err
+	}
+	if a.WorkspaceID != ws.ID {
+		return nil, nil, &pageError{http.StatusNotFound, "There is no such app."}
+	}
+	return ws, &a, nil
+}
+
+func (h *handler) appPage(w http.ResponseWriter, r *http.Request, sess *session) error {
+	ws, a, err := h.appOf(r, sess)
+	if err != nil {
+		return err
+	}
+	return h.showApp(w, r, sess, http.StatusOK, ws, a, &appView{Form: formOf(a)}, "")
+}
+
+// showApp renders the app page with v's extras (a new secret, a pending
+// confirmation, the form as submitted).
+func (h *handler) showApp(w http.ResponseWriter, r *http.Request, sess *session, status int, ws *model.Workspace, a *model.App, v *appView, errMsg string) error {
+	v.App = *a
+	v.Profiles = profileOptions()
+	var keys struct{ Keys []keyRow }
+	if err := h.call(r, sess, "GET", "/api/admin/apps/"+esc(a.ID)+"/keys", nil, &keys); err != nil {
+		return err
+	}
+	now := h.now()
+	for i := range keys.Keys {
+		k := &keys.Keys[i]
+		if k.State == model.KeyRetiring && k.LastUsedAt != nil && now.Sub(*k.LastUsedAt) < 24*time.Hour {
+			k.StillUsed = true
+			v.StillUsed = append(v.StillUsed, *k)
+		}
+		if k.Weak && (k.State == model.KeyActive || k.State == model.KeyRetiring) {
+			v.Weak = append(v.Weak, *k)
+		}
+		if k.State == model.KeyActive || k.State == model.KeyRetiring {
+			v.Verifying++
+		}
+	}
+	// Newest first: the key just made is at the top.
+	for i, j := 0, len(keys.Keys)-1; i < j; i, j = i+1, j-1 {
+		keys.Keys[i], keys.Keys[j] = keys.Keys[j], keys.Keys[i]
+	}
+	v.Keys = keys.Keys
+	v.Nonce = nonce()
+	rd, err := h.readiness(r, sess, a.ID)
+	if err != nil {
+		return err
+	}
+	v.Readiness = rd
+	w.Header().Set("Cache-Control", "no-store")
+	h.render(w, r, sess, status, "app", &page{Title: a.Name, Nav: "apps", WS: ws, Error: errMsg, Data: v})
+	return nil
+}
+
+func nonce() string {
+	var b [16]byte
+	rand.Read(b[:])
+	return hex.EncodeToString(b[:])
+}
+
+// once reports whether a key-creating form's nonce is used for the first
+// time (shared by every node through the store's counters).
+func (h *handler) once(r *http.Request) (bool, error) {
+	n := r.PostFormValue("nonce")
+	if len(n) != 32 {
+		return false, nil
+	}
+	t, err := h.store.Hit(r.Context(), "dash-once:"+n, 24*time.Hour, h.now())
+	if err != nil {
+		return false, err
+	}
+	return t.Count == 1, nil
+}
+
+var errResubmitted = &pageError{http.StatusConflict, "This form was already sent, and a secret is shown only once. " +
+	"If you lost it, generate another key and revoke the one you cannot use."}
+
+func (h *handler) saveSettings(w http.ResponseWriter, r *http.Request, sess *session) error {
+	ws, a, err := h.appOf(r, sess)
+	if err != nil {
+		return err
+	}
+	f := settingsForm{Name: strings.TrimSpace(r.PostFormValue("name")), Platform: r.PostFormValue("platform"),
+		Profile: r.PostFormValue("profile"), Enforcement: r.PostFormValue("enforcement"), OnFailure: r.PostFormValue("on_failure"),
+		UserIDPattern: r.PostFormValue("user_id_pattern"), FullPrivacy: r.PostFormValue("full_privacy") != ""}
+	lifetime, err := strconv.ParseInt(r.PostFormValue("max_token_lifetime"), 10, 64)
+	if err != nil {
+		return h.showApp(w, r, sess, http.StatusBadRequest, ws, a, &appView{Form: f}, "The token lifetime must be a number of seconds.")
+	}
+	f.MaxTokenLifetime = lifetime
+	if f.Enforcement == string(model.EnforcementEnforce) && a.Enforcement != model.EnforcementEnforce && r.PostFormValue("confirm") != "enforce" {
+		rd, err := h.readiness(r, sess, a.ID)
+		if err != nil {
+			return err
+		}
+		if !rd.Ready7 {
+			return h.showApp(w, r, sess, http.StatusOK, ws, a, &appView{Form: f, ConfirmEnforce: true}, "")
+		}
+	}
+	body := map[string]any{"name": f.Name, "platform": f.Platform, "profile": f.Profile, "enforcement": f.Enforcement,
+		"on_failure": f.OnFailure, "full_privacy": f.FullPrivacy, "user_id_pattern": f.UserIDPattern,
+		"max_token_lifetime": f.MaxTokenLifetime}
+	if err := h.call(r, sess, "PATCH", "/api/admin/apps/"+esc(a.ID), body, nil); err != nil {
+		if ae, ok := err.(*apiError); ok && (ae.Status == http.StatusBadRequest || ae.Status == http.StatusConflict) {
+			return h.showApp(w, r, sess, ae.Status, ws, a, &appView{Form: f}, ae.Message)
+		}
+		return err
+	}
+	http.Redirect(w, r, "/dashboard/w/"+ws.ID+"/apps/"+a.ID+"?ok=saved", http.StatusSeeOther)
+	return nil
+}
+
+// keyAnswer is the API's answer when a key is created: the only time its
+// secret is returned.
+type keyAnswer struct {
+	keyRow
+	Secret string `json:"secret"`
+}
+
+func (h *handler) createKey(w http.ResponseWriter, r *http.Request, sess *session) error {
+	ws, a, err := h.appOf(r, sess)
+	if err != nil {
+		return err
+	}
+	body := map[string]any{}
+	if r.PostFormValue("mode") == "import" {
+		body["secret"] = r.PostFormValue("secret")
+		if r.PostFormValue("force") != "" {
+			body["force"] = true
+		}
+	}
+	if first, err := h.once(r); err != nil {
+		return err
+	} else if !first {
+		return errResubmitted
+	}
+	var k keyAnswer
+	if err := h.call(r, sess, "POST", "/api/admin/apps/"+esc(a.ID)+"/keys", body, &k); err != nil {
+		if ae, ok := err.(*apiError); ok && ae.Status < 500 && ae.Status != http.StatusForbidden && ae.Status != http.StatusNotFound {
+			msg := ae.Message
+			if ae.Code == string(model.CodeWeakSecret) {
+				msg = "This secret is shorter than 16 bytes. To import it anyway, tick “Import a weak secret” — it will be flagged weak until you rotate it."
+			}
+			return h.showApp(w, r, sess, ae.Status, ws, a, &appView{Form: formOf(a)}, msg)
+		}
+		return err
+	}
+	v := &appView{Form: formOf(a), NewSecret: &newSecret{KeyID: k.ID, Secret: k.Secret, Imported: k.Imported, Weak: k.Weak}}
+	return h.showApp(w, r, sess, http.StatusCreated, ws, a, v, "")
+}
+
+// graceSeconds reads the grace period in days (default 7, 0 to 365).
+func graceSeconds(r *http.Request) (int64, error) {
+	v := r.PostFormValue("grace_days")
+	if v == "" {
+		return 7 * 86400, nil
+	}
+	d, err := strconv.ParseFloat(v, 64)
+	if err != nil || d < 0 || d > 365 {
+		return 0, &pageError{http.StatusBadRequest, "The grace period must be between 0 and 365 days."}
+	}
+	return int64(d * 86400), nil
+}
+
+func (h *handler) retireKey(w http.ResponseWriter, r *http.Request, sess *session) error {
+	ws, a, err := h.appOf(r, sess)
+	if err != nil {
+		return err
+	}
+	grace, err := graceSeconds(r)
+	if err != nil {
+		return err
+	}
+	if err := h.call(r, sess, "POST", "/api/admin/apps/"+esc(a.ID)+"/keys/"+esc(r.PathValue("key"))+"/retire",
+		map[string]any{"grace_seconds": grace}, nil); err != nil {
+		return err
+	}
+	http.Redirect(w, r, "/dashboard/w/"+ws.ID+"/apps/"+a.ID+"?ok=retired#keys", http.StatusSeeOther)
+	return nil
+}
+
+// rotateKey generates a new key and retires the old one with a grace
+// period, so that the brand's backend can move to the new secret.
+func (h *handler) rotateKey(w http.ResponseWriter, r *http.Request, sess *session) error {
+	ws, a, err := h.appOf(r, sess)
+	if err != nil {
+		return err
+	}
+	grace, err := graceSeconds(r)
+	if err != nil {
+		return err
+	}
+	if first, err := h.once(r); err != nil {
+		return err
+	} else if !first {
+		return errResubmitted
+	}
+	var k keyAnswer
+	if err := h.call(r, sess, "POST", "/api/admin/apps/"+esc(a.ID)+"/keys", map[string]any{}, &k); err != nil {
+		return err
+	}
+	var old keyRow
+	if err := h.call(r, sess, "POST", "/api/admin/apps/"+esc(a.ID)+"/keys/"+esc(r.PathValue("key"))+"/retire",
+		map[string]any{"grace_seconds": grace}, &old); err != nil {
+		// The new key exists: show its secret anyway, and the failure.
+		v := &appView{Form: formOf(a), NewSecret: &newSecret{KeyID: k.ID, Secret: k.Secret}}
+		return h.showApp(w, r, sess, http.StatusCreated, ws, a, v, "The new key was made, but the old one could not be retired: "+err.Error())
+	}
+	v := &appView{Form: formOf(a), NewSecret: &newSecret{KeyID: k.ID, Secret: k.Secret, Retired: old.ID}}
+	if old.RetiresAt != nil {
+		v.NewSecret.RetiredUntil = *old.RetiresAt
+	}
+	return h.showApp(w, r, sess, http.StatusCreated, ws, a, v, "")
+}
+
+func (h *handler) revokeKey(w http.ResponseWriter, r *http.Request, sess *session) error {
+	ws, a, err := h.appOf(r, sess)
+	if err != nil {
+		return err
+	}
+	if err := h.call(r, sess, "DELETE", "/api/admin/apps/"+esc(a.ID)+"/keys/"+esc(r.PathValue("key")), nil, nil); err != nil {
+		return err
+	}
+	http.Redirect(w, r, "/dashboard/w/"+ws.ID+"/apps/"+a.ID+"?ok=revoked#keys", http.StatusSeeOther)
+	return nil
+}

@@ -1,0 +1,312 @@
+package web_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/cookiejar"
+	"net/url"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/signet-id/signet/internal/server"
+)
+
+const adminToken = "test-admin-token-0123456789abcdef0123456789"
+
+// clock is a fake clock the tests move by hand.
+type clock struct{ unix atomic.Int64 }
+
+func newClock() *clock {
+	c := &clock{}
+	c.unix.Store(time.Date(2026, 11, 21, 12, 0, 0, 0, time.UTC).UnixMilli())
+	return c
+}
+
+func (c *clock) Now() time.Time          { return time.UnixMilli(c.unix.Load()).UTC() }
+func (c *clock) Advance(d time.Duration) { c.unix.Add(d.Milliseconds()) }
+
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+func (s *syncBuffer) String() string { s.mu.Lock(); defer s.mu.Unlock(); return s.b.String() }
+
+// env is a running server (SQLite, fake clock) over real HTTP.
+type env struct {
+	t     *testing.T
+	URL   string
+	Clock *clock
+	Main  *server.Main
+	Out   *syncBuffer
+}
+
+func start(t *testing.T, configure ...func(*server.Config)) *env {
+	t.Helper()
+	dir := t.TempDir()
+	clk := newClock()
+	out := &syncBuffer{}
+	ctx, cancel := context.WithCancel(context.Background())
+	cfg := server.Config{Addr: "127.0.0.1:0", Database: "sqlite:" + filepath.Join(dir, "signet.db"), DataDir: dir,
+		AdminToken: adminToken, Logger: slog.New(slog.NewTextHandler(out, &slog.HandlerOptions{Level: slog.LevelDebug})),
+		Getenv: func(string) string { return "" }, Out: out, Now: clk.Now}
+	for _, c := range configure {
+		c(&cfg)
+	}
+	m, err := server.New(ctx, cfg)
+	if err != nil {
+		cancel()
+		t.Fatal(err)
+	}
+	if err := m.Listen(); err != nil {
+		cancel()
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- m.Run(ctx) }()
+	t.Cleanup(func() {
+		cancel()
+		if err := <-done; err != nil {
+			t.Errorf("server stopped with %v", err)
+		}
+	})
+	e := &env{t: t, URL: "http://" + m.Addr(), Clock: clk, Main: m, Out: out}
+	// Run prints its first lines once it serves.
+	for i := 0; i < 200 && !strings.Contains(out.String(), "Signet is running"); i++ {
+		time.Sleep(5 * time.Millisecond)
+	}
+	return e
+}
+
+// answer is a decoded JSON answer of the API.
+type answer struct {
+	Status int
+	Body   map[string]any
+	Raw    string
+}
+
+func (a answer) Str(key string) string { s, _ := a.Body[key].(string); return s }
+func (a answer) Code() string {
+	e, _ := a.Body["error"].(map[string]any)
+	s, _ := e["code"].(string)
+	return s
+}
+
+// api calls the JSON API with a bearer token.
+func (e *env) api(method, path, token string, body any) answer {
+	e.t.Helper()
+	var r io.Reader
+	if body != nil {
+		j, _ := json.Marshal(body)
+		r = bytes.NewReader(j)
+	}
+	req, err := http.NewRequest(method, e.URL+path, r)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	if body != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	raw, _ := io.ReadAll(resp.Body)
+	a := answer{Status: resp.StatusCode, Raw: string(raw)}
+	json.Unmarshal(raw, &a.Body)
+	return a
+}
+
+func (e *env) must(want int, a answer) answer {
+	e.t.Helper()
+	if a.Status != want {
+		e.t.Fatalf("status %d, want %d: %s", a.Status, want, a.Raw)
+	}
+	return a
+}
+
+func (e *env) workspace(name string) string {
+	e.t.Helper()
+	return e.must(201, e.api("POST", "/api/admin/workspaces", adminToken, map[string]any{"name": name})).Str("id")
+}
+
+func (e *env) app(ws string, settings map[string]any) string {
+	e.t.Helper()
+	if settings["name"] == nil {
+		settings["name"] = "app"
+	}
+	if settings["platform"] == nil {
+		settings["platform"] = "web"
+	}
+	return e.must(201, e.api("POST", "/api/admin/workspaces/"+ws+"/apps", adminToken, settings)).Str("id")
+}
+
+func (e *env) key(app string) (string, string) {
+	e.t.Helper()
+	a := e.must(201, e.api("POST", "/api/admin/apps/"+app+"/keys", adminToken, map[string]any{}))
+	return a.Str("id"), a.Str("secret")
+}
+
+// account creates a workspace account through the API.
+func (e *env) account(ws, email, role string) {
+	e.t.Helper()
+	e.must(201, e.api("POST", "/api/admin/workspaces/"+ws+"/accounts", adminToken,
+		map[string]any{"email": email, "password": testPassword, "role": role}))
+}
+
+const testPassword = "correct horse battery"
+
+// browser is a person with a cookie jar.
+type browser struct {
+	t      *testing.T
+	e      *env
+	client *http.Client
+	jar    *cookiejar.Jar
+	// csrf is the CSRF token of the last page read.
+	csrf string
+}
+
+// page is an HTML answer.
+type page struct {
+	Status int
+	Header http.Header
+	Body   string
+	URL    string // after redirects
+}
+
+func (p page) has(s string) bool { return strings.Contains(p.Body, s) }
+
+func (e *env) browser() *browser {
+	jar, _ := cookiejar.New(nil)
+	return &browser{t: e.t, e: e, jar: jar, client: &http.Client{Jar: jar}}
+}
+
+var csrfField = regexp.MustCompile(`name="csrf" value="([0-9a-f]{64})"|name="csrf" content="([0-9a-f]{64})"`)
+
+func (b *browser) do(req *http.Request) page {
+	b.t.Helper()
+	resp, err := b.client.Do(req)
+	if err != nil {
+		b.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	raw, _ := io.ReadAll(resp.Body)
+	p := page{Status: resp.StatusCode, Header: resp.Header, Body: string(raw), URL: resp.Request.URL.RequestURI()}
+	if m := csrfField.FindStringSubmatch(p.Body); m != nil {
+		b.csrf = m[1] + m[2]
+	}
+	return p
+}
+
+func (b *browser) get(path string) page {
+	b.t.Helper()
+	req, _ := http.NewRequest("GET", b.e.URL+path, nil)
+	return b.do(req)
+}
+
+// post sends a form with the CSRF token of the last page read (unless the
+// form sets csrf itself).
+func (b *browser) post(path string, form url.Values) page {
+	b.t.Helper()
+	if form == nil {
+		form = url.Values{}
+	}
+	if _, set := form["csrf"]; !set {
+		form.Set("csrf", b.csrf)
+	}
+	req, _ := http.NewRequest("POST", b.e.URL+path, strings.NewReader(form.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	return b.do(req)
+}
+
+// fetch calls the dashboard's API proxy as the page's script does.
+func (b *browser) fetch(method, path string, body any, csrf string) answer {
+	b.t.Helper()
+	var r io.Reader
+	if body != nil {
+		j, _ := json.Marshal(body)
+		r = bytes.NewReader(j)
+	}
+	req, _ := http.NewRequest(method, b.e.URL+path, r)
+	if body != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	if csrf != "" {
+		req.Header.Set("X-CSRF-Token", csrf)
+	}
+	resp, err := b.client.Do(req)
+	if err != nil {
+		b.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	raw, _ := io.ReadAll(resp.Body)
+	a := answer{Status: resp.StatusCode, Raw: string(raw)}
+	json.Unmarshal(raw, &a.Body)
+	return a
+}
+
+// cookie returns the session cookie's value the jar holds.
+func (b *browser) cookie(name string) string {
+	u, _ := url.Parse(b.e.URL + "/dashboard/")
+	for _, c := range b.jar.Cookies(u) {
+		if c.Name == name {
+			return c.Value
+		}
+	}
+	return ""
+}
+
+// signIn signs in with email and the test password; it fails the test
+// unless the dashboard lets them in.
+func (b *browser) signIn(email string) page {
+	b.t.Helper()
+	b.get("/dashboard/signin")
+	p := b.post("/dashboard/signin", url.Values{"email": {email}, "password": {testPassword}})
+	if p.Status != 200 || strings.Contains(p.URL, "/signin") {
+		b.t.Fatalf("sign-in of %s: %d at %s: %s", email, p.Status, p.URL, excerpt(p.Body))
+	}
+	return p
+}
+
+// owner sets the instance up through /dashboard/setup with
+// SIGNET_ADMIN_TOKEN and returns the signed-in owner.
+func (e *env) owner() *browser {
+	e.t.Helper()
+	b := e.browser()
+	b.get("/dashboard/setup")
+	p := b.post("/dashboard/setup", url.Values{"token": {adminToken}, "email": {"owner@example.com"},
+		"password": {testPassword}, "password2": {testPassword}})
+	if p.Status != 200 || !strings.HasPrefix(p.URL, "/dashboard/workspaces") {
+		e.t.Fatalf("setup: %d at %s: %s", p.Status, p.URL, excerpt(p.Body))
+	}
+	return b
+}
+
+// excerpt is the readable part of a page for a failure message.
+func excerpt(body string) string {
+	if i := strings.Index(body, `<main class="content">`); i >= 0 {
+		body = body[i:]
+	}
+	if len(body) > 1500 {
+		body = body[:1500]
+	}
+	return body
+}

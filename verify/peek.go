@@ -1,0 +1,65 @@
+package verify
+
+import "strings"
+
+// PeekKeyID returns the kid header of a token without verifying anything, so
+// a tool can pick which key to verify it with. The result is untrusted input.
+func PeekKeyID(token string) (string, bool) {
+	if len(token) > DefaultMaxTokenSize {
+		return "", false
+	}
+	dot := strings.IndexByte(token, '.')
+	if dot < 0 {
+		return "", false
+	}
+	header, e := decodeSegment(token[:dot], "header")
+	if e != nil {
+		return "", false
+	}
+	var j compactJWS
+	if j.readHeader(header, "HS256") != nil && !j.hasKid {
+		return "", false
+	}
+	return j.kid, j.hasKid
+}
+
+// ValidIdentityValue reports whether v may be an identity value: valid
+// UTF-8, no control character, at most MaxIdentityLength bytes. Empty is
+// valid (absent).
+func ValidIdentityValue(v string) bool { return valueProblem(v) == "" }
+
+// PeekIdentities returns the uid and email a token claims, without
+// verifying it: untrusted, for keying a brute-force counter before the
+// signature is checked. Nil when the token cannot be read.
+func PeekIdentities(p Profile, token string) []Identity {
+	if len(token) > DefaultMaxTokenSize {
+		return nil
+	}
+	first, last := strings.IndexByte(token, '.'), strings.LastIndexByte(token, '.')
+	if first < 0 || first == last {
+		return nil
+	}
+	payload, e := decodeSegment(token[first+1:last], "payload")
+	if e != nil {
+		return nil
+	}
+	members, err := parseJSONObject(string(payload))
+	if err != nil {
+		return nil
+	}
+	var out []Identity
+	for _, m := range members {
+		switch {
+		case p == PylonJWT && m.name == "email" && m.value.kind == jsonString:
+			out = append(out, Identity{Type: Email, Value: m.value.text})
+		case p != PylonJWT && m.name == "identities" && m.value.kind == jsonArray:
+			for _, el := range m.value.array {
+				id, e := identityObject(el)
+				if e == nil && (id.Type == UID || id.Type == Email) {
+					out = append(out, Identity{Type: id.Type, Value: id.Value})
+				}
+			}
+		}
+	}
+	return out
+}
