@@ -110,9 +110,7 @@ func TestBrowserDashboard(t *testing.T) {
 	brand.run(chromedp.Navigate(brandPage(t, s.URL, app, token("alice"), func() string { return token("alice") })))
 	brand.waitFor("a verified login", widgetState+` === "verified"`)
 	brand.eval(`window.Signet.open()`)
-	brand.waitFor("the composer", inWidget(`root.querySelector("textarea") !== null`))
-	brand.eval(inWidget(`(() => { const ta = root.querySelector("textarea"); ta.value = "The zipper broke on day two.";
-		ta.dispatchEvent(new Event("input", {bubbles: true})); root.querySelector("button.send").click(); return true })()`))
+	brand.widgetSend("The zipper broke on day two.")
 	brand.waitFor("the conversation", inWidget(`root.querySelector(".thread") && root.querySelector(".thread").textContent.includes("zipper")`))
 	issues := s.must(200, s.do("GET", "/api/agent/workspaces/"+ws+"/issues", adminToken, nil)).Body["issues"].([]any)
 	if len(issues) != 1 {

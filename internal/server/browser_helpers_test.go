@@ -2,6 +2,7 @@ package server_test
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"os"
 	"os/exec"
@@ -39,11 +40,18 @@ func chromium(t *testing.T) string {
 // newBrowser starts a browser for the test, closed at cleanup.
 func newBrowser(t *testing.T) *browser {
 	t.Helper()
+	// Not t.TempDir: Chromium's helper processes can still be writing the
+	// profile for a moment after the browser exits, which would fail the
+	// test at cleanup. The profile is removed with retries instead.
+	profile, err := os.MkdirTemp("", "signet-chromium-")
+	if err != nil {
+		t.Fatal(err)
+	}
 	opts := append(chromedp.DefaultExecAllocatorOptions[:],
 		chromedp.ExecPath(chromium(t)),
 		chromedp.NoSandbox,
 		chromedp.DisableGPU,
-		chromedp.UserDataDir(t.TempDir()),
+		chromedp.UserDataDir(profile),
 		chromedp.Flag("disable-background-networking", true),
 		chromedp.Flag("disable-component-update", true),
 		chromedp.Flag("disable-sync", true),
@@ -52,11 +60,36 @@ func newBrowser(t *testing.T) *browser {
 	)
 	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
 	ctx, cancel := chromedp.NewContext(actx)
-	t.Cleanup(func() { cancel(); cancelAlloc() })
+	t.Cleanup(func() {
+		// Close the browser politely (Browser.close), then stop the process.
+		closeCtx, stop := context.WithTimeout(context.Background(), 5*time.Second)
+		defer stop()
+		_ = chromedp.Cancel(ctx)
+		cancel()
+		cancelAlloc()
+		removeProfile(closeCtx, t, profile)
+	})
 	if err := chromedp.Run(ctx); err != nil {
 		t.Fatalf("starting Chromium: %v", err)
 	}
 	return &browser{t: t, ctx: ctx}
+}
+
+// removeProfile deletes a browser profile directory, retrying while
+// Chromium's last helper processes finish writing to it.
+func removeProfile(ctx context.Context, t *testing.T, dir string) {
+	for {
+		err := os.RemoveAll(dir)
+		if err == nil {
+			return
+		}
+		select {
+		case <-ctx.Done():
+			t.Logf("leaving the browser profile %s behind: %v", dir, err)
+			return
+		case <-time.After(100 * time.Millisecond):
+		}
+	}
 }
 
 // tab opens a new tab (its own page) in the same browser.
@@ -141,6 +174,22 @@ func slug(s string) string {
 		}
 		return '-'
 	}, strings.ToLower(s))
+}
+
+// widgetSend types a message into the widget's composer and sends it, once
+// the composer is on screen and not busy sending: the panel opens on a
+// loading view whose (hidden) composer ignores a send.
+func (b *browser) widgetSend(text string) {
+	b.t.Helper()
+	b.waitFor("the widget's composer", inWidget(`root.querySelector("form.composer:not([hidden]) textarea") !== null && root.querySelector("button.send:not([aria-disabled])") !== null`))
+	b.eval(inWidget(`(() => { const ta = root.querySelector("textarea"); ta.value = ` + jsString(text) + `;
+		ta.dispatchEvent(new Event("input", {bubbles: true})); root.querySelector("button.send").click(); return true })()`))
+}
+
+// jsString quotes s as a JavaScript string literal.
+func jsString(s string) string {
+	q, _ := json.Marshal(s)
+	return string(q)
 }
 
 // inWidget is a JavaScript expression evaluated inside the widget's shadow

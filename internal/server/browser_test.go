@@ -97,8 +97,7 @@ func TestBrowserWidget(t *testing.T) {
 	// widget fetch a fresh token and log in again, and the panel keeps
 	// showing the conversation.
 	s.Clock.Advance(31 * 24 * time.Hour)
-	b.eval(inWidget(`(() => { const ta = root.querySelector("textarea"); ta.value = "Still waiting, a month later";
-		ta.dispatchEvent(new Event("input", {bubbles: true})); root.querySelector("button.send").click(); return true })()`))
+	b.widgetSend("Still waiting, a month later")
 	b.waitFor("the message sent after a fresh login", inWidget(`root.querySelector(".thread").textContent.includes("Still waiting, a month later")`))
 	if fetched.Load() == 0 {
 		t.Error("fetchIdentityToken was never called")
@@ -152,8 +151,7 @@ func TestBrowserAnonymous(t *testing.T) {
 	b.waitFor("the anonymous state", widgetState+` === "anonymous"`)
 	b.eval(`window.Signet.open()`)
 	b.waitFor("the composer, without an error", inWidget(`/how can we help/i.test(shown) && !/authentication failed/i.test(shown)`))
-	b.eval(inWidget(`(() => { const ta = root.querySelector("textarea"); ta.value = "Hello from an anonymous visitor";
-		ta.dispatchEvent(new Event("input", {bubbles: true})); root.querySelector("button.send").click(); return true })()`))
+	b.widgetSend("Hello from an anonymous visitor")
 	b.waitFor("the visitor's message in its conversation", inWidget(`root.querySelector(".thread") && root.querySelector(".thread").textContent.includes("Hello from an anonymous visitor")`))
 	b.screenshot("widget-anonymous")
 	issues := s.must(200, s.do("GET", "/api/agent/workspaces/"+ws+"/issues", adminToken, nil)).Body["issues"].([]any)
