@@ -93,6 +93,16 @@ func TestBrowserWidget(t *testing.T) {
 	b.waitFor("the agent's reply in the thread, live", inWidget(`root.querySelector(".thread").textContent.includes("It ships today, Alice!")`))
 	b.screenshot("widget-live-reply")
 
+	// Alice opens another issue from her other device: the open widget's
+	// list shows it without a reload.
+	other := s.must(201, s.do("POST", "/v1/issues", earlier, map[string]any{"message": "Also, the invoice is missing"})).Str("id")
+	b.eval(inWidget(`(() => { const back = root.querySelector('button[aria-label="Back to your conversations"]'); back && back.click(); return !!back })()`))
+	b.waitFor("the issue from the other device in the list", inWidget(`root.querySelector('.card[data-id="`+other+`"]') !== null && shown.includes("Also, the invoice is missing")`))
+	if b.eval(inWidget(`(() => { const card = root.querySelector('.card[data-id="`+issue+`"]'); card && card.click(); return !!card })()`)) != "true" {
+		t.Fatal("no card for the first issue after the list refreshed")
+	}
+	b.waitFor("the first conversation again", inWidget(`root.querySelector(".thread") && root.querySelector(".thread").textContent.includes("It ships today, Alice!")`))
+
 	// A month later the session has expired: the next message makes the
 	// widget fetch a fresh token and log in again, and the panel keeps
 	// showing the conversation.
