@@ -57,8 +57,15 @@ func status(code model.Code) int {
 // writeError answers err. An error that is not a *model.Error is a fault of
 // Signet's: logged in full, answered as "internal" without detail.
 func (s *server) writeError(w http.ResponseWriter, r *http.Request, err error) {
-	code := model.ErrorCode(err)
-	if code == model.CodeInternal {
+	code, message := model.ErrorCode(err), model.ErrorMessage(err)
+	switch {
+	case code == model.CodeInternal && s.store.Unavailable(err):
+		// The database cannot serve now: a client or load balancer may
+		// retry, here or on another node. Nothing was acknowledged.
+		s.log.WarnContext(r.Context(), "request failed: the database is unavailable", "method", r.Method, "path", r.URL.Path, "err", err)
+		code, message = model.CodeUnavailable, "Signet's database is unavailable; try again in a moment"
+		w.Header().Set("Retry-After", "1")
+	case code == model.CodeInternal:
 		s.log.ErrorContext(r.Context(), "request failed", "method", r.Method, "path", r.URL.Path, "err", err)
 	}
 	var e *model.Error
@@ -66,7 +73,7 @@ func (s *server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 		w.Header().Set("Retry-After", strconv.Itoa(int(e.RetryAfter.Seconds())))
 	}
 	var body errorBody
-	body.Error.Code, body.Error.Message = string(code), model.ErrorMessage(err)
+	body.Error.Code, body.Error.Message = string(code), message
 	writeJSON(w, status(code), body)
 }
 

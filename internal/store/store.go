@@ -20,6 +20,10 @@ type Store interface {
 	Ping(ctx context.Context) error
 	// Close releases the database.
 	Close() error
+	// Unavailable reports whether err, returned by a method of the Store,
+	// means the database cannot serve right now (unreachable, restarting,
+	// locked or full) rather than a fault in the request or in Signet.
+	Unavailable(err error) bool
 
 	// CreateWorkspace stores w; w.ID and w.CreatedAt are set by the caller.
 	CreateWorkspace(ctx context.Context, w *model.Workspace) error

@@ -8,7 +8,9 @@ import (
 	"embed"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
+	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -65,10 +67,36 @@ func Open(ctx context.Context, url string) (*sqlstore.Store, error) {
 		IsUniqueViolation:     hasCode(uniqueViolation),
 		IsForeignKeyViolation: hasCode(foreignKeyViolation),
 		IsRetryable:           hasCode(serializationFailure, deadlockDetected),
+		IsUnavailable:         unavailable,
 	}
 	// PostgreSQL takes reads and writes on one pool: its MVCC needs no
 	// separate writer.
 	return sqlstore.New(ctx, d, db, db)
+}
+
+// unavailableCodes are the SQLSTATEs of a database that cannot serve now:
+// besides class 08 (connection exception), the server shutting down or
+// starting, out of connections, disk or memory, and a read-only standby
+// (what a node sees for a moment during a failover).
+var unavailableCodes = hasCode(
+	"57P01", // admin_shutdown
+	"57P02", // crash_shutdown
+	"57P03", // cannot_connect_now
+	"53100", // disk_full
+	"53200", // out_of_memory
+	"53300", // too_many_connections
+	"25006", // read_only_sql_transaction
+)
+
+// unavailable reports whether err means PostgreSQL cannot serve right now.
+func unavailable(err error) bool {
+	var pgErr *pgconn.PgError
+	if errors.As(err, &pgErr) {
+		return strings.HasPrefix(pgErr.Code, "08") || unavailableCodes(err)
+	}
+	var connectErr *pgconn.ConnectError
+	return errors.As(err, &connectErr) || pgconn.Timeout(err) || pgconn.SafeToRetry(err) ||
+		errors.Is(err, io.ErrUnexpectedEOF)
 }
 
 // hasCode returns a test for PostgreSQL errors with one of the SQLSTATEs.

@@ -106,7 +106,8 @@ func Open(ctx context.Context, path string) (*sqlstore.Store, error) {
 		IsUniqueViolation:     hasCode(sqlite3.SQLITE_CONSTRAINT_UNIQUE, sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY),
 		IsForeignKeyViolation: hasCode(sqlite3.SQLITE_CONSTRAINT_FOREIGNKEY),
 		// One writer connection: transactions never deadlock one another.
-		IsRetryable: func(error) bool { return false },
+		IsRetryable:   func(error) bool { return false },
+		IsUnavailable: unavailable,
 	}
 	return sqlstore.New(ctx, d, writer, reader)
 }
@@ -128,6 +129,23 @@ func open(ctx context.Context, path string, extra url.Values) (*sql.DB, error) {
 		return nil, fmt.Errorf("sqlite: open %s: %w", path, err)
 	}
 	return db, nil
+}
+
+// unavailable reports whether err means the database file cannot serve
+// right now: locked by another process past the busy timeout, an I/O
+// error, a full disk, a file that cannot be opened or written. It reads the
+// primary result code, the low byte of the extended one.
+func unavailable(err error) bool {
+	var e *sqlite.Error
+	if !errors.As(err, &e) {
+		return false
+	}
+	switch e.Code() & 0xff {
+	case sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED, sqlite3.SQLITE_NOMEM, sqlite3.SQLITE_READONLY,
+		sqlite3.SQLITE_IOERR, sqlite3.SQLITE_FULL, sqlite3.SQLITE_CANTOPEN, sqlite3.SQLITE_PROTOCOL:
+		return true
+	}
+	return false
 }
 
 // hasCode returns a test for SQLite errors with one of the extended codes.

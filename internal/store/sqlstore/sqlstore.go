@@ -13,10 +13,12 @@ package sqlstore
 import (
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io/fs"
+	"net"
 	"strconv"
 	"strings"
 	"time"
@@ -44,6 +46,11 @@ type Dialect struct {
 	// IsRetryable reports whether a transaction that failed with err may
 	// succeed when run again from the start (deadlock, serialisation).
 	IsRetryable func(err error) bool
+	// IsUnavailable reports whether err says the database cannot serve
+	// right now (unreachable, restarting, out of disk, locked by another
+	// process past the busy timeout) rather than that the request or
+	// Signet is at fault. Store.Unavailable adds what every driver shares.
+	IsUnavailable func(err error) bool
 }
 
 // Store is store.Store over a SQL database.
@@ -81,6 +88,20 @@ func (s *Store) Ping(ctx context.Context) error {
 		}
 	}
 	return nil
+}
+
+// Unavailable reports whether err, returned by a Store method, means the
+// database cannot serve right now: the API answers 503 unavailable, which a
+// client or load balancer retries, instead of 500 internal.
+func (s *Store) Unavailable(err error) bool {
+	var netErr net.Error
+	switch {
+	case err == nil:
+		return false
+	case errors.Is(err, driver.ErrBadConn), errors.Is(err, sql.ErrConnDone), errors.As(err, &netErr):
+		return true
+	}
+	return s.d.IsUnavailable != nil && s.d.IsUnavailable(err)
 }
 
 // Close releases both pools.
