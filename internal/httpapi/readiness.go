@@ -35,7 +35,16 @@ type readinessBucket struct {
 // verification: a failure always has a reason; an anonymous visitor and an
 // unchecked login (enforcement off) have none.
 func checked(a *model.Attempt) bool {
-	return a.Result == model.ResultVerified || a.Reason != ""
+	return signed(a) || a.Reason != ""
+}
+
+// signed reports whether an attempt's signature verified: a verified
+// login, or one refused afterwards for suspicious activity (rejected with
+// no reason, and the key that verified it). Readiness measures whether the
+// brand's clients sign correctly, so the refusal still counts as signed.
+func signed(a *model.Attempt) bool {
+	return a.Result == model.ResultVerified ||
+		a.Result == model.ResultRejected && a.Reason == "" && a.KeyID != ""
 }
 
 func (s *server) readiness(w http.ResponseWriter, r *http.Request, p *principal) error {
@@ -77,7 +86,7 @@ func (s *server) readiness(w http.ResponseWriter, r *http.Request, p *principal)
 				counts[k] = b
 			}
 			b.Total++
-			if at.Result == model.ResultVerified {
+			if signed(at) {
 				b.Verified++
 			}
 		}
