@@ -173,17 +173,14 @@ const (
 // holder finds the user who holds one of the signed identities verified.
 func (s *Service) holder(ctx context.Context, workspaceID string, ids []verify.Identity) (*model.User, error) {
 	for _, id := range ids {
-		users, err := s.Store.Users(ctx, workspaceID, model.UserFilter{Identity: id.Value, Limit: 50})
-		if err != nil {
+		u, err := s.Store.VerifiedUser(ctx, workspaceID, id.Type, id.Value)
+		switch {
+		case model.ErrorCode(err) == model.CodeNotFound:
+			continue
+		case err != nil:
 			return nil, err
 		}
-		for i := range users {
-			for _, held := range users[i].Identities {
-				if held.Verified && held.Type == id.Type && held.Value == id.Value {
-					return &users[i], nil
-				}
-			}
-		}
+		return u, nil
 	}
 	return nil, nil
 }

@@ -28,14 +28,6 @@ import (
 // does. A login that sends one field is always checked: any brand user
 // whose uid‖email spells it holds the same digest.
 
-// legacyScanLimit bounds the users examined for one identity value: many
-// users may hold a value as an unverified claim. Past it the check fails
-// closed.
-const (
-	legacyScanPage  = 500
-	legacyScanLimit = 10 * legacyScanPage
-)
-
 // legacySplitMessage is what the brand's admins read in the verification log.
 const legacySplitMessage = "helpshift-legacy signs the user id and the email with no separator, so this digest also fits " +
 	"other splits of the same text; a user id or email it presents is verified for a user who does not hold exactly this " +
@@ -46,19 +38,17 @@ const legacySplitMessage = "helpshift-legacy signs the user id and the email wit
 // helpshift-legacy login that would take over another user's verified
 // identity; err is a store failure.
 func (s *Service) checkLegacySplit(ctx context.Context, app *model.App, got *verify.Verified) (*verify.Error, error) {
-	if app.Profile != verify.HelpshiftLegacy || app.FullPrivacy || oneSplit(app, got) {
+	if !legacySplits(app, got) {
 		return nil, nil
 	}
 	var holder *model.User
 	for _, id := range got.Identities {
-		u, complete, err := s.verifiedHolder(ctx, app.WorkspaceID, id)
+		u, err := s.Store.VerifiedUser(ctx, app.WorkspaceID, id.Type, id.Value)
 		switch {
+		case model.ErrorCode(err) == model.CodeNotFound:
+			continue
 		case err != nil:
 			return nil, err
-		case !complete:
-			return &verify.Error{Reason: verify.ReasonIdentityMismatch, Message: legacySplitMessage}, nil
-		case u == nil:
-			continue
 		case holder != nil && holder.ID != u.ID:
 			return &verify.Error{Reason: verify.ReasonIdentityMismatch, Message: legacySplitMessage}, nil
 		}
@@ -87,30 +77,12 @@ func (s *Service) checkLegacySplit(ctx context.Context, app *model.App, got *ver
 	return nil, nil
 }
 
-// verifiedHolder returns the user holding id verified in the workspace, or
-// nil; complete is false when too many users hold the value (as a claim)
-// to look at them all.
-func (s *Service) verifiedHolder(ctx context.Context, workspaceID string, id verify.Identity) (u *model.User, complete bool, err error) {
-	before := ""
-	for scanned := 0; scanned < legacyScanLimit; {
-		users, err := s.Store.Users(ctx, workspaceID, model.UserFilter{Identity: id.Value, Limit: legacyScanPage, Before: before})
-		if err != nil {
-			return nil, false, err
-		}
-		for i := range users {
-			for _, h := range users[i].Identities {
-				if h.Verified && h.Type == id.Type && h.Value == id.Value {
-					return &users[i], true, nil
-				}
-			}
-		}
-		if len(users) < legacyScanPage {
-			return nil, true, nil
-		}
-		scanned += len(users)
-		before = users[len(users)-1].ID
-	}
-	return nil, false, nil
+// legacySplits reports whether a verified login's digest fits other splits
+// of its text: then it may join only a user who holds exactly its uid and
+// email, checked here before the login and again inside its transaction
+// (store.Login.ExactSplit), which a concurrent first login cannot slip past.
+func legacySplits(app *model.App, got *verify.Verified) bool {
+	return app.Profile == verify.HelpshiftLegacy && !app.FullPrivacy && !oneSplit(app, got)
 }
 
 // oneSplit reports whether the app's user-id pattern leaves one way only to

@@ -84,6 +84,20 @@ func (s *Service) now() time.Time {
 // verification, an error coded with the verify reason (signature_mismatch,
 // expired…), which the API answers with 401.
 func (s *Service) Login(ctx context.Context, appID string, r Request, clientAddr string) (*Result, error) {
+	res, err := s.login(ctx, appID, r, clientAddr)
+	if errors.Is(err, store.ErrSplitMismatch) {
+		// A helpshift-legacy login lost a race with another first login
+		// of the same text (legacy.go): run it again, and checkLegacySplit
+		// now sees the winner and applies the app's failure behaviour.
+		res, err = s.login(ctx, appID, r, clientAddr)
+		if errors.Is(err, store.ErrSplitMismatch) {
+			return nil, model.Errorf(model.CodeConflict, "concurrent logins raced for the same identity; try again")
+		}
+	}
+	return res, err
+}
+
+func (s *Service) login(ctx context.Context, appID string, r Request, clientAddr string) (*Result, error) {
 	start := s.now()
 	if !model.ValidID("app", appID) {
 		return nil, model.Errorf(model.CodeNotFound, "no such app")
@@ -133,6 +147,7 @@ func (s *Service) Login(ctx context.Context, appID string, r Request, clientAddr
 			l.Identities = signedIdentities(app, verified, start)
 			l.Identities = append(l.Identities, claims(app, &r, verified)...)
 			l.Session.KeyID = verified.KeyID
+			l.ExactSplit = legacySplits(app, verified)
 			l.Session.SignedFields = signedFields(verified)
 			if name := verified.Attributes["name"]; name != "" {
 				l.Name = name

@@ -9,9 +9,11 @@ package store
 
 import (
 	"context"
+	"errors"
 	"time"
 
 	"github.com/signet-id/signet/internal/model"
+	"github.com/signet-id/signet/verify"
 )
 
 // Store is Signet's storage.
@@ -72,6 +74,9 @@ type Store interface {
 	User(ctx context.Context, id string) (*model.User, error)
 	// Users lists a workspace's users with their identities, newest first.
 	Users(ctx context.Context, workspaceID string, f model.UserFilter) ([]model.User, error)
+	// VerifiedUser returns the user who holds the identity verified in the
+	// workspace (at most one does); not_found when nobody does.
+	VerifiedUser(ctx context.Context, workspaceID string, typ verify.IdentityType, value string) (*model.User, error)
 	// Conflicts lists the identity conflicts recorded in a workspace, newest first.
 	Conflicts(ctx context.Context, workspaceID string) ([]model.IdentityConflict, error)
 
@@ -206,7 +211,19 @@ type Login struct {
 	// verified and that session is live, anonymous and of the same
 	// workspace: a verified user's data never moves to anyone.
 	HandOver string
+	// ExactSplit is for helpshift-legacy, whose digest fits every split of
+	// the text uid‖email: the login may join an existing user only if that
+	// user's verified uid and email are exactly the login's verified uid
+	// and email. Otherwise Login fails with ErrSplitMismatch and writes
+	// nothing. Checked inside the login's transaction, so two concurrent
+	// first logins of different splits cannot both pass.
+	ExactSplit bool
 }
+
+// ErrSplitMismatch is Login's failure when store.Login.ExactSplit is set
+// and the identities presented are a different split of an existing
+// user's (login/legacy.go).
+var ErrSplitMismatch = errors.New("store: the login's uid and email are not exactly those of the user who holds them")
 
 // LoginOutcome is the user and session a login produced.
 type LoginOutcome struct {

@@ -154,6 +154,11 @@ func (s *Store) login(ctx context.Context, tx *sql.Tx, l *store.Login, verified,
 	if err != nil {
 		return nil, err
 	}
+	if l.ExactSplit {
+		if err := exactSplit(ctx, tx, verified, holders); err != nil {
+			return nil, err
+		}
+	}
 	existing := userID != ""
 	if !existing {
 		userID = model.NewID("usr")
@@ -247,6 +252,47 @@ func (s *Store) login(ctx context.Context, tx *sql.Tx, l *store.Login, verified,
 	}
 	return &store.LoginOutcome{User: *u, Session: l.Session, Conflicts: conflicts, Changed: changedIDs,
 		HandedOver: handedOver}, nil
+}
+
+// exactSplit enforces store.Login.ExactSplit: either nobody holds the
+// login's verified identities, or one user does whose verified uid and
+// email are exactly the login's.
+func exactSplit(ctx context.Context, tx *sql.Tx, verified []model.Identity, holders []string) error {
+	userID := ""
+	for _, h := range holders {
+		switch {
+		case h == "":
+		case userID == "":
+			userID = h
+		case h != userID:
+			return store.ErrSplitMismatch
+		}
+	}
+	if userID == "" {
+		return nil // a new user
+	}
+	held, err := listOf(ctx, tx, func(r scanner) (*identityKey, error) {
+		var k identityKey
+		return &k, r.Scan(&k.typ, &k.value)
+	}, `SELECT type, value FROM identities WHERE user_id = $1 AND verified AND type IN ($2, $3)`,
+		userID, verify.UID, verify.Email)
+	if err != nil {
+		return fmt.Errorf("the holder's uid and email: %w", err)
+	}
+	presented := 0
+	for _, id := range verified {
+		if id.Type != verify.UID && id.Type != verify.Email {
+			continue
+		}
+		presented++
+		if !slices.Contains(held, identityKey{id.Type, id.Value}) {
+			return store.ErrSplitMismatch
+		}
+	}
+	if presented != len(held) {
+		return store.ErrSplitMismatch
+	}
+	return nil
 }
 
 // sameMetadata reports whether the user's stored identity has id's metadata.

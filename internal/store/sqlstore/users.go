@@ -7,6 +7,7 @@ import (
 	"fmt"
 
 	"github.com/signet-id/signet/internal/model"
+	"github.com/signet-id/signet/verify"
 )
 
 const identityColumns = `user_id, type, value, verified, metadata, COALESCE(app_id, ''), COALESCE(key_id, ''),
@@ -17,6 +18,23 @@ func (s *Store) User(ctx context.Context, id string) (*model.User, error) {
 	u, err := loadUser(ctx, s.reader, id)
 	if err != nil {
 		return nil, wrap("user", err)
+	}
+	return u, nil
+}
+
+// VerifiedUser returns the user who holds an identity verified in a
+// workspace, through the index on verified identities; not_found.
+func (s *Store) VerifiedUser(ctx context.Context, workspaceID string, typ verify.IdentityType, value string) (*model.User, error) {
+	id, err := holder(ctx, s.reader, workspaceID, typ, value)
+	switch {
+	case err != nil:
+		return nil, wrap("verified user", err)
+	case id == "":
+		return nil, model.Errorf(model.CodeNotFound, "no user holds this identity verified")
+	}
+	u, err := loadUser(ctx, s.reader, id)
+	if err != nil {
+		return nil, wrap("verified user", err)
 	}
 	return u, nil
 }

@@ -35,6 +35,8 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"LoginConcurrent", testLoginConcurrent},
 		{"LoginWritesNothingOnError", testLoginAtomic},
 		{"LoginChanged", testLoginChanged},
+		{"VerifiedUser", testVerifiedUser},
+		{"ExactSplit", testExactSplit},
 		{"HandOver", testHandOver},
 		{"HandOverConcurrent", testHandOverConcurrent},
 		{"Sessions", testSessions},
