@@ -24,6 +24,10 @@ const (
 type Options struct {
 	// AppID is the audience that pylon-jwt and signet tokens must name.
 	AppID string
+	// Audience, for pylon-jwt only, is a second value a token's aud may
+	// name instead of AppID: the vendor's app id that a migrating brand's
+	// backend already writes, so its tokens verify unchanged.
+	Audience string
 	// FullPrivacy makes helpshift-legacy digests cover the user id only.
 	FullPrivacy bool
 	// MaxLifetime bounds exp − iat of a signet token; 0 means one hour.
@@ -46,6 +50,7 @@ type Verifier struct {
 	profile      Profile
 	keys         []Key
 	appID        string
+	audience     string // pylon-jwt: the vendor's app id, also accepted as aud
 	fullPrivacy  bool
 	maxLifetime  int64
 	leeway       int64
@@ -65,9 +70,12 @@ func New(p Profile, keys []Key, o Options) (*Verifier, error) {
 	if p.NeedsAudience() && o.AppID == "" {
 		return nil, errors.New("profile " + string(p) + " needs the app id, which its tokens name as their audience")
 	}
+	if o.Audience != "" && p != PylonJWT {
+		return nil, errors.New("only pylon-jwt takes a second audience (the vendor's app id)")
+	}
 	// A copy: the pooled HMAC states below are keyed with these keys, and
 	// must not go stale if the caller reuses its slice.
-	v := &Verifier{profile: p, keys: slices.Clone(keys), appID: o.AppID, fullPrivacy: o.FullPrivacy,
+	v := &Verifier{profile: p, keys: slices.Clone(keys), appID: o.AppID, audience: o.Audience, fullPrivacy: o.FullPrivacy,
 		maxLifetime: int64(DefaultMaxLifetime / time.Second), leeway: int64(DefaultLeeway / time.Second),
 		maxTokenSize: DefaultMaxTokenSize, now: o.Now, replay: o.Replay}
 	if o.MaxLifetime > 0 {
@@ -257,7 +265,7 @@ func (v *Verifier) checkClaims(c *claims) *Error {
 		if !c.hasAud {
 			return fail(ReasonClaimInvalid, "the token has no aud claim")
 		}
-		if !contains(c.aud, v.appID) {
+		if !contains(c.aud, v.appID) && (v.audience == "" || !contains(c.aud, v.audience)) {
 			return fail(ReasonAudienceMismatch, "the token's aud does not name this app")
 		}
 	}
