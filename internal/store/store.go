@@ -67,7 +67,8 @@ type Store interface {
 	Login(ctx context.Context, l *Login) (*LoginOutcome, error)
 	// RecordAttempt writes an attempt that created no session (a rejection).
 	RecordAttempt(ctx context.Context, a *model.Attempt) error
-	// Attempts lists a workspace's verification log, newest first.
+	// Attempts lists a workspace's verification log, newest first;
+	// attempts written in the same millisecond come last written first.
 	Attempts(ctx context.Context, workspaceID string, f model.AttemptFilter) ([]model.Attempt, error)
 
 	// User returns one user with all their identities; not_found.

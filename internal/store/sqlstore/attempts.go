@@ -35,9 +35,10 @@ func (s *Store) insertAttempt(ctx context.Context, q querier, a *model.Attempt) 
 	return nil
 }
 
-// Attempts lists a workspace's verification log, newest first. Since is
-// inclusive, Until exclusive; Before is the id of the last attempt of the
-// previous page.
+// Attempts lists a workspace's verification log, newest first; attempts of
+// the same millisecond come last written first (by seq, as the audit log).
+// Since is inclusive, Until exclusive; Before is the id of the last attempt
+// of the previous page.
 func (s *Store) Attempts(ctx context.Context, workspaceID string, f model.AttemptFilter) ([]model.Attempt, error) {
 	var w filter
 	w.where("workspace_id = " + w.arg(workspaceID))
@@ -60,12 +61,12 @@ func (s *Store) Attempts(ctx context.Context, workspaceID string, f model.Attemp
 		w.where("at < " + w.arg(millis(f.Until)))
 	}
 	if f.Before != "" {
-		w.where("(at, id) < (SELECT at, id FROM attempts WHERE id = " + w.arg(f.Before) + ")")
+		w.where("(at, seq) < (SELECT at, seq FROM attempts WHERE id = " + w.arg(f.Before) + ")")
 	}
 	rows, err := s.reader.QueryContext(ctx, `
 		SELECT id, workspace_id, app_id, platform, profile, app_version, result, reason, cause, diagnosis,
 			key_id, COALESCE(user_id, ''), at
-		FROM attempts`+w.sql()+` ORDER BY at DESC, id DESC`+w.limit(f.Limit), w.args...)
+		FROM attempts`+w.sql()+` ORDER BY at DESC, seq DESC`+w.limit(f.Limit), w.args...)
 	if err != nil {
 		return nil, fmt.Errorf("attempts: %w", err)
 	}

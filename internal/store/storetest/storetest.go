@@ -42,6 +42,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"Sessions", testSessions},
 		{"RevokeSessions", testRevokeSessions},
 		{"Attempts", testAttempts},
+		{"AttemptsSameMillisecond", testAttemptsSameMillisecond},
 		{"Users", testUsers},
 		{"Accounts", testAccounts},
 		{"APITokens", testAPITokens},

@@ -1,0 +1,53 @@
+package storetest
+
+import (
+	"context"
+	"database/sql"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/signet-id/signet/internal/model"
+	"github.com/signet-id/signet/internal/store"
+)
+
+// Before0005 writes, through db (a database at schema 0004 that has
+// workspace ws_1 and its app app_1), rows as Signet wrote them before
+// migration 0005: attempts, some of one millisecond. CheckUpgradeTo0005
+// then reads them back.
+func Before0005(t *testing.T, db *sql.DB) {
+	t.Helper()
+	ctx := context.Background()
+	for _, id := range []string{"att_c", "att_a", "att_d", "att_b"} {
+		at := int64(1000)
+		if id == "att_d" {
+			at = 2000
+		}
+		_, err := db.ExecContext(ctx, `INSERT INTO attempts (id, workspace_id, app_id, platform, profile, app_version,
+			result, reason, cause, diagnosis, key_id, user_id, at)
+			VALUES ($1, 'ws_1', 'app_1', 'ios', 'signet', '', 'rejected', 'signature_mismatch', '', '', '', NULL, $2)`, id, at)
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// CheckUpgradeTo0005 checks s, opened on Before0005's database: the old
+// attempts keep their order (at, then id, as they listed before) and a new
+// attempt of the same millisecond lists before them.
+func CheckUpgradeTo0005(t *testing.T, s store.Store) {
+	t.Helper()
+	ctx := context.Background()
+	e := s.RecordAttempt(ctx, &model.Attempt{ID: "att_0", WorkspaceID: "ws_1", AppID: "app_1", Result: model.ResultRejected,
+		At: time.UnixMilli(1000)})
+	if e != nil {
+		t.Fatal(e)
+	}
+	l, err := s.Attempts(ctx, "ws_1", model.AttemptFilter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := attemptIDs(l), []string{"att_d", "att_0", "att_c", "att_b", "att_a"}; !slices.Equal(got, want) {
+		t.Errorf("attempts after 0005 = %v, want %v", got, want)
+	}
+}
