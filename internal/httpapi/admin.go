@@ -407,12 +407,18 @@ func (s *server) createToken(w http.ResponseWriter, r *http.Request, p *principa
 	var in struct {
 		Role model.Role `json:"role"`
 		Name string     `json:"name"`
+		// ExpiresIn is the token's life in seconds; absent: until revoked.
+		ExpiresIn *int64 `json:"expires_in"`
 	}
 	if err := decode(w, r, &in); err != nil {
 		return err
 	}
 	if in.Role != model.RoleAdmin && in.Role != model.RoleAgent {
 		return model.Errorf(model.CodeInvalid, "role must be admin or agent")
+	}
+	minLife, maxLife := int64(model.MinAPITokenLifetime/time.Second), int64(model.MaxAPITokenLifetime/time.Second)
+	if in.ExpiresIn != nil && (*in.ExpiresIn < minLife || *in.ExpiresIn > maxLife) {
+		return model.Errorf(model.CodeInvalid, "expires_in must be between %d and %d seconds", minLife, maxLife)
 	}
 	if len(in.Name) > 200 || !verify.ValidIdentityValue(in.Name) {
 		return model.Errorf(model.CodeInvalid, "name must be text of at most 200 bytes")
@@ -424,6 +430,9 @@ func (s *server) createToken(w http.ResponseWriter, r *http.Request, p *principa
 	}
 	text, hash := newAPIToken()
 	t := &model.APIToken{ID: model.NewID("tok"), WorkspaceID: ws.ID, Role: in.Role, Name: in.Name, TokenHash: hash, CreatedAt: s.now()}
+	if in.ExpiresIn != nil {
+		t.ExpiresAt = new(t.CreatedAt.Add(time.Duration(*in.ExpiresIn) * time.Second))
+	}
 	if err := s.store.CreateAPIToken(r.Context(), t); err != nil {
 		return err
 	}

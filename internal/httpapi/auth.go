@@ -65,9 +65,11 @@ func (s *server) authenticate(r *http.Request) (*principal, error) {
 	if !strings.HasPrefix(token, apiTokenPrefix) || len(token) != len(apiTokenPrefix)+43 {
 		return nil, model.Errorf(model.CodeUnauthenticated, "unknown API token")
 	}
+	// The store finds no token past its expires_at: the expiry is checked
+	// by the lookup itself, here, in the dashboard, everywhere.
 	t, err := s.store.APITokenByHash(r.Context(), login.HashToken(token), s.now())
 	if model.ErrorCode(err) == model.CodeNotFound || err == nil && t.RevokedAt != nil {
-		return nil, model.Errorf(model.CodeUnauthenticated, "unknown or revoked API token")
+		return nil, model.Errorf(model.CodeUnauthenticated, "unknown, revoked or expired API token")
 	}
 	if err != nil {
 		return nil, err

@@ -38,4 +38,14 @@ type APIToken struct {
 	CreatedAt   time.Time  `json:"created_at"`
 	RevokedAt   *time.Time `json:"revoked_at,omitempty"`
 	LastUsedAt  *time.Time `json:"last_used_at,omitempty"`
+	// ExpiresAt, when set, is when the token stops working; nil: it lasts
+	// until revoked.
+	ExpiresAt *time.Time `json:"expires_at,omitempty"`
 }
+
+// API token lifetimes that POST /api/admin/workspaces/{ws}/tokens accepts
+// as expires_in.
+const (
+	MinAPITokenLifetime = time.Minute
+	MaxAPITokenLifetime = 366 * 24 * time.Hour
+)

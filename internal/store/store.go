@@ -103,8 +103,9 @@ type Store interface {
 
 	// CreateAPIToken stores t (its hash only).
 	CreateAPIToken(ctx context.Context, t *model.APIToken) error
-	// APITokenByHash finds a token by the SHA-256 of its text, whatever its
-	// state, and records its use at `at`; not_found.
+	// APITokenByHash finds a token by the SHA-256 of its text, revoked or
+	// not, and records its use at `at`; not_found, also for a token whose
+	// ExpiresAt is at or before `at` (an expired token is never returned).
 	APITokenByHash(ctx context.Context, hash []byte, at time.Time) (*model.APIToken, error)
 	// APITokens lists a workspace's tokens (owner tokens when workspaceID is "").
 	APITokens(ctx context.Context, workspaceID string) ([]model.APIToken, error)

@@ -122,13 +122,15 @@ func (h *handler) session(w http.ResponseWriter, r *http.Request) *session {
 }
 
 // startSession signs acc in: a new API token of the account's role and
-// workspace, its text set in the session cookie and nowhere else. The
-// account's expired dashboard tokens are revoked on the way.
+// workspace, its text set in the session cookie and nowhere else. The token
+// expires with the session (SessionLifetime), so that the API refuses its
+// text from then on too, not only the dashboard. The account's expired
+// dashboard tokens are revoked on the way.
 func (h *handler) startSession(w http.ResponseWriter, r *http.Request, acc *model.Account) error {
 	now := h.now()
 	text, hash := httpapi.NewAPIToken()
 	t := &model.APIToken{ID: model.NewID("tok"), WorkspaceID: acc.WorkspaceID, Role: acc.Role,
-		Name: tokenNamePrefix + acc.Email, TokenHash: hash, CreatedAt: now}
+		Name: tokenNamePrefix + acc.Email, TokenHash: hash, CreatedAt: now, ExpiresAt: new(now.Add(SessionLifetime))}
 	if err := h.store.CreateAPIToken(r.Context(), t); err != nil {
 		return err
 	}

@@ -8,7 +8,7 @@ import (
 	"github.com/signet-id/signet/internal/store/storetest"
 )
 
-// TestUpgradeTo0005: a database at 0004 with attempts takes
+// TestUpgradeTo0005: a database at 0004 with attempts and API tokens takes
 // 0005, which gives attempts seq, numbered in their old order.
 func TestUpgradeTo0005(t *testing.T) {
 	url := storetest.PostgresURL(t)

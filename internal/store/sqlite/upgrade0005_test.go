@@ -9,7 +9,7 @@ import (
 	"github.com/signet-id/signet/internal/store/storetest"
 )
 
-// TestUpgradeTo0005: a database at 0004 with attempts takes
+// TestUpgradeTo0005: a database at 0004 with attempts and API tokens takes
 // 0005, which rebuilds the attempts table with seq.
 func TestUpgradeTo0005(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "signet.db")

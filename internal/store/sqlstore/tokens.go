@@ -13,17 +13,17 @@ import (
 // tokenColumns are written; tokenFields read them back (owner tokens have
 // no workspace).
 const (
-	tokenColumns = `id, workspace_id, role, name, token_hash, created_at, revoked_at, last_used_at`
-	tokenFields  = `id, COALESCE(workspace_id, ''), role, name, token_hash, created_at, revoked_at, last_used_at`
+	tokenColumns = `id, workspace_id, role, name, token_hash, created_at, revoked_at, last_used_at, expires_at`
+	tokenFields  = `id, COALESCE(workspace_id, ''), role, name, token_hash, created_at, revoked_at, last_used_at, expires_at`
 )
 
 // CreateAPIToken stores t (its hash only); conflict if its id or hash is
 // taken, not_found if its workspace does not exist.
 func (s *Store) CreateAPIToken(ctx context.Context, t *model.APIToken) error {
 	_, err := s.writer.ExecContext(ctx, `
-		INSERT INTO api_tokens (`+tokenColumns+`) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+		INSERT INTO api_tokens (`+tokenColumns+`) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
 		t.ID, nullString(t.WorkspaceID), t.Role, t.Name, t.TokenHash, millis(t.CreatedAt),
-		nullMillis(t.RevokedAt), nullMillis(t.LastUsedAt))
+		nullMillis(t.RevokedAt), nullMillis(t.LastUsedAt), nullMillis(t.ExpiresAt))
 	switch {
 	case err != nil && s.d.IsUniqueViolation(err):
 		return model.Errorf(model.CodeConflict, "API token %s or its hash already exists", t.ID)
@@ -35,14 +35,19 @@ func (s *Store) CreateAPIToken(ctx context.Context, t *model.APIToken) error {
 	return nil
 }
 
-// APITokenByHash finds a token by the SHA-256 of its text, whatever its
-// state, and records its use at `at`; not_found.
+// APITokenByHash finds a token by the SHA-256 of its text, revoked or not,
+// and records its use at `at`; not_found, also for a token expired at `at`.
+// The expiry is part of the one statement that finds the token, so no
+// caller can get hold of an expired token, and its last use stays the
+// last time it worked.
 func (s *Store) APITokenByHash(ctx context.Context, hash []byte, at time.Time) (*model.APIToken, error) {
 	t, err := scanToken(s.writer.QueryRowContext(ctx, `
-		UPDATE api_tokens SET last_used_at = $2 WHERE token_hash = $1 RETURNING `+tokenFields, hash, millis(at)))
+		UPDATE api_tokens SET last_used_at = $2
+		WHERE token_hash = $1 AND (expires_at IS NULL OR expires_at > $2)
+		RETURNING `+tokenFields, hash, millis(at)))
 	switch {
 	case errors.Is(err, sql.ErrNoRows):
-		return nil, model.Errorf(model.CodeNotFound, "no API token has this hash")
+		return nil, model.Errorf(model.CodeNotFound, "no live API token has this hash: unknown, or expired")
 	case err != nil:
 		return nil, fmt.Errorf("API token by hash: %w", err)
 	}
@@ -82,10 +87,10 @@ func (s *Store) RevokeAPIToken(ctx context.Context, id string, at time.Time) err
 func scanToken(sc scanner) (*model.APIToken, error) {
 	var t model.APIToken
 	var created int64
-	var revoked, used sql.NullInt64
-	if err := sc.Scan(&t.ID, &t.WorkspaceID, &t.Role, &t.Name, &t.TokenHash, &created, &revoked, &used); err != nil {
+	var revoked, used, expires sql.NullInt64
+	if err := sc.Scan(&t.ID, &t.WorkspaceID, &t.Role, &t.Name, &t.TokenHash, &created, &revoked, &used, &expires); err != nil {
 		return nil, err
 	}
-	t.CreatedAt, t.RevokedAt, t.LastUsedAt = fromMillis(created), timePtr(revoked), timePtr(used)
+	t.CreatedAt, t.RevokedAt, t.LastUsedAt, t.ExpiresAt = fromMillis(created), timePtr(revoked), timePtr(used), timePtr(expires)
 	return &t, nil
 }

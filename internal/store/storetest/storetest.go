@@ -46,6 +46,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"Users", testUsers},
 		{"Accounts", testAccounts},
 		{"APITokens", testAPITokens},
+		{"APITokenExpiry", testAPITokenExpiry},
 		{"HasOwner", testHasOwner},
 		{"Issues", testIssues},
 		{"CreateIssueWritesNothingOnError", testCreateIssueAtomic},

@@ -1,5 +1,17 @@
--- The verification log's order of writing (PostgreSQL). Keep it in step with
--- ../../sqlite/migrations/0005_attempt_seq.sql.
+-- API token expiry and the verification log's order of writing
+-- (PostgreSQL). Keep it in step with
+-- ../../sqlite/migrations/0005_token_expiry_attempt_seq.sql.
+
+-- expires_at, when set, is when an API token stops working: the lookup that
+-- resolves a bearer token (APITokenByHash) no longer finds it from then on.
+-- NULL: it lasts until revoked.
+ALTER TABLE api_tokens ADD COLUMN expires_at BIGINT;
+
+-- Dashboard sessions are API tokens named 'dashboard: EMAIL' that the
+-- dashboard held to 12 hours by itself; the ones made before this
+-- migration get that end written down, so that the API refuses them too.
+UPDATE api_tokens SET expires_at = created_at + 43200000
+WHERE expires_at IS NULL AND substr(name, 1, 11) = 'dashboard: ';
 
 -- attempts gets seq, the order of writing, which breaks ties between
 -- attempts of the same millisecond (as messages.seq and audit_log.seq do).
