@@ -18,6 +18,7 @@ import (
 	_ "github.com/jackc/pgx/v5/stdlib"
 
 	"github.com/signet-id/signet/internal/store/storetest"
+	"github.com/signet-id/signet/internal/testserver"
 	"github.com/signet-id/signet/verify"
 )
 
@@ -95,8 +96,9 @@ func serve(t *testing.T, env ...string) *process {
 	}()
 	select {
 	case url := <-urls:
-		p.testServer = &testServer{t: t, URL: url, Clock: &clock{}, logs: p.stderr}
-		p.testServer.Clock.unix.Store(time.Now().UnixMilli())
+		clk := &clock{}
+		clk.Set(time.Now())
+		p.testServer = wrap(t, testserver.Attach(url, clk, p.stderr))
 	case <-p.exited:
 		t.Fatalf("signet serve exited: %v\n%s", p.err, p.stderr.String())
 	case <-time.After(30 * time.Second):
@@ -144,7 +146,7 @@ func TestGracefulShutdown(t *testing.T) {
 				default:
 				}
 				body := proof(t, p.Clock, verify.Intercom, app, kid, secret, fmt.Sprintf("user-%d-%d", w, i), "")
-				a, ok := tryLogin(p.URL, app, body)
+				a, ok := p.tryLogin(app, body)
 				if !ok {
 					return // the server stopped taking connections
 				}

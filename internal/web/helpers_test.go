@@ -2,168 +2,55 @@ package web_test
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"io"
-	"log/slog"
 	"net/http"
 	"net/http/cookiejar"
 	"net/url"
-	"path/filepath"
 	"regexp"
 	"strings"
-	"sync"
-	"sync/atomic"
 	"testing"
-	"time"
 
 	"github.com/signet-id/signet/internal/server"
+	"github.com/signet-id/signet/internal/testserver"
 )
 
-const adminToken = "test-admin-token-0123456789abcdef0123456789"
+const adminToken = testserver.AdminToken
 
-// clock is a fake clock the tests move by hand.
-type clock struct{ unix atomic.Int64 }
-
-func newClock() *clock {
-	c := &clock{}
-	c.unix.Store(time.Date(2026, 11, 21, 12, 0, 0, 0, time.UTC).UnixMilli())
-	return c
-}
-
-func (c *clock) Now() time.Time          { return time.UnixMilli(c.unix.Load()).UTC() }
-func (c *clock) Advance(d time.Duration) { c.unix.Add(d.Milliseconds()) }
-
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-func (s *syncBuffer) String() string { s.mu.Lock(); defer s.mu.Unlock(); return s.b.String() }
+type answer = testserver.Answer
 
 // env is a running server (SQLite, fake clock) over real HTTP.
 type env struct {
-	t     *testing.T
-	URL   string
-	Clock *clock
-	Main  *server.Main
-	Out   *syncBuffer
+	*testserver.Server
+	t *testing.T
 }
 
 func start(t *testing.T, configure ...func(*server.Config)) *env {
 	t.Helper()
 	dir := t.TempDir()
-	clk := newClock()
-	out := &syncBuffer{}
-	ctx, cancel := context.WithCancel(context.Background())
-	cfg := server.Config{Addr: "127.0.0.1:0", Database: "sqlite:" + filepath.Join(dir, "signet.db"), DataDir: dir,
-		AdminToken: adminToken, Logger: slog.New(slog.NewTextHandler(out, &slog.HandlerOptions{Level: slog.LevelDebug})),
-		Getenv: func(string) string { return "" }, Out: out, Now: clk.Now}
-	for _, c := range configure {
-		c(&cfg)
-	}
-	m, err := server.New(ctx, cfg)
-	if err != nil {
-		cancel()
-		t.Fatal(err)
-	}
-	if err := m.Listen(); err != nil {
-		cancel()
-		t.Fatal(err)
-	}
-	done := make(chan error, 1)
-	go func() { done <- m.Run(ctx) }()
-	t.Cleanup(func() {
-		cancel()
-		if err := <-done; err != nil {
-			t.Errorf("server stopped with %v", err)
-		}
-	})
-	e := &env{t: t, URL: "http://" + m.Addr(), Clock: clk, Main: m, Out: out}
-	// Run prints its first lines once it serves.
-	for i := 0; i < 200 && !strings.Contains(out.String(), "Signet is running"); i++ {
-		time.Sleep(5 * time.Millisecond)
-	}
-	return e
-}
-
-// answer is a decoded JSON answer of the API.
-type answer struct {
-	Status int
-	Body   map[string]any
-	Raw    string
-}
-
-func (a answer) Str(key string) string { s, _ := a.Body[key].(string); return s }
-func (a answer) Code() string {
-	e, _ := a.Body["error"].(map[string]any)
-	s, _ := e["code"].(string)
-	return s
+	s := testserver.Start(t, testserver.Database(t, "sqlite", dir), dir, testserver.NewClock(), configure...)
+	return &env{Server: s, t: t}
 }
 
 // api calls the JSON API with a bearer token.
 func (e *env) api(method, path, token string, body any) answer {
 	e.t.Helper()
-	var r io.Reader
-	if body != nil {
-		j, _ := json.Marshal(body)
-		r = bytes.NewReader(j)
-	}
-	req, err := http.NewRequest(method, e.URL+path, r)
-	if err != nil {
-		e.t.Fatal(err)
-	}
-	if token != "" {
-		req.Header.Set("Authorization", "Bearer "+token)
-	}
-	if body != nil {
-		req.Header.Set("Content-Type", "application/json")
-	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		e.t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	raw, _ := io.ReadAll(resp.Body)
-	a := answer{Status: resp.StatusCode, Raw: string(raw)}
-	json.Unmarshal(raw, &a.Body)
-	return a
+	return e.Do(e.t, method, path, token, body)
 }
 
 func (e *env) must(want int, a answer) answer {
 	e.t.Helper()
-	if a.Status != want {
-		e.t.Fatalf("status %d, want %d: %s", a.Status, want, a.Raw)
-	}
-	return a
+	return testserver.Must(e.t, want, a)
 }
 
-func (e *env) workspace(name string) string {
-	e.t.Helper()
-	return e.must(201, e.api("POST", "/api/admin/workspaces", adminToken, map[string]any{"name": name})).Str("id")
-}
+func (e *env) workspace(name string) string { e.t.Helper(); return e.Workspace(e.t, name) }
 
 func (e *env) app(ws string, settings map[string]any) string {
 	e.t.Helper()
-	if settings["name"] == nil {
-		settings["name"] = "app"
-	}
-	if settings["platform"] == nil {
-		settings["platform"] = "web"
-	}
-	return e.must(201, e.api("POST", "/api/admin/workspaces/"+ws+"/apps", adminToken, settings)).Str("id")
+	return e.App(e.t, ws, settings)
 }
 
-func (e *env) key(app string) (string, string) {
-	e.t.Helper()
-	a := e.must(201, e.api("POST", "/api/admin/apps/"+app+"/keys", adminToken, map[string]any{}))
-	return a.Str("id"), a.Str("secret")
-}
+func (e *env) key(app string) (string, string) { e.t.Helper(); return e.Key(e.t, app) }
 
 // account creates a workspace account through the API.
 func (e *env) account(ws, email, role string) {
@@ -252,14 +139,10 @@ func (b *browser) fetch(method, path string, body any, csrf string) answer {
 	if csrf != "" {
 		req.Header.Set("X-CSRF-Token", csrf)
 	}
-	resp, err := b.client.Do(req)
+	a, err := b.e.Send(b.client, req)
 	if err != nil {
 		b.t.Fatal(err)
 	}
-	defer resp.Body.Close()
-	raw, _ := io.ReadAll(resp.Body)
-	a := answer{Status: resp.StatusCode, Raw: string(raw)}
-	json.Unmarshal(raw, &a.Body)
 	return a
 }
 
