@@ -54,8 +54,8 @@ func testExactSplit(e *env) {
 	for _, ids := range [][]model.Identity{
 		{signed(verify.UID, "12"), signed(verify.Email, "evil@b.co")}, // her uid, another email
 		{signed(verify.UID, "1"), signed(verify.Email, "3a@b.co")},    // her email, another uid
-		{signed(verify.UID, "12")},                                   // her uid alone
-		{signed(verify.Email, "3a@b.co")},                            // her email alone
+		{signed(verify.UID, "12")},                                    // her uid alone
+		{signed(verify.Email, "3a@b.co")},                             // her email alone
 	} {
 		_, err := e.s.Login(e.ctx, exact(ids...))
 		if !errors.Is(err, store.ErrSplitMismatch) {
