@@ -53,6 +53,7 @@ func signetBinary(t *testing.T) string {
 type process struct {
 	*testServer
 	cmd    *exec.Cmd
+	stdout *syncBuffer
 	stderr *syncBuffer
 	exited chan struct{} // closed when the process has exited
 	err    error         // its exit status, once exited is closed
@@ -70,7 +71,7 @@ func serve(t *testing.T, env ...string) *process {
 	if err != nil {
 		t.Fatal(err)
 	}
-	p := &process{cmd: cmd, stderr: &syncBuffer{}, exited: make(chan struct{})}
+	p := &process{cmd: cmd, stdout: &syncBuffer{}, stderr: &syncBuffer{}, exited: make(chan struct{})}
 	cmd.Stderr = p.stderr
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
@@ -83,22 +84,26 @@ func serve(t *testing.T, env ...string) *process {
 		case <-time.After(20 * time.Second):
 			cmd.Process.Kill()
 		}
+		if p.testServer != nil {
+			p.CheckLeaks(t)
+		}
 	})
 	lines := bufio.NewScanner(stdout)
 	urls := make(chan string, 1)
 	go func() {
 		for lines.Scan() {
+			p.stdout.Write(append(lines.Bytes(), '\n'))
 			if m := runningAt.FindStringSubmatch(lines.Text()); m != nil {
 				urls <- m[1]
 			}
 		}
-		io.Copy(io.Discard, stdout)
+		io.Copy(p.stdout, stdout)
 	}()
 	select {
 	case url := <-urls:
 		clk := &clock{}
 		clk.Set(time.Now())
-		p.testServer = wrap(t, testserver.Attach(url, clk, p.stderr))
+		p.testServer = wrap(t, testserver.Attach(t, url, clk, p.stderr, p.stdout))
 	case <-p.exited:
 		t.Fatalf("signet serve exited: %v\n%s", p.err, p.stderr.String())
 	case <-time.After(30 * time.Second):

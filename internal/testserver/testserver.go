@@ -1,5 +1,6 @@
 // Package testserver runs a Signet server over real HTTP for the end-to-end
-// tests of internal/server and internal/web.
+// tests of internal/server and internal/web, and fails a test when a secret
+// it sent or received through the helpers here stands in the server's logs.
 //
 // It is for tests only: no other package may import it.
 package testserver
@@ -91,14 +92,16 @@ type Server struct {
 	Out *Buffer
 	// DSN and DataDir let a test open the same database from a second server.
 	DSN, DataDir string
+
+	secrets *secrets
 }
 
 // Start runs a server in this process on the database dsn, with dir as its
 // data directory, the clock clk, debug logging into Logs and AdminToken.
-// When the test ends it stops the server.
+// When the test ends it stops the server and checks its logs (CheckLeaks).
 func Start(t testing.TB, dsn, dir string, clk *Clock, configure ...func(*server.Config)) *Server {
 	t.Helper()
-	s := &Server{Clock: clk, Logs: &Buffer{}, Out: &Buffer{}, DSN: dsn, DataDir: dir}
+	s := &Server{Clock: clk, Logs: &Buffer{}, Out: &Buffer{}, DSN: dsn, DataDir: dir, secrets: secretsOf(t)}
 	ctx, cancel := context.WithCancel(context.Background())
 	cfg := server.Config{Addr: "127.0.0.1:0", Database: dsn, DataDir: dir, AdminToken: AdminToken,
 		Logger: slog.New(slog.NewTextHandler(s.Logs, &slog.HandlerOptions{Level: slog.LevelDebug})),
@@ -122,6 +125,7 @@ func Start(t testing.TB, dsn, dir string, clk *Clock, configure ...func(*server.
 		if err := <-done; err != nil {
 			t.Errorf("server stopped with %v", err)
 		}
+		s.CheckLeaks(t)
 	})
 	s.URL, s.Main = "http://"+m.Addr(), m
 	// Run prints its first lines once it serves.
@@ -132,9 +136,10 @@ func Start(t testing.TB, dsn, dir string, clk *Clock, configure ...func(*server.
 }
 
 // Attach is a server that runs as another process, at url, logging into
-// logs.
-func Attach(url string, clk *Clock, logs *Buffer) *Server {
-	return &Server{URL: url, Clock: clk, Logs: logs, Out: &Buffer{}}
+// logs and printing into out. The caller stops the process when the test
+// ends and then calls CheckLeaks.
+func Attach(t testing.TB, url string, clk *Clock, logs, out *Buffer) *Server {
+	return &Server{URL: url, Clock: clk, Logs: logs, Out: out, secrets: secretsOf(t)}
 }
 
 // Answer is an answer of the server, decoded when it is JSON.
@@ -156,11 +161,24 @@ func (a Answer) Code() string {
 func (a Answer) Str(key string) string { s, _ := a.Body[key].(string); return s }
 
 // Send sends req with client (http.DefaultClient when nil) and reads the
-// answer. The error is a failed request, or an answer that says it is JSON
-// and is not.
+// answer. It remembers the secrets of the request's JSON body, its bearer
+// token and the answer for CheckLeaks. The error is a failed request, or an
+// answer that says it is JSON and is not.
 func (s *Server) Send(client *http.Client, req *http.Request) (Answer, error) {
 	if client == nil {
 		client = http.DefaultClient
+	}
+	if token, ok := strings.CutPrefix(req.Header.Get("Authorization"), "Bearer "); ok {
+		s.Remember("bearer token", token)
+	}
+	if req.Body != nil {
+		body, err := io.ReadAll(req.Body)
+		req.Body.Close()
+		if err != nil {
+			return Answer{}, err
+		}
+		s.rememberJSON(body)
+		req.Body = io.NopCloser(bytes.NewReader(body))
 	}
 	resp, err := client.Do(req)
 	if err != nil {
@@ -177,6 +195,7 @@ func (s *Server) Send(client *http.Client, req *http.Request) (Answer, error) {
 		if err != nil && strings.HasPrefix(resp.Header.Get("Content-Type"), "application/json") {
 			return a, fmt.Errorf("%s %s: the answer is not JSON: %q", req.Method, req.URL.Path, raw)
 		}
+		s.rememberJSON(raw)
 	}
 	return a, nil
 }

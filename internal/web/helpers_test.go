@@ -100,6 +100,7 @@ func (b *browser) do(req *http.Request) page {
 	if m := csrfField.FindStringSubmatch(p.Body); m != nil {
 		b.csrf = m[1] + m[2]
 	}
+	b.e.Remember("dashboard session", b.cookie("signet_dashboard"))
 	return p
 }
 
@@ -118,6 +119,9 @@ func (b *browser) post(path string, form url.Values) page {
 	}
 	if _, set := form["csrf"]; !set {
 		form.Set("csrf", b.csrf)
+	}
+	for _, field := range []string{"password", "password2", "token"} {
+		b.e.Remember("form "+field, form.Get(field))
 	}
 	req, _ := http.NewRequest("POST", b.e.URL+path, strings.NewReader(form.Encode()))
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
