@@ -100,6 +100,7 @@ type appSettings struct {
 	FullPrivacy      *bool              `json:"full_privacy"`
 	MaxTokenLifetime *int64             `json:"max_token_lifetime"`
 	UserIDPattern    *string            `json:"user_id_pattern"`
+	AudienceAlias    *string            `json:"audience_alias"`
 }
 
 // changes lists the settings given, for the audit log.
@@ -118,6 +119,7 @@ func (in *appSettings) changes() map[string]any {
 	add("full_privacy", in.FullPrivacy != nil, deref(in.FullPrivacy))
 	add("max_token_lifetime", in.MaxTokenLifetime != nil, deref(in.MaxTokenLifetime))
 	add("user_id_pattern", in.UserIDPattern != nil, deref(in.UserIDPattern))
+	add("audience_alias", in.AudienceAlias != nil, deref(in.AudienceAlias))
 	return out
 }
 
@@ -137,6 +139,7 @@ func (in *appSettings) apply(a *model.App) {
 	}
 	set(&a.Name, in.Name)
 	set(&a.UserIDPattern, in.UserIDPattern)
+	set(&a.AudienceAlias, in.AudienceAlias)
 	if in.Platform != nil {
 		a.Platform = *in.Platform
 	}

@@ -226,8 +226,7 @@ func (s *Service) verify(ctx context.Context, app *model.App, r *Request, att *m
 	if err != nil {
 		return nil, err
 	}
-	v, err := verify.New(app.Profile, keys, verify.Options{AppID: app.ID, FullPrivacy: app.FullPrivacy,
-		MaxLifetime: time.Duration(app.MaxTokenLifetime) * time.Second, Leeway: s.Leeway, Now: s.Now})
+	v, err := verify.New(app.Profile, keys, s.verifyOptions(app))
 	if err != nil {
 		return nil, err
 	}
@@ -262,6 +261,12 @@ func (s *Service) verify(ctx context.Context, app *model.App, r *Request, att *m
 		att.Diagnosis = split.Message
 	}
 	return nil, nil
+}
+
+// verifyOptions are the app's settings as the verifier takes them.
+func (s *Service) verifyOptions(app *model.App) verify.Options {
+	return verify.Options{AppID: app.ID, Audience: app.AudienceAlias, FullPrivacy: app.FullPrivacy,
+		MaxLifetime: time.Duration(app.MaxTokenLifetime) * time.Second, Leeway: s.Leeway, Now: s.Now}
 }
 
 // checkUserIDPattern applies the app's user-id pattern to the signed uid.

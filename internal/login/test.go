@@ -3,7 +3,6 @@ package login
 import (
 	"context"
 	"errors"
-	"time"
 
 	"github.com/signet-id/signet/internal/keyring"
 	"github.com/signet-id/signet/internal/model"
@@ -43,8 +42,7 @@ func (s *Service) Test(ctx context.Context, app *model.App, r Request) (*TestRes
 	if err != nil {
 		return nil, err
 	}
-	v, err := verify.New(app.Profile, keys, verify.Options{AppID: app.ID, FullPrivacy: app.FullPrivacy,
-		MaxLifetime: time.Duration(app.MaxTokenLifetime) * time.Second, Leeway: s.Leeway, Now: s.Now})
+	v, err := verify.New(app.Profile, keys, s.verifyOptions(app))
 	if err != nil {
 		return nil, err
 	}

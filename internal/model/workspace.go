@@ -3,7 +3,10 @@ package model
 import (
 	"fmt"
 	"regexp"
+	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/signet-id/signet/verify"
 )
@@ -65,7 +68,11 @@ type App struct {
 	MaxTokenLifetime int64 `json:"max_token_lifetime"`
 	// UserIDPattern, when set, is a regular expression every user id must
 	// match in full; it makes helpshift-legacy's uid‖email split unambiguous.
-	UserIDPattern string    `json:"user_id_pattern"`
+	UserIDPattern string `json:"user_id_pattern"`
+	// AudienceAlias, for pylon-jwt apps only, is a second value a token's
+	// aud may name besides the app id: the Pylon widget app id a migrating
+	// brand's backend already writes. Empty: the app id only.
+	AudienceAlias string    `json:"audience_alias"`
 	CreatedAt     time.Time `json:"created_at"`
 	UpdatedAt     time.Time `json:"updated_at"`
 }
@@ -89,6 +96,28 @@ func (a *App) Validate() error {
 	}
 	if _, err := a.UserIDRegexp(); err != nil {
 		return err
+	}
+	return a.validAudienceAlias()
+}
+
+// validAudienceAlias checks AudienceAlias: for pylon-jwt apps only, at most
+// 200 bytes, printable (an aud is compared byte for byte, so a stray space
+// or control character would never match).
+func (a *App) validAudienceAlias() error {
+	switch {
+	case a.AudienceAlias == "":
+		return nil
+	case a.Profile != verify.PylonJWT:
+		return Errorf(CodeInvalid, "audience_alias is for pylon-jwt apps only; clear it to change the profile")
+	case len(a.AudienceAlias) > 200 || !utf8.ValidString(a.AudienceAlias):
+		return Errorf(CodeInvalid, "audience_alias must be valid UTF-8, at most 200 bytes")
+	case strings.TrimSpace(a.AudienceAlias) != a.AudienceAlias:
+		return Errorf(CodeInvalid, "audience_alias must not start or end with a space")
+	}
+	for _, r := range a.AudienceAlias {
+		if !unicode.IsPrint(r) {
+			return Errorf(CodeInvalid, "audience_alias must not hold control or invisible characters")
+		}
 	}
 	return nil
 }

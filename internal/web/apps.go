@@ -34,15 +34,15 @@ type newSecret struct {
 // settingsForm is the settings form's values: the app's, or those just
 // submitted when they need a confirmation or were refused.
 type settingsForm struct {
-	Name, Platform, Profile, Enforcement, OnFailure, UserIDPattern string
-	FullPrivacy                                                    bool
-	MaxTokenLifetime                                               int64
+	Name, Platform, Profile, Enforcement, OnFailure, UserIDPattern, AudienceAlias string
+	FullPrivacy                                                                   bool
+	MaxTokenLifetime                                                              int64
 }
 
 func formOf(a *model.App) settingsForm {
 	return settingsForm{Name: a.Name, Platform: string(a.Platform), Profile: string(a.Profile),
 		Enforcement: string(a.Enforcement), OnFailure: string(a.OnFailure), UserIDPattern: a.UserIDPattern,
-		FullPrivacy: a.FullPrivacy, MaxTokenLifetime: a.MaxTokenLifetime}
+		AudienceAlias: a.AudienceAlias, FullPrivacy: a.FullPrivacy, MaxTokenLifetime: a.MaxTokenLifetime}
 }
 
 type appView struct {
@@ -164,7 +164,8 @@ func (h *handler) saveSettings(w http.ResponseWriter, r *http.Request, sess *ses
 	}
 	f := settingsForm{Name: strings.TrimSpace(r.PostFormValue("name")), Platform: r.PostFormValue("platform"),
 		Profile: r.PostFormValue("profile"), Enforcement: r.PostFormValue("enforcement"), OnFailure: r.PostFormValue("on_failure"),
-		UserIDPattern: r.PostFormValue("user_id_pattern"), FullPrivacy: r.PostFormValue("full_privacy") != ""}
+		UserIDPattern: r.PostFormValue("user_id_pattern"), AudienceAlias: strings.TrimSpace(r.PostFormValue("audience_alias")),
+		FullPrivacy: r.PostFormValue("full_privacy") != ""}
 	lifetime, err := strconv.ParseInt(r.PostFormValue("max_token_lifetime"), 10, 64)
 	if err != nil {
 		return h.showApp(w, r, sess, http.StatusBadRequest, ws, a, &appView{Form: f}, "The token lifetime must be a number of seconds.")
@@ -181,7 +182,7 @@ func (h *handler) saveSettings(w http.ResponseWriter, r *http.Request, sess *ses
 	}
 	body := map[string]any{"name": f.Name, "platform": f.Platform, "profile": f.Profile, "enforcement": f.Enforcement,
 		"on_failure": f.OnFailure, "full_privacy": f.FullPrivacy, "user_id_pattern": f.UserIDPattern,
-		"max_token_lifetime": f.MaxTokenLifetime}
+		"max_token_lifetime": f.MaxTokenLifetime, "audience_alias": f.AudienceAlias}
 	if err := h.call(r, sess, "PATCH", "/api/admin/apps/"+esc(a.ID), body, nil); err != nil {
 		if ae, ok := err.(*apiError); ok && (ae.Status == http.StatusBadRequest || ae.Status == http.StatusConflict) {
 			return h.showApp(w, r, sess, ae.Status, ws, a, &appView{Form: f}, ae.Message)

@@ -247,3 +247,37 @@ func TestCreateWorkspaceAndApp(t *testing.T) {
 		t.Errorf("a token named like a dashboard session: %d", p.Status)
 	}
 }
+
+// TestAudienceAliasSetting: a pylon-jwt app's page offers the Pylon app id
+// (a second audience), saves it through the API and shows it; other
+// profiles' pages do not offer it.
+func TestAudienceAliasSetting(t *testing.T) {
+	e := start(t, noGuard)
+	ws := e.workspace("Acme")
+	e.account(ws, "admin@acme.test", "admin")
+	pylon := e.app(ws, map[string]any{"name": "Web", "platform": "web", "profile": "pylon-jwt", "enforcement": "monitor"})
+	other := e.app(ws, map[string]any{"name": "iOS", "platform": "ios", "profile": "intercom"})
+	admin := e.browser()
+	admin.signIn("admin@acme.test")
+	base := "/dashboard/w/" + ws + "/apps/"
+	if p := admin.get(base + other); p.has(`id="settings-audience-alias"`) {
+		t.Error("an intercom app's page offers a Pylon app id")
+	}
+	if p := admin.get(base + pylon); !p.has(`id="settings-audience-alias"`) {
+		t.Fatalf("a pylon-jwt app's page has no Pylon app id field: %s", excerpt(p.Body))
+	}
+	form := url.Values{"name": {"Web"}, "platform": {"web"}, "profile": {"pylon-jwt"}, "enforcement": {"monitor"},
+		"on_failure": {"reject"}, "max_token_lifetime": {"3600"}, "audience_alias": {"7d3f2c1e-pylon-widget-app-id"}}
+	if p := admin.post(base+pylon+"/settings", form); !p.has("Settings saved.") || !p.has(`value="7d3f2c1e-pylon-widget-app-id"`) {
+		t.Errorf("save: %d: %s", p.Status, excerpt(p.Body))
+	}
+	if got := e.must(200, e.api("GET", "/api/admin/apps/"+pylon, adminToken, nil)).Str("audience_alias"); got != "7d3f2c1e-pylon-widget-app-id" {
+		t.Errorf("audience_alias after saving: %q", got)
+	}
+	// A refused value is the API's 400, shown on the page; nothing saved.
+	admin.get(base + pylon)
+	form.Set("audience_alias", "pylon\u202eapp")
+	if p := admin.post(base+pylon+"/settings", form); p.Status != 400 || !p.has("audience_alias") {
+		t.Errorf("a bidi control: %d", p.Status)
+	}
+}

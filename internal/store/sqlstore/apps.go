@@ -10,16 +10,16 @@ import (
 )
 
 const appColumns = `id, workspace_id, name, platform, profile, enforcement, on_failure,
-	full_privacy, max_token_lifetime, user_id_pattern, created_at, updated_at`
+	full_privacy, max_token_lifetime, user_id_pattern, audience_alias, created_at, updated_at`
 
 // CreateApp stores a; not_found if its workspace does not exist, conflict
 // if its id is taken.
 func (s *Store) CreateApp(ctx context.Context, a *model.App) error {
 	_, err := s.writer.ExecContext(ctx, `
 		INSERT INTO apps (`+appColumns+`)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
 		a.ID, a.WorkspaceID, a.Name, a.Platform, a.Profile, a.Enforcement, a.OnFailure,
-		a.FullPrivacy, a.MaxTokenLifetime, a.UserIDPattern, millis(a.CreatedAt), millis(a.UpdatedAt))
+		a.FullPrivacy, a.MaxTokenLifetime, a.UserIDPattern, a.AudienceAlias, millis(a.CreatedAt), millis(a.UpdatedAt))
 	switch {
 	case err != nil && s.d.IsForeignKeyViolation(err):
 		return model.Errorf(model.CodeNotFound, "workspace %s not found", a.WorkspaceID)
@@ -58,10 +58,10 @@ func (s *Store) Apps(ctx context.Context, workspaceID string) ([]model.App, erro
 func (s *Store) UpdateApp(ctx context.Context, a *model.App) error {
 	n, err := affected(s.writer.ExecContext(ctx, `
 		UPDATE apps SET name = $2, platform = $3, profile = $4, enforcement = $5, on_failure = $6,
-			full_privacy = $7, max_token_lifetime = $8, user_id_pattern = $9, updated_at = $10
+			full_privacy = $7, max_token_lifetime = $8, user_id_pattern = $9, audience_alias = $10, updated_at = $11
 		WHERE id = $1`,
 		a.ID, a.Name, a.Platform, a.Profile, a.Enforcement, a.OnFailure,
-		a.FullPrivacy, a.MaxTokenLifetime, a.UserIDPattern, millis(a.UpdatedAt)))
+		a.FullPrivacy, a.MaxTokenLifetime, a.UserIDPattern, a.AudienceAlias, millis(a.UpdatedAt)))
 	switch {
 	case err != nil:
 		return fmt.Errorf("update app: %w", err)
@@ -75,7 +75,7 @@ func scanApp(sc scanner) (*model.App, error) {
 	var a model.App
 	var created, updated int64
 	err := sc.Scan(&a.ID, &a.WorkspaceID, &a.Name, &a.Platform, &a.Profile, &a.Enforcement, &a.OnFailure,
-		&a.FullPrivacy, &a.MaxTokenLifetime, &a.UserIDPattern, &created, &updated)
+		&a.FullPrivacy, &a.MaxTokenLifetime, &a.UserIDPattern, &a.AudienceAlias, &created, &updated)
 	if err != nil {
 		return nil, err
 	}

@@ -39,7 +39,8 @@ func testApps(e *env) {
 	w, other := e.workspace(), e.workspace()
 	a := &model.App{ID: model.NewID("app"), WorkspaceID: w.ID, Name: "Web", Platform: model.PlatformWeb,
 		Profile: verify.HelpshiftLegacy, Enforcement: model.EnforcementMonitor, OnFailure: model.OnFailureAnonymous,
-		FullPrivacy: true, MaxTokenLifetime: 600, UserIDPattern: `[0-9]+`, CreatedAt: e.tick(), UpdatedAt: e.now}
+		FullPrivacy: true, MaxTokenLifetime: 600, UserIDPattern: `[0-9]+`, AudienceAlias: "pylon-widget-1",
+		CreatedAt: e.tick(), UpdatedAt: e.now}
 	e.must(e.s.CreateApp(e.ctx, a))
 	second := e.app(w)
 	e.app(other)
@@ -63,6 +64,7 @@ func testApps(e *env) {
 	upd.Name, upd.Platform, upd.Profile = "Web 2", model.PlatformAndroid, verify.Signet
 	upd.Enforcement, upd.OnFailure, upd.FullPrivacy = model.EnforcementEnforce, model.OnFailureReject, false
 	upd.MaxTokenLifetime, upd.UserIDPattern, upd.UpdatedAt = 86400, "", e.tick()
+	upd.AudienceAlias = "pylon-widget-2"
 	e.must(e.s.UpdateApp(e.ctx, &upd))
 	got, err = e.s.App(e.ctx, a.ID)
 	e.must(err)
