@@ -57,6 +57,9 @@ func (s *Store) CreateIssue(ctx context.Context, i *model.Issue, first *model.Me
 		return err
 	}
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		if err := s.sessionStillLive(ctx, tx, i.SessionID); err != nil {
+			return err
+		}
 		_, err := tx.ExecContext(ctx, `
 			INSERT INTO issues (id, workspace_id, app_id, user_id, session_id, status, preview,
 				created_at, updated_at, last_message_at)
@@ -148,6 +151,29 @@ func (s *Store) CountSessionIssues(ctx context.Context, sessionID string, since 
 		return 0, fmt.Errorf("count session issues: %w", err)
 	}
 	return n, nil
+}
+
+// sessionStillLive locks the row of the session opening an issue and
+// refuses one that ended since the request was authenticated: a hand-over
+// (which ends the anonymous session, then moves its user's issues) and an
+// issue opened by that session at the same moment take turns on the row, so
+// the issue is either moved or refused, never left behind with the ended
+// anonymous user. Issues opened by no session (imports) pass.
+func (s *Store) sessionStillLive(ctx context.Context, tx *sql.Tx, sessionID string) error {
+	if sessionID == "" {
+		return nil
+	}
+	var revoked sql.NullInt64
+	err := tx.QueryRowContext(ctx, `SELECT revoked_at FROM sessions WHERE id = $1`+s.d.LockRow, sessionID).Scan(&revoked)
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		return model.Errorf(model.CodeNotFound, "session %s not found", sessionID)
+	case err != nil:
+		return fmt.Errorf("lock the session: %w", err)
+	case revoked.Valid:
+		return model.Errorf(model.CodeSessionRevoked, "the session has ended")
+	}
+	return nil
 }
 
 // handOver moves the issues of an anonymous session's user to userID and

@@ -813,6 +813,57 @@ func testHandOverConcurrent(e *env) {
 	}
 }
 
+// testHandOverWhileOpening: an anonymous session opens issues while a
+// verified login takes its issues over; every issue the session opened
+// ends with the verified user, or its opening was refused because the
+// session had ended: none is left behind with the anonymous user.
+func testHandOverWhileOpening(e *env) {
+	w := e.workspace()
+	a := e.app(w)
+	k := e.key(a)
+	for round := range 5 {
+		anon := e.login(e.newLogin(a, nil))
+		const n = 8
+		opened := make([]string, n)
+		var wg sync.WaitGroup
+		for i := range n {
+			wg.Go(func() {
+				issue, first := e.newIssue(anon, "opened during the hand-over")
+				switch err := e.s.CreateIssue(e.ctx, issue, first); model.ErrorCode(err) {
+				case "":
+					opened[i] = issue.ID
+				case model.CodeSessionRevoked:
+				default:
+					e.t.Errorf("round %d: CreateIssue: %v", round, err)
+				}
+			})
+		}
+		var verified *store.LoginOutcome
+		wg.Go(func() {
+			out, err := e.s.Login(e.ctx, e.handOverLogin(a, k, fmt.Sprint("hand-over-", round), anon))
+			if err != nil {
+				e.t.Errorf("round %d: login: %v", round, err)
+			}
+			verified = out
+		})
+		wg.Wait()
+		if verified == nil {
+			continue
+		}
+		for _, id := range opened {
+			if id == "" {
+				continue
+			}
+			if got := e.getIssue(id); got.UserID != verified.User.ID {
+				e.t.Errorf("round %d: issue %s stayed with %s, not the verified user", round, id, got.UserID)
+			}
+		}
+		// After the hand-over the anonymous session opens nothing.
+		issue, first := e.newIssue(anon, "too late")
+		e.wantCode(e.s.CreateIssue(e.ctx, issue, first), model.CodeSessionRevoked)
+	}
+}
+
 // testLoginChanged checks LoginOutcome.Changed: the verified identities a
 // login attached to an existing user or whose metadata it changed.
 func testLoginChanged(e *env) {

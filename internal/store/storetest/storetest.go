@@ -39,6 +39,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"ExactSplit", testExactSplit},
 		{"HandOver", testHandOver},
 		{"HandOverConcurrent", testHandOverConcurrent},
+		{"HandOverWhileOpening", testHandOverWhileOpening},
 		{"Sessions", testSessions},
 		{"RevokeSessions", testRevokeSessions},
 		{"Attempts", testAttempts},
