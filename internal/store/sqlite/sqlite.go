@@ -108,6 +108,8 @@ func Open(ctx context.Context, path string) (*sqlstore.Store, error) {
 		// One writer connection: transactions never deadlock one another.
 		IsRetryable:   func(error) bool { return false },
 		IsUnavailable: unavailable,
+		// modernc's SQLite compiles every query it is given.
+		PrepareOnce: true,
 	}
 	return sqlstore.New(ctx, d, writer, reader)
 }

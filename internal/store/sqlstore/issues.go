@@ -56,7 +56,7 @@ func (s *Store) CreateIssue(ctx context.Context, i *model.Issue, first *model.Me
 	if err := checkMessage(first); err != nil {
 		return err
 	}
-	err := s.inTx(ctx, func(tx *sql.Tx) error {
+	err := s.inTx(ctx, func(tx *Tx) error {
 		if err := s.sessionStillLive(ctx, tx, i.SessionID); err != nil {
 			return err
 		}
@@ -159,7 +159,7 @@ func (s *Store) CountSessionIssues(ctx context.Context, sessionID string, since 
 // issue opened by that session at the same moment take turns on the row, so
 // the issue is either moved or refused, never left behind with the ended
 // anonymous user. Issues opened by no session (imports) pass.
-func (s *Store) sessionStillLive(ctx context.Context, tx *sql.Tx, sessionID string) error {
+func (s *Store) sessionStillLive(ctx context.Context, tx *Tx, sessionID string) error {
 	if sessionID == "" {
 		return nil
 	}
@@ -181,7 +181,7 @@ func (s *Store) sessionStillLive(ctx context.Context, tx *sql.Tx, sessionID stri
 // does nothing unless the session is live at `at`, anonymous (its user
 // too) and of the workspace. The guarded UPDATE takes the session's row
 // lock: of two logins handing over one session, the second finds it ended.
-func (s *Store) handOver(ctx context.Context, tx *sql.Tx, sessionID, workspaceID, userID string, at time.Time) (int, error) {
+func (s *Store) handOver(ctx context.Context, tx *Tx, sessionID, workspaceID, userID string, at time.Time) (int, error) {
 	var anonymous string
 	err := tx.QueryRowContext(ctx, `
 		UPDATE sessions SET revoked_at = $3, revoke_reason = $4

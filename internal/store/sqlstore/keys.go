@@ -88,7 +88,7 @@ func (s *Store) RetireKey(ctx context.Context, id string, until time.Time) error
 // not_found.
 func (s *Store) RevokeKey(ctx context.Context, id string, at time.Time) (int, error) {
 	var ended int
-	err := s.inTx(ctx, func(tx *sql.Tx) error {
+	err := s.inTx(ctx, func(tx *Tx) error {
 		ended = 0
 		// The guarded UPDATE makes concurrent revocations take turns on the
 		// key's row; only the first one changes it and ends sessions.
@@ -133,7 +133,7 @@ func (s *Store) RevokeKey(ctx context.Context, id string, at time.Time) (int, er
 // node still sealing under the old master key is not resealed: run it again.
 func (s *Store) ResealKeys(ctx context.Context, reseal func(k *model.Key) ([]byte, error)) (int, error) {
 	var changed int
-	err := s.inTx(ctx, func(tx *sql.Tx) error {
+	err := s.inTx(ctx, func(tx *Tx) error {
 		changed = 0
 		l, err := listOf(ctx, tx, scanKey, `SELECT `+keyColumns+` FROM keys ORDER BY created_at, id`+s.d.LockRow)
 		if err != nil {

@@ -37,7 +37,7 @@ func (s *Store) Login(ctx context.Context, l *store.Login) (*store.LoginOutcome,
 	verified, claims := splitIdentities(l)
 	for try := 1; ; try++ {
 		var out *store.LoginOutcome
-		err := s.inTx(ctx, func(tx *sql.Tx) error {
+		err := s.inTx(ctx, func(tx *Tx) error {
 			var err error
 			out, err = s.login(ctx, tx, l, verified, claims)
 			return err
@@ -140,7 +140,7 @@ func typeRank(t verify.IdentityType) int {
 }
 
 // login is one try of Login, inside tx.
-func (s *Store) login(ctx context.Context, tx *sql.Tx, l *store.Login, verified, claims []model.Identity) (*store.LoginOutcome, error) {
+func (s *Store) login(ctx context.Context, tx *Tx, l *store.Login, verified, claims []model.Identity) (*store.LoginOutcome, error) {
 	at := l.Session.CreatedAt
 	holders := make([]string, len(verified))
 	for i, id := range verified {
@@ -257,7 +257,7 @@ func (s *Store) login(ctx context.Context, tx *sql.Tx, l *store.Login, verified,
 // exactSplit enforces store.Login.ExactSplit: either nobody holds the
 // login's verified identities, or one user does whose verified uid and
 // email are exactly the login's.
-func exactSplit(ctx context.Context, tx *sql.Tx, verified []model.Identity, holders []string) error {
+func exactSplit(ctx context.Context, tx *Tx, verified []model.Identity, holders []string) error {
 	userID := ""
 	for _, h := range holders {
 		switch {
@@ -296,7 +296,7 @@ func exactSplit(ctx context.Context, tx *sql.Tx, verified []model.Identity, hold
 }
 
 // sameMetadata reports whether the user's stored identity has id's metadata.
-func sameMetadata(ctx context.Context, tx *sql.Tx, userID string, id *model.Identity) (bool, error) {
+func sameMetadata(ctx context.Context, tx *Tx, userID string, id *model.Identity) (bool, error) {
 	var stored string
 	err := tx.QueryRowContext(ctx, `
 		SELECT metadata FROM identities WHERE user_id = $1 AND type = $2 AND value = $3`,
@@ -339,7 +339,7 @@ func holder(ctx context.Context, q querier, workspaceID string, typ verify.Ident
 // resolveUser names the existing user a login belongs to, or "" for a new
 // one, by store.Login's rules. verified is in resolution order (uids first)
 // and holders[i] holds verified[i].
-func (s *Store) resolveUser(ctx context.Context, tx *sql.Tx, verified []model.Identity, holders []string) (string, error) {
+func (s *Store) resolveUser(ctx context.Context, tx *Tx, verified []model.Identity, holders []string) (string, error) {
 	var byUID, byOther string
 	hasUID := false
 	for i, id := range verified {
@@ -381,7 +381,7 @@ func (s *Store) resolveUser(ctx context.Context, tx *sql.Tx, verified []model.Id
 // attachVerified gives the user an identity, verified, refreshing what an
 // earlier login stored. It reports errIdentityRace when another user came
 // to hold the identity verified after this transaction looked.
-func (s *Store) attachVerified(ctx context.Context, tx *sql.Tx, workspaceID, userID string, id *model.Identity) error {
+func (s *Store) attachVerified(ctx context.Context, tx *Tx, workspaceID, userID string, id *model.Identity) error {
 	_, err := tx.ExecContext(ctx, `
 		INSERT INTO identities (user_id, workspace_id, type, value, verified, metadata, app_id, key_id,
 			created_at, seen_at, verified_at)
@@ -405,7 +405,7 @@ func (s *Store) attachVerified(ctx context.Context, tx *sql.Tx, workspaceID, use
 // attachClaim gives the user an identity as a claim. A claim never changes
 // what a signature verified: on an identity the user holds verified it only
 // updates when it was last seen.
-func (s *Store) attachClaim(ctx context.Context, tx *sql.Tx, workspaceID, userID string, id *model.Identity) error {
+func (s *Store) attachClaim(ctx context.Context, tx *Tx, workspaceID, userID string, id *model.Identity) error {
 	_, err := tx.ExecContext(ctx, `
 		INSERT INTO identities (user_id, workspace_id, type, value, verified, metadata, app_id, key_id,
 			created_at, seen_at, verified_at)
@@ -424,7 +424,7 @@ func (s *Store) attachClaim(ctx context.Context, tx *sql.Tx, workspaceID, userID
 }
 
 // recordConflict writes a conflict to the workspace's log.
-func (s *Store) recordConflict(ctx context.Context, tx *sql.Tx, c *model.IdentityConflict) error {
+func (s *Store) recordConflict(ctx context.Context, tx *Tx, c *model.IdentityConflict) error {
 	_, err := tx.ExecContext(ctx, `
 		INSERT INTO identity_conflicts (workspace_id, type, value, holder_id, claimant_id, app_id, at)
 		VALUES ($1, $2, $3, $4, $5, $6, $7)`,
@@ -441,7 +441,7 @@ func (s *Store) recordConflict(ctx context.Context, tx *sql.Tx, c *model.Identit
 // markKeyUsed records the key's use. It fails when the key was revoked in
 // the meantime: the guarded UPDATE takes the key's row lock, so a login and
 // a RevokeKey take turns and RevokeKey always sees the sessions it must end.
-func markKeyUsed(ctx context.Context, tx *sql.Tx, keyID string, at time.Time) error {
+func markKeyUsed(ctx context.Context, tx *Tx, keyID string, at time.Time) error {
 	n, err := affected(tx.ExecContext(ctx, `
 		UPDATE keys SET last_used_at = $2 WHERE id = $1 AND revoked_at IS NULL`, keyID, millis(at)))
 	switch {

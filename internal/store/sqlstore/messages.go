@@ -22,7 +22,7 @@ func (s *Store) AddMessage(ctx context.Context, m *model.Message) error {
 	if err := checkMessage(m); err != nil {
 		return err
 	}
-	err := s.inTx(ctx, func(tx *sql.Tx) error {
+	err := s.inTx(ctx, func(tx *Tx) error {
 		// First, so that concurrent messages of one issue take turns on
 		// its row.
 		var ws string
@@ -50,7 +50,7 @@ func (s *Store) AddMessage(ctx context.Context, m *model.Message) error {
 }
 
 // insertMessage writes a message (AddMessage's and CreateIssue's part).
-func (s *Store) insertMessage(ctx context.Context, tx *sql.Tx, m *model.Message) error {
+func (s *Store) insertMessage(ctx context.Context, tx *Tx, m *model.Message) error {
 	_, err := tx.ExecContext(ctx, `
 		INSERT INTO messages (id, issue_id, workspace_id, author, body, user_id, session_id, verified, agent_id, created_at)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,

@@ -2,7 +2,6 @@ package sqlstore
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 	"io/fs"
 	"slices"
@@ -47,7 +46,7 @@ func (s *Store) migrate(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("%s: %w", s.d.Name, err)
 	}
-	err = s.tryTx(ctx, func(tx *sql.Tx) error {
+	err = s.tryTx(ctx, func(tx *Tx) error {
 		if s.d.MigrationLock != "" {
 			if _, err := tx.ExecContext(ctx, s.d.MigrationLock); err != nil {
 				return fmt.Errorf("lock: %w", err)

@@ -14,7 +14,7 @@ const sessionColumns = `id, workspace_id, app_id, user_id, token_hash, COALESCE(
 	signed_fields, device_id, app_version, created_at, expires_at, revoked_at, revoke_reason`
 
 // createSession inserts a session (Login's part).
-func (s *Store) createSession(ctx context.Context, tx *sql.Tx, ss *model.Session) error {
+func (s *Store) createSession(ctx context.Context, tx *Tx, ss *model.Session) error {
 	_, err := tx.ExecContext(ctx, `
 		INSERT INTO sessions (id, workspace_id, app_id, user_id, token_hash, key_id, verified, anonymous,
 			signed_fields, device_id, app_version, created_at, expires_at, revoked_at, revoke_reason)

@@ -51,6 +51,9 @@ type Dialect struct {
 	// process past the busy timeout) rather than that the request or
 	// Signet is at fault. Store.Unavailable adds what every driver shares.
 	IsUnavailable func(err error) bool
+	// PrepareOnce keeps every statement the store runs prepared
+	// (prepared.go): for a driver that would compile each query anew.
+	PrepareOnce bool
 }
 
 // Store is store.Store over a SQL database.
@@ -59,8 +62,8 @@ type Store struct {
 	// writer runs every write and every transaction; reader runs plain
 	// reads. They are one pool on PostgreSQL; on SQLite the writer is a
 	// single connection, which serialises writers inside the process.
-	writer *sql.DB
-	reader *sql.DB
+	writer *pool
+	reader *pool
 }
 
 var _ store.Store = (*Store)(nil)
@@ -69,7 +72,10 @@ var _ store.Store = (*Store)(nil)
 // database has one pool), after applying the dialect's pending migrations.
 // The Store owns both pools: Close closes them, and so does a failed New.
 func New(ctx context.Context, d Dialect, writer, reader *sql.DB) (*Store, error) {
-	s := &Store{d: d, writer: writer, reader: reader}
+	s := &Store{d: d, writer: newPool(writer, d.PrepareOnce), reader: newPool(reader, d.PrepareOnce)}
+	if reader == writer {
+		s.reader = s.writer
+	}
 	if err := s.migrate(ctx); err != nil {
 		s.Close()
 		return nil, err
@@ -106,16 +112,16 @@ func (s *Store) Unavailable(err error) bool {
 
 // Close releases both pools.
 func (s *Store) Close() error {
-	err := s.writer.Close()
+	err := s.writer.close()
 	if s.reader != s.writer {
-		err = errors.Join(err, s.reader.Close())
+		err = errors.Join(err, s.reader.close())
 	}
 	return err
 }
 
 // DB returns the pool that runs writes, for tests and tools only: what runs
 // through it bypasses the store's rules (the database's own still hold).
-func (s *Store) DB() *sql.DB { return s.writer }
+func (s *Store) DB() *sql.DB { return s.writer.DB }
 
 // querier is what *sql.DB and *sql.Tx share, so that a read can run on the
 // reader pool or inside a write transaction.
@@ -128,7 +134,7 @@ type querier interface {
 // inTx runs fn in a write transaction, committed when fn returns nil and
 // rolled back otherwise. A retryable failure (a deadlock on PostgreSQL)
 // runs fn again from the start, a few times.
-func (s *Store) inTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
+func (s *Store) inTx(ctx context.Context, fn func(tx *Tx) error) error {
 	const tries = 5
 	var err error
 	for range tries {
@@ -140,16 +146,21 @@ func (s *Store) inTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
 	return err
 }
 
-func (s *Store) tryTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
-	tx, err := s.writer.BeginTx(ctx, nil)
+func (s *Store) tryTx(ctx context.Context, fn func(tx *Tx) error) error {
+	raw, err := s.writer.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("%s: begin: %w", s.d.Name, err)
 	}
+	tx := &Tx{Tx: raw, stmts: s.writer.stmts}
 	if err := fn(tx); err != nil {
 		tx.Rollback()
 		return err
 	}
-	if err := tx.Commit(); err != nil {
+	err = tx.Commit()
+	if tx.stmts != nil {
+		tx.keepMissed(ctx) // the connection is back in the pool
+	}
+	if err != nil {
 		return fmt.Errorf("%s: commit: %w", s.d.Name, err)
 	}
 	return nil
