@@ -1,11 +1,19 @@
 // A minimal Chrome DevTools Protocol client over Node's WebSocket (Node 20:
 // --experimental-websocket), enough to drive headless Chromium in e2e.mjs
 // without a test framework or a downloaded browser.
+//
+// Nothing here waits forever: every command has a deadline, and a browser
+// that dies fails the commands in flight instead of leaving them pending.
 
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+
+/** How long one DevTools command may take (an evaluation may await a promise). */
+const COMMAND_TIMEOUT = 60000;
+/** How long waitFor waits by default: generous, for a busy two-core machine. */
+export const WAIT = 30000;
 
 export class Browser {
   static async launch(executable) {
@@ -16,6 +24,12 @@ export class Browser {
         '--headless=new',
         '--no-sandbox',
         '--disable-gpu',
+        '--disable-dev-shm-usage', // containers have a small /dev/shm
+        // Several pages are open at once: none may have its timers slowed
+        // for being in the background (the widget's backoff is timers).
+        '--disable-background-timer-throttling',
+        '--disable-backgrounding-occluded-windows',
+        '--disable-renderer-backgrounding',
         '--disable-background-networking',
         '--disable-component-update',
         '--disable-sync',
@@ -23,13 +37,17 @@ export class Browser {
         '--disable-extensions',
         '--no-first-run',
         '--no-default-browser-check',
+        '--disable-crash-reporter',
+        '--mute-audio',
         '--remote-debugging-port=0',
         `--user-data-dir=${dir}`,
         'about:blank',
       ],
-      { stdio: ['ignore', 'ignore', 'pipe'] },
+      // Its own process group, so that close() can end the wrapper script,
+      // the browser and its helpers together.
+      { stdio: ['ignore', 'ignore', 'pipe'], detached: true },
     );
-    const wsUrl = await new Promise((resolve, reject) => {
+    const started = new Promise((resolve, reject) => {
       let err = '';
       const t = setTimeout(() => reject(new Error('chromium did not start:\n' + err)), 30000);
       proc.stderr.on('data', (d) => {
@@ -41,9 +59,22 @@ export class Browser {
         }
       });
       proc.on('exit', (code) => reject(new Error(`chromium exited (${code}):\n${err}`)));
+      proc.on('error', reject);
     });
+    let wsUrl;
+    try {
+      wsUrl = await started;
+    } catch (e) {
+      await new Browser(proc, dir).close();
+      throw e;
+    }
     const b = new Browser(proc, dir);
-    await b.connect(wsUrl);
+    try {
+      await b.connect(wsUrl);
+    } catch (e) {
+      await b.close();
+      throw e;
+    }
     return b;
   }
 
@@ -53,13 +84,21 @@ export class Browser {
     this.seq = 0;
     this.pending = new Map();
     this.listeners = new Set();
+    this.exited = new Promise((r) => (proc.exitCode !== null || proc.signalCode !== null ? r() : proc.once('exit', r)));
+    this.exited.then(() => this.failPending(new Error('chromium exited')));
+  }
+
+  failPending(err) {
+    for (const { reject } of this.pending.values()) reject(err);
+    this.pending.clear();
   }
 
   connect(url) {
     return new Promise((resolve, reject) => {
       this.ws = new WebSocket(url);
       this.ws.onopen = () => resolve();
-      this.ws.onerror = (e) => reject(e);
+      this.ws.onerror = () => reject(new Error('cannot connect to chromium at ' + url));
+      this.ws.onclose = () => this.failPending(new Error('the DevTools connection closed'));
       this.ws.onmessage = (m) => {
         const msg = JSON.parse(m.data);
         if (msg.id && this.pending.has(msg.id)) {
@@ -72,10 +111,25 @@ export class Browser {
     });
   }
 
-  send(method, params = {}, sessionId) {
+  send(method, params = {}, sessionId, timeout = COMMAND_TIMEOUT) {
     const id = ++this.seq;
-    this.ws.send(JSON.stringify({ id, method, params, sessionId }));
-    return new Promise((resolve, reject) => this.pending.set(id, { resolve, reject }));
+    return new Promise((resolve, reject) => {
+      const t = setTimeout(() => {
+        this.pending.delete(id);
+        reject(new Error(`${method}: no answer from chromium in ${timeout / 1000} s`));
+      }, timeout);
+      const done = (f) => (v) => {
+        clearTimeout(t);
+        f(v);
+      };
+      this.pending.set(id, { resolve: done(resolve), reject: done(reject) });
+      try {
+        this.ws.send(JSON.stringify({ id, method, params, sessionId }));
+      } catch (e) {
+        this.pending.delete(id);
+        done(reject)(e);
+      }
+    });
   }
 
   /** A page in a fresh browser context (its own localStorage: another "device"). */
@@ -88,27 +142,42 @@ export class Browser {
     await p.send('Runtime.enable');
     await p.send('Network.enable');
     await p.viewport(width, height, mobile);
+    // SIGNET_E2E_SLOW=N runs each page's CPU N times slower: a way to shake out
+    // timing assumptions without loading the machine.
+    const slow = Number(process.env.SIGNET_E2E_SLOW || 0);
+    if (slow > 1) await p.send('Emulation.setCPUThrottlingRate', { rate: slow });
     return p;
   }
 
+  /** Closes the browser: politely, then its whole process group; removes its profile. */
   async close() {
-    const exited = new Promise((r) => (this.proc.exitCode !== null ? r() : this.proc.once('exit', r)));
     const timeout = (ms) => new Promise((r) => setTimeout(r, ms));
-    await Promise.race([this.send('Browser.close').catch(() => {}), timeout(3000)]);
-    await Promise.race([exited, timeout(3000)]);
-    if (this.proc.exitCode === null) {
-      this.proc.kill('SIGKILL');
-      await Promise.race([exited, timeout(3000)]);
-    }
+    if (this.ws && this.ws.readyState === 1) await this.send('Browser.close', {}, undefined, 5000).catch(() => {});
+    await Promise.race([this.exited, timeout(5000)]);
+    this.kill();
+    await Promise.race([this.exited, timeout(5000)]);
     try {
-      this.ws.close();
+      this.ws?.close();
     } catch {
       /* closed */
     }
+    // The helpers may still be writing to the profile for a moment.
+    for (let i = 0; i < 10; i++) {
+      try {
+        rmSync(this.dir, { recursive: true, force: true });
+        break;
+      } catch {
+        await timeout(200);
+      }
+    }
+  }
+
+  /** SIGKILLs the browser's process group (synchronous: usable in an exit handler). */
+  kill() {
     try {
-      rmSync(this.dir, { recursive: true, force: true });
+      process.kill(-this.proc.pid, 'SIGKILL');
     } catch {
-      /* best effort */
+      /* already gone */
     }
   }
 }
@@ -133,20 +202,40 @@ export class Page {
     return this.b.send(method, params, this.sessionId);
   }
 
+  /** Closes the page and its browser context (its timers and streams end). */
+  close() {
+    return this.b.send('Target.disposeBrowserContext', { browserContextId: this.contextId }).catch(() => {});
+  }
+
   viewport(width, height, mobile) {
     return this.send('Emulation.setDeviceMetricsOverride', { width, height, deviceScaleFactor: 1, mobile });
   }
 
-  async goto(url) {
-    const loaded = new Promise((r) => (this.onload = r));
-    await this.send('Page.navigate', { url });
-    await loaded;
+  /** Runs a navigation and waits for its load event. */
+  async navigation(what, start, timeout = COMMAND_TIMEOUT) {
+    let t;
+    const loaded = new Promise((resolve, reject) => {
+      this.onload = resolve;
+      t = setTimeout(() => reject(new Error(`${what}: no load event in ${timeout / 1000} s`)), timeout);
+    });
+    try {
+      await start();
+      await loaded;
+    } finally {
+      clearTimeout(t);
+      this.onload = null;
+    }
   }
 
-  async reload() {
-    const loaded = new Promise((r) => (this.onload = r));
-    await this.send('Page.reload', {});
-    await loaded;
+  goto(url) {
+    return this.navigation(url, async () => {
+      const r = await this.send('Page.navigate', { url });
+      if (r.errorText) throw new Error(`${url}: ${r.errorText}`);
+    });
+  }
+
+  reload() {
+    return this.navigation('reload', () => this.send('Page.reload', {}));
   }
 
   /** Evaluates an expression (awaiting a promise); `S` is the widget's shadow root. */
@@ -157,7 +246,7 @@ export class Page {
     return r.result.value;
   }
 
-  async waitFor(expr, timeout = 10000, what = expr) {
+  async waitFor(expr, timeout = WAIT, what = expr) {
     const end = Date.now() + timeout;
     let last;
     for (;;) {
@@ -183,9 +272,35 @@ export class Page {
     return this.send('Input.insertText', { text });
   }
 
-  /** A real mouse click at the center of the element an expression names. */
-  async click(expr) {
-    const box = await this.eval(`(() => { const r = (${expr}).getBoundingClientRect(); return { x: r.x + r.width / 2, y: r.y + r.height / 2 }; })()`);
+  /**
+   * Waits until the widget's finite animations have ended (the panel's
+   * opening; the spinner turns forever and does not count).
+   */
+  settled(timeout) {
+    return this.waitFor(
+      `!S || S.getAnimations().every((a) => a.playState !== 'running' || a.effect.getComputedTiming().endTime === Infinity)`,
+      timeout,
+      'the widget to stop animating',
+    );
+  }
+
+  /**
+   * A real mouse click at the center of the element an expression names,
+   * once it has stopped moving and nothing covers that point.
+   */
+  async click(expr, timeout) {
+    await this.settled(timeout);
+    const box = await this.waitFor(
+      `(() => {
+        const el = (${expr});
+        const r = el.getBoundingClientRect();
+        const x = r.x + r.width / 2, y = r.y + r.height / 2;
+        const hit = el.getRootNode().elementFromPoint(x, y);
+        return r.width > 0 && el.contains(hit) && { x, y };
+      })()`,
+      timeout,
+      `${expr} to be clickable`,
+    );
     for (const type of ['mousePressed', 'mouseReleased']) {
       await this.send('Input.dispatchMouseEvent', { type, x: box.x, y: box.y, button: 'left', clickCount: 1 });
     }

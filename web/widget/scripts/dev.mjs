@@ -28,17 +28,23 @@ function listen(server, port, host) {
 /** The origin that serves widget.js and proxies the API to `signet`. */
 export async function widgetServer({ signet, port = 0 }) {
   const target = new URL(signet);
-  const streams = new Set();
-  const control = { blockEvents: false };
+  const streams = new Set(); // event streams in flight
+  const connected = new Set(); // those the server has said ": connected" on (it has subscribed)
+  const control = { blockEvents: false, blocked: 0 };
   const server = http.createServer(async (req, res) => {
     const path = req.url.split('?')[0];
-    if (path === '/v1/events' && req.method === 'GET') {
+    const isStream = path === '/v1/events' && req.method === 'GET';
+    if (isStream) {
       if (control.blockEvents) {
+        control.blocked++;
         res.writeHead(503, { 'Content-Type': 'application/json', 'Access-Control-Allow-Origin': '*' });
         return res.end('{"error":{"code":"unavailable","message":"blocked by the test"}}');
       }
       streams.add(res);
-      res.on('close', () => streams.delete(res));
+      res.on('close', () => {
+        streams.delete(res);
+        connected.delete(res);
+      });
     }
     if (req.method === 'GET' && path === '/widget.js') {
       const js = await readFile(WIDGET_FILE);
@@ -50,6 +56,17 @@ export async function widgetServer({ signet, port = 0 }) {
       (r) => {
         res.writeHead(r.statusCode, r.headers);
         res.flushHeaders();
+        if (isStream && r.statusCode === 200) {
+          let head = '';
+          const watch = (chunk) => {
+            head += chunk;
+            if (/^: connected\r?\n/m.test(head)) {
+              if (!res.destroyed) connected.add(res);
+              r.off('data', watch);
+            }
+          };
+          r.on('data', watch);
+        }
         r.pipe(res);
       },
     );
@@ -64,12 +81,15 @@ export async function widgetServer({ signet, port = 0 }) {
   return {
     server,
     url: `http://127.0.0.1:${p}`,
+    /** blockEvents: answer GET /v1/events with 503; blocked: how many were. */
     control,
     /** Cuts the event streams in flight (for tests of reconnection). */
     dropStreams() {
       for (const r of streams) r.destroy();
     },
     streamCount: () => streams.size,
+    /** Streams open on which the server has subscribed (so an event now is delivered live). */
+    connectedCount: () => connected.size,
   };
 }
 
