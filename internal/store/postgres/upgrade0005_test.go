@@ -16,13 +16,8 @@ func TestUpgradeTo0005(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	storetest.AtVersion(t, db, "migrations", 4)
 	for _, stmt := range []string{
-		read(t, "migrations/0001_init.sql"),
-		read(t, "migrations/0002_issues.sql"),
-		read(t, "migrations/0003_guard_audit.sql"),
-		read(t, "migrations/0004_device_index.sql"),
-		`CREATE TABLE schema_migrations (version BIGINT PRIMARY KEY, applied_at BIGINT NOT NULL)`,
-		`INSERT INTO schema_migrations VALUES (1, 0), (2, 0), (3, 0), (4, 0)`,
 		`INSERT INTO workspaces VALUES ('ws_1', 'Acme', 0)`,
 		`INSERT INTO apps VALUES ('app_1', 'ws_1', 'iOS', 'ios', 'signet', 'enforce', 'reject', false, 3600, '', 0, 0)`,
 	} {
