@@ -46,6 +46,7 @@ import (
 	"github.com/signet-id/signet/internal/model"
 	"github.com/signet-id/signet/internal/secretbox"
 	"github.com/signet-id/signet/internal/store/sqlite"
+	"github.com/signet-id/signet/internal/store/sqlstore"
 	"github.com/signet-id/signet/sign"
 	"github.com/signet-id/signet/verify"
 )
@@ -1311,21 +1312,35 @@ func (c *oaChecker) want(a *oaAnswer, status int, code string) *oaAnswer {
 	return a
 }
 
-func TestOpenAPILive(t *testing.T) {
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	dir := t.TempDir()
-	st, err := sqlite.Open(ctx, filepath.Join(dir, "signet.db"))
+// oaStore opens a fresh SQLite store and a secret box under a random
+// master key, for a live test; the store closes at cleanup.
+func oaStore(t *testing.T) (*sqlstore.Store, *secretbox.Box) {
+	st, err := sqlite.Open(t.Context(), filepath.Join(t.TempDir(), "signet.db"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer st.Close()
+	t.Cleanup(func() { st.Close() })
 	master := make([]byte, 32)
 	rand.Read(master)
 	box, err := secretbox.New(master)
 	if err != nil {
 		t.Fatal(err)
 	}
+	return st, box
+}
+
+// newOAChecker checks every answer of srv, and every request body sent to
+// it, against openapi.json.
+func newOAChecker(t *testing.T, srv *httptest.Server) *oaChecker {
+	doc := oaLoadDoc(t)
+	return &oaChecker{t: t, base: srv.URL, client: srv.Client(), doc: doc, ops: oaOperations(t, doc),
+		compiler: oaCompiler(t, doc), schemas: map[string]*jsonschema.Schema{},
+		seen: map[string]map[int]int{}, samples: map[string]any{}}
+}
+
+func TestOpenAPILive(t *testing.T) {
+	ctx := t.Context()
+	st, box := oaStore(t)
 	clock := &oaClock{now: time.Now().UTC().Truncate(time.Second)}
 	var draining atomic.Bool
 	const owner = "owner-token-for-the-openapi-live-test-0123456789"
@@ -1348,10 +1363,7 @@ func TestOpenAPILive(t *testing.T) {
 	srv := newServer(bus, nil)
 	defer srv.Close()
 
-	doc := oaLoadDoc(t)
-	c := &oaChecker{t: t, base: srv.URL, client: srv.Client(), doc: doc, ops: oaOperations(t, doc),
-		compiler: oaCompiler(t, doc), schemas: map[string]*jsonschema.Schema{},
-		seen: map[string]map[int]int{}, samples: map[string]any{}}
+	c := newOAChecker(t, srv)
 	c.client.Timeout = time.Minute // do never reads a stream: a stream answered by mistake fails, not hangs
 	defer c.closeStreams()         // before the servers close, which waits for open requests
 	// on runs f against another server (same store and clock).
@@ -2237,7 +2249,7 @@ func TestOpenAPILive(t *testing.T) {
 		t.Errorf("workspace.create in the instance-wide log: %v", instanceWide)
 	}
 	written["workspace.create"] += len(instanceWide)
-	for _, a := range oaMapOf(oaMapOf(doc["components"])["schemas"])["AuditAction"].(map[string]any)["enum"].([]any) {
+	for _, a := range oaMapOf(oaMapOf(c.doc["components"])["schemas"])["AuditAction"].(map[string]any)["enum"].([]any) {
 		if written[a.(string)] == 0 {
 			t.Errorf("the scenario wrote no %s entry: %v", a, written)
 		}
@@ -2431,7 +2443,7 @@ func TestOpenAPILive(t *testing.T) {
 		o := c.match(method, path)
 		var st string
 		for s := range c.seen[key] {
-			if s >= 200 && s < 300 && oaMapOf(oaDeref(doc, oaMapOf(o.op["responses"])[strconv.Itoa(s)])["content"])["application/json"] != nil {
+			if s >= 200 && s < 300 && oaMapOf(oaDeref(c.doc, oaMapOf(o.op["responses"])[strconv.Itoa(s)])["content"])["application/json"] != nil {
 				st = strconv.Itoa(s)
 			}
 		}

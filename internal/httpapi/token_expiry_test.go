@@ -1,18 +1,13 @@
 package httpapi
 
 import (
-	"crypto/rand"
 	"net/http/httptest"
-	"path/filepath"
 	"testing"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
-	"github.com/santhosh-tekuri/jsonschema/v6"
 
 	"github.com/signet-id/signet/internal/login"
-	"github.com/signet-id/signet/internal/secretbox"
-	"github.com/signet-id/signet/internal/store/sqlite"
 )
 
 // TestTokenExpiry: POST /api/admin/workspaces/{ws}/tokens takes expires_in
@@ -21,26 +16,13 @@ import (
 // API token. Every answer and request body is checked against openapi.json,
 // as in TestOpenAPILive.
 func TestTokenExpiry(t *testing.T) {
-	st, err := sqlite.Open(t.Context(), filepath.Join(t.TempDir(), "signet.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
-	master := make([]byte, 32)
-	rand.Read(master)
-	box, err := secretbox.New(master)
-	if err != nil {
-		t.Fatal(err)
-	}
+	st, box := oaStore(t)
 	clock := &oaClock{now: time.Date(2026, 11, 21, 12, 0, 0, 0, time.UTC)}
 	const owner = "owner-token-for-the-token-expiry-test-0123456789"
 	srv := httptest.NewServer(New(Config{Store: st, Box: box, Logins: &login.Service{Store: st, Box: box, Now: clock.Now},
 		Registry: prometheus.NewRegistry(), AdminToken: owner, Now: clock.Now}))
 	defer srv.Close()
-	doc := oaLoadDoc(t)
-	c := &oaChecker{t: t, base: srv.URL, client: srv.Client(), doc: doc, ops: oaOperations(t, doc),
-		compiler: oaCompiler(t, doc), schemas: map[string]*jsonschema.Schema{},
-		seen: map[string]map[int]int{}, samples: map[string]any{}}
+	c := newOAChecker(t, srv)
 
 	ws := c.want(c.do("POST", "/api/admin/workspaces", owner, map[string]any{"name": "Acme"}), 201, "").str("id")
 	tokens := "/api/admin/workspaces/" + ws + "/tokens"
