@@ -26,17 +26,41 @@ const (
 	IssueCreated   Kind = "issue.created"   // a user opened an issue
 	IssueStatus    Kind = "issue.status"    // an issue was resolved or reopened
 	MessageCreated Kind = "message.created" // a message was added to an issue
+
+	// AppChanged says an app's settings or keys changed: every node drops
+	// what it cached of the app (AppID).
+	AppChanged Kind = "app.changed"
+	// SessionsEnded says sessions ended: one (SessionID), a user's
+	// (UserID), an app's (AppID) or a key's (KeyID); every node drops them
+	// from its session cache.
+	SessionsEnded Kind = "sessions.ended"
+	// FailureCounted says a failed attempt was counted under a throttle key
+	// (ThrottleKey) and gives the window's state (Count, ResetAt in UNIX
+	// milliseconds): every node's limiter learns it without a read.
+	FailureCounted Kind = "failure.counted"
 )
 
-// Event says that something changed in a conversation. It carries ids only:
-// a PostgreSQL NOTIFY payload is limited to 8000 bytes, and a subscriber
-// loads what it shows, with its own access checks.
+// Conversation reports whether k is about a conversation (what streams
+// show), as opposed to what keeps the nodes' caches and limiters true.
+func (k Kind) Conversation() bool {
+	return k == IssueCreated || k == IssueStatus || k == MessageCreated
+}
+
+// Event says that something changed. It carries ids only: a PostgreSQL
+// NOTIFY payload is limited to 8000 bytes, and a subscriber loads what it
+// shows, with its own access checks.
 type Event struct {
 	Kind        Kind   `json:"k"`
-	WorkspaceID string `json:"w"`
-	IssueID     string `json:"i"`
-	UserID      string `json:"u"` // the issue's user
+	WorkspaceID string `json:"w,omitempty"`
+	IssueID     string `json:"i,omitempty"`
+	UserID      string `json:"u,omitempty"` // the issue's user; for SessionsEnded, the user whose sessions ended
 	MessageID   string `json:"m,omitempty"`
+	AppID       string `json:"a,omitempty"`
+	SessionID   string `json:"s,omitempty"`
+	KeyID       string `json:"y,omitempty"`
+	ThrottleKey string `json:"t,omitempty"`
+	Count       int    `json:"n,omitempty"`
+	ResetAt     int64  `json:"r,omitempty"`
 }
 
 // maxIDLen bounds each id, so a payload stays far below NOTIFY's limit and
@@ -47,16 +71,28 @@ const maxIDLen = 128
 func (e Event) check() error {
 	switch e.Kind {
 	case IssueCreated, IssueStatus, MessageCreated:
+		if e.WorkspaceID == "" || e.IssueID == "" || e.UserID == "" {
+			return errors.New("events: an event needs a workspace, an issue and a user id")
+		}
+		if e.Kind == MessageCreated && e.MessageID == "" {
+			return errors.New("events: a message.created event needs a message id")
+		}
+	case AppChanged:
+		if e.AppID == "" {
+			return errors.New("events: an app.changed event needs an app id")
+		}
+	case SessionsEnded:
+		if e.SessionID == "" && e.UserID == "" && e.AppID == "" && e.KeyID == "" {
+			return errors.New("events: a sessions.ended event needs a session, user, app or key id")
+		}
+	case FailureCounted:
+		if e.ThrottleKey == "" || e.Count < 1 || e.ResetAt <= 0 {
+			return errors.New("events: a failure.counted event needs a key, a count and a window end")
+		}
 	default:
 		return fmt.Errorf("events: unknown kind %q", e.Kind)
 	}
-	if e.WorkspaceID == "" || e.IssueID == "" || e.UserID == "" {
-		return errors.New("events: an event needs a workspace, an issue and a user id")
-	}
-	if e.Kind == MessageCreated && e.MessageID == "" {
-		return errors.New("events: a message.created event needs a message id")
-	}
-	for _, id := range []string{e.WorkspaceID, e.IssueID, e.UserID, e.MessageID} {
+	for _, id := range []string{e.WorkspaceID, e.IssueID, e.UserID, e.MessageID, e.AppID, e.SessionID, e.KeyID, e.ThrottleKey} {
 		if len(id) > maxIDLen {
 			return fmt.Errorf("events: an id is longer than %d bytes", maxIDLen)
 		}
@@ -83,6 +119,11 @@ type Bus interface {
 	// Close ends every subscription as lost and releases the bus. It is
 	// idempotent.
 	Close() error
+	// Listening reports whether the bus hears every node's events now, and
+	// the epoch: a number that changes whenever events may have been
+	// missed (the listener lost its connection). A cache filled in one
+	// epoch is not trusted in another, nor while the bus is not listening.
+	Listening() (epoch uint64, ok bool)
 }
 
 // bufferSize is how many events a subscription holds before it counts as
@@ -178,6 +219,14 @@ func (l *Local) Subscribe(match func(Event) bool) *Subscription {
 		l.subs[s] = struct{}{}
 	}
 	return s
+}
+
+// Listening is always true for an in-process bus: it misses nothing until
+// it is closed.
+func (l *Local) Listening() (uint64, bool) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return 0, !l.closed
 }
 
 // Close ends every subscription as lost: their clients reconnect, to

@@ -37,9 +37,11 @@ const (
 	// idleCheck is how long the listener waits for a notification before
 	// pinging: a half-open TCP connection would otherwise swallow every
 	// notification without an error, and subscribers would never know.
-	idleCheck = 30 * time.Second
+	// Short, because the nodes' caches trust the bus (Listening): a lost
+	// connection is noticed within idleCheck + pingTimeout.
+	idleCheck = time.Second
 	// pingTimeout bounds that ping.
-	pingTimeout = 10 * time.Second
+	pingTimeout = 2 * time.Second
 	// minBackoff and maxBackoff bound the wait between reconnection
 	// attempts; the first attempt after a stable connection is immediate.
 	minBackoff = 100 * time.Millisecond
@@ -74,6 +76,10 @@ type Postgres struct {
 	// pid is the listening connection's backend process id: logged, and
 	// used by tests to kill that connection.
 	pid atomic.Uint32
+	// epoch counts the listener's losses; listening is true while a
+	// connection listens (Listening).
+	epoch     atomic.Uint64
+	listening atomic.Bool
 
 	// idle is idleCheck but in tests; pinged, if set, is called after each
 	// ping that succeeded, so tests can await one.
@@ -120,6 +126,7 @@ func openPostgres(ctx context.Context, url string, log *slog.Logger, p *Postgres
 	}
 	runCtx, stop := context.WithCancel(context.Background())
 	p.stop = stop
+	p.listening.Store(true)
 	go p.run(runCtx, conn)
 	return p, nil
 }
@@ -151,6 +158,14 @@ func (p *Postgres) Publish(ctx context.Context, e Event) error {
 // node; see Bus.
 func (p *Postgres) Subscribe(match func(Event) bool) *Subscription {
 	return p.local.Subscribe(match)
+}
+
+// Listening reports whether this node's listener is connected, and the
+// epoch, which changes on every loss: a node that may have missed an event
+// does not trust what it cached before (see Bus).
+func (p *Postgres) Listening() (uint64, bool) {
+	ok := p.listening.Load() && !p.closed.Load()
+	return p.epoch.Load(), ok
 }
 
 // Close stops the listener, closes the connections and ends every
@@ -191,6 +206,8 @@ func (p *Postgres) run(ctx context.Context, conn *pgx.Conn) {
 	for {
 		since := time.Now()
 		err := p.receive(ctx, conn)
+		p.listening.Store(false)
+		p.epoch.Add(1)
 		closeConn(conn)
 		if ctx.Err() != nil {
 			return
@@ -261,6 +278,8 @@ func (p *Postgres) reconnect(ctx context.Context, backoff *time.Duration) *pgx.C
 		*backoff = min(max(2**backoff, minBackoff), maxBackoff)
 		conn, err := p.connect(ctx)
 		if err == nil {
+			p.epoch.Add(1) // what was cached while nobody listened is stale too
+			p.listening.Store(true)
 			p.local.endAll()
 			p.log.Info("events: the listener is listening again", "pid", p.pid.Load(), "attempts", attempt)
 			return conn

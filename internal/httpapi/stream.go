@@ -108,7 +108,9 @@ func (s *server) stream(w http.ResponseWriter, r *http.Request, match func(event
 func (s *server) myEvents(w http.ResponseWriter, r *http.Request, sess *model.Session) error {
 	ctx := r.Context()
 	return s.stream(w, r,
-		func(e events.Event) bool { return e.UserID == sess.UserID && e.WorkspaceID == sess.WorkspaceID },
+		func(e events.Event) bool {
+			return e.Kind.Conversation() && e.UserID == sess.UserID && e.WorkspaceID == sess.WorkspaceID
+		},
 		func(out *sse, e events.Event) error {
 			switch e.Kind {
 			case events.MessageCreated, events.IssueCreated:
@@ -143,7 +145,7 @@ func (s *server) agentEvents(w http.ResponseWriter, r *http.Request, p *principa
 	}
 	ctx := r.Context()
 	return s.stream(w, r,
-		func(e events.Event) bool { return e.WorkspaceID == ws.ID },
+		func(e events.Event) bool { return e.Kind.Conversation() && e.WorkspaceID == ws.ID },
 		func(out *sse, e events.Event) error {
 			i, err := s.store.Issue(ctx, e.IssueID)
 			if err != nil {

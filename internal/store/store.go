@@ -142,6 +142,10 @@ type Store interface {
 	// Throttled returns key's state at `at` without counting (Count 0 when
 	// there is no live window).
 	Throttled(ctx context.Context, key string, at time.Time) (model.Throttle, error)
+	// LiveThrottles returns every window still live at `at` (reset_at >
+	// at), by key: what a node's limiter loads when it cannot know what it
+	// missed. The table holds recent failures only, so it is small.
+	LiveThrottles(ctx context.Context, at time.Time) (map[string]model.Throttle, error)
 	// PurgeThrottles deletes the windows that ended before `at`.
 	PurgeThrottles(ctx context.Context, at time.Time) (int, error)
 
@@ -220,6 +224,14 @@ type Login struct {
 	// nothing. Checked inside the login's transaction, so two concurrent
 	// first logins of different splits cannot both pass.
 	ExactSplit bool
+	// Holder, when set, is the user the caller read as holding the
+	// login's first verified identity, with their identities as read. When
+	// the holder holds every verified identity of the login, and every
+	// claim, the login is a returning user's: the store refreshes those
+	// identities and writes the session and the log entry without reading
+	// them again (a verified identity never changes holder). Otherwise it
+	// is ignored.
+	Holder *model.User
 }
 
 // ErrSplitMismatch is Login's failure when store.Login.ExactSplit is set

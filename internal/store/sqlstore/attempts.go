@@ -9,8 +9,9 @@ import (
 
 // RecordAttempt writes an attempt that created no session (a rejection);
 // not_found if its app does not exist in its workspace.
+// It shares the transaction of the logins being written (group commit).
 func (s *Store) RecordAttempt(ctx context.Context, a *model.Attempt) error {
-	if err := s.insertAttempt(ctx, s.writer, a); err != nil {
+	if err := s.commits.submit(ctx, &job{attempt: a, done: make(chan struct{})}); err != nil {
 		return wrap("record attempt", err)
 	}
 	return nil

@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"maps"
 	"slices"
-	"time"
 
 	"github.com/signet-id/signet/internal/model"
 	"github.com/signet-id/signet/internal/store"
@@ -24,36 +23,24 @@ const loginTries = 5
 // side; SQLite's single writer never sees it).
 var errIdentityRace = errors.New("a concurrent login attached the same verified identity")
 
-// Login writes everything a successful login produces in one transaction:
-// it resolves the user by store.Login's rules, attaches the identities,
+// Login writes everything a successful login produces in one transaction,
+// shared with the logins that arrive meanwhile (group commit, batch.go): it
+// resolves the user by store.Login's rules, attaches the identities,
 // records conflicts, creates the session, records the attempt, hands an
 // anonymous session's issues over (store.Login.HandOver) and marks the key
-// used. On error nothing is written. The outcome's Changed lists the
-// verified identities an existing user gained or whose metadata changed.
+// used. It answers once the transaction committed; on error nothing of the
+// login is written. The outcome's Changed lists the verified identities an
+// existing user gained or whose metadata changed.
 func (s *Store) Login(ctx context.Context, l *store.Login) (*store.LoginOutcome, error) {
 	if err := checkLogin(l); err != nil {
 		return nil, err
 	}
-	verified, claims := splitIdentities(l)
-	for try := 1; ; try++ {
-		var out *store.LoginOutcome
-		err := s.inTx(ctx, func(tx *Tx) error {
-			var err error
-			out, err = s.login(ctx, tx, l, verified, claims)
-			return err
-		})
-		if err == nil {
-			return out, nil
-		}
-		l.Session.UserID, l.Attempt.UserID = "", "" // that user was not written
-		switch {
-		case errors.Is(err, errIdentityRace) && try < loginTries:
-			continue
-		case errors.Is(err, errIdentityRace):
-			return nil, model.Errorf(model.CodeConflict, "concurrent logins kept racing for the same identity; try again")
-		}
-		return nil, wrap("login", err)
+	j := &job{login: l, done: make(chan struct{})}
+	j.verified, j.claims = splitIdentities(l)
+	if err := s.commits.submit(ctx, j); err != nil {
+		return nil, err
 	}
+	return j.out, nil
 }
 
 // checkLogin rejects a login whose parts disagree on where it happens.
@@ -243,13 +230,7 @@ func (s *Store) login(ctx context.Context, tx *Tx, l *store.Login, verified, cla
 			changedIDs = append(changedIDs, id)
 		}
 	}
-	// Last: it locks the key's row, which every login through the key
-	// needs, until the commit.
-	if l.Session.KeyID != "" {
-		if err := markKeyUsed(ctx, tx, l.Session.KeyID, at); err != nil {
-			return nil, err
-		}
-	}
+	// The key was marked used, and its row locked, by the batch (guardKeys).
 	return &store.LoginOutcome{User: *u, Session: l.Session, Conflicts: conflicts, Changed: changedIDs,
 		HandedOver: handedOver}, nil
 }
@@ -434,21 +415,6 @@ func (s *Store) recordConflict(ctx context.Context, tx *Tx, c *model.IdentityCon
 		return model.Errorf(model.CodeNotFound, "app %s not found in workspace %s", c.AppID, c.WorkspaceID)
 	case err != nil:
 		return fmt.Errorf("record conflict: %w", err)
-	}
-	return nil
-}
-
-// markKeyUsed records the key's use. It fails when the key was revoked in
-// the meantime: the guarded UPDATE takes the key's row lock, so a login and
-// a RevokeKey take turns and RevokeKey always sees the sessions it must end.
-func markKeyUsed(ctx context.Context, tx *Tx, keyID string, at time.Time) error {
-	n, err := affected(tx.ExecContext(ctx, `
-		UPDATE keys SET last_used_at = $2 WHERE id = $1 AND revoked_at IS NULL`, keyID, millis(at)))
-	switch {
-	case err != nil:
-		return fmt.Errorf("mark key used: %w", err)
-	case n == 0:
-		return model.Errorf(model.CodeConflict, "key %s was revoked during the login", keyID)
 	}
 	return nil
 }

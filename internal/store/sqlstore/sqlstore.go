@@ -64,6 +64,9 @@ type Store struct {
 	// single connection, which serialises writers inside the process.
 	writer *pool
 	reader *pool
+	// commits writes logins and rejected attempts in shared
+	// transactions (batch.go).
+	commits *committer
 }
 
 var _ store.Store = (*Store)(nil)
@@ -77,9 +80,10 @@ func New(ctx context.Context, d Dialect, writer, reader *sql.DB) (*Store, error)
 		s.reader = s.writer
 	}
 	if err := s.migrate(ctx); err != nil {
-		s.Close()
+		s.close()
 		return nil, err
 	}
+	s.commits = newCommitter(s)
 	return s, nil
 }
 
@@ -110,8 +114,15 @@ func (s *Store) Unavailable(err error) bool {
 	return s.d.IsUnavailable != nil && s.d.IsUnavailable(err)
 }
 
-// Close releases both pools.
+// Close writes the logins already queued, then releases both pools.
 func (s *Store) Close() error {
+	if s.commits != nil {
+		s.commits.close()
+	}
+	return s.close()
+}
+
+func (s *Store) close() error {
 	err := s.writer.close()
 	if s.reader != s.writer {
 		err = errors.Join(err, s.reader.close())

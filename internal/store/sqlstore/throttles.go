@@ -61,6 +61,30 @@ func (s *Store) Throttled(ctx context.Context, key string, at time.Time) (model.
 	return t, nil
 }
 
+// LiveThrottles returns every window live at `at`, by key.
+func (s *Store) LiveThrottles(ctx context.Context, at time.Time) (map[string]model.Throttle, error) {
+	rows, err := s.reader.QueryContext(ctx, `SELECT key, count, reset_at FROM throttles WHERE reset_at > $1`, millis(at))
+	if err != nil {
+		return nil, fmt.Errorf("live throttles: %w", err)
+	}
+	defer rows.Close()
+	out := map[string]model.Throttle{}
+	for rows.Next() {
+		var key string
+		var t model.Throttle
+		var reset int64
+		if err := rows.Scan(&key, &t.Count, &reset); err != nil {
+			return nil, fmt.Errorf("live throttles: %w", err)
+		}
+		t.ResetAt = fromMillis(reset)
+		out[key] = t
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("live throttles: %w", err)
+	}
+	return out, nil
+}
+
 // PurgeThrottles deletes the windows that ended before `at` (reset_at <
 // at), returning how many.
 func (s *Store) PurgeThrottles(ctx context.Context, at time.Time) (int, error) {

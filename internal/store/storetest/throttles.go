@@ -52,6 +52,14 @@ func testThrottles(e *env) {
 	want("hit a millisecond before the end", hit(key, reset.Add(-time.Millisecond)), 4, reset)
 	want("Throttled a millisecond before the end", state(key, reset.Add(-time.Millisecond)), 4, reset)
 
+	// LiveThrottles lists the live window with its count, and not once it ended.
+	live, err := e.s.LiveThrottles(e.ctx, reset.Add(-time.Millisecond))
+	e.must(err)
+	want("LiveThrottles a millisecond before the end", live[key], 4, reset)
+	if live, err = e.s.LiveThrottles(e.ctx, reset); err != nil || live[key] != (model.Throttle{}) {
+		e.t.Errorf("LiveThrottles at the end = %+v, %v; want the key gone", live[key], err)
+	}
+
 	// At ResetAt the window is over: nothing live, and the next hit starts
 	// a new window at 1.
 	if got := state(key, reset); got.Count != 0 {

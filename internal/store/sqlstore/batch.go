@@ -1,0 +1,506 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"maps"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/signet-id/signet/internal/model"
+	"github.com/signet-id/signet/internal/store"
+)
+
+// Group commit. Concurrent logins (and rejected attempts) share one
+// transaction: one goroutine, the committer, takes every write waiting in
+// its queue, writes them all in one transaction, commits once, and only
+// then answers each. While a batch commits, the next one gathers, so the
+// cost of a commit — a WAL sync on SQLite under synchronous=FULL, a round
+// trip and a WAL flush on PostgreSQL — is paid once per batch, not per
+// login.
+//
+// A returning user's login (store.Login.Holder set, every verified identity
+// already the holder's) writes only rows of its own and refreshes the
+// holder's identities: those rows are written with one multi-row statement
+// per table for the whole batch. Any other login — a new user, a link, a
+// conflict, a hand-over — runs the full resolution (login.go) inside the
+// batch's transaction under a savepoint, so that its failure undoes its own
+// writes only. A batch whose shared statements fail is written again login
+// by login, each in its own transaction: a failure in one login of a batch
+// fails that login alone.
+
+// maxBatch bounds the logins of one transaction, which bounds how long the
+// writer holds its locks.
+const maxBatch = 128
+
+// job is one login (or one rejected attempt) waiting for its commit.
+type job struct {
+	login    *store.Login   // nil for a rejected attempt alone
+	attempt  *model.Attempt // the rejected attempt, when login is nil
+	verified []model.Identity
+	claims   []model.Identity
+
+	out  *store.LoginOutcome
+	err  error
+	done chan struct{}
+}
+
+// committer runs the batches.
+type committer struct {
+	s     *Store
+	queue chan *job
+
+	mu      sync.RWMutex // held for reading while submitting; closing takes it
+	closed  bool
+	stopped chan struct{}
+}
+
+func newCommitter(s *Store) *committer {
+	c := &committer{s: s, queue: make(chan *job, 4*maxBatch), stopped: make(chan struct{})}
+	go c.run()
+	return c
+}
+
+// errClosed answers a write submitted after Close.
+var errClosed = &model.Error{Code: model.CodeUnavailable, Message: "the database is closing"}
+
+// submit queues j and waits for its commit. It does not give up when ctx
+// ends: a queued login is written, and its answer is the commit's.
+func (c *committer) submit(ctx context.Context, j *job) error {
+	c.mu.RLock()
+	if c.closed {
+		c.mu.RUnlock()
+		return errClosed
+	}
+	select {
+	case c.queue <- j:
+	case <-ctx.Done():
+		c.mu.RUnlock()
+		return ctx.Err()
+	}
+	c.mu.RUnlock()
+	<-j.done
+	return j.err
+}
+
+// close stops taking writes and returns once every queued one is written.
+func (c *committer) close() {
+	c.mu.Lock()
+	if !c.closed {
+		c.closed = true
+		close(c.queue)
+	}
+	c.mu.Unlock()
+	<-c.stopped
+}
+
+func (c *committer) run() {
+	defer close(c.stopped)
+	for first := range c.queue {
+		jobs := []*job{first}
+	gather:
+		for len(jobs) < maxBatch {
+			select {
+			case j, ok := <-c.queue:
+				if !ok {
+					break gather
+				}
+				jobs = append(jobs, j)
+			default:
+				break gather
+			}
+		}
+		c.commit(jobs)
+		for _, j := range jobs {
+			close(j.done)
+		}
+	}
+}
+
+// batchTimeout bounds one batch's transaction.
+const batchTimeout = 30 * time.Second
+
+// commit writes jobs in one transaction, or, when that fails for another
+// reason than an outage, each alone.
+func (c *committer) commit(jobs []*job) {
+	ctx, cancel := context.WithTimeout(context.Background(), batchTimeout)
+	defer cancel()
+	err := c.s.inTx(ctx, func(tx *Tx) error { return c.s.writeBatch(ctx, tx, jobs) })
+	if err == nil {
+		return
+	}
+	if len(jobs) == 1 || c.s.Unavailable(err) {
+		for _, j := range jobs {
+			j.fail(err)
+		}
+		return
+	}
+	for _, j := range jobs {
+		one := []*job{j}
+		if err := c.s.inTx(ctx, func(tx *Tx) error { return c.s.writeBatch(ctx, tx, one) }); err != nil {
+			j.fail(err)
+		}
+	}
+}
+
+// fail answers j with err; nothing of it was written.
+func (j *job) fail(err error) {
+	j.out = nil
+	j.err = wrap("login", err)
+	if j.login != nil {
+		j.login.Session.UserID, j.login.Attempt.UserID = "", ""
+	}
+}
+
+// writeBatch writes jobs inside tx. What fails one job alone is set as its
+// error and nothing of it stays written; an error returned fails the
+// transaction (inTx may run it again from the start).
+func (s *Store) writeBatch(ctx context.Context, tx *Tx, jobs []*job) error {
+	for _, j := range jobs {
+		j.out, j.err = nil, nil
+		if j.login != nil {
+			j.login.Session.UserID, j.login.Attempt.UserID = "", ""
+		}
+	}
+	if err := s.guardKeys(ctx, tx, jobs); err != nil {
+		return err
+	}
+	var w batchWrites
+	for i, j := range jobs {
+		switch {
+		case j.err != nil:
+		case j.login == nil:
+			w.attempts = append(w.attempts, j.attempt)
+		case returning(j):
+			if err := s.returningLogin(ctx, tx, j, &w); err != nil {
+				return err
+			}
+		default:
+			if err := s.fullLogin(ctx, tx, j, i); err != nil {
+				return err
+			}
+		}
+	}
+	if err := s.writeShared(ctx, tx, &w); err != nil {
+		return err
+	}
+	return s.markKeysUsed(ctx, tx, jobs)
+}
+
+// guardKeys locks the row of each key the batch's logins verified with,
+// until the commit, and fails the logins of a key revoked since they
+// verified (or unknown). RevokeKey, which updates that row, therefore waits
+// for the batch, and then ends the sessions it wrote.
+func (s *Store) guardKeys(ctx context.Context, tx *Tx, jobs []*job) error {
+	keys := map[string]bool{}
+	for _, j := range jobs {
+		if j.login != nil && j.login.Session.KeyID != "" {
+			keys[j.login.Session.KeyID] = true
+		}
+	}
+	for _, keyID := range slices.Sorted(maps.Keys(keys)) { // one lock order for every batch
+		var live bool
+		err := tx.QueryRowContext(ctx, `SELECT revoked_at IS NULL FROM keys WHERE id = $1`+s.d.LockRow, keyID).Scan(&live)
+		var refusal error
+		switch {
+		case errors.Is(err, sql.ErrNoRows):
+			refusal = model.Errorf(model.CodeNotFound, "key %s not found", keyID)
+		case err != nil:
+			return fmt.Errorf("lock key: %w", err)
+		case !live:
+			refusal = model.Errorf(model.CodeConflict, "key %s was revoked during the login", keyID)
+		}
+		if refusal == nil {
+			continue
+		}
+		for _, j := range jobs {
+			if j.login != nil && j.login.Session.KeyID == keyID {
+				j.err = refusal
+			}
+		}
+	}
+	return nil
+}
+
+// markKeysUsed records the last use of each key by the batch's logins that
+// succeeded (their rows are locked by guardKeys).
+func (s *Store) markKeysUsed(ctx context.Context, tx *Tx, jobs []*job) error {
+	last := map[string]time.Time{}
+	for _, j := range jobs {
+		if j.login == nil || j.err != nil || j.login.Session.KeyID == "" {
+			continue
+		}
+		if at, seen := last[j.login.Session.KeyID]; !seen || j.login.Session.CreatedAt.After(at) {
+			last[j.login.Session.KeyID] = j.login.Session.CreatedAt
+		}
+	}
+	for _, keyID := range slices.Sorted(maps.Keys(last)) {
+		_, err := tx.ExecContext(ctx, `
+			UPDATE keys SET last_used_at = CASE WHEN last_used_at IS NULL OR last_used_at < $2 THEN $2 ELSE last_used_at END
+			WHERE id = $1`, keyID, millis(last[keyID]))
+		if err != nil {
+			return fmt.Errorf("mark key used: %w", err)
+		}
+	}
+	return nil
+}
+
+// returning reports whether j is a returning user's login: the caller saw
+// one user hold every identity it verified, and every claim it sends, and
+// nothing moves to it. A verified identity never changes holder, so what
+// the caller saw still holds inside the transaction.
+func returning(j *job) bool {
+	l := j.login
+	if l.Holder == nil || l.Anonymous || l.HandOver != "" || len(j.verified) == 0 || l.Holder.WorkspaceID != l.WorkspaceID {
+		return false
+	}
+	for _, id := range j.verified {
+		if h, ok := findIdentity(l.Holder, identityKey{id.Type, id.Value}); !ok || !h.Verified {
+			return false
+		}
+	}
+	for _, id := range j.claims {
+		if _, ok := findIdentity(l.Holder, identityKey{id.Type, id.Value}); !ok {
+			return false
+		}
+	}
+	return true
+}
+
+// batchWrites gathers the rows a batch's returning logins write.
+type batchWrites struct {
+	sessions   []*model.Session
+	attempts   []*model.Attempt
+	identities []identityRow // verified, refreshed (last one per key wins)
+	claims     []identityRow
+	names      map[string]string // user id → name
+}
+
+type identityRow struct {
+	userID, workspaceID string
+	id                  model.Identity
+}
+
+// returningLogin plans a returning user's login: its rows join the batch's
+// shared statements, and its outcome is the holder as read, refreshed.
+func (s *Store) returningLogin(ctx context.Context, tx *Tx, j *job, w *batchWrites) error {
+	l := j.login
+	u := l.Holder
+	if l.ExactSplit {
+		holders := make([]string, len(j.verified))
+		for i := range holders {
+			holders[i] = u.ID
+		}
+		if err := exactSplit(ctx, tx, j.verified, holders); err != nil {
+			if errors.Is(err, store.ErrSplitMismatch) {
+				j.err = err
+				return nil
+			}
+			return err
+		}
+	}
+	out := &store.LoginOutcome{User: *u}
+	out.User.Identities = slices.Clone(u.Identities)
+	if l.Name != "" {
+		if l.Name != u.Name {
+			if w.names == nil {
+				w.names = map[string]string{}
+			}
+			w.names[u.ID] = l.Name
+		}
+		out.User.Name = l.Name
+	}
+	for _, id := range j.verified {
+		i := slices.IndexFunc(out.User.Identities, func(h model.Identity) bool { return h.Type == id.Type && h.Value == id.Value })
+		if !maps.Equal(out.User.Identities[i].Metadata, id.Metadata) {
+			out.Changed = append(out.Changed, id)
+		}
+		out.User.Identities[i] = id
+		w.identities = append(w.identities, identityRow{u.ID, l.WorkspaceID, id})
+	}
+	for _, id := range j.claims {
+		i := slices.IndexFunc(out.User.Identities, func(h model.Identity) bool { return h.Type == id.Type && h.Value == id.Value })
+		h := &out.User.Identities[i]
+		h.SeenAt = id.SeenAt
+		if !h.Verified {
+			h.Metadata, h.AppID = id.Metadata, id.AppID
+		}
+		w.claims = append(w.claims, identityRow{u.ID, l.WorkspaceID, id})
+	}
+	l.Session.UserID, l.Attempt.UserID = u.ID, u.ID
+	w.sessions = append(w.sessions, &l.Session)
+	w.attempts = append(w.attempts, &l.Attempt)
+	out.Session = l.Session
+	j.out = out
+	return nil
+}
+
+// fullLogin runs the whole resolution of a login under a savepoint: its
+// failure undoes its own writes and is its answer alone. A login that lost
+// a race for a new verified identity runs again (it finds the winner).
+func (s *Store) fullLogin(ctx context.Context, tx *Tx, j *job, n int) error {
+	sp := "login_" + strconv.Itoa(n)
+	for try := 1; ; try++ {
+		if _, err := tx.Tx.ExecContext(ctx, "SAVEPOINT "+sp); err != nil {
+			return fmt.Errorf("savepoint: %w", err)
+		}
+		out, err := s.login(ctx, tx, j.login, j.verified, j.claims)
+		if err == nil {
+			if _, err := tx.Tx.ExecContext(ctx, "RELEASE SAVEPOINT "+sp); err != nil {
+				return fmt.Errorf("release savepoint: %w", err)
+			}
+			j.out = out
+			return nil
+		}
+		if s.d.IsRetryable(err) || s.Unavailable(err) {
+			return err // the whole batch runs again, or fails: an outage
+		}
+		if _, rerr := tx.Tx.ExecContext(ctx, "ROLLBACK TO SAVEPOINT "+sp); rerr != nil {
+			return fmt.Errorf("rollback to savepoint: %w", rerr)
+		}
+		j.login.Session.UserID, j.login.Attempt.UserID = "", ""
+		switch {
+		case errors.Is(err, errIdentityRace) && try < loginTries:
+			continue
+		case errors.Is(err, errIdentityRace):
+			j.err = model.Errorf(model.CodeConflict, "concurrent logins kept racing for the same identity; try again")
+		case errors.Is(err, store.ErrSplitMismatch):
+			j.err = err
+		default:
+			j.err = wrap("login", err)
+		}
+		return nil
+	}
+}
+
+// maxRows bounds the rows of one multi-row statement, far under either
+// database's limit on parameters.
+const maxRows = 200
+
+// writeShared writes the batch's shared rows, a multi-row statement per
+// table (and per maxRows rows).
+func (s *Store) writeShared(ctx context.Context, tx *Tx, w *batchWrites) error {
+	for _, id := range slices.Sorted(maps.Keys(w.names)) {
+		if _, err := tx.ExecContext(ctx, `UPDATE users SET name = $2 WHERE id = $1`, id, w.names[id]); err != nil {
+			return fmt.Errorf("update user: %w", err)
+		}
+	}
+	// One row per identity: PostgreSQL refuses a statement that updates a
+	// row twice. The last login of the batch wins, as it would in turn.
+	ids := lastPerIdentity(w.identities)
+	for chunk := range slices.Chunk(ids, maxRows) {
+		args := make([]any, 0, len(chunk)*9)
+		for _, r := range chunk {
+			args = append(args, r.userID, r.workspaceID, r.id.Type, r.id.Value, encodeMetadata(r.id.Metadata),
+				nullString(r.id.AppID), nullString(r.id.KeyID), millis(r.id.SeenAt), nullMillis(r.id.VerifiedAt))
+		}
+		_, err := tx.ExecContext(ctx, `
+			INSERT INTO identities (user_id, workspace_id, type, value, metadata, app_id, key_id, seen_at, verified_at,
+				verified, created_at)
+			VALUES `+rowsOf(len(chunk), 9, "TRUE", 8)+`
+			ON CONFLICT (user_id, type, value) DO UPDATE SET verified = TRUE, metadata = excluded.metadata,
+				app_id = excluded.app_id, key_id = excluded.key_id, seen_at = excluded.seen_at,
+				verified_at = excluded.verified_at`, args...)
+		if err != nil {
+			return fmt.Errorf("refresh identities: %w", err)
+		}
+	}
+	for _, r := range lastPerIdentity(w.claims) {
+		if err := s.attachClaim(ctx, tx, r.workspaceID, r.userID, &r.id); err != nil {
+			return err
+		}
+	}
+	for chunk := range slices.Chunk(w.sessions, maxRows) {
+		if len(chunk) == 1 { // its errors say what failed
+			if err := s.createSession(ctx, tx, chunk[0]); err != nil {
+				return err
+			}
+			continue
+		}
+		args := make([]any, 0, len(chunk)*15)
+		for _, ss := range chunk {
+			args = append(args, ss.ID, ss.WorkspaceID, ss.AppID, ss.UserID, ss.TokenHash, nullString(ss.KeyID), ss.Verified,
+				ss.Anonymous, encodeStrings(ss.SignedFields), ss.DeviceID, ss.AppVersion, millis(ss.CreatedAt),
+				millis(ss.ExpiresAt), nullMillis(ss.RevokedAt), ss.RevokeReason)
+		}
+		_, err := tx.ExecContext(ctx, `
+			INSERT INTO sessions (id, workspace_id, app_id, user_id, token_hash, key_id, verified, anonymous,
+				signed_fields, device_id, app_version, created_at, expires_at, revoked_at, revoke_reason)
+			VALUES `+rowsOf(len(chunk), 15, "", 0), args...)
+		if err != nil {
+			return fmt.Errorf("create sessions: %w", err)
+		}
+	}
+	for chunk := range slices.Chunk(w.attempts, maxRows) {
+		if len(chunk) == 1 {
+			if err := s.insertAttempt(ctx, tx, chunk[0]); err != nil {
+				return err
+			}
+			continue
+		}
+		args := make([]any, 0, len(chunk)*13)
+		for _, a := range chunk {
+			args = append(args, a.ID, a.WorkspaceID, a.AppID, a.Platform, a.Profile, a.AppVersion, a.Result,
+				a.Reason, a.Cause, a.Diagnosis, a.KeyID, nullString(a.UserID), millis(a.At))
+		}
+		_, err := tx.ExecContext(ctx, `
+			INSERT INTO attempts (id, workspace_id, app_id, platform, profile, app_version, result,
+				reason, cause, diagnosis, key_id, user_id, at)
+			VALUES `+rowsOf(len(chunk), 13, "", 0), args...)
+		if err != nil {
+			return fmt.Errorf("insert attempts: %w", err)
+		}
+	}
+	return nil
+}
+
+// lastPerIdentity keeps the last row of each (user, type, value), in the
+// order of their first appearance.
+func lastPerIdentity(rows []identityRow) []identityRow {
+	type key struct {
+		user string
+		id   identityKey
+	}
+	at := map[key]int{}
+	var out []identityRow
+	for _, r := range rows {
+		k := key{r.userID, identityKey{r.id.Type, r.id.Value}}
+		if i, ok := at[k]; ok {
+			out[i] = r
+			continue
+		}
+		at[k] = len(out)
+		out = append(out, r)
+	}
+	return out
+}
+
+// rowsOf writes n rows of `per` placeholders each: "($1, $2), ($3, $4)".
+// When extra is set, each row ends with it and then with a copy of its
+// placeholder number `repeat` (1-based), as in "($1, …, $9, TRUE, $8)".
+func rowsOf(n, per int, extra string, repeat int) string {
+	var b strings.Builder
+	for r := range n {
+		if r > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteByte('(')
+		for c := 1; c <= per; c++ {
+			if c > 1 {
+				b.WriteString(", ")
+			}
+			b.WriteByte('$')
+			b.WriteString(strconv.Itoa(r*per + c))
+		}
+		if extra != "" {
+			b.WriteString(", " + extra + ", $" + strconv.Itoa(r*per+repeat))
+		}
+		b.WriteByte(')')
+	}
+	return b.String()
+}
