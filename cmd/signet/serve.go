@@ -95,6 +95,7 @@ func runServe(args []string, stdout, stderr io.Writer, getenv func(string) strin
 	fs.IntVar(&guard.FailuresThenSuccess, "suspicious-failures", login.DefaultFailuresThenSuccess, "a success after this many failures of one identity ends the user's sessions (-1: off)")
 	fs.IntVar(&guard.Devices, "suspicious-devices", login.DefaultDevices, "more devices than this for one user within --suspicious-device-window ends the user's sessions (-1: off)")
 	fs.DurationVar(&guard.DeviceWindow, "suspicious-device-window", login.DefaultDeviceWindow, "the window of --suspicious-devices")
+	fs.IntVar(&guard.UnsignedLogins, "max-unsigned-logins", login.DefaultUnsignedLogins, "logins without a proof (anonymous, unsigned) per client address per minute on each node before 429 (-1: off)")
 	if code, done := parse(fs, args, stdout); done {
 		return code
 	}

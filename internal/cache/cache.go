@@ -14,8 +14,9 @@
 //
 // What is returned from the cache is a copy: callers may change it (the
 // admin API edits an app it read, then saves it) without touching what
-// other requests see. Apps() and Keys() are the exception, for the login
-// path: they return the shared values, which no one may change.
+// other requests see. SharedApp and SharedKeys are the exception, for the
+// login path: they return the shared values, which no one may change (and
+// whose keys' last use is not kept up to date).
 package cache
 
 import (
@@ -304,16 +305,8 @@ func (c *Store) App(ctx context.Context, id string) (*model.App, error) {
 	return &cp, nil
 }
 
-// AppKeys returns a copy of the cached keys; see store.Store.
-func (c *Store) AppKeys(ctx context.Context, appID string) ([]model.Key, error) {
-	keys, err := c.SharedKeys(ctx, appID)
-	if err != nil {
-		return nil, err
-	}
-	out := make([]model.Key, len(keys))
-	copy(out, keys)
-	return out, nil
-}
+// AppKeys is not cached: what staff read of keys includes their last
+// use, which every login moves. SharedKeys (the login path) is.
 
 // SessionByTokenHash returns the session, from the cache when it holds it;
 // see store.Store.

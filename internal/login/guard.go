@@ -2,18 +2,20 @@ package login
 
 import (
 	"context"
+	"sync"
 	"crypto/sha256"
 	"encoding/hex"
-	"math"
 	"time"
 
 	"github.com/signet-id/signet/internal/model"
+	"github.com/signet-id/signet/internal/throttle"
 	"github.com/signet-id/signet/verify"
 )
 
 // Guard holds the brute-force limits and the suspicious-activity signals.
-// Counters live in the database, so every node of one PostgreSQL database
-// sees the same counts. The zero value means the defaults; a negative limit
+// Failures are counted by the throttle package: in memory, in the database
+// and, through the events bus, on every node of one PostgreSQL database.
+// The zero value means the defaults; a negative limit
 // turns that check off.
 type Guard struct {
 	// Window is how long failures are counted: a fixed window from the first
@@ -31,6 +33,10 @@ type Guard struct {
 	// devices within DeviceWindow end all the user's sessions.
 	Devices      int
 	DeviceWindow time.Duration
+	// UnsignedLogins is how many logins without a proof (anonymous
+	// visitors, old app versions during monitor, apps under off) one
+	// client address may make per minute on a node, before 429.
+	UnsignedLogins int
 }
 
 // Defaults of Guard.
@@ -41,6 +47,7 @@ const (
 	DefaultFailuresThenSuccess = 5
 	DefaultDevices             = 10
 	DefaultDeviceWindow        = 10 * time.Minute
+	DefaultUnsignedLogins      = 300
 )
 
 func (g Guard) window() time.Duration { return orDuration(g.Window, DefaultWindow) }
@@ -96,36 +103,27 @@ func addressKey(addr string) string {
 	return "ip:" + hex.EncodeToString(h[:16])
 }
 
-// throttled refuses a login whose identity or address used up its failures.
-func (s *Service) throttled(ctx context.Context, keys []string, now time.Time) error {
-	limits := []struct {
+// checks are the brute-force limits a login with a proof is checked
+// against: its identity's and its address's.
+func (s *Service) checks(idKey, addrKey string) []throttle.Check {
+	window := s.Guard.window()
+	var out []throttle.Check
+	for _, c := range []struct {
+		key    string
 		v, def int
-	}{{s.Guard.IdentityFailures, DefaultIdentityFailures}, {s.Guard.AddressFailures, DefaultAddressFailures}}
-	for i, key := range keys {
-		max, on := limit(limits[i].v, limits[i].def)
-		if key == "" || !on {
-			continue
-		}
-		t, err := s.Store.Throttled(ctx, key, now)
-		if err != nil {
-			return err
-		}
-		if t.Count >= max {
-			return rateLimited(t.ResetAt.Sub(now), "too many failed attempts; try again later")
+	}{{idKey, s.Guard.IdentityFailures, DefaultIdentityFailures}, {addrKey, s.Guard.AddressFailures, DefaultAddressFailures}} {
+		if max, on := limit(c.v, c.def); on && c.key != "" {
+			out = append(out, throttle.Check{Key: c.key, Limit: throttle.Limit{Max: max, Window: window}})
 		}
 	}
-	return nil
+	return out
 }
 
-// failed counts a failed verification against the identity and the address.
-func (s *Service) failed(ctx context.Context, keys []string, now time.Time) error {
-	for _, key := range keys {
-		if key == "" {
-			continue
-		}
-		if _, err := s.Store.Hit(ctx, key, s.Guard.window(), now); err != nil {
-			return err
-		}
+// unsignedAllowed applies the rate of logins without a proof per address.
+func (s *Service) unsignedAllowed(addrKey string, now time.Time) error {
+	s.init()
+	if ok, wait := s.unsigned.Allow(addrKey, now); !ok {
+		return rateLimited(wait, "too many logins from this address; try again shortly")
 	}
 	return nil
 }
@@ -135,7 +133,7 @@ func (s *Service) failed(ctx context.Context, keys []string, now time.Time) erro
 // a new one). It returns the signal that fired, if any, and how long to wait.
 func (s *Service) suspicious(ctx context.Context, idKey string, holder *model.User, deviceID string, now time.Time) (string, time.Duration, error) {
 	if max, on := limit(s.Guard.FailuresThenSuccess, DefaultFailuresThenSuccess); on && idKey != "" {
-		t, err := s.Store.Throttled(ctx, idKey, now)
+		t, err := s.limiter().Failures(ctx, idKey, now)
 		if err != nil {
 			return "", 0, err
 		}
@@ -146,10 +144,14 @@ func (s *Service) suspicious(ctx context.Context, idKey string, holder *model.Us
 	if max, on := limit(s.Guard.Devices, DefaultDevices); on && holder != nil && deviceID != "" {
 		window := orDuration(s.Guard.DeviceWindow, DefaultDeviceWindow)
 		// A device already seen in the window cannot raise the count: the
-		// count runs only for a new one.
-		seen, err := s.Store.DeviceSeen(ctx, holder.ID, deviceID, now.Add(-window))
-		if err != nil {
-			return "", 0, err
+		// count runs only for a new one. This node remembers the devices
+		// it logged in, so a returning device costs no read.
+		seen := s.devices.seen(holder.ID, deviceID, now.Add(-window))
+		var err error
+		if !seen {
+			if seen, err = s.Store.DeviceSeen(ctx, holder.ID, deviceID, now.Add(-window)); err != nil {
+				return "", 0, err
+			}
 		}
 		n := 0
 		if !seen {
@@ -185,10 +187,37 @@ func (s *Service) holder(ctx context.Context, workspaceID string, ids []verify.I
 	return nil, nil
 }
 
-func rateLimited(wait time.Duration, message string) error {
-	secs := math.Ceil(wait.Seconds())
-	if secs < 1 {
-		secs = 1
+func rateLimited(wait time.Duration, message string) error { return throttle.RateLimited(wait, message) }
+
+// deviceMemo remembers, per node, the (user, device) pairs this node logged
+// in and when: a returning device then needs no read to know it is not new.
+// Bounded: past maxDevices it starts over (a miss costs one read).
+type deviceMemo struct {
+	mu sync.Mutex
+	m  map[[2]string]time.Time
+}
+
+const maxDevices = 100_000
+
+// seen reports whether this node logged the user in from the device after since.
+func (d *deviceMemo) seen(userID, deviceID string, since time.Time) bool {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	at, ok := d.m[[2]string{userID, deviceID}]
+	return ok && at.After(since)
+}
+
+// add records a login of the user from the device at `at`.
+func (d *deviceMemo) add(userID, deviceID string, at time.Time) {
+	if userID == "" || deviceID == "" {
+		return
 	}
-	return &model.Error{Code: model.CodeRateLimited, Message: message, RetryAfter: time.Duration(secs) * time.Second}
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if d.m == nil || len(d.m) >= maxDevices {
+		d.m = map[[2]string]time.Time{}
+	}
+	if at.After(d.m[[2]string{userID, deviceID}]) {
+		d.m[[2]string{userID, deviceID}] = at
+	}
 }

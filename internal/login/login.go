@@ -13,12 +13,14 @@ import (
 	"errors"
 	"log/slog"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/signet-id/signet/internal/keyring"
 	"github.com/signet-id/signet/internal/model"
 	"github.com/signet-id/signet/internal/secretbox"
 	"github.com/signet-id/signet/internal/store"
+	"github.com/signet-id/signet/internal/throttle"
 	"github.com/signet-id/signet/verify"
 )
 
@@ -40,6 +42,96 @@ type Service struct {
 	Guard Guard
 	// Suspicious, when set, is told when a signal ends a user's sessions.
 	Suspicious func(signal string)
+	// Limiter counts failed verifications against Guard's limits; nil
+	// means one over Store for this node alone (several nodes share one
+	// built with the events bus).
+	Limiter *throttle.Limiter
+
+	once      sync.Once
+	unsigned  *throttle.Rate
+	devices   deviceMemo
+	verifiers sync.Map // app id → *verifierEntry
+}
+
+// init fills in what the zero Service lacks.
+func (s *Service) init() {
+	s.once.Do(func() {
+		if s.Limiter == nil {
+			s.Limiter = throttle.New(s.Store, nil, nil)
+		}
+		max, on := limit(s.Guard.UnsignedLogins, DefaultUnsignedLogins)
+		if !on {
+			max = -1
+		}
+		s.unsigned = &throttle.Rate{Max: max, Window: time.Minute}
+	})
+}
+
+func (s *Service) limiter() *throttle.Limiter {
+	s.init()
+	return s.Limiter
+}
+
+// sharedReads is what a caching store (internal/cache) offers the login
+// path: values shared between requests, never changed by anyone.
+type sharedReads interface {
+	SharedApp(ctx context.Context, id string) (*model.App, error)
+	SharedKeys(ctx context.Context, appID string) ([]model.Key, error)
+}
+
+func (s *Service) app(ctx context.Context, id string) (*model.App, error) {
+	if c, ok := s.Store.(sharedReads); ok {
+		return c.SharedApp(ctx, id)
+	}
+	return s.Store.App(ctx, id)
+}
+
+func (s *Service) keys(ctx context.Context, appID string) ([]model.Key, error) {
+	if c, ok := s.Store.(sharedReads); ok {
+		return c.SharedKeys(ctx, appID)
+	}
+	return s.Store.AppKeys(ctx, appID)
+}
+
+// verifierEntry is an app's verifier, kept while the app and its keys are
+// the ones it was built from: its HMAC states and header memo stay warm.
+type verifierEntry struct {
+	app   *model.App
+	keys  []model.Key
+	v     *verify.Verifier
+	until time.Time // a retiring key stops verifying then: build again
+}
+
+// verifier returns the app's verifier, built again only when the app or
+// its keys changed (a caching store returns the same values until then) or
+// a key's grace period ended.
+func (s *Service) verifier(ctx context.Context, app *model.App, now time.Time) (*verify.Verifier, error) {
+	stored, err := s.keys(ctx, app.ID)
+	if err != nil {
+		return nil, err
+	}
+	if e, ok := s.verifiers.Load(app.ID); ok {
+		e := e.(*verifierEntry)
+		if e.app == app && len(e.keys) == len(stored) && (len(stored) == 0 || &e.keys[0] == &stored[0]) && now.Before(e.until) {
+			return e.v, nil
+		}
+	}
+	keys, err := keyring.VerifierKeys(s.Box, app.Profile, stored, now)
+	if err != nil {
+		return nil, err
+	}
+	v, err := verify.New(app.Profile, keys, s.verifyOptions(app))
+	if err != nil {
+		return nil, err
+	}
+	until := now.Add(24 * time.Hour)
+	for i := range stored {
+		if k := &stored[i]; k.RevokedAt == nil && k.RetiresAt != nil && k.RetiresAt.After(now) && k.RetiresAt.Before(until) {
+			until = *k.RetiresAt
+		}
+	}
+	s.verifiers.Store(app.ID, &verifierEntry{app: app, keys: stored, v: v, until: until})
+	return v, nil
 }
 
 // Request is the login body of CONTRACT.md.
@@ -102,7 +194,7 @@ func (s *Service) login(ctx context.Context, appID string, r Request, clientAddr
 	if !model.ValidID("app", appID) {
 		return nil, model.Errorf(model.CodeNotFound, "no such app")
 	}
-	app, err := s.Store.App(ctx, appID)
+	app, err := s.app(ctx, appID)
 	if err != nil {
 		return nil, err
 	}
@@ -116,7 +208,14 @@ func (s *Service) login(ctx context.Context, appID string, r Request, clientAddr
 	// Only a login that presents a proof is throttled or counted: an old app
 	// version that sends none (the monitor phase) is not an attack.
 	proof := r.UserHash != "" || r.IdentityToken != ""
-	guardKeys := []string{identityKey(app, &r), addressKey(clientAddr)}
+	addrKey := addressKey(clientAddr)
+	if !proof || app.Enforcement == model.EnforcementOff {
+		// Cheap to make, so bounded per address.
+		if err := s.unsignedAllowed(addrKey, start); err != nil {
+			s.observe(app, &model.Attempt{Result: model.ResultThrottled}, start)
+			return nil, err
+		}
+	}
 	switch {
 	case !hasIdentifier:
 		// Nothing to verify: an anonymous visitor, in every mode.
@@ -126,18 +225,27 @@ func (s *Service) login(ctx context.Context, appID string, r Request, clientAddr
 		att.Result = model.ResultUnverified
 		l.Identities = claims(app, &r, nil)
 	default:
+		idKey := identityKey(app, &r)
+		var ticket *throttle.Ticket
 		if proof {
-			if err := s.throttled(ctx, guardKeys, start); err != nil {
-				s.observe(app, &model.Attempt{Result: model.ResultThrottled}, start)
+			// Checking and counting are one step: this check is admitted
+			// only while failures plus checks in flight stay under the limit.
+			if ticket, err = s.limiter().Try(ctx, start, s.checks(idKey, addrKey)...); err != nil {
+				if model.ErrorCode(err) == model.CodeRateLimited {
+					s.observe(app, &model.Attempt{Result: model.ResultThrottled}, start)
+				}
 				return nil, err
 			}
 		}
 		verified, err := s.verify(ctx, app, &r, att)
-		if err == nil && verified == nil && proof {
-			err = s.failed(ctx, guardKeys, start)
+		if derr := ticket.Done(ctx, s.now(), err == nil && verified == nil); err == nil {
+			err = derr
 		}
 		if err == nil && verified != nil {
-			err = s.refuseIfSuspicious(ctx, app, att, verified, guardKeys[0], r.DeviceID, start)
+			l.Holder, err = s.holder(ctx, app.WorkspaceID, verified.Identities)
+		}
+		if err == nil && verified != nil {
+			err = s.refuseIfSuspicious(ctx, app, att, verified, l.Holder, idKey, r.DeviceID, start)
 		}
 		switch {
 		case err != nil:
@@ -191,6 +299,7 @@ func (s *Service) login(ctx context.Context, appID string, r Request, clientAddr
 	if err != nil {
 		return nil, err
 	}
+	s.devices.add(out.User.ID, r.DeviceID, start)
 	s.observe(app, att, start)
 	if s.Log != nil && len(out.Changed) > 0 {
 		// Identity values are personal data: the log names the types only;
@@ -217,16 +326,7 @@ func (s *Service) observe(app *model.App, att *model.Attempt, start time.Time) {
 // verify checks the proof. It returns the verified identity, or nil with the
 // failure's reason, cause and diagnosis written into att.
 func (s *Service) verify(ctx context.Context, app *model.App, r *Request, att *model.Attempt) (*verify.Verified, error) {
-	now := s.now()
-	stored, err := s.Store.AppKeys(ctx, app.ID)
-	if err != nil {
-		return nil, err
-	}
-	keys, err := keyring.VerifierKeys(s.Box, app.Profile, stored, now)
-	if err != nil {
-		return nil, err
-	}
-	v, err := verify.New(app.Profile, keys, s.verifyOptions(app))
+	v, err := s.verifier(ctx, app, s.now())
 	if err != nil {
 		return nil, err
 	}
@@ -405,11 +505,7 @@ func HashToken(token string) []byte {
 // login before anything is written: when one fires, the user's sessions end,
 // the attempt is logged as rejected with the signal, and the login is
 // refused with 429 — no session, no hand-over.
-func (s *Service) refuseIfSuspicious(ctx context.Context, app *model.App, att *model.Attempt, v *verify.Verified, idKey, deviceID string, now time.Time) error {
-	holder, err := s.holder(ctx, app.WorkspaceID, v.Identities)
-	if err != nil {
-		return err
-	}
+func (s *Service) refuseIfSuspicious(ctx context.Context, app *model.App, att *model.Attempt, v *verify.Verified, holder *model.User, idKey, deviceID string, now time.Time) error {
 	signal, wait, err := s.suspicious(ctx, idKey, holder, deviceID, now)
 	if err != nil || signal == "" {
 		return err

@@ -20,6 +20,7 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 
+	"github.com/signet-id/signet/internal/cache"
 	"github.com/signet-id/signet/internal/conversation"
 	"github.com/signet-id/signet/internal/demo"
 	"github.com/signet-id/signet/internal/events"
@@ -30,6 +31,7 @@ import (
 	"github.com/signet-id/signet/internal/store"
 	"github.com/signet-id/signet/internal/store/postgres"
 	"github.com/signet-id/signet/internal/store/sqlite"
+	"github.com/signet-id/signet/internal/throttle"
 	"github.com/signet-id/signet/internal/web"
 )
 
@@ -69,6 +71,7 @@ type Main struct {
 	cfg      Config
 	store    store.Store
 	bus      events.Bus
+	limiter  *throttle.Limiter
 	stopping chan struct{} // closed at shutdown: event streams end
 	demo     *demo.Demo    // set with Config.Demo
 	handler  http.Handler
@@ -130,8 +133,15 @@ func New(ctx context.Context, cfg Config) (*Main, error) {
 		st.Close()
 		return nil, err
 	}
-	m := &Main{cfg: cfg, store: st, bus: bus, stopping: make(chan struct{})}
-	logins := &login.Service{Store: st, Box: box, Now: cfg.Now, SessionLifetime: cfg.SessionLifetime, Log: cfg.Logger, Guard: cfg.Guard}
+	// Apps, keys and sessions are cached on this node and kept true on
+	// every node through the bus; failures are counted in memory, in the
+	// database, and on every node through the bus.
+	cached := cache.New(st, bus, nil, cfg.Logger)
+	limiter := throttle.New(cached, bus, func(msg string, err error) { cfg.Logger.Warn(msg, "err", err) })
+	st = cached
+	m := &Main{cfg: cfg, store: st, bus: bus, limiter: limiter, stopping: make(chan struct{})}
+	logins := &login.Service{Store: st, Box: box, Now: cfg.Now, SessionLifetime: cfg.SessionLifetime, Log: cfg.Logger,
+		Guard: cfg.Guard, Limiter: limiter}
 	conv := &conversation.Service{Store: st, Bus: bus, Log: cfg.Logger, Now: cfg.Now}
 	api := httpapi.New(httpapi.Config{Store: st, Box: box, Logins: logins, Logger: cfg.Logger,
 		Registry: prometheus.NewRegistry(), AdminToken: cfg.AdminToken, Now: cfg.Now, Draining: m.draining.Load,
@@ -330,9 +340,11 @@ func (m *Main) purgeThrottles(ctx context.Context) {
 func (m *Main) Close() error { return m.close() }
 
 func (m *Main) close() error {
+	m.limiter.Close()
+	serr := m.store.Close() // the queued logins are written first
 	berr := m.bus.Close()
-	if err := m.store.Close(); err != nil {
-		return err
+	if serr != nil {
+		return serr
 	}
 	return berr
 }

@@ -25,16 +25,43 @@ func (s *Store) User(ctx context.Context, id string) (*model.User, error) {
 // VerifiedUser returns the user who holds an identity verified in a
 // workspace, through the index on verified identities; not_found.
 func (s *Store) VerifiedUser(ctx context.Context, workspaceID string, typ verify.IdentityType, value string) (*model.User, error) {
-	id, err := holder(ctx, s.reader, workspaceID, typ, value)
-	switch {
-	case err != nil:
-		return nil, wrap("verified user", err)
-	case id == "":
-		return nil, model.Errorf(model.CodeNotFound, "no user holds this identity verified")
-	}
-	u, err := loadUser(ctx, s.reader, id)
+	// One query (it runs on every returning login): the holder found by
+	// the index on verified identities, joined with the holder's identities.
+	rows, err := s.reader.QueryContext(ctx, `
+		SELECT u.id, u.workspace_id, u.anonymous, u.name, u.created_at,
+			i.type, i.value, i.verified, i.metadata, COALESCE(i.app_id, ''), COALESCE(i.key_id, ''), i.seen_at, i.verified_at
+		FROM identities h JOIN users u ON u.id = h.user_id JOIN identities i ON i.user_id = u.id
+		WHERE h.workspace_id = $1 AND h.type = $2 AND h.value = $3 AND h.verified
+		ORDER BY i.created_at, i.type, i.value`, workspaceID, typ, value)
 	if err != nil {
 		return nil, wrap("verified user", err)
+	}
+	defer rows.Close()
+	var u *model.User
+	for rows.Next() {
+		if u == nil {
+			u = &model.User{Identities: []model.Identity{}}
+		}
+		var id model.Identity
+		var created, seen int64
+		var metadata string
+		var verifiedAt sql.NullInt64
+		if err := rows.Scan(&u.ID, &u.WorkspaceID, &u.Anonymous, &u.Name, &created,
+			&id.Type, &id.Value, &id.Verified, &metadata, &id.AppID, &id.KeyID, &seen, &verifiedAt); err != nil {
+			return nil, wrap("verified user", err)
+		}
+		if id.Metadata, err = decodeMetadata(metadata); err != nil {
+			return nil, wrap("verified user", err)
+		}
+		u.CreatedAt = fromMillis(created)
+		id.SeenAt, id.VerifiedAt = fromMillis(seen), timePtr(verifiedAt)
+		u.Identities = append(u.Identities, id)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, wrap("verified user", err)
+	}
+	if u == nil {
+		return nil, model.Errorf(model.CodeNotFound, "no user holds this identity verified")
 	}
 	return u, nil
 }
