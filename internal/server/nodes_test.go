@@ -46,18 +46,24 @@ type target struct {
 	balanced bool
 }
 
-// loadBalancer starts HAProxy from Debian on a free loopback port, round
-// robin over the nodes, each answer naming its node in nodeHeader, and
-// stops it when the test ends. It returns its URL.
-func loadBalancer(t *testing.T, nodes []*process) string {
+// haproxy is the path of Debian's HAProxy (in /usr/sbin, which a user's
+// PATH may lack); the test skips, or fails under CI, without it.
+func haproxy(t *testing.T) string {
 	t.Helper()
-	bin, err := exec.LookPath("haproxy")
-	if err != nil {
-		if _, err := os.Stat("/usr/sbin/haproxy"); err != nil {
-			testenv.Need(t, "HAProxy (apt-get install haproxy)")
-		}
-		bin = "/usr/sbin/haproxy"
+	if bin, err := exec.LookPath("haproxy"); err == nil {
+		return bin
 	}
+	if _, err := os.Stat("/usr/sbin/haproxy"); err != nil {
+		testenv.Need(t, "HAProxy (apt-get install haproxy)")
+	}
+	return "/usr/sbin/haproxy"
+}
+
+// loadBalancer starts HAProxy (bin) on a free loopback port, round robin
+// over the nodes, each answer naming its node in nodeHeader, and stops it
+// when the test ends. It returns its URL.
+func loadBalancer(t *testing.T, bin string, nodes []*process) string {
+	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -205,6 +211,7 @@ func (g *agreement) agree(what string, since time.Time, origin *target, check fu
 func TestThreeNodesBehindLoadBalancer(t *testing.T) {
 	began := time.Now()
 	const identityLimit = 5
+	lbBinary := haproxy(t)
 	dsn := storetest.PostgresURL(t)
 	flags := []string{
 		"--max-identity-failures", strconv.Itoa(identityLimit),
@@ -220,7 +227,7 @@ func TestThreeNodesBehindLoadBalancer(t *testing.T) {
 		env := []string{"SIGNET_DATABASE=" + dsn, "SIGNET_MASTER_KEY=" + strings.Repeat("ab", 32), "SIGNET_DATA_DIR=" + t.TempDir()}
 		procs = append(procs, serveWith(t, flags, env...))
 	}
-	lbURL := loadBalancer(t, procs)
+	lbURL := loadBalancer(t, lbBinary, procs)
 	lb := wrap(t, testserver.Attach(t, lbURL, procs[0].Clock, &syncBuffer{}, &syncBuffer{}))
 	n1 := &target{name: "node1", testServer: procs[0].testServer}
 	n2 := &target{name: "node2", testServer: procs[1].testServer}
