@@ -65,7 +65,13 @@ var runningAt = regexp.MustCompile(`Signet is running at (http://\S+)`)
 // says where it listens.
 func serve(t *testing.T, env ...string) *process {
 	t.Helper()
-	cmd := exec.Command(signetBinary(t), "serve", "--addr", "127.0.0.1:0")
+	return serveWith(t, nil, env...)
+}
+
+// serveWith is serve with extra command-line flags.
+func serveWith(t *testing.T, flags []string, env ...string) *process {
+	t.Helper()
+	cmd := exec.Command(signetBinary(t), append([]string{"serve", "--addr", "127.0.0.1:0"}, flags...)...)
 	cmd.Env = append([]string{"PATH=" + os.Getenv("PATH"), "SIGNET_ADMIN_TOKEN=" + adminToken, "SIGNET_LOG_LEVEL=debug"}, env...)
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
