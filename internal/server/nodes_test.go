@@ -25,12 +25,6 @@ import (
 // on the others (issue 10: caches invalidated through the events bus).
 const agreeWithin = time.Second
 
-// atomicLimits: the brute-force limiter counts and checks in one step, so
-// that a concurrent burst over the nodes stays within the bound. False
-// today (the limiter reads, checks, then counts: issue 10, item 3), when
-// the burst's excess is only logged; set it when the throttle package
-// lands, and the bound is asserted.
-const atomicLimits = false
 
 // nodeHeader names, in every answer through the load balancer, the node
 // that served it.
@@ -465,12 +459,11 @@ func TestThreeNodesBehindLoadBalancer(t *testing.T) {
 			t.Fatalf("a login of the burst: %v", w)
 		}
 		t.Logf("a burst of %d failures over 3 nodes: %d checked, %d refused (limit %d, bound %d)", burst, checked.Load(), refused.Load(), identityLimit, 3*identityLimit)
+		// The throttle package admits a check only while failures plus
+		// checks in flight stay under the limit on each node: over three
+		// nodes, at most three times the limit.
 		if checked.Load() > 3*identityLimit {
-			if !atomicLimits {
-				t.Logf("past the bound, as today's limiter is known to be (atomicLimits is false)")
-			} else {
-				t.Errorf("%d failures checked in a burst, past the bound of %d", checked.Load(), 3*identityLimit)
-			}
+			t.Errorf("%d failures checked in a burst, past the bound of %d", checked.Load(), 3*identityLimit)
 		}
 		g.agree("an identity refused after a burst", time.Now(), lbt, func(n *target) bool {
 			a := n.login(app, proof(t, clk, verify.Signet, app, keepKid, keepSecret, uid, ""))
