@@ -112,7 +112,13 @@ func (s *Service) checks(idKey, addrKey string) []throttle.Check {
 		key    string
 		v, def int
 	}{{idKey, s.Guard.IdentityFailures, DefaultIdentityFailures}, {addrKey, s.Guard.AddressFailures, DefaultAddressFailures}} {
-		if max, on := limit(c.v, c.def); on && c.key != "" {
+		// A limit that is off still counts: the failures-then-success
+		// signal reads the identity's count.
+		max, on := limit(c.v, c.def)
+		if !on {
+			max = -1
+		}
+		if c.key != "" {
 			out = append(out, throttle.Check{Key: c.key, Limit: throttle.Limit{Max: max, Window: window}})
 		}
 	}

@@ -41,13 +41,14 @@ type Counter interface {
 }
 
 // Limit is one rule: at most Max failures under a key within Window, a
-// fixed window that starts at the first failure. Max < 0 turns it off.
+// fixed window that starts at the first failure. Max < 0 turns the refusal
+// off: failures are still counted (for Failures), never refused.
 type Limit struct {
 	Max    int
 	Window time.Duration
 }
 
-// On reports whether the limit applies.
+// On reports whether the limit refuses checks.
 func (l Limit) On() bool { return l.Max >= 0 && l.Window > 0 }
 
 // Check is one key to check against its limit.
@@ -176,12 +177,13 @@ type Ticket struct {
 // Try admits one check of every key against its limit, atomically: when a
 // key's failures in its window plus the checks in flight reach its Max, it
 // answers rate_limited with Retry-After (the window's end) and admits
-// nothing. Keys that are "" or whose limit is off are skipped. Errors:
+// nothing. Keys that are "" are skipped; a key whose limit is off is
+// counted, never refused. Errors:
 // rate_limited, or the Counter's (database unavailable).
 func (l *Limiter) Try(ctx context.Context, now time.Time, checks ...Check) (*Ticket, error) {
 	on := checks[:0:0]
 	for _, c := range checks {
-		if c.Key != "" && c.Limit.On() {
+		if c.Key != "" && c.Limit.Window > 0 {
 			on = append(on, c)
 		}
 	}
@@ -204,7 +206,7 @@ func (l *Limiter) Try(ctx context.Context, now time.Time, checks ...Check) (*Tic
 	l.sweep(now)
 	for _, c := range on {
 		w := l.keys[c.Key]
-		if w == nil {
+		if w == nil || !c.Limit.On() {
 			continue
 		}
 		count := w.inflight
