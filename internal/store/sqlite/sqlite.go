@@ -37,12 +37,11 @@ var migrations embed.FS
 //  2. journal_mode=WAL: readers and the writer no longer block each other.
 //     It is a property of the file, set by the first connection; it must
 //     precede synchronous, whose meaning depends on the journal mode.
-//  3. synchronous=NORMAL: in WAL mode a commit is written to the WAL (the
-//     OS has it) before it returns, and fsynced at checkpoints. That is
-//     durable against a crash or SIGTERM of the process, which is what "no
-//     acknowledged write is lost" asks; only a power loss or kernel crash
-//     can lose the last commits, and it never corrupts the file. FULL
-//     would fsync every commit for that extra case.
+//  3. synchronous=FULL: in WAL mode every commit is fsynced to the WAL
+//     before it returns, so nothing acknowledged is lost even to a power
+//     loss or a kernel crash (NORMAL survives a crash of the process only:
+//     the OS still holds the WAL). Logins share commits (group commit,
+//     sqlstore/batch.go), which makes one fsync per batch affordable.
 //  4. foreign_keys=ON: SQLite checks foreign keys only when asked, per
 //     connection.
 //  5. recursive_triggers=ON: the rows an INSERT OR REPLACE deletes fire
@@ -51,7 +50,7 @@ var migrations embed.FS
 var pragmas = []string{
 	"busy_timeout(10000)",
 	"journal_mode(WAL)",
-	"synchronous(NORMAL)",
+	"synchronous(FULL)",
 	"foreign_keys(ON)",
 	"recursive_triggers(ON)",
 }
