@@ -31,23 +31,27 @@ func (s *Store) Readiness(ctx context.Context, appID string, since time.Time, ve
 	if versions < 0 {
 		return nil, model.Errorf(model.CodeInvalid, "versions must be 0 or more")
 	}
-	// The window's checked attempts (c), the versions kept apart (top),
-	// then the counts with every other version renamed.
+	// (PostgreSQL sums bigints as numeric: the CASTs keep them integers.)
+	// One scan of the window's checked attempts, grouped by day, platform
+	// and version (g); the versions kept apart (top); then g again, every
+	// other version renamed. g is small unless clients send many versions,
+	// and the answer is bounded either way.
 	rows, err := s.reader.QueryContext(ctx, `
-		WITH c AS (
-			SELECT at / `+fmt.Sprint(dayMillis)+` AS day, platform, app_version, at,
-				CASE WHEN `+signedSQL+` THEN 1 ELSE 0 END AS signed
+		WITH g AS (
+			SELECT at / `+fmt.Sprint(dayMillis)+` AS day, platform, app_version, count(*) AS total,
+				sum(CASE WHEN `+signedSQL+` THEN 1 ELSE 0 END) AS verified, max(at) AS last
 			FROM attempts
 			WHERE app_id = $1 AND at >= $2 AND `+checkedSQL+`
+			GROUP BY at / `+fmt.Sprint(dayMillis)+`, platform, app_version
 		), top AS (
-			SELECT app_version FROM c GROUP BY app_version
-			ORDER BY count(*) DESC, max(at) DESC, app_version LIMIT $3
+			SELECT app_version FROM g GROUP BY app_version
+			ORDER BY sum(total) DESC, max(last) DESC, app_version LIMIT $3
 		)
-		SELECT day, platform, version, count(*), sum(signed)
+		SELECT day, platform, version, CAST(sum(total) AS BIGINT), CAST(sum(verified) AS BIGINT)
 		FROM (
-			SELECT day, platform, signed,
+			SELECT day, platform, total, verified,
 				CASE WHEN app_version IN (SELECT app_version FROM top) THEN app_version ELSE $4 END AS version
-			FROM c
+			FROM g
 		) AS v
 		GROUP BY day, platform, version`, appID, millis(since), versions, model.OtherAppVersion)
 	if err != nil {
