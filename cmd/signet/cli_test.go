@@ -257,6 +257,7 @@ func TestCLIUsage(t *testing.T) {
 		{"signet without kid", []string{"sign", "--profile", "signet", "--secret", secret, "--aud", "a", "--uid", "u"}, "key id"},
 		{"nothing to sign", []string{"sign", "--profile", "helpshift-legacy", "--secret", secret}, "neither a user id nor an email"},
 		{"stray argument", []string{"sign", "--profile", "intercom", "--secret", secret, "--uid", "u", "extra"}, `unexpected argument "extra"`},
+		{"bad log retention", []string{"serve", "--log-retention", "a month"}, "log-retention"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

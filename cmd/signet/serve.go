@@ -67,7 +67,8 @@ For production, run many nodes on one PostgreSQL database:
   SIGNET_DATABASE=postgres://signet@db/signet SIGNET_MASTER_KEY_FILE=/run/secrets/signet-master signet serve --addr :8080
 
 Every flag can also be set in the environment (SIGNET_ADDR, SIGNET_DATABASE,
-SIGNET_DATA_DIR, SIGNET_SESSION_LIFETIME, SIGNET_LOG_LEVEL, SIGNET_LOG_FORMAT);
+SIGNET_DATA_DIR, SIGNET_SESSION_LIFETIME, SIGNET_LOG_RETENTION, SIGNET_LOG_LEVEL,
+SIGNET_LOG_FORMAT);
 secrets also from a file named by the variable with _FILE appended:
   SIGNET_ADMIN_TOKEN   an owner API token (32+ characters) for set-up by script
   SIGNET_MASTER_KEY    32 bytes (base64 or hex) that encrypt app secrets at rest;
@@ -84,6 +85,7 @@ func runServe(args []string, stdout, stderr io.Writer, getenv func(string) strin
 	database := fs.String("database", "", "sqlite:PATH or a postgres:// URL (default sqlite under --data-dir)")
 	dataDir := fs.String("data-dir", envOr(getenv, "SIGNET_DATA_DIR", "signet-data"), "where the SQLite database and the master key file live")
 	lifetime := fs.Duration("session-lifetime", 0, "how long SDK sessions last (default 720h, 30 days)")
+	retention := fs.Duration("log-retention", 0, "how long the verification log is kept (default 720h, 30 days; negative, such as -1s: forever); ended sessions go 7 days after they end")
 	logLevel := fs.String("log-level", envOr(getenv, "SIGNET_LOG_LEVEL", "info"), "debug, info, warn or error")
 	logFormat := fs.String("log-format", envOr(getenv, "SIGNET_LOG_FORMAT", "text"), "text or json")
 	demoMode := fs.Bool("demo", false, "seed a demo workspace, app and user, and serve /demo: a brand's page with the widget, verified")
@@ -117,6 +119,13 @@ func runServe(args []string, stdout, stderr io.Writer, getenv func(string) strin
 			}
 		}
 	}
+	if *retention == 0 {
+		if v := getenv("SIGNET_LOG_RETENTION"); v != "" {
+			if *retention, err = time.ParseDuration(v); err != nil {
+				return usageError(stderr, "serve", fmt.Errorf("SIGNET_LOG_RETENTION: %v", err))
+			}
+		}
+	}
 	var level slog.Level
 	if err := level.UnmarshalText([]byte(*logLevel)); err != nil {
 		return usageError(stderr, "serve", fmt.Errorf("--log-level: %v", err))
@@ -138,7 +147,8 @@ func runServe(args []string, stdout, stderr io.Writer, getenv func(string) strin
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	m, err := server.New(ctx, server.Config{Addr: *addr, Database: dsn, DataDir: *dataDir, AdminToken: adminToken,
-		SessionLifetime: *lifetime, Logger: slog.New(handler), Getenv: getenv, Out: stdout, Guard: guard, TrustedProxies: trusted, Demo: *demoMode})
+		SessionLifetime: *lifetime, Logger: slog.New(handler), Getenv: getenv, Out: stdout, Guard: guard, TrustedProxies: trusted, Demo: *demoMode,
+		LogRetention: *retention})
 	if err != nil {
 		fmt.Fprintf(stderr, "signet serve: %v\n", err)
 		return 1

@@ -64,6 +64,10 @@ type Config struct {
 	TrustedProxies []netip.Prefix
 	// Demo seeds a demo workspace, app and user and serves /demo.
 	Demo bool
+	// LogRetention is how long the verification log is kept; default
+	// DefaultLogRetention (30 days); negative keeps it forever. Ended
+	// sessions are kept SessionGrace after they end (retention.go).
+	LogRetention time.Duration
 }
 
 // Main is a running (or ready to run) server.
@@ -109,6 +113,9 @@ func New(ctx context.Context, cfg Config) (*Main, error) {
 	cfg.Now = func() time.Time { return clock().UTC().Truncate(time.Millisecond) }
 	if cfg.ShutdownTimeout == 0 {
 		cfg.ShutdownTimeout = 15 * time.Second
+	}
+	if cfg.LogRetention == 0 {
+		cfg.LogRetention = DefaultLogRetention
 	}
 	if cfg.AdminToken != "" && len(cfg.AdminToken) < 32 {
 		return nil, errors.New("SIGNET_ADMIN_TOKEN must be 32 characters or more")
@@ -298,6 +305,7 @@ func (m *Main) Run(ctx context.Context) error {
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(m.listener) }()
 	go m.purgeThrottles(ctx)
+	go m.prune(ctx)
 	m.cfg.Logger.Info("signet is serving", "addr", m.Addr())
 	var err error
 	select {

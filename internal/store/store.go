@@ -157,6 +157,31 @@ type Store interface {
 	// workspaceID is ""), newest first.
 	Audit(ctx context.Context, workspaceID string, f model.AuditFilter) ([]model.AuditEntry, error)
 
+	// Readiness counts an app's checked logins (model.Attempt.Checked) of
+	// the verification log from `since` (inclusive) on, per UTC day,
+	// platform and app version, with how many were signed
+	// (model.Attempt.Signed); the database does the counting. At most
+	// `versions` app versions are kept apart: the ones with the most
+	// checked logins since `since` (ties: the most recently seen first);
+	// the others are summed per day and platform under
+	// model.OtherAppVersion. Buckets with no checked login are left out;
+	// the order is day, platform, app version (byte order).
+	Readiness(ctx context.Context, appID string, since time.Time, versions int) ([]model.ReadinessBucket, error)
+	// PruneAttempts deletes at most limit verification-log entries older
+	// than `before` (At < before), oldest first, and returns how many it
+	// deleted: fewer than limit means none older is left. One short
+	// statement, so that callers can prune in batches between logins;
+	// invalid if limit < 1.
+	PruneAttempts(ctx context.Context, before time.Time, limit int) (int, error)
+	// PruneSessions deletes at most limit sessions that ended before
+	// endedBefore (expired: ExpiresAt < endedBefore, or revoked: RevokedAt
+	// < endedBefore) and returns how many it deleted. A session that an
+	// issue or a message names (who opened it, who wrote it) is kept
+	// whatever its age, so that no reference breaks: fewer than limit
+	// means no other ended session is left. Live sessions are never
+	// deleted; invalid if limit < 1.
+	PruneSessions(ctx context.Context, endedBefore time.Time, limit int) (int, error)
+
 	// RevokeAppSessions ends every live session of an app, returning how many.
 	RevokeAppSessions(ctx context.Context, appID, reason string, at time.Time) (int, error)
 	// CountUserDevices counts the distinct device ids of the user's

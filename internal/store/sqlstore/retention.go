@@ -1,0 +1,53 @@
+package sqlstore
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/signet-id/signet/internal/model"
+)
+
+// PruneAttempts deletes at most limit attempts with at < before, oldest
+// first (the attempts_at index), returning how many. Nothing references
+// attempts, so the delete checks no foreign key.
+func (s *Store) PruneAttempts(ctx context.Context, before time.Time, limit int) (int, error) {
+	if limit < 1 {
+		return 0, model.Errorf(model.CodeInvalid, "a prune limit must be 1 or more")
+	}
+	n, err := affected(s.writer.ExecContext(ctx, `
+		DELETE FROM attempts WHERE seq IN (
+			SELECT seq FROM attempts WHERE at < $1 ORDER BY at LIMIT $2)`, millis(before), limit))
+	if err != nil {
+		return 0, fmt.Errorf("prune attempts: %w", err)
+	}
+	return n, nil
+}
+
+// PruneSessions deletes at most limit sessions that expired or were revoked
+// before endedBefore, returning how many.
+//
+// issues.session_id (the session that opened an issue) and
+// messages.session_id (the session that wrote a message) reference
+// sessions. Both columns are nullable, but they are what the per-session
+// conversation limits count and what a message keeps of its author as it
+// was when written, so they are never nulled: a session they name is kept
+// instead. Such sessions grow only as fast as conversations do (which
+// have limits of their own); the sessions of logins that never wrote
+// anything, nearly all of them, go.
+func (s *Store) PruneSessions(ctx context.Context, endedBefore time.Time, limit int) (int, error) {
+	if limit < 1 {
+		return 0, model.Errorf(model.CodeInvalid, "a prune limit must be 1 or more")
+	}
+	n, err := affected(s.writer.ExecContext(ctx, `
+		DELETE FROM sessions WHERE id IN (
+			SELECT id FROM sessions
+			WHERE (expires_at < $1 OR revoked_at < $1)
+				AND NOT EXISTS (SELECT 1 FROM issues WHERE issues.session_id = sessions.id)
+				AND NOT EXISTS (SELECT 1 FROM messages WHERE messages.session_id = sessions.id)
+			LIMIT $2)`, millis(endedBefore), limit))
+	if err != nil {
+		return 0, fmt.Errorf("prune sessions: %w", err)
+	}
+	return n, nil
+}
