@@ -18,6 +18,7 @@ import (
 	"github.com/signet-id/signet/internal/events"
 	"github.com/signet-id/signet/internal/model"
 	"github.com/signet-id/signet/internal/store"
+	"github.com/signet-id/signet/internal/throttle"
 )
 
 // Defaults of Service's limits.
@@ -39,6 +40,11 @@ type Service struct {
 	Now func() time.Time
 	// Limits; zero means the default.
 	MaxBody, IssuesPerMinute, MessagesPerMinute int
+
+	// serial makes a session's count and write one step on this node
+	// (throttle.KeyLock): concurrent requests of one session cannot all
+	// pass the same count. Over N nodes, at most N × the limit.
+	serial throttle.KeyLock
 }
 
 func (s *Service) now() time.Time {
@@ -136,6 +142,7 @@ func (s *Service) OpenIssue(ctx context.Context, sess *model.Session, body strin
 	if err := s.CheckBody(body); err != nil {
 		return nil, nil, err
 	}
+	defer s.serial.Lock("issues:" + sess.ID)()
 	if err := s.limit(ctx, s.Store.CountSessionIssues, sess, orDefault(s.IssuesPerMinute, DefaultIssuesPerMinute), "new issues"); err != nil {
 		return nil, nil, err
 	}
@@ -173,12 +180,16 @@ func (s *Service) UserReply(ctx context.Context, sess *model.Session, issueID, b
 	if err := s.CheckBody(body); err != nil {
 		return nil, err
 	}
+	unlock := s.serial.Lock("messages:" + sess.ID)
 	if err := s.limit(ctx, s.Store.CountSessionMessages, sess, orDefault(s.MessagesPerMinute, DefaultMessagesPerMinute), "messages"); err != nil {
+		unlock()
 		return nil, err
 	}
 	now := s.now()
 	m := s.userMessage(sess, i.ID, body, now)
-	if err := s.Store.AddMessage(ctx, m); err != nil {
+	err = s.Store.AddMessage(ctx, m)
+	unlock()
+	if err != nil {
 		return nil, err
 	}
 	s.publish(ctx, events.Event{Kind: events.MessageCreated, WorkspaceID: i.WorkspaceID, IssueID: i.ID, UserID: i.UserID, MessageID: m.ID})

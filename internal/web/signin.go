@@ -3,6 +3,7 @@ package web
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"net"
 	"net/http"
@@ -14,6 +15,7 @@ import (
 	"github.com/signet-id/signet/internal/login"
 	"github.com/signet-id/signet/internal/model"
 	"github.com/signet-id/signet/internal/password"
+	"github.com/signet-id/signet/internal/throttle"
 	"github.com/signet-id/signet/verify"
 )
 
@@ -70,27 +72,27 @@ func throttleKeys(email, addr string) []string {
 	return []string{"dash-email:" + hash(strings.ToLower(email)), "dash-addr:" + hash(addr)}
 }
 
-// throttled returns how long to wait when any key is past the limit.
-func (h *handler) throttled(r *http.Request, keys []string) (time.Duration, error) {
-	now := h.now()
-	var wait time.Duration
-	for _, k := range keys {
-		t, err := h.store.Throttled(r.Context(), k, now)
-		if err != nil {
-			return 0, err
-		}
-		if t.Count >= h.signInFailures && t.ResetAt.Sub(now) > wait {
-			wait = t.ResetAt.Sub(now)
-		}
+// try admits one sign-in check under the limits of keys, checking and
+// counting in one step (throttle.Limiter): concurrent wrong passwords get
+// no more checks than the limit. It returns how long to wait when a key
+// used up its failures.
+func (h *handler) try(r *http.Request, keys []string) (*throttle.Ticket, time.Duration, error) {
+	checks := make([]throttle.Check, len(keys))
+	for i, k := range keys {
+		checks[i] = throttle.Check{Key: k, Limit: throttle.Limit{Max: h.signInFailures, Window: h.signInWindow}}
 	}
-	return wait, nil
+	t, err := h.limiter.Try(r.Context(), h.now(), checks...)
+	var e *model.Error
+	if errors.As(err, &e) && e.Code == model.CodeRateLimited {
+		return nil, e.RetryAfter, nil
+	}
+	return t, 0, err
 }
 
-func (h *handler) failed(r *http.Request, keys []string) {
-	for _, k := range keys {
-		if _, err := h.store.Hit(r.Context(), k, h.signInWindow, h.now()); err != nil {
-			h.log.WarnContext(r.Context(), "sign-in failure not counted", "err", err)
-		}
+// done ends a sign-in check, counting it when it failed.
+func (h *handler) done(r *http.Request, t *throttle.Ticket, failed bool) {
+	if err := t.Done(r.Context(), h.now(), failed); err != nil {
+		h.log.WarnContext(r.Context(), "sign-in failure not counted", "err", err)
 	}
 }
 
@@ -112,7 +114,7 @@ func (h *handler) signIn(w http.ResponseWriter, r *http.Request) {
 	v := signInView{Email: email, Next: safeNext(r.PostFormValue("next"))}
 	csrf := csrfToken(h.preSession(w, r))
 	keys := throttleKeys(email, httpapi.ClientAddr(r, h.proxies))
-	wait, err := h.throttled(r, keys)
+	ticket, wait, err := h.try(r, keys)
 	if err != nil {
 		h.renderError(w, r, nil, err)
 		return
@@ -122,8 +124,8 @@ func (h *handler) signIn(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	acc, ok := h.checkPassword(r, email, pw)
+	h.done(r, ticket, !ok)
 	if !ok {
-		h.failed(r, keys)
 		h.log.InfoContext(r.Context(), "dashboard sign-in failed", "addr", httpapi.ClientAddr(r, h.proxies))
 		h.render(w, r, nil, http.StatusUnauthorized, "signin", &page{Title: "Sign in", Bare: true, CSRF: csrf,
 			Error: "The email or password is not right.", Data: v})
@@ -214,13 +216,16 @@ func (h *handler) setup(w http.ResponseWriter, r *http.Request) {
 		h.render(w, r, nil, status, "setup", &page{Title: "Set up Signet", Bare: true, CSRF: csrf, Error: msg, Data: v})
 	}
 	keys := throttleKeys("setup", httpapi.ClientAddr(r, h.proxies))[1:]
-	if wait, err := h.throttled(r, keys); err != nil {
+	ticket, wait, err := h.try(r, keys)
+	if err != nil {
 		h.renderError(w, r, nil, err)
 		return
 	} else if wait > 0 {
 		h.renderThrottled(w, r, "setup", csrf, v, wait)
 		return
 	}
+	counted := false
+	defer func() { h.done(r, ticket, counted) }()
 	switch {
 	case !strings.Contains(email, "@") || len(email) > 254 || !verify.ValidIdentityValue(email):
 		fail(http.StatusBadRequest, "Enter your email address.")
@@ -235,7 +240,7 @@ func (h *handler) setup(w http.ResponseWriter, r *http.Request) {
 	// Only an owner may read the instance-wide audit log: the API says
 	// whether the token is an owner's.
 	if err := h.callAs(r, token, "GET", "/api/admin/audit?limit=1", nil, nil); err != nil {
-		h.failed(r, keys)
+		counted = true
 		fail(http.StatusUnauthorized, "That is not an owner API token. Use the token the server printed at its first start, or SIGNET_ADMIN_TOKEN.")
 		return
 	}

@@ -27,6 +27,7 @@ import (
 
 	"github.com/signet-id/signet/internal/password"
 	"github.com/signet-id/signet/internal/store"
+	"github.com/signet-id/signet/internal/throttle"
 )
 
 //go:embed templates static
@@ -50,6 +51,9 @@ type Config struct {
 	// 10 per 15 minutes.
 	SignInFailures int
 	SignInWindow   time.Duration
+	// Limiter counts failed sign-ins (the server shares one with the API
+	// and the bus); nil makes one for this node.
+	Limiter *throttle.Limiter
 }
 
 // Defaults of Config.
@@ -69,6 +73,7 @@ type handler struct {
 	proxies        []netip.Prefix
 	signInFailures int
 	signInWindow   time.Duration
+	limiter        *throttle.Limiter
 
 	pages        map[string]*template.Template
 	static       fs.FS
@@ -91,7 +96,10 @@ func Handles(p string) bool {
 // New returns the dashboard's handler.
 func New(c Config) http.Handler {
 	h := &handler{api: c.API, store: c.Store, log: c.Logger, now: c.Now, proxies: c.TrustedProxies,
-		signInFailures: c.SignInFailures, signInWindow: c.SignInWindow, hashing: make(chan struct{}, 4)}
+		signInFailures: c.SignInFailures, signInWindow: c.SignInWindow, limiter: c.Limiter, hashing: make(chan struct{}, 4)}
+	if h.limiter == nil {
+		h.limiter = throttle.New(c.Store, nil, nil)
+	}
 	if h.log == nil {
 		h.log = slog.New(slog.DiscardHandler)
 	}
