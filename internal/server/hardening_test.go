@@ -7,9 +7,11 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
+	"github.com/signet-id/signet/internal/conversation"
 	"github.com/signet-id/signet/internal/login"
 	"github.com/signet-id/signet/internal/server"
 	"github.com/signet-id/signet/verify"
@@ -304,4 +306,70 @@ func TestBruteForceKeys(t *testing.T) {
 	other := proof(t, s.Clock, verify.Signet, signet, skid, ssecret, "bob", "")
 	delete(other, "user_id")
 	s.must(200, s.login(signet, other))
+}
+
+// TestBurstGetsNoMoreChecksThanTheLimit: concurrent wrong proofs for one
+// identity, sent at once to one node, get at most the limit's checks (the
+// others answer 429): the limiter checks and counts in one step. Likewise
+// a session's concurrent new issues, and logins without a proof from one
+// address past their rate.
+func TestBurstGetsNoMoreChecksThanTheLimit(t *testing.T) {
+	const burst, limit = 200, 10
+	for _, backend := range backends {
+		t.Run(backend, func(t *testing.T) {
+			s := start(t, backend, func(c *server.Config) {
+				c.Guard = login.Guard{IdentityFailures: limit, AddressFailures: -1, FailuresThenSuccess: -1, UnsignedLogins: 50}
+			})
+			ws := s.workspace("Acme")
+			app := s.app(ws, map[string]any{"profile": "intercom", "enforcement": "enforce"})
+			kid, secret := s.key(app)
+			statuses := func(n int, send func(i int) answer) map[int]int {
+				var mu sync.Mutex
+				got := map[int]int{}
+				var wg sync.WaitGroup
+				for i := range n {
+					wg.Add(1)
+					go func() {
+						defer wg.Done()
+						a := send(i)
+						mu.Lock()
+						got[a.Status]++
+						mu.Unlock()
+					}()
+				}
+				wg.Wait()
+				return got
+			}
+			got := statuses(burst, func(int) answer {
+				return s.login(app, proof(t, s.Clock, verify.Intercom, app, kid, "forged-secret-0123456789", "victim", ""))
+			})
+			if got[401] > limit || got[401]+got[429] != burst {
+				t.Errorf("a burst of %d wrong proofs: %v; want at most %d checked (401), the rest 429", burst, got, limit)
+			}
+			if got[401] < limit {
+				t.Errorf("a burst of %d wrong proofs: only %d checked, want the limit, %d", burst, got[401], limit)
+			}
+			// The identity is locked, even with the right proof.
+			if a := s.login(app, proof(t, s.Clock, verify.Intercom, app, kid, secret, "victim", "")); a.Status != 429 {
+				t.Errorf("after the burst, the right proof: %s", a.Raw)
+			}
+
+			// A session's new issues: 5 a minute, however many arrive at once.
+			tok := s.must(200, s.login(app, proof(t, s.Clock, verify.Intercom, app, kid, secret, "writer", ""))).Str("session_token")
+			got = statuses(40, func(i int) answer {
+				return s.do("POST", "/v1/issues", tok, map[string]any{"message": fmt.Sprint("help ", i)})
+			})
+			if got[201] != conversation.DefaultIssuesPerMinute || got[429] != 40-conversation.DefaultIssuesPerMinute {
+				t.Errorf("40 new issues at once from one session: %v; want %d created", got, conversation.DefaultIssuesPerMinute)
+			}
+
+			// Logins without a proof, from one address: 50 a minute here.
+			got = statuses(80, func(int) answer { return s.login(app, map[string]any{}) })
+			if got[200] != 50 || got[429] != 30 {
+				t.Errorf("80 anonymous logins at once from one address: %v; want 50 then 429", got)
+			}
+			s.Clock.Advance(time.Minute)
+			s.must(200, s.login(app, map[string]any{}))
+		})
+	}
 }
