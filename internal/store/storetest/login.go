@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"maps"
+	"reflect"
 	"slices"
 	"sync"
 	"testing"
@@ -932,4 +933,126 @@ func testLoginChanged(e *env) {
 	e.login(e.newLogin(a, k, signed(verify.Email, "dee@example.com")))
 	want("a linked uid", e.login(e.newLogin(a, k, signed(verify.UID, "dee"), signed(verify.Email, "dee@example.com"))),
 		"uid:dee")
+}
+
+// testReturningLogin: a login given its Holder (a returning user's, as the
+// login service reads it) writes and answers exactly what the full
+// resolution would: the outcome is the user as stored afterwards, Changed
+// names what changed, the key's last use moves. A Holder that does not
+// hold everything the login presents is ignored. Concurrent logins share
+// commits, and one that fails fails alone.
+func testReturningLogin(e *env) {
+	w := e.workspace()
+	a := e.app(w)
+	k := e.key(a)
+	holder := func(value string) *model.User {
+		e.t.Helper()
+		u, err := e.s.VerifiedUser(e.ctx, w.ID, verify.UID, value)
+		e.must(err)
+		return u
+	}
+	same := func(name string, out *store.LoginOutcome) {
+		e.t.Helper()
+		stored, err := e.s.User(e.ctx, out.User.ID)
+		e.must(err)
+		if !reflect.DeepEqual(&out.User, stored) {
+			e.t.Errorf("%s: the outcome's user\n%+v\nis not the stored user\n%+v", name, out.User, *stored)
+		}
+		s, err := e.s.SessionByTokenHash(e.ctx, out.Session.TokenHash)
+		e.must(err)
+		if s.UserID != out.User.ID || s.ID != out.Session.ID {
+			e.t.Errorf("%s: stored session %+v", name, s)
+		}
+	}
+
+	uid := signed(verify.UID, "ada")
+	uid.Metadata = map[string]string{"plan": "gold"}
+	first := e.login(e.newLogin(a, k, uid, claimed(verify.Email, "ada@example.com")))
+
+	uid.Metadata = map[string]string{"plan": "platinum"}
+	l := e.newLogin(a, k, uid, claimed(verify.Email, "ada@example.com"))
+	l.Name = "Ada L."
+	l.Holder = holder("ada")
+	out := e.login(l)
+	same("a returning user", out)
+	if out.User.ID != first.User.ID || out.User.Name != "Ada L." || len(out.Changed) != 1 || out.Changed[0].Type != verify.UID {
+		e.t.Errorf("a returning user: %+v, Changed %+v", out.User, out.Changed)
+	}
+	keys, err := e.s.AppKeys(e.ctx, a.ID)
+	e.must(err)
+	if !sameTime(keys[0].LastUsedAt, l.Session.CreatedAt) {
+		e.t.Errorf("key last used = %v, want %v", keys[0].LastUsedAt, l.Session.CreatedAt)
+	}
+	attempts, err := e.s.Attempts(e.ctx, w.ID, model.AttemptFilter{Limit: 1})
+	e.must(err)
+	if attempts[0].ID != l.Attempt.ID || attempts[0].UserID != first.User.ID {
+		e.t.Errorf("the log entry = %+v", attempts[0])
+	}
+
+	// A newly signed email: the holder does not hold it; resolved in full.
+	l = e.newLogin(a, k, uid, signed(verify.Email, "ada@example.com"))
+	l.Holder = holder("ada")
+	out = e.login(l)
+	same("a returning user's new verified email", out)
+	if id, _ := identity(&out.User, verify.Email, "ada@example.com"); !id.Verified || len(out.Changed) != 1 {
+		e.t.Errorf("the email = %+v, Changed %+v", id, out.Changed)
+	}
+	// A holder of another workspace is not believed.
+	other := e.workspace()
+	oa := e.app(other)
+	out = e.login(func() *store.Login {
+		l := e.newLogin(oa, e.key(oa), signed(verify.UID, "ada"))
+		l.Holder = holder("ada")
+		return l
+	}())
+	if out.User.ID == first.User.ID || out.User.WorkspaceID != other.ID {
+		e.t.Errorf("a holder from another workspace was used: %+v", out.User)
+	}
+
+	// Concurrent returning logins, and two that must fail alone.
+	users := []string{"u1", "u2", "u3", "u4", "u5"}
+	for _, u := range users {
+		e.login(e.newLogin(a, k, signed(verify.UID, u)))
+	}
+	before := e.count(w)
+	revoked := e.key(a)
+	_, err = e.s.RevokeKey(e.ctx, revoked.ID, e.tick())
+	e.must(err)
+	var wg sync.WaitGroup
+	errs := make([]error, 32)
+	logins := make([]*store.Login, len(errs))
+	for i := range logins {
+		switch i {
+		case 7:
+			logins[i] = e.newLogin(a, revoked, signed(verify.UID, "u1")) // revoked in the meantime
+		case 19:
+			logins[i] = e.newLogin(a, k, signed(verify.UID, "u2"))
+			logins[i].Session.KeyID = "key_doesnotexist000" // unknown key
+		default:
+			logins[i] = e.newLogin(a, k, signed(verify.UID, users[i%len(users)]))
+		}
+		logins[i].Holder = holder(users[i%len(users)])
+	}
+	for i, l := range logins {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			_, errs[i] = e.s.Login(e.ctx, l)
+		}()
+	}
+	wg.Wait()
+	for i, err := range errs {
+		switch {
+		case i == 7 && model.ErrorCode(err) != model.CodeConflict:
+			e.t.Errorf("a login through a revoked key: %v, want conflict", err)
+		case i == 19 && model.ErrorCode(err) != model.CodeNotFound:
+			e.t.Errorf("a login through an unknown key: %v, want not_found", err)
+		case i != 7 && i != 19 && err != nil:
+			e.t.Errorf("login %d of the batch failed: %v", i, err)
+		}
+	}
+	after := e.count(w)
+	if after.sessions != before.sessions+30 || after.attempts != before.attempts+30 || after.users != before.users {
+		e.t.Errorf("after 30 good and 2 failing concurrent logins: %+v, before %+v", after, before)
+	}
 }

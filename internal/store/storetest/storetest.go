@@ -35,6 +35,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"LoginConcurrent", testLoginConcurrent},
 		{"LoginWritesNothingOnError", testLoginAtomic},
 		{"LoginChanged", testLoginChanged},
+		{"ReturningLogin", testReturningLogin},
 		{"VerifiedUser", testVerifiedUser},
 		{"ExactSplit", testExactSplit},
 		{"HandOver", testHandOver},
