@@ -2,9 +2,9 @@ package login
 
 import (
 	"context"
-	"sync"
 	"crypto/sha256"
 	"encoding/hex"
+	"sync"
 	"time"
 
 	"github.com/signet-id/signet/internal/model"
@@ -193,7 +193,9 @@ func (s *Service) holder(ctx context.Context, workspaceID string, ids []verify.I
 	return nil, nil
 }
 
-func rateLimited(wait time.Duration, message string) error { return throttle.RateLimited(wait, message) }
+func rateLimited(wait time.Duration, message string) error {
+	return throttle.RateLimited(wait, message)
+}
 
 // deviceMemo remembers, per node, the (user, device) pairs this node logged
 // in and when: a returning device then needs no read to know it is not new.

@@ -25,7 +25,6 @@ import (
 // on the others (issue 10: caches invalidated through the events bus).
 const agreeWithin = time.Second
 
-
 // nodeHeader names, in every answer through the load balancer, the node
 // that served it.
 const nodeHeader = "X-Signet-Node"
