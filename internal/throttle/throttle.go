@@ -167,6 +167,26 @@ func (l *Limiter) trusted(ctx context.Context, now time.Time) (bool, error) {
 	return true, nil
 }
 
+// fresh returns the database's windows of checks' keys when memory cannot
+// be trusted to hold every failure (the bus is not listening), read
+// without holding the lock; nil otherwise.
+func (l *Limiter) fresh(ctx context.Context, now time.Time, checks []Check) ([]model.Throttle, error) {
+	l.mu.Lock()
+	ok, err := l.trusted(ctx, now)
+	l.mu.Unlock()
+	if err != nil || ok {
+		return nil, err
+	}
+	// The bus may have missed other nodes' failures: ask the database.
+	out := make([]model.Throttle, len(checks))
+	for i, c := range checks {
+		if out[i], err = l.counter.Throttled(ctx, c.Key, now); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
 // Ticket is an admitted check; Done ends it.
 type Ticket struct {
 	l      *Limiter
@@ -187,21 +207,14 @@ func (l *Limiter) Try(ctx context.Context, now time.Time, checks ...Check) (*Tic
 			on = append(on, c)
 		}
 	}
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	ok, err := l.trusted(ctx, now)
+	fresh, err := l.fresh(ctx, now, on)
 	if err != nil {
 		return nil, err
 	}
-	if !ok {
-		// The bus may have missed other nodes' failures: ask the database.
-		for _, c := range on {
-			t, err := l.counter.Throttled(ctx, c.Key, now)
-			if err != nil {
-				return nil, err
-			}
-			l.merge(c.Key, t)
-		}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	for i, t := range fresh {
+		l.merge(on[i].Key, t)
 	}
 	l.sweep(now)
 	for _, c := range on {
@@ -294,18 +307,14 @@ func (l *Limiter) countLocked(key string, length time.Duration, now time.Time) m
 // now, without counting (the failures-then-success signal). In the common
 // case, no recent failure, it reads nothing from the database.
 func (l *Limiter) Failures(ctx context.Context, key string, now time.Time) (model.Throttle, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	ok, err := l.trusted(ctx, now)
+	fresh, err := l.fresh(ctx, now, []Check{{Key: key}})
 	if err != nil {
 		return model.Throttle{}, err
 	}
-	if !ok {
-		t, err := l.counter.Throttled(ctx, key, now)
-		if err != nil {
-			return model.Throttle{}, err
-		}
-		l.merge(key, t)
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if fresh != nil {
+		l.merge(key, fresh[0])
 	}
 	w := l.keys[key]
 	if w == nil || !now.Before(w.resetAt) {

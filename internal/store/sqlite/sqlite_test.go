@@ -183,3 +183,12 @@ func TestUpgradeTo0003(t *testing.T) {
 		t.Errorf("a key from before 0003 reads back %+v, want imported and not weak", k)
 	}
 }
+
+func BenchmarkReturningLogins(b *testing.B) {
+	s, err := sqlite.Open(context.Background(), filepath.Join(b.TempDir(), "signet.db"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer s.Close()
+	storetest.BenchmarkReturningLogins(b, s)
+}
