@@ -53,7 +53,7 @@ type Config struct {
 	// Now ends the seeded month; default the current time.
 	Now time.Time
 	// ExportApps is how many apps (the busiest: the first ones) the
-	// manifest names with their secret; default 8.
+	// manifest names with their secret; default 10.
 	ExportApps int
 	// Progress receives one line per step (never a secret); nil: silent.
 	Progress io.Writer
@@ -237,7 +237,7 @@ func defaults(cfg Config) (Config, error) {
 	}
 	cfg.Now = cfg.Now.UTC().Truncate(time.Millisecond)
 	if cfg.ExportApps == 0 {
-		cfg.ExportApps = 8
+		cfg.ExportApps = 10
 	}
 	switch {
 	case cfg.Workspaces < 1:
