@@ -162,6 +162,10 @@ func (s *copySource) Err() error { return nil }
 // loss during the seed loses or even corrupts a file that is then deleted
 // and seeded again, never data anyone had.
 //
+//   - journal_mode=DELETE: the pages of one huge transaction go straight
+//     into the file (a rollback journal keeps the few pages it changes),
+//     not into a WAL as large as the database that must then be copied
+//     into it. WAL is back at the end, as the store has it.
 //   - synchronous=OFF: no fsync; the OS writes when it likes.
 //   - foreign_keys=OFF: no lookup of the parent per row; the rows are
 //     consistent by construction (the tests run foreign_key_check).
@@ -182,7 +186,7 @@ func openSQLiteBulk(ctx context.Context, path string) (*sqliteBulk, error) {
 	if err != nil {
 		return nil, err
 	}
-	q := url.Values{"_pragma": {"busy_timeout(10000)", "journal_mode(WAL)", "synchronous(OFF)", "foreign_keys(OFF)",
+	q := url.Values{"_pragma": {"busy_timeout(10000)", "journal_mode(DELETE)", "synchronous(OFF)", "foreign_keys(OFF)",
 		"cache_size(-262144)", "temp_store(MEMORY)"}}
 	db, err := sql.Open("sqlite", (&url.URL{Scheme: "file", Path: path, RawQuery: q.Encode()}).String())
 	if err != nil {
@@ -269,8 +273,8 @@ func (b *sqliteBulk) finish(ctx context.Context) error {
 		return fmt.Errorf("sqlite: commit: %w", err)
 	}
 	b.tx = nil
-	// Move the WAL into the file, so that its size is the database's.
-	_, err := b.db.ExecContext(ctx, "PRAGMA wal_checkpoint(TRUNCATE)")
+	// Back to the store's journal mode (sqlite.Open sets it too).
+	_, err := b.db.ExecContext(ctx, "PRAGMA journal_mode = WAL")
 	return err
 }
 
@@ -290,7 +294,7 @@ func (b *sqliteBulk) size(context.Context) (int64, error) {
 }
 
 func (b *sqliteBulk) notes() []string {
-	return []string{"one transaction; secondary indexes dropped and rebuilt; seeding connection only: synchronous=OFF, foreign_keys=OFF, cache_size 256 MB (safe: the file held only its schema)"}
+	return []string{"one transaction; secondary indexes dropped and rebuilt; seeding connection only: journal_mode=DELETE, synchronous=OFF, foreign_keys=OFF, cache_size 256 MB (safe: the file held only its schema)"}
 }
 
 func (b *sqliteBulk) close(context.Context) error {

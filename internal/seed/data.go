@@ -115,7 +115,6 @@ func (g *generator) createTenants(ctx context.Context, st store.Store, box *secr
 		once  sync.Once
 		first error
 		next  = make(chan int)
-		ctx2  context.Context
 	)
 	ctx2, cancel := context.WithCancel(ctx)
 	defer cancel()
