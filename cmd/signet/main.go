@@ -37,6 +37,8 @@ func run(args []string, stdout, stderr io.Writer, getenv func(string) string) in
 		return runServe(args[1:], stdout, stderr, getenv)
 	case "rotate-master-key":
 		return runRotate(args[1:], stdout, stderr, getenv)
+	case "seed":
+		return runSeed(args[1:], stdout, stderr, getenv)
 	case "help", "-h", "-help", "--help":
 		fmt.Fprint(stdout, usage())
 		return exitValid
@@ -59,6 +61,8 @@ Usage:
                  run the server (SQLite under ./signet-data by default)
   signet rotate-master-key
                  re-encrypt every app secret under a new master key
+  signet seed    [--database DSN] [--users N] [--attempts N] [--out seeded.json]
+                 fill an empty database with a large data set for benchmarks
   signet sign    --profile P --secret S [identity flags] [token flags]
                  print the digest or token for a user, alone on one line
   signet verify  --profile P --secret S [identity flags] (--digest D | --token T)
