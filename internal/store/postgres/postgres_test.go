@@ -1,6 +1,7 @@
 package postgres_test
 
 import (
+	"context"
 	"database/sql"
 	"strings"
 	"sync"
@@ -109,4 +110,13 @@ func TestUpgradeTo0003(t *testing.T) {
 	if k.Weak || !k.Imported {
 		t.Errorf("a key from before 0003 reads back %+v, want imported and not weak", k)
 	}
+}
+
+func BenchmarkReturningLogins(b *testing.B) {
+	s, err := postgres.Open(context.Background(), storetest.PostgresURL(b))
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer s.Close()
+	storetest.BenchmarkReturningLogins(b, s)
 }
