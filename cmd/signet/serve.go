@@ -6,6 +6,9 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
+	"net/http"
+	"net/http/pprof"
 	"os"
 	"os/signal"
 	"strings"
@@ -89,6 +92,7 @@ func runServe(args []string, stdout, stderr io.Writer, getenv func(string) strin
 	logLevel := fs.String("log-level", envOr(getenv, "SIGNET_LOG_LEVEL", "info"), "debug, info, warn or error")
 	logFormat := fs.String("log-format", envOr(getenv, "SIGNET_LOG_FORMAT", "text"), "text or json")
 	demoMode := fs.Bool("demo", false, "seed a demo workspace, app and user, and serve /demo: a brand's page with the widget, verified")
+	pprofAddr := fs.String("pprof-addr", envOr(getenv, "SIGNET_PPROF_ADDR", ""), "serve Go's profiler (net/http/pprof) on this address, e.g. 127.0.0.1:6060, to see where a node's time goes (off by default; never expose it)")
 	proxies := fs.String("trusted-proxies", envOr(getenv, "SIGNET_TRUSTED_PROXIES", ""), "comma-separated addresses or CIDR prefixes of the proxies whose X-Forwarded-For is believed")
 	var guard login.Guard
 	fs.DurationVar(&guard.Window, "failure-window", login.DefaultWindow, "how long failed verifications are counted")
@@ -153,11 +157,34 @@ func runServe(args []string, stdout, stderr io.Writer, getenv func(string) strin
 		fmt.Fprintf(stderr, "signet serve: %v\n", err)
 		return 1
 	}
+	if *pprofAddr != "" {
+		if err := serveProfiler(*pprofAddr); err != nil {
+			fmt.Fprintf(stderr, "signet serve: --pprof-addr: %v\n", err)
+			m.Close()
+			return 1
+		}
+	}
 	if err := m.Run(ctx); err != nil {
 		fmt.Fprintf(stderr, "signet serve: %v\n", err)
 		return 1
 	}
 	return 0
+}
+
+// serveProfiler serves net/http/pprof's handlers on addr, apart from the
+// API, for an operator measuring where a node's time goes.
+func serveProfiler(addr string) error {
+	l, err := net.Listen("tcp", addr)
+	if err != nil {
+		return err
+	}
+	mux := http.NewServeMux()
+	mux.HandleFunc("/debug/pprof/", pprof.Index)
+	mux.HandleFunc("/debug/pprof/profile", pprof.Profile)
+	mux.HandleFunc("/debug/pprof/symbol", pprof.Symbol)
+	mux.HandleFunc("/debug/pprof/trace", pprof.Trace)
+	go (&http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second}).Serve(l)
+	return nil
 }
 
 func envOr(getenv func(string) string, name, def string) string {
