@@ -44,7 +44,7 @@ measures the maximum, then holds 80 % of it. At a fixed rate, latency counts
 from the moment each request was due, so a server that falls behind is
 charged for the wait.
 
-Every flag can also be set in the environment: SIGNET_BENCH_TARGET,
+These flags can also be set in the environment: SIGNET_BENCH_TARGET,
 SIGNET_ADMIN_TOKEN (or SIGNET_ADMIN_TOKEN_FILE), SIGNET_BENCH_SCENARIOS,
 SIGNET_BENCH_PROFILES.
 

@@ -34,8 +34,8 @@ const (
 	Stream Scenario = "stream"
 )
 
-// Scenarios are all the scenarios, in the order they run.
-var Scenarios = []Scenario{Login, FirstLogin, Read, Post, Stream}
+// AllScenarios returns every scenario, in the order they run.
+func AllScenarios() []Scenario { return []Scenario{Login, FirstLogin, Read, Post, Stream} }
 
 // perProfile reports whether a scenario runs once per profile.
 func (s Scenario) perProfile() bool { return s == Login || s == FirstLogin }
@@ -71,7 +71,7 @@ type Config struct {
 	AdminToken string
 	// Profiles get one app each; login and first-login run once per profile.
 	Profiles []verify.Profile
-	// Scenarios to run, in the order of Scenarios.
+	// Scenarios to run (they run in the order of AllScenarios).
 	Scenarios []Scenario
 	// Users is the number of distinct users: each is logged in once and
 	// opens one issue during set-up.
@@ -107,9 +107,9 @@ const (
 	DefaultStreamMessages = 10
 )
 
-// DefaultProfiles are the profiles benched when none is given: a digest
-// profile and a token profile.
-var DefaultProfiles = []verify.Profile{verify.Intercom, verify.Signet}
+// DefaultProfiles returns the profiles benched when none is given: a
+// digest profile and a token profile.
+func DefaultProfiles() []verify.Profile { return []verify.Profile{verify.Intercom, verify.Signet} }
 
 func (c Config) withDefaults() (Config, error) {
 	if c.Target == "" {
@@ -119,7 +119,7 @@ func (c Config) withDefaults() (Config, error) {
 		return c, errors.New("no admin token: the bench sets up its own workspace through the admin API")
 	}
 	if len(c.Profiles) == 0 {
-		c.Profiles = DefaultProfiles
+		c.Profiles = DefaultProfiles()
 	}
 	for _, p := range c.Profiles {
 		if _, err := verify.ParseProfile(string(p)); err != nil {
@@ -127,11 +127,11 @@ func (c Config) withDefaults() (Config, error) {
 		}
 	}
 	if len(c.Scenarios) == 0 {
-		c.Scenarios = Scenarios
+		c.Scenarios = AllScenarios()
 	}
 	for _, s := range c.Scenarios {
 		if !s.known() {
-			return c, fmt.Errorf("unknown scenario %q (want one of %v)", s, Scenarios)
+			return c, fmt.Errorf("unknown scenario %q (want one of %v)", s, AllScenarios())
 		}
 	}
 	c.Users = orDefault(c.Users, DefaultUsers)
@@ -155,7 +155,7 @@ func (c Config) withDefaults() (Config, error) {
 }
 
 func (s Scenario) known() bool {
-	for _, k := range Scenarios {
+	for _, k := range AllScenarios() {
 		if s == k {
 			return true
 		}

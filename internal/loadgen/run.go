@@ -68,7 +68,7 @@ func (b *bench) run(ctx context.Context) (*Report, error) {
 	cfg := b.cfg
 	rep := &Report{Target: b.target, Started: time.Now().UTC(), Users: cfg.Users, Connections: cfg.Concurrency,
 		Duration: cfg.Duration.String(), Rate: cfg.Rate.String(), RSSStartKB: rss(cfg.PID)}
-	for _, s := range Scenarios {
+	for _, s := range AllScenarios() {
 		if !cfg.runs(s) {
 			continue
 		}
@@ -326,7 +326,16 @@ func (b *bench) fanOut(ctx context.Context, base string) Figures {
 			}
 		}()
 	}
-	ready.Wait()
+	// A server that accepts streams but never answers must not hang the
+	// bench: after a minute, the streams not open yet are given up.
+	allReady := make(chan struct{})
+	go func() { ready.Wait(); close(allReady) }()
+	select {
+	case <-allReady:
+	case <-time.After(time.Minute):
+		cancel()
+		<-allReady
+	}
 	f.Streams = int(opened.Load())
 	for k := range m {
 		body, _ := json.Marshal(map[string]string{"body": marker + strconv.Itoa(k)})
