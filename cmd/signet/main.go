@@ -1,5 +1,6 @@
 // Command signet is Signet's single binary: `signet serve` runs the server;
-// `signet sign` and `signet verify` are for a brand's developers.
+// `signet sign` and `signet verify` are for a brand's developers; `signet
+// bench` loads a running server to size a deployment.
 package main
 
 import (
@@ -39,6 +40,8 @@ func run(args []string, stdout, stderr io.Writer, getenv func(string) string) in
 		return runRotate(args[1:], stdout, stderr, getenv)
 	case "seed":
 		return runSeed(args[1:], stdout, stderr, getenv)
+	case "bench":
+		return runBench(args[1:], stdout, stderr, getenv)
 	case "help", "-h", "-help", "--help":
 		fmt.Fprint(stdout, usage())
 		return exitValid
@@ -63,6 +66,8 @@ Usage:
                  re-encrypt every app secret under a new master key
   signet seed    [--database DSN] [--users N] [--attempts N] [--out seeded.json]
                  fill an empty database with a large data set for benchmarks
+  signet bench   --target URL [--scenario LIST] [-c 64] [-d 10s] [--rate N|P%]
+                 load a running server; every figure beside a fixed-answer ceiling
   signet sign    --profile P --secret S [identity flags] [token flags]
                  print the digest or token for a user, alone on one line
   signet verify  --profile P --secret S [identity flags] (--digest D | --token T)
@@ -74,7 +79,7 @@ Profiles (--profile):
 		fmt.Fprintf(&b, "  %-18s %s\n", p, p.Describe())
 	}
 	b.WriteString(`
-Run 'signet serve --help', 'signet sign --help' or 'signet verify --help' for every flag, with examples.
+Run 'signet serve --help', 'signet bench --help', 'signet sign --help' or 'signet verify --help' for every flag, with examples.
 `)
 	return b.String()
 }
