@@ -62,8 +62,12 @@ func Open(ctx context.Context, url string) (*sqlstore.Store, error) {
 		Name:       "postgres",
 		Migrations: must(fs.Sub(migrations, "migrations")),
 		// Transaction-scoped: released by the migration's commit or rollback.
-		MigrationLock:         fmt.Sprintf("SELECT pg_advisory_xact_lock(%d)", migrationLockKey),
-		LockRow:               " FOR NO KEY UPDATE", // does not block foreign-key checks (KEY SHARE)
+		MigrationLock: fmt.Sprintf("SELECT pg_advisory_xact_lock(%d)", migrationLockKey),
+		LockRow:       " FOR NO KEY UPDATE", // does not block foreign-key checks (KEY SHARE)
+		ShareRow:      " FOR SHARE",
+		// Each batch of logins waits on round trips: several run side by
+		// side, each on its own connection.
+		Committers:            4,
 		IsUniqueViolation:     hasCode(uniqueViolation),
 		IsForeignKeyViolation: hasCode(foreignKeyViolation),
 		IsRetryable:           hasCode(serializationFailure, deadlockDetected),

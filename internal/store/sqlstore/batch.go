@@ -1,6 +1,7 @@
 package sqlstore
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"errors"
@@ -50,19 +51,26 @@ type job struct {
 	done chan struct{}
 }
 
-// committer runs the batches.
+// committer runs the batches: Dialect.Committers goroutines, each taking
+// every write waiting when it is free.
 type committer struct {
 	s     *Store
 	queue chan *job
 
 	mu      sync.RWMutex // held for reading while submitting; closing takes it
 	closed  bool
-	stopped chan struct{}
+	running sync.WaitGroup
+
+	marksMu sync.Mutex
+	marks   map[string]int64 // key id → the last use this node recorded (ms)
 }
 
 func newCommitter(s *Store) *committer {
-	c := &committer{s: s, queue: make(chan *job, 4*maxBatch), stopped: make(chan struct{})}
-	go c.run()
+	c := &committer{s: s, queue: make(chan *job, 4*maxBatch)}
+	for range max(1, s.d.Committers) {
+		c.running.Add(1)
+		go c.run()
+	}
 	return c
 }
 
@@ -96,11 +104,11 @@ func (c *committer) close() {
 		close(c.queue)
 	}
 	c.mu.Unlock()
-	<-c.stopped
+	c.running.Wait()
 }
 
 func (c *committer) run() {
-	defer close(c.stopped)
+	defer c.running.Done()
 	for first := range c.queue {
 		jobs := []*job{first}
 	gather:
@@ -116,6 +124,7 @@ func (c *committer) run() {
 			}
 		}
 		c.commit(jobs)
+		c.markKeysUsed(keysUsed(jobs))
 		for _, j := range jobs {
 			close(j.done)
 		}
@@ -186,16 +195,14 @@ func (s *Store) writeBatch(ctx context.Context, tx *Tx, jobs []*job) error {
 			}
 		}
 	}
-	if err := s.writeShared(ctx, tx, &w); err != nil {
-		return err
-	}
-	return s.markKeysUsed(ctx, tx, jobs)
+	return s.writeShared(ctx, tx, &w)
 }
 
-// guardKeys locks the row of each key the batch's logins verified with,
-// until the commit, and fails the logins of a key revoked since they
-// verified (or unknown). RevokeKey, which updates that row, therefore waits
-// for the batch, and then ends the sessions it wrote.
+// guardKeys locks the row of each key the batch's logins verified with, in
+// share mode (other batches may too), until the commit, and fails the
+// logins of a key revoked since they verified (or unknown). RevokeKey,
+// which updates that row, therefore waits for the batch, and then ends the
+// sessions it wrote.
 func (s *Store) guardKeys(ctx context.Context, tx *Tx, jobs []*job) error {
 	keys := map[string]bool{}
 	for _, j := range jobs {
@@ -205,7 +212,7 @@ func (s *Store) guardKeys(ctx context.Context, tx *Tx, jobs []*job) error {
 	}
 	for _, keyID := range slices.Sorted(maps.Keys(keys)) { // one lock order for every batch
 		var live bool
-		err := tx.QueryRowContext(ctx, `SELECT revoked_at IS NULL FROM keys WHERE id = $1`+s.d.LockRow, keyID).Scan(&live)
+		err := tx.QueryRowContext(ctx, `SELECT revoked_at IS NULL FROM keys WHERE id = $1`+s.d.ShareRow, keyID).Scan(&live)
 		var refusal error
 		switch {
 		case errors.Is(err, sql.ErrNoRows):
@@ -227,9 +234,9 @@ func (s *Store) guardKeys(ctx context.Context, tx *Tx, jobs []*job) error {
 	return nil
 }
 
-// markKeysUsed records the last use of each key by the batch's logins that
-// succeeded (their rows are locked by guardKeys).
-func (s *Store) markKeysUsed(ctx context.Context, tx *Tx, jobs []*job) error {
+// keysUsed returns, per key, the last login of jobs that it verified and
+// that was written.
+func keysUsed(jobs []*job) map[string]time.Time {
 	last := map[string]time.Time{}
 	for _, j := range jobs {
 		if j.login == nil || j.err != nil || j.login.Session.KeyID == "" {
@@ -239,15 +246,37 @@ func (s *Store) markKeysUsed(ctx context.Context, tx *Tx, jobs []*job) error {
 			last[j.login.Session.KeyID] = j.login.Session.CreatedAt
 		}
 	}
+	return last
+}
+
+// markKeysUsed records the keys' last use, to the second, once their
+// logins committed and before they are answered. Outside the batch's
+// transaction: concurrent batches hold the key's row in share mode, and two
+// of them updating it would wait for each other. A key this node marked
+// within the last second is left as it is, so this costs a statement a
+// second per key at most. A failure only leaves the last use older (the
+// store never logs).
+func (c *committer) markKeysUsed(last map[string]time.Time) {
+	ctx, cancel := context.WithTimeout(context.Background(), batchTimeout)
+	defer cancel()
 	for _, keyID := range slices.Sorted(maps.Keys(last)) {
-		_, err := tx.ExecContext(ctx, `
-			UPDATE keys SET last_used_at = CASE WHEN last_used_at IS NULL OR last_used_at < $2 THEN $2 ELSE last_used_at END
-			WHERE id = $1`, keyID, millis(last[keyID]))
-		if err != nil {
-			return fmt.Errorf("mark key used: %w", err)
+		at := millis(last[keyID])
+		c.marksMu.Lock()
+		marked, ok := c.marks[keyID]
+		if !ok || marked <= at-1000 {
+			if c.marks == nil || len(c.marks) > 10_000 {
+				c.marks = map[string]int64{}
+			}
+			c.marks[keyID] = at
 		}
+		c.marksMu.Unlock()
+		if ok && marked > at-1000 {
+			continue
+		}
+		c.s.writer.ExecContext(ctx, `
+			UPDATE keys SET last_used_at = $2
+			WHERE id = $1 AND (last_used_at IS NULL OR last_used_at <= $3)`, keyID, at, at-1000)
 	}
-	return nil
 }
 
 // returning reports whether j is a returning user's login: the caller saw
@@ -395,6 +424,14 @@ func (s *Store) fullLogin(ctx context.Context, tx *Tx, j *job, n int) error {
 // database's limit on parameters.
 const maxRows = 200
 
+// batchRows is how many rows one statement writes (Dialect.BatchRows).
+func (s *Store) batchRows() int {
+	if s.d.BatchRows > 0 {
+		return min(s.d.BatchRows, maxRows)
+	}
+	return maxRows
+}
+
 // writeShared writes the batch's shared rows, a multi-row statement per
 // table (and per maxRows rows).
 func (s *Store) writeShared(ctx context.Context, tx *Tx, w *batchWrites) error {
@@ -406,7 +443,7 @@ func (s *Store) writeShared(ctx context.Context, tx *Tx, w *batchWrites) error {
 	// One row per identity: PostgreSQL refuses a statement that updates a
 	// row twice. The last login of the batch wins, as it would in turn.
 	ids := lastPerIdentity(w.identities)
-	for chunk := range slices.Chunk(ids, maxRows) {
+	for chunk := range slices.Chunk(ids, s.batchRows()) {
 		args := make([]any, 0, len(chunk)*9)
 		for _, r := range chunk {
 			args = append(args, r.userID, r.workspaceID, r.id.Type, r.id.Value, encodeMetadata(r.id.Metadata),
@@ -423,7 +460,7 @@ func (s *Store) writeShared(ctx context.Context, tx *Tx, w *batchWrites) error {
 			return fmt.Errorf("refresh identities: %w", err)
 		}
 	}
-	for chunk := range slices.Chunk(lastPerIdentity(w.claims), maxRows) {
+	for chunk := range slices.Chunk(lastPerIdentity(w.claims), s.batchRows()) {
 		args := make([]any, 0, len(chunk)*7)
 		for _, r := range chunk {
 			args = append(args, r.userID, r.workspaceID, r.id.Type, r.id.Value, encodeMetadata(r.id.Metadata),
@@ -441,7 +478,7 @@ func (s *Store) writeShared(ctx context.Context, tx *Tx, w *batchWrites) error {
 			return fmt.Errorf("refresh claims: %w", err)
 		}
 	}
-	for chunk := range slices.Chunk(w.sessions, maxRows) {
+	for chunk := range slices.Chunk(w.sessions, s.batchRows()) {
 		if len(chunk) == 1 { // its errors say what failed
 			if err := s.createSession(ctx, tx, chunk[0]); err != nil {
 				return err
@@ -462,7 +499,7 @@ func (s *Store) writeShared(ctx context.Context, tx *Tx, w *batchWrites) error {
 			return fmt.Errorf("create sessions: %w", err)
 		}
 	}
-	for chunk := range slices.Chunk(w.attempts, maxRows) {
+	for chunk := range slices.Chunk(w.attempts, s.batchRows()) {
 		if len(chunk) == 1 {
 			if err := s.insertAttempt(ctx, tx, chunk[0]); err != nil {
 				return err
@@ -485,8 +522,9 @@ func (s *Store) writeShared(ctx context.Context, tx *Tx, w *batchWrites) error {
 	return nil
 }
 
-// lastPerIdentity keeps the last row of each (user, type, value), in the
-// order of their first appearance.
+// lastPerIdentity keeps the last row of each (user, type, value), sorted:
+// concurrent batches then lock the rows they share in one order, and do
+// not deadlock on them.
 func lastPerIdentity(rows []identityRow) []identityRow {
 	type key struct {
 		user string
@@ -503,6 +541,9 @@ func lastPerIdentity(rows []identityRow) []identityRow {
 		at[k] = len(out)
 		out = append(out, r)
 	}
+	slices.SortFunc(out, func(a, b identityRow) int {
+		return cmp.Or(cmp.Compare(a.userID, b.userID), cmp.Compare(a.id.Type, b.id.Type), cmp.Compare(a.id.Value, b.id.Value))
+	})
 	return out
 }
 

@@ -39,6 +39,13 @@ type Dialect struct {
 	// LockRow is appended to a SELECT whose row a transaction must hold
 	// until it commits; empty where writers are already serialised.
 	LockRow string
+	// ShareRow is appended to a SELECT whose row a transaction must keep
+	// from changing until it commits, while other transactions may do the
+	// same; empty where writers are already serialised.
+	ShareRow string
+	// Committers is how many batches of logins are written side by side
+	// (batch.go); 0 means one, as on SQLite's single writer connection.
+	Committers int
 	// IsUniqueViolation reports whether err is a unique-constraint violation.
 	IsUniqueViolation func(err error) bool
 	// IsForeignKeyViolation reports whether err is a foreign-key violation.
@@ -54,6 +61,11 @@ type Dialect struct {
 	// PrepareOnce keeps every statement the store runs prepared
 	// (prepared.go): for a driver that would compile each query anew.
 	PrepareOnce bool
+	// BatchRows is how many rows one statement of a batch of logins writes
+	// (batch.go): many where each statement is a round trip (PostgreSQL),
+	// few where binding many parameters costs more than it saves (SQLite,
+	// in process). 0 means 200.
+	BatchRows int
 }
 
 // Store is store.Store over a SQL database.
