@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/netip"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 	"sync"
@@ -370,6 +371,13 @@ func TestBurstGetsNoMoreChecksThanTheLimit(t *testing.T) {
 			}
 			s.Clock.Advance(time.Minute)
 			s.must(200, s.login(app, map[string]any{}))
+
+			// The app, its keys and the sessions were served from the cache.
+			m := s.do("GET", "/metrics", "", nil)
+			hits := regexp.MustCompile(`(?m)^signet_cache_hits_total (\d+)`).FindStringSubmatch(m.Raw)
+			if hits == nil || hits[1] == "0" {
+				t.Errorf("signet_cache_hits_total: %v", hits)
+			}
 		})
 	}
 }

@@ -150,8 +150,16 @@ func New(ctx context.Context, cfg Config) (*Main, error) {
 	logins := &login.Service{Store: st, Box: box, Now: cfg.Now, SessionLifetime: cfg.SessionLifetime, Log: cfg.Logger,
 		Guard: cfg.Guard, Limiter: limiter}
 	conv := &conversation.Service{Store: st, Bus: bus, Log: cfg.Logger, Now: cfg.Now}
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(
+		prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "signet_cache_hits_total",
+			Help: "Reads of apps, keys and sessions this node answered from its cache."},
+			func() float64 { h, _ := cached.Stats(); return float64(h) }),
+		prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "signet_cache_misses_total",
+			Help: "Reads of apps, keys and sessions this node had to make in the database (not cached, or not trusted: the events bus was not listening)."},
+			func() float64 { _, m := cached.Stats(); return float64(m) }))
 	api := httpapi.New(httpapi.Config{Store: st, Box: box, Logins: logins, Logger: cfg.Logger,
-		Registry: prometheus.NewRegistry(), AdminToken: cfg.AdminToken, Now: cfg.Now, Draining: m.draining.Load,
+		Registry: reg, AdminToken: cfg.AdminToken, Now: cfg.Now, Draining: m.draining.Load,
 		Conversations: conv, Bus: bus, Stopping: m.stopping, TrustedProxies: cfg.TrustedProxies})
 	// The dashboard (and the widget's script) is a client of the API, in
 	// process; it sets its own security headers, so it is not wrapped by
