@@ -361,9 +361,15 @@ func TestPostgresListenerReconnects(t *testing.T) {
 	if err := admin.QueryRow(ctx, "SELECT pg_terminate_backend($1)", pid).Scan(&killed); err != nil || !killed {
 		t.Fatalf("pg_terminate_backend(%d): %v, %v", pid, killed, err)
 	}
+	epochBefore, _ := b.Listening()
 	if !ended(t, onA) {
 		t.Fatal("A's subscription was ended, but not as lost")
 	}
+	// A says it is not listening (caches must not trust what they hold).
+	if _, ok := a.Listening(); ok {
+		t.Fatal("A's listener was killed, and A says it is listening")
+	}
+	epochDeaf, _ := a.Listening()
 
 	// While A is deaf, a new subscription on A misses an event that B
 	// hears, so it must be ended as lost once A listens again.
@@ -387,6 +393,14 @@ func TestPostgresListenerReconnects(t *testing.T) {
 		}
 	case <-time.After(wait):
 		t.Fatal("the subscription made while A was deaf was not ended when A recovered")
+	}
+
+	// Listening again, in a new epoch: what was cached while deaf is stale.
+	if epoch, ok := a.Listening(); !ok || epoch == epochDeaf {
+		t.Errorf("A after recovering: Listening() = %d, %v; want listening in an epoch after %d", epoch, ok, epochDeaf)
+	}
+	if epoch, ok := b.Listening(); !ok || epoch != epochBefore {
+		t.Errorf("B: Listening() = %d, %v; want its epoch %d unchanged", epoch, ok, epochBefore)
 	}
 
 	// Once A listens again, events published afterwards reach it.
