@@ -39,10 +39,14 @@ import (
 // writer holds its locks.
 const maxBatch = 128
 
-// job is one login (or one rejected attempt) waiting for its commit.
+// job is one login (or one rejected attempt, or another write) waiting for
+// its commit.
 type job struct {
-	login    *store.Login   // nil for a rejected attempt alone
-	attempt  *model.Attempt // the rejected attempt, when login is nil
+	login   *store.Login   // nil for a rejected attempt alone, or a write
+	attempt *model.Attempt // the rejected attempt, when login is nil
+	// write, when set, is another transaction's work (inBatch), run under
+	// a savepoint of its own.
+	write    func(ctx context.Context, tx *Tx) error
 	verified []model.Identity
 	claims   []model.Identity
 
@@ -160,7 +164,10 @@ func (c *committer) commit(jobs []*job) {
 // fail answers j with err; nothing of it was written.
 func (j *job) fail(err error) {
 	j.out = nil
-	j.err = wrap("login", err)
+	j.err = err
+	if j.write == nil {
+		j.err = wrap("login", err)
+	}
 	if j.login != nil {
 		j.login.Session.UserID, j.login.Attempt.UserID = "", ""
 	}
@@ -183,6 +190,10 @@ func (s *Store) writeBatch(ctx context.Context, tx *Tx, jobs []*job) error {
 	for i, j := range jobs {
 		switch {
 		case j.err != nil:
+		case j.write != nil:
+			if err := s.inSavepoint(ctx, tx, j, i, j.write); err != nil {
+				return err
+			}
 		case j.login == nil:
 			w.attempts = append(w.attempts, j.attempt)
 		case returning(j):
@@ -418,6 +429,40 @@ func (s *Store) fullLogin(ctx context.Context, tx *Tx, j *job, n int) error {
 		}
 		return nil
 	}
+}
+
+// inBatch runs fn in the transaction of the next batch (group commit),
+// under a savepoint of its own: its error is its caller's alone, and
+// undoes what it wrote. fn must use the ctx it is given (the batch's): the
+// caller's may end while others share the transaction. It may run more
+// than once (the batch is written again after a deadlock, or alone).
+func (s *Store) inBatch(ctx context.Context, fn func(ctx context.Context, tx *Tx) error) error {
+	return s.commits.submit(ctx, &job{write: fn, done: make(chan struct{})})
+}
+
+// inSavepoint runs fn under a savepoint named after the job's place: an
+// error of fn is j's alone (rolled back to the savepoint), unless the whole
+// transaction must run again (a deadlock) or cannot (an outage).
+func (s *Store) inSavepoint(ctx context.Context, tx *Tx, j *job, n int, fn func(ctx context.Context, tx *Tx) error) error {
+	sp := "write_" + strconv.Itoa(n)
+	if _, err := tx.Tx.ExecContext(ctx, "SAVEPOINT "+sp); err != nil {
+		return fmt.Errorf("savepoint: %w", err)
+	}
+	err := fn(ctx, tx)
+	if err == nil {
+		if _, err := tx.Tx.ExecContext(ctx, "RELEASE SAVEPOINT "+sp); err != nil {
+			return fmt.Errorf("release savepoint: %w", err)
+		}
+		return nil
+	}
+	if s.d.IsRetryable(err) || s.Unavailable(err) {
+		return err
+	}
+	if _, rerr := tx.Tx.ExecContext(ctx, "ROLLBACK TO SAVEPOINT "+sp); rerr != nil {
+		return fmt.Errorf("rollback to savepoint: %w", rerr)
+	}
+	j.err = err
+	return nil
 }
 
 // maxRows bounds the rows of one multi-row statement, far under either

@@ -56,7 +56,7 @@ func (s *Store) CreateIssue(ctx context.Context, i *model.Issue, first *model.Me
 	if err := checkMessage(first); err != nil {
 		return err
 	}
-	err := s.inTx(ctx, func(tx *Tx) error {
+	err := s.inBatch(ctx, func(ctx context.Context, tx *Tx) error {
 		if err := s.sessionStillLive(ctx, tx, i.SessionID); err != nil {
 			return err
 		}

@@ -22,7 +22,7 @@ func (s *Store) AddMessage(ctx context.Context, m *model.Message) error {
 	if err := checkMessage(m); err != nil {
 		return err
 	}
-	err := s.inTx(ctx, func(tx *Tx) error {
+	err := s.inBatch(ctx, func(ctx context.Context, tx *Tx) error {
 		// First, so that concurrent messages of one issue take turns on
 		// its row.
 		var ws string
