@@ -331,10 +331,15 @@ func (f *filter) sql() string {
 	return " WHERE " + strings.Join(f.conds, " AND ")
 }
 
-// limit returns " LIMIT $n", or "" for no limit.
+// limit returns " LIMIT n", or "" for no limit.
+//
+// The limit is written into the query, not bound: SQLite plans again a
+// statement whose LIMIT is a parameter every time it runs (twice the cost
+// of a user's issue list, measured); the callers bound n, so the distinct
+// statements stay few.
 func (f *filter) limit(n int) string {
 	if n <= 0 {
 		return ""
 	}
-	return " LIMIT " + f.arg(n)
+	return " LIMIT " + strconv.Itoa(n)
 }
