@@ -22,6 +22,8 @@ package cache
 import (
 	"context"
 	"log/slog"
+	"slices"
+	"strconv"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -43,6 +45,10 @@ const (
 	sessionTTL = time.Minute
 	// appTTL likewise for an app and its keys.
 	appTTL = 5 * time.Minute
+	// listTTL likewise for a user's issue list, shorter: its events are
+	// published after the change, best effort (a failed publish is logged).
+	listTTL  = 10 * time.Second
+	maxLists = 100_000
 )
 
 // Store is a store.Store whose apps, keys and sessions are cached on this
@@ -56,6 +62,7 @@ type Store struct {
 	mu       sync.RWMutex
 	apps     map[string]*appEntry
 	sessions map[string]*sessionEntry // by string(token hash)
+	lists    map[string]*listEntry    // a user's first page of issues, by workspace, user and limit
 	epoch    uint64                   // the bus epoch the entries belong to
 
 	// gen changes on every invalidation: a read from the database that
@@ -83,6 +90,12 @@ type sessionEntry struct {
 	filled time.Time
 }
 
+type listEntry struct {
+	userID string
+	issues []model.Issue
+	filled time.Time
+}
+
 // New wraps st with a cache kept true through bus. now is the clock for
 // the safety-net ages (nil: time.Now); log receives lost subscriptions.
 func New(st store.Store, bus events.Bus, now func() time.Time, log *slog.Logger) *Store {
@@ -93,14 +106,15 @@ func New(st store.Store, bus events.Bus, now func() time.Time, log *slog.Logger)
 		log = slog.New(slog.DiscardHandler)
 	}
 	c := &Store{Store: st, bus: bus, log: log, now: now,
-		apps: map[string]*appEntry{}, sessions: map[string]*sessionEntry{}, stop: make(chan struct{})}
+		apps: map[string]*appEntry{}, sessions: map[string]*sessionEntry{}, lists: map[string]*listEntry{},
+		stop: make(chan struct{})}
 	c.subscribe()
 	go c.listen()
 	return c
 }
 
 func invalidation(e events.Event) bool {
-	return e.Kind == events.AppChanged || e.Kind == events.SessionsEnded
+	return e.Kind == events.AppChanged || e.Kind == events.SessionsEnded || e.Kind == events.IssuesMoved || e.Kind.Conversation()
 }
 
 // subscribe takes a new subscription and starts over with an empty cache:
@@ -167,6 +181,12 @@ func (c *Store) apply(e events.Event) {
 		if e.AppID == "*" {
 			clear(c.apps)
 		}
+	case events.IssueCreated, events.IssueStatus, events.MessageCreated, events.IssuesMoved:
+		for k, l := range c.lists {
+			if l.userID == e.UserID {
+				delete(c.lists, k)
+			}
+		}
 	case events.SessionsEnded:
 		for h, s := range c.sessions {
 			if s.s.ID == e.SessionID || e.UserID != "" && s.s.UserID == e.UserID ||
@@ -180,6 +200,7 @@ func (c *Store) apply(e events.Event) {
 func (c *Store) flushLocked() {
 	clear(c.apps)
 	clear(c.sessions)
+	clear(c.lists)
 }
 
 // usable reports whether the cache may answer now; when the bus's epoch
@@ -342,6 +363,88 @@ func (c *Store) SessionByTokenHash(ctx context.Context, hash []byte) (*model.Ses
 	return s, nil
 }
 
+// Issues lists a workspace's issues; see store.Store. The SDK's list — a
+// user's first page, no other filter — is cached until a conversation
+// event names the user (an issue opened, resolved or reopened, a message
+// added: published on every node after the change) or their issues move.
+func (c *Store) Issues(ctx context.Context, workspaceID string, f model.IssueFilter) ([]model.Issue, error) {
+	if f.UserID == "" || f.AppID != "" || f.Status != "" || f.Before != "" {
+		return c.Store.Issues(ctx, workspaceID, f)
+	}
+	key := workspaceID + "\x00" + f.UserID + "\x00" + strconv.Itoa(f.Limit)
+	if c.usable() {
+		c.mu.RLock()
+		e := c.lists[key]
+		var out []model.Issue
+		if e != nil && c.now().Sub(e.filled) < listTTL {
+			out = slices.Clone(e.issues)
+		}
+		c.mu.RUnlock()
+		if e != nil && out != nil {
+			c.hits.Add(1)
+			return out, nil
+		}
+	}
+	c.misses.Add(1)
+	gen := c.gen.Load()
+	l, err := c.Store.Issues(ctx, workspaceID, f)
+	if err != nil {
+		return nil, err
+	}
+	if l == nil {
+		l = []model.Issue{}
+	}
+	kept := slices.Clone(l)
+	c.fill(gen, func() {
+		if len(c.lists) >= maxLists {
+			halve(c.lists)
+		}
+		c.lists[key] = &listEntry{userID: f.UserID, issues: kept, filled: c.now()}
+	})
+	return l, nil
+}
+
+// dropLists drops the user's cached issue lists on this node (the
+// conversation service tells the other nodes, with its own events).
+func (c *Store) dropLists(userID string) {
+	if userID != "" {
+		c.apply(events.Event{Kind: events.IssuesMoved, UserID: userID})
+	}
+}
+
+// issueUser returns the user of an issue, or "" when it cannot be read.
+func (c *Store) issueUser(ctx context.Context, issueID string) string {
+	if i, err := c.Store.Issue(ctx, issueID); err == nil {
+		return i.UserID
+	}
+	return ""
+}
+
+// CreateIssue stores an issue; see store.Store.
+func (c *Store) CreateIssue(ctx context.Context, i *model.Issue, first *model.Message) error {
+	err := c.Store.CreateIssue(ctx, i, first)
+	c.dropLists(i.UserID)
+	return err
+}
+
+// AddMessage appends a message; see store.Store.
+func (c *Store) AddMessage(ctx context.Context, m *model.Message) error {
+	err := c.Store.AddMessage(ctx, m)
+	if m.Author == model.AuthorUser && m.UserID != "" {
+		c.dropLists(m.UserID) // a user writes to their own issues only
+	} else {
+		c.dropLists(c.issueUser(ctx, m.IssueID))
+	}
+	return err
+}
+
+// SetIssueStatus resolves or reopens an issue; see store.Store.
+func (c *Store) SetIssueStatus(ctx context.Context, id string, status model.IssueStatus, at time.Time) error {
+	err := c.Store.SetIssueStatus(ctx, id, status, at)
+	c.dropLists(c.issueUser(ctx, id))
+	return err
+}
+
 // changed drops what e names on this node at once, then tells the others.
 func (c *Store) changed(ctx context.Context, e events.Event) {
 	c.apply(e)
@@ -439,6 +542,9 @@ func (c *Store) Login(ctx context.Context, l *store.Login) (*store.LoginOutcome,
 	out, err := c.Store.Login(ctx, l)
 	if l.HandOver != "" {
 		c.changed(ctx, events.Event{Kind: events.SessionsEnded, SessionID: l.HandOver})
+		if err == nil && out.HandedOver > 0 {
+			c.changed(ctx, events.Event{Kind: events.IssuesMoved, WorkspaceID: out.User.WorkspaceID, UserID: out.User.ID})
+		}
 	}
 	return out, err
 }

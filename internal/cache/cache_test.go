@@ -188,3 +188,58 @@ func loginOnce(t *testing.T, db *sqlstore.Store, app *model.App, k *model.Key) *
 	}
 	return out
 }
+
+// A user's issue list is cached; a change made through a node is in force
+// there at once, and on the others when the conversation event arrives.
+func TestIssueListFollowsConversationEvents(t *testing.T) {
+	ctx := context.Background()
+	db, b, a, c, app := twoNodes(t)
+	k := &model.Key{ID: model.NewID("key"), AppID: app.ID, WorkspaceID: app.WorkspaceID, Sealed: []byte("sealed-secret-bytes"),
+		Fingerprint: "fp", CreatedAt: t0}
+	if err := db.CreateKey(ctx, k); err != nil {
+		t.Fatal(err)
+	}
+	out := loginOnce(t, db, app, k)
+	i := &model.Issue{ID: model.NewID("iss"), WorkspaceID: app.WorkspaceID, AppID: app.ID, UserID: out.User.ID,
+		SessionID: out.Session.ID, Status: model.IssueOpen, Preview: "help", CreatedAt: t0, UpdatedAt: t0}
+	first := &model.Message{ID: model.NewID("msg"), IssueID: i.ID, WorkspaceID: app.WorkspaceID, Author: model.AuthorUser,
+		Body: "help", UserID: out.User.ID, SessionID: out.Session.ID, CreatedAt: t0}
+	if err := a.CreateIssue(ctx, i, first); err != nil {
+		t.Fatal(err)
+	}
+	list := func(n *cache.Store) []model.Issue {
+		t.Helper()
+		l, err := n.Issues(ctx, app.WorkspaceID, model.IssueFilter{UserID: out.User.ID, Limit: 20})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return l
+	}
+	for _, n := range []*cache.Store{a, c} {
+		if l := list(n); len(l) != 1 || !l[0].LastMessageAt.Equal(t0) {
+			t.Fatalf("the list: %+v", l)
+		}
+	}
+	hits, _ := c.Stats()
+	list(c)
+	if h, _ := c.Stats(); h != hits+1 {
+		t.Fatal("a user's issue list read twice was not served from the cache")
+	}
+	later := t0.Add(time.Minute)
+	m := &model.Message{ID: model.NewID("msg"), IssueID: i.ID, Author: model.AuthorAgent, Body: "on it", AgentID: "tok_x", CreatedAt: later}
+	if err := a.AddMessage(ctx, m); err != nil {
+		t.Fatal(err)
+	}
+	if l := list(a); !l[0].LastMessageAt.Equal(later) {
+		t.Fatal("the node that added the message still lists the issue as it was")
+	}
+	if l := list(c); !l[0].LastMessageAt.Equal(t0) {
+		t.Fatal("the other node's list changed before any event: is it cached at all?")
+	}
+	// The conversation service publishes this after the change.
+	if err := b.Publish(ctx, events.Event{Kind: events.MessageCreated, WorkspaceID: app.WorkspaceID, IssueID: i.ID,
+		UserID: out.User.ID, MessageID: m.ID}); err != nil {
+		t.Fatal(err)
+	}
+	within(t, "the other node lists the new activity", func() bool { return list(c)[0].LastMessageAt.Equal(later) })
+}

@@ -34,6 +34,10 @@ const (
 	// (UserID), an app's (AppID) or a key's (KeyID); every node drops them
 	// from its session cache.
 	SessionsEnded Kind = "sessions.ended"
+	// IssuesMoved says a user's issues changed hands (an anonymous session's
+	// issues handed over to UserID at a verified login): every node drops
+	// what it cached of the user's issue list.
+	IssuesMoved Kind = "issues.moved"
 	// FailureCounted says a failed attempt was counted under a throttle key
 	// (ThrottleKey) and gives the window's state (Count, ResetAt in UNIX
 	// milliseconds): every node's limiter learns it without a read.
@@ -84,6 +88,10 @@ func (e Event) check() error {
 	case SessionsEnded:
 		if e.SessionID == "" && e.UserID == "" && e.AppID == "" && e.KeyID == "" {
 			return errors.New("events: a sessions.ended event needs a session, user, app or key id")
+		}
+	case IssuesMoved:
+		if e.WorkspaceID == "" || e.UserID == "" {
+			return errors.New("events: an issues.moved event needs a workspace and a user id")
 		}
 	case FailureCounted:
 		if e.ThrottleKey == "" || e.Count < 1 || e.ResetAt <= 0 {
