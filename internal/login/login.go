@@ -116,11 +116,7 @@ func (s *Service) verifier(ctx context.Context, app *model.App, now time.Time) (
 			return e.v, nil
 		}
 	}
-	keys, err := keyring.VerifierKeys(s.Box, app.Profile, stored, now)
-	if err != nil {
-		return nil, err
-	}
-	v, err := verify.New(app.Profile, keys, s.verifyOptions(app))
+	v, err := s.newVerifier(app, stored, now)
 	if err != nil {
 		return nil, err
 	}
@@ -132,6 +128,16 @@ func (s *Service) verifier(ctx context.Context, app *model.App, now time.Time) (
 	}
 	s.verifiers.Store(app.ID, &verifierEntry{app: app, keys: stored, v: v, until: until})
 	return v, nil
+}
+
+// newVerifier builds the verifier of an app with its stored keys (revoked
+// and expired ones included: they name the reason and the cause).
+func (s *Service) newVerifier(app *model.App, stored []model.Key, now time.Time) (*verify.Verifier, error) {
+	keys, err := keyring.VerifierKeys(s.Box, app.Profile, stored, now)
+	if err != nil {
+		return nil, err
+	}
+	return verify.New(app.Profile, keys, s.verifyOptions(app))
 }
 
 // Request is the login body of CONTRACT.md.

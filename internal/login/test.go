@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 
-	"github.com/signet-id/signet/internal/keyring"
 	"github.com/signet-id/signet/internal/model"
 	"github.com/signet-id/signet/verify"
 )
@@ -38,11 +37,7 @@ func (s *Service) Test(ctx context.Context, app *model.App, r Request) (*TestRes
 	if err != nil {
 		return nil, err
 	}
-	keys, err := keyring.VerifierKeys(s.Box, app.Profile, stored, now)
-	if err != nil {
-		return nil, err
-	}
-	v, err := verify.New(app.Profile, keys, s.verifyOptions(app))
+	v, err := s.newVerifier(app, stored, now)
 	if err != nil {
 		return nil, err
 	}

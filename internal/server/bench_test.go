@@ -68,46 +68,12 @@ func benchBody(b *testing.B, backend string) []byte {
 	return body
 }
 
-// benchServer starts a server in process with one app and key, logs the user
-// in once (so later logins are a returning user), and returns the handler.
+// benchServer starts a server in process with one app and key, logs one
+// user in once (so later logins are a returning user's), and returns the
+// handler, the login path and that user's login body.
 func benchServer(b *testing.B, backend string, p verify.Profile) (http.Handler, string, []byte) {
-	dir := b.TempDir()
-	dsn := "sqlite:" + filepath.Join(dir, "signet.db")
-	if backend == "postgres" {
-		dsn = storetest.PostgresURL(b)
-	}
-	clk := newClock()
-	m, err := server.New(context.Background(), server.Config{Database: dsn, DataDir: dir, AdminToken: adminToken,
-		Logger: slog.New(slog.DiscardHandler), Getenv: func(string) string { return "" }, Now: clk.Now})
-	if err != nil {
-		b.Fatal(err)
-	}
-	b.Cleanup(func() { m.Close() })
-	h := m.Handler()
-	call := func(method, path string, in any) map[string]any {
-		j, _ := json.Marshal(in)
-		req := httptest.NewRequest(method, path, bytes.NewReader(j))
-		req.Header.Set("Authorization", "Bearer "+adminToken)
-		rec := httptest.NewRecorder()
-		h.ServeHTTP(rec, req)
-		var out map[string]any
-		json.Unmarshal(rec.Body.Bytes(), &out)
-		if rec.Code >= 300 {
-			b.Fatalf("%s %s: %d %s", method, path, rec.Code, rec.Body)
-		}
-		return out
-	}
-	ws := call("POST", "/api/admin/workspaces", map[string]any{"name": "bench"})["id"].(string)
-	app := call("POST", "/api/admin/workspaces/"+ws+"/apps", map[string]any{"name": "web", "platform": "web", "profile": p})["id"].(string)
-	key := call("POST", "/api/admin/apps/"+app+"/keys", map[string]any{})
-	body, _ := json.Marshal(proof(b, clk, p, app, key["id"].(string), key["secret"].(string), "user-42", "jane@example.com"))
-	path := "/v1/apps/" + app + "/login"
-	rec := httptest.NewRecorder()
-	h.ServeHTTP(rec, httptest.NewRequest("POST", path, bytes.NewReader(body)))
-	if rec.Code != 200 {
-		b.Fatalf("first login: %d %s", rec.Code, rec.Body)
-	}
-	return h, path, body
+	h, path, bodies := benchUsers(b, backend, p, 1)
+	return h, path, bodies[0]
 }
 
 // BenchmarkLoginConcurrent measures returning verified logins of 2,000
@@ -168,7 +134,8 @@ func runConcurrentLogins(b *testing.B, h http.Handler, path string, bodies [][]b
 }
 
 // benchUsers starts a server in process with one app and key, logs n users
-// in once (later logins are returning ones) and returns their login bodies.
+// in once (later logins are returning ones) and returns the handler, the
+// login path and their login bodies.
 func benchUsers(b *testing.B, backend string, p verify.Profile, n int) (http.Handler, string, [][]byte) {
 	dir := b.TempDir()
 	dsn := "sqlite:" + filepath.Join(dir, "signet.db")
