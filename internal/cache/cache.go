@@ -62,7 +62,7 @@ type Store struct {
 	mu       sync.RWMutex
 	apps     map[string]*appEntry
 	sessions map[string]*sessionEntry // by string(token hash)
-	lists    map[string]*listEntry    // a user's first page of issues, by workspace, user and limit
+	lists    map[string]map[string]*listEntry // a user's first pages of issues: by user, then workspace and limit
 	epoch    uint64                   // the bus epoch the entries belong to
 
 	// gen changes on every invalidation: a read from the database that
@@ -91,7 +91,6 @@ type sessionEntry struct {
 }
 
 type listEntry struct {
-	userID string
 	issues []model.Issue
 	filled time.Time
 }
@@ -106,7 +105,7 @@ func New(st store.Store, bus events.Bus, now func() time.Time, log *slog.Logger)
 		log = slog.New(slog.DiscardHandler)
 	}
 	c := &Store{Store: st, bus: bus, log: log, now: now,
-		apps: map[string]*appEntry{}, sessions: map[string]*sessionEntry{}, lists: map[string]*listEntry{},
+		apps: map[string]*appEntry{}, sessions: map[string]*sessionEntry{}, lists: map[string]map[string]*listEntry{},
 		stop: make(chan struct{})}
 	c.subscribe()
 	go c.listen()
@@ -182,11 +181,7 @@ func (c *Store) apply(e events.Event) {
 			clear(c.apps)
 		}
 	case events.IssueCreated, events.IssueStatus, events.MessageCreated, events.IssuesMoved:
-		for k, l := range c.lists {
-			if l.userID == e.UserID {
-				delete(c.lists, k)
-			}
-		}
+		delete(c.lists, e.UserID)
 	case events.SessionsEnded:
 		for h, s := range c.sessions {
 			if s.s.ID == e.SessionID || e.UserID != "" && s.s.UserID == e.UserID ||
@@ -371,10 +366,10 @@ func (c *Store) Issues(ctx context.Context, workspaceID string, f model.IssueFil
 	if f.UserID == "" || f.AppID != "" || f.Status != "" || f.Before != "" {
 		return c.Store.Issues(ctx, workspaceID, f)
 	}
-	key := workspaceID + "\x00" + f.UserID + "\x00" + strconv.Itoa(f.Limit)
+	key := workspaceID + "\x00" + strconv.Itoa(f.Limit)
 	if c.usable() {
 		c.mu.RLock()
-		e := c.lists[key]
+		e := c.lists[f.UserID][key]
 		var out []model.Issue
 		if e != nil && c.now().Sub(e.filled) < listTTL {
 			out = slices.Clone(e.issues)
@@ -399,7 +394,10 @@ func (c *Store) Issues(ctx context.Context, workspaceID string, f model.IssueFil
 		if len(c.lists) >= maxLists {
 			halve(c.lists)
 		}
-		c.lists[key] = &listEntry{userID: f.UserID, issues: kept, filled: c.now()}
+		if c.lists[f.UserID] == nil {
+			c.lists[f.UserID] = map[string]*listEntry{}
+		}
+		c.lists[f.UserID][key] = &listEntry{issues: kept, filled: c.now()}
 	})
 	return l, nil
 }

@@ -125,7 +125,8 @@ func Open(ctx context.Context, path string) (*sqlstore.Store, error) {
 		PrepareOnce: true,
 		// Its driver looks each parameter up by name, in a list: binding
 		// is quadratic in a statement's parameters.
-		BatchRows: 16,
+		BatchRows:        16,
+		BatchOtherWrites: true,
 	}
 	return sqlstore.New(ctx, d, writer, reader)
 }

@@ -431,12 +431,16 @@ func (s *Store) fullLogin(ctx context.Context, tx *Tx, j *job, n int) error {
 	}
 }
 
-// inBatch runs fn in the transaction of the next batch (group commit),
-// under a savepoint of its own: its error is its caller's alone, and
+// inBatch runs fn in the transaction of the next batch (group commit) when
+// the dialect batches such writes (Dialect.BatchOtherWrites), under a
+// savepoint of its own, and in a transaction of its own otherwise: its error is its caller's alone, and
 // undoes what it wrote. fn must use the ctx it is given (the batch's): the
 // caller's may end while others share the transaction. It may run more
 // than once (the batch is written again after a deadlock, or alone).
 func (s *Store) inBatch(ctx context.Context, fn func(ctx context.Context, tx *Tx) error) error {
+	if !s.d.BatchOtherWrites {
+		return s.inTx(ctx, func(tx *Tx) error { return fn(ctx, tx) })
+	}
 	return s.commits.submit(ctx, &job{write: fn, done: make(chan struct{})})
 }
 

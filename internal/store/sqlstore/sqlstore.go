@@ -46,6 +46,11 @@ type Dialect struct {
 	// Committers is how many batches of logins are written side by side
 	// (batch.go); 0 means one, as on SQLite's single writer connection.
 	Committers int
+	// BatchOtherWrites makes the other hot writes (a new issue, a message)
+	// join the logins' batches too: where every commit waits for the one
+	// writer's fsync (SQLite). PostgreSQL runs them side by side instead,
+	// and flushes concurrent commits together itself.
+	BatchOtherWrites bool
 	// IsUniqueViolation reports whether err is a unique-constraint violation.
 	IsUniqueViolation func(err error) bool
 	// IsForeignKeyViolation reports whether err is a foreign-key violation.
