@@ -191,9 +191,11 @@ func (s *Store) writeBatch(ctx context.Context, tx *Tx, jobs []*job) error {
 		switch {
 		case j.err != nil:
 		case j.write != nil:
-			if err := s.inSavepoint(ctx, tx, j, i, j.write); err != nil {
+			failed, err := s.savepoint(ctx, tx, i, j.write)
+			if err != nil {
 				return err
 			}
+			j.err = failed
 		case j.login == nil:
 			w.attempts = append(w.attempts, j.attempt)
 		case returning(j):
@@ -397,35 +399,30 @@ func asStored(id model.Identity) model.Identity {
 // failure undoes its own writes and is its answer alone. A login that lost
 // a race for a new verified identity runs again (it finds the winner).
 func (s *Store) fullLogin(ctx context.Context, tx *Tx, j *job, n int) error {
-	sp := "login_" + strconv.Itoa(n)
 	for try := 1; ; try++ {
-		if _, err := tx.Tx.ExecContext(ctx, "SAVEPOINT "+sp); err != nil {
-			return fmt.Errorf("savepoint: %w", err)
-		}
-		out, err := s.login(ctx, tx, j.login, j.verified, j.claims)
-		if err == nil {
-			if _, err := tx.Tx.ExecContext(ctx, "RELEASE SAVEPOINT "+sp); err != nil {
-				return fmt.Errorf("release savepoint: %w", err)
-			}
+		var out *store.LoginOutcome
+		failed, err := s.savepoint(ctx, tx, n, func(ctx context.Context, tx *Tx) error {
+			var err error
+			out, err = s.login(ctx, tx, j.login, j.verified, j.claims)
+			return err
+		})
+		switch {
+		case err != nil:
+			return err
+		case failed == nil:
 			j.out = out
 			return nil
 		}
-		if s.d.IsRetryable(err) || s.Unavailable(err) {
-			return err // the whole batch runs again, or fails: an outage
-		}
-		if _, rerr := tx.Tx.ExecContext(ctx, "ROLLBACK TO SAVEPOINT "+sp); rerr != nil {
-			return fmt.Errorf("rollback to savepoint: %w", rerr)
-		}
 		j.login.Session.UserID, j.login.Attempt.UserID = "", ""
 		switch {
-		case errors.Is(err, errIdentityRace) && try < loginTries:
+		case errors.Is(failed, errIdentityRace) && try < loginTries:
 			continue
-		case errors.Is(err, errIdentityRace):
+		case errors.Is(failed, errIdentityRace):
 			j.err = model.Errorf(model.CodeConflict, "concurrent logins kept racing for the same identity; try again")
-		case errors.Is(err, store.ErrSplitMismatch):
-			j.err = err
+		case errors.Is(failed, store.ErrSplitMismatch):
+			j.err = failed
 		default:
-			j.err = wrap("login", err)
+			j.err = wrap("login", failed)
 		}
 		return nil
 	}
@@ -433,8 +430,8 @@ func (s *Store) fullLogin(ctx context.Context, tx *Tx, j *job, n int) error {
 
 // inBatch runs fn in the transaction of the next batch (group commit) when
 // the dialect batches such writes (Dialect.BatchOtherWrites), under a
-// savepoint of its own, and in a transaction of its own otherwise: its error is its caller's alone, and
-// undoes what it wrote. fn must use the ctx it is given (the batch's): the
+// savepoint of its own, and in a transaction of its own otherwise: its
+// error is its caller's alone, and undoes what it wrote. fn must use the ctx it is given (the batch's): the
 // caller's may end while others share the transaction. It may run more
 // than once (the batch is written again after a deadlock, or alone).
 func (s *Store) inBatch(ctx context.Context, fn func(ctx context.Context, tx *Tx) error) error {
@@ -444,29 +441,28 @@ func (s *Store) inBatch(ctx context.Context, fn func(ctx context.Context, tx *Tx
 	return s.commits.submit(ctx, &job{write: fn, done: make(chan struct{})})
 }
 
-// inSavepoint runs fn under a savepoint named after the job's place: an
-// error of fn is j's alone (rolled back to the savepoint), unless the whole
-// transaction must run again (a deadlock) or cannot (an outage).
-func (s *Store) inSavepoint(ctx context.Context, tx *Tx, j *job, n int, fn func(ctx context.Context, tx *Tx) error) error {
-	sp := "write_" + strconv.Itoa(n)
+// savepoint runs fn under a savepoint named after the job's place n in
+// the batch. fn's error (failed) is that job's alone: what fn wrote is
+// rolled back to the savepoint. err fails the whole transaction: a
+// deadlock (inTx runs the batch again), an outage, or the savepoint itself.
+func (s *Store) savepoint(ctx context.Context, tx *Tx, n int, fn func(ctx context.Context, tx *Tx) error) (failed, err error) {
+	sp := "job_" + strconv.Itoa(n)
 	if _, err := tx.Tx.ExecContext(ctx, "SAVEPOINT "+sp); err != nil {
-		return fmt.Errorf("savepoint: %w", err)
+		return nil, fmt.Errorf("savepoint: %w", err)
 	}
-	err := fn(ctx, tx)
-	if err == nil {
+	if failed = fn(ctx, tx); failed == nil {
 		if _, err := tx.Tx.ExecContext(ctx, "RELEASE SAVEPOINT "+sp); err != nil {
-			return fmt.Errorf("release savepoint: %w", err)
+			return nil, fmt.Errorf("release savepoint: %w", err)
 		}
-		return nil
+		return nil, nil
 	}
-	if s.d.IsRetryable(err) || s.Unavailable(err) {
-		return err
+	if s.d.IsRetryable(failed) || s.Unavailable(failed) {
+		return nil, failed
 	}
-	if _, rerr := tx.Tx.ExecContext(ctx, "ROLLBACK TO SAVEPOINT "+sp); rerr != nil {
-		return fmt.Errorf("rollback to savepoint: %w", rerr)
+	if _, err := tx.Tx.ExecContext(ctx, "ROLLBACK TO SAVEPOINT "+sp); err != nil {
+		return nil, fmt.Errorf("rollback to savepoint: %w", err)
 	}
-	j.err = err
-	return nil
+	return failed, nil
 }
 
 // maxRows bounds the rows of one multi-row statement, far under either
