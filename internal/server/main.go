@@ -338,16 +338,23 @@ func (m *Main) Run(ctx context.Context) error {
 
 // purgeThrottles deletes ended failure windows now and then.
 func (m *Main) purgeThrottles(ctx context.Context) {
-	t := time.NewTicker(5 * time.Minute)
+	every(ctx, 5*time.Minute, func() {
+		if _, err := m.store.PurgeThrottles(ctx, m.cfg.Now()); err != nil && ctx.Err() == nil {
+			m.cfg.Logger.Warn("purging throttle windows failed", "err", err)
+		}
+	})
+}
+
+// every runs fn every d until ctx ends.
+func every(ctx context.Context, d time.Duration, fn func()) {
+	t := time.NewTicker(d)
 	defer t.Stop()
 	for {
 		select {
 		case <-ctx.Done():
 			return
 		case <-t.C:
-			if _, err := m.store.PurgeThrottles(ctx, m.cfg.Now()); err != nil && ctx.Err() == nil {
-				m.cfg.Logger.Warn("purging throttle windows failed", "err", err)
-			}
+			fn()
 		}
 	}
 }

@@ -47,22 +47,15 @@ type pruner struct {
 
 // run prunes every pruneEvery until ctx ends.
 func (p *pruner) run(ctx context.Context) {
-	t := time.NewTicker(pruneEvery)
-	defer t.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-			attempts, sessions, err := p.prune(ctx)
-			if err != nil && ctx.Err() == nil {
-				p.logger.Warn("pruning the verification log and ended sessions failed", "err", err)
-			}
-			if attempts > 0 || sessions > 0 {
-				p.logger.Info("pruned", "attempts", attempts, "sessions", sessions)
-			}
+	every(ctx, pruneEvery, func() {
+		attempts, sessions, err := p.prune(ctx)
+		if err != nil && ctx.Err() == nil {
+			p.logger.Warn("pruning the verification log and ended sessions failed", "err", err)
 		}
-	}
+		if attempts > 0 || sessions > 0 {
+			p.logger.Info("pruned", "attempts", attempts, "sessions", sessions)
+		}
+	})
 }
 
 // prune deletes what is past retention now, batch after batch, until a
