@@ -61,9 +61,9 @@ type Store struct {
 
 	mu       sync.RWMutex
 	apps     map[string]*appEntry
-	sessions map[string]*sessionEntry // by string(token hash)
+	sessions map[string]*sessionEntry         // by string(token hash)
 	lists    map[string]map[string]*listEntry // a user's first pages of issues: by user, then workspace and limit
-	epoch    uint64                   // the bus epoch the entries belong to
+	epoch    uint64                           // the bus epoch the entries belong to
 
 	// gen changes on every invalidation: a read from the database that
 	// started before an invalidation does not fill the cache with what it
