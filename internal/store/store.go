@@ -257,6 +257,50 @@ type Login struct {
 	// them again (a verified identity never changes holder). Otherwise it
 	// is ignored.
 	Holder *model.User
+	// Resolve decides, from what the store read inside the login's
+	// transaction (LoginFacts), which user the login belongs to and what
+	// it attaches (login.Resolve). The store holds no policy of its own:
+	// it reads the facts, runs Resolve and writes the resolution. Required.
+	Resolve func(*LoginFacts) (*Resolution, error)
+}
+
+// LoginFacts is what a login's resolution depends on, read by the store
+// inside the login's transaction: what was verified and claimed, and who
+// holds each verified identity.
+type LoginFacts struct {
+	// Verified are the login's verified identities, each once, in
+	// resolution order: uids first, then emails, then the other types.
+	Verified []model.Identity
+	// Claims are the identities the login sent without proof, each once
+	// (an identity both verified and claimed is only in Verified).
+	Claims []model.Identity
+	// Holders[i] is the user holding Verified[i] verified, or "".
+	Holders []string
+	// Held lists, for each user of Holders, the identities that user
+	// holds verified, as stored (metadata included). When a login brings
+	// a verified uid nobody holds, the store locks those users before
+	// reading Held, so that two logins cannot both link a new uid to the
+	// same user.
+	Held map[string][]model.Identity
+	// ExactSplit is store.Login.ExactSplit.
+	ExactSplit bool
+}
+
+// Resolution is a login's resolution: the store writes it.
+type Resolution struct {
+	// UserID is the existing user the login belongs to; "" for a new one.
+	UserID string
+	// Attach are the verified identities the user gains or refreshes.
+	Attach []model.Identity
+	// Claims are attached as claims: what the login claimed, and verified
+	// identities another user holds (each also a conflict).
+	Claims []model.Identity
+	// Conflicts name the verified identities another user holds (Type,
+	// Value and HolderID set; the store fills in the rest).
+	Conflicts []model.IdentityConflict
+	// Changed are the verified identities an existing user gains or whose
+	// metadata changes (LoginOutcome.Changed).
+	Changed []model.Identity
 }
 
 // ErrSplitMismatch is Login's failure when store.Login.ExactSplit is set

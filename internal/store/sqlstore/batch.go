@@ -329,22 +329,33 @@ type identityRow struct {
 }
 
 // returningLogin plans a returning user's login: its rows join the batch's
-// shared statements, and its outcome is the holder as read, refreshed.
+// shared statements, and its outcome is the holder as read, refreshed. Its
+// resolution reads the holder as the caller read it, except for the
+// helpshift-legacy check, which reads the holder's identities again inside
+// the transaction.
 func (s *Store) returningLogin(ctx context.Context, tx *Tx, j *job, w *batchWrites) error {
 	l := j.login
 	u := l.Holder
+	f := &store.LoginFacts{Verified: j.verified, Claims: j.claims, Holders: make([]string, len(j.verified)),
+		ExactSplit: l.ExactSplit}
+	for i := range f.Holders {
+		f.Holders[i] = u.ID
+	}
+	held := slices.DeleteFunc(slices.Clone(u.Identities), func(id model.Identity) bool { return !id.Verified })
 	if l.ExactSplit {
-		holders := make([]string, len(j.verified))
-		for i := range holders {
-			holders[i] = u.ID
-		}
-		if err := exactSplit(ctx, tx, j.verified, holders); err != nil {
-			if errors.Is(err, store.ErrSplitMismatch) {
-				j.err = err
-				return nil
-			}
+		var err error
+		if held, err = heldVerified(ctx, tx, u.ID); err != nil {
 			return err
 		}
+	}
+	f.Held = map[string][]model.Identity{u.ID: held}
+	res, err := l.Resolve(f)
+	switch {
+	case err != nil:
+		j.err = err
+		return nil
+	case res.UserID != u.ID || len(res.Conflicts) > 0:
+		return fmt.Errorf("a returning login resolved to another user than its holder")
 	}
 	out := &store.LoginOutcome{User: *u}
 	out.User.Identities = slices.Clone(u.Identities)
@@ -357,16 +368,16 @@ func (s *Store) returningLogin(ctx context.Context, tx *Tx, j *job, w *batchWrit
 		}
 		out.User.Name = l.Name
 	}
-	for _, id := range j.verified {
+	for _, id := range res.Attach {
 		id = asStored(id)
 		i := slices.IndexFunc(out.User.Identities, func(h model.Identity) bool { return h.Type == id.Type && h.Value == id.Value })
-		if !maps.Equal(out.User.Identities[i].Metadata, id.Metadata) {
-			out.Changed = append(out.Changed, id)
-		}
 		out.User.Identities[i] = id
 		w.identities = append(w.identities, identityRow{u.ID, l.WorkspaceID, id})
 	}
-	for _, id := range j.claims {
+	for _, id := range res.Changed {
+		out.Changed = append(out.Changed, asStored(id))
+	}
+	for _, id := range res.Claims {
 		id = asStored(id)
 		i := slices.IndexFunc(out.User.Identities, func(h model.Identity) bool { return h.Type == id.Type && h.Value == id.Value })
 		h := &out.User.Identities[i]

@@ -6,7 +6,6 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"maps"
 	"slices"
 
 	"github.com/signet-id/signet/internal/model"
@@ -47,6 +46,9 @@ func (s *Store) Login(ctx context.Context, l *store.Login) (*store.LoginOutcome,
 func checkLogin(l *store.Login) error {
 	if l.WorkspaceID == "" || l.AppID == "" {
 		return model.Errorf(model.CodeInvalid, "login: workspace and app are required")
+	}
+	if l.Resolve == nil {
+		return model.Errorf(model.CodeInvalid, "login: no resolution rule (store.Login.Resolve)")
 	}
 	for _, part := range []struct{ name, ws, app string }{
 		{"session", l.Session.WorkspaceID, l.Session.AppID},
@@ -126,28 +128,20 @@ func typeRank(t verify.IdentityType) int {
 	return len(verify.IdentityTypes())
 }
 
-// login is one try of Login, inside tx.
+// login is one try of Login, inside tx: it reads the facts the login's
+// resolution depends on, runs store.Login.Resolve, and writes its answer.
 func (s *Store) login(ctx context.Context, tx *Tx, l *store.Login, verified, claims []model.Identity) (*store.LoginOutcome, error) {
 	at := l.Session.CreatedAt
-	holders := make([]string, len(verified))
-	for i, id := range verified {
-		h, err := holder(ctx, tx, l.WorkspaceID, id.Type, id.Value)
-		if err != nil {
-			return nil, err
-		}
-		holders[i] = h
-	}
-	userID, err := s.resolveUser(ctx, tx, verified, holders)
+	facts, err := s.loginFacts(ctx, tx, l, verified, claims)
 	if err != nil {
 		return nil, err
 	}
-	if l.ExactSplit {
-		if err := exactSplit(ctx, tx, verified, holders); err != nil {
-			return nil, err
-		}
+	res, err := l.Resolve(facts)
+	if err != nil {
+		return nil, err
 	}
-	existing := userID != ""
-	if !existing {
+	userID := res.UserID
+	if userID == "" {
 		userID = model.NewID("usr")
 		_, err := tx.ExecContext(ctx, `
 			INSERT INTO users (id, workspace_id, anonymous, name, created_at) VALUES ($1, $2, $3, $4, $5)`,
@@ -163,43 +157,20 @@ func (s *Store) login(ctx context.Context, tx *Tx, l *store.Login, verified, cla
 			return nil, fmt.Errorf("update user: %w", err)
 		}
 	}
-
-	var conflicts []model.IdentityConflict
-	var changed []identityKey
-	claims = slices.Clip(claims) // appending below must not touch the caller's array, reused on a retry
-	for i, id := range verified {
-		if holders[i] != "" && holders[i] != userID {
-			c := model.IdentityConflict{WorkspaceID: l.WorkspaceID, Type: id.Type, Value: id.Value,
-				HolderID: holders[i], ClaimantID: userID, AppID: l.AppID, At: at}
-			if err := s.recordConflict(ctx, tx, &c); err != nil {
-				return nil, err
-			}
-			conflicts = append(conflicts, c)
-			id.Verified, id.KeyID, id.VerifiedAt = false, "", nil
-			claims = append(claims, id)
-			continue
+	conflicts := make([]model.IdentityConflict, 0, len(res.Conflicts))
+	for _, c := range res.Conflicts {
+		c.WorkspaceID, c.ClaimantID, c.AppID, c.At = l.WorkspaceID, userID, l.AppID, at
+		if err := s.recordConflict(ctx, tx, &c); err != nil {
+			return nil, err
 		}
-		if existing {
-			// An identity the user did not hold verified is newly
-			// attached; one it held (holders[i] == userID) changes only
-			// with its metadata.
-			isNew := holders[i] == ""
-			if !isNew {
-				same, err := sameMetadata(ctx, tx, userID, &id)
-				if err != nil {
-					return nil, err
-				}
-				isNew = !same
-			}
-			if isNew {
-				changed = append(changed, identityKey{id.Type, id.Value})
-			}
-		}
+		conflicts = append(conflicts, c)
+	}
+	for _, id := range res.Attach {
 		if err := s.attachVerified(ctx, tx, l.WorkspaceID, userID, &id); err != nil {
 			return nil, err
 		}
 	}
-	for _, id := range claims {
+	for _, id := range res.Claims {
 		if err := s.attachClaim(ctx, tx, l.WorkspaceID, userID, &id); err != nil {
 			return nil, err
 		}
@@ -224,72 +195,73 @@ func (s *Store) login(ctx context.Context, tx *Tx, l *store.Login, verified, cla
 	if err != nil {
 		return nil, err
 	}
-	var changedIDs []model.Identity
-	for _, k := range changed {
-		if id, ok := findIdentity(u, k); ok {
-			changedIDs = append(changedIDs, id)
+	var changed []model.Identity
+	for _, c := range res.Changed {
+		if id, ok := findIdentity(u, identityKey{c.Type, c.Value}); ok {
+			changed = append(changed, id)
 		}
 	}
+	if len(conflicts) == 0 {
+		conflicts = nil
+	}
 	// The key was marked used, and its row locked, by the batch (guardKeys).
-	return &store.LoginOutcome{User: *u, Session: l.Session, Conflicts: conflicts, Changed: changedIDs,
+	return &store.LoginOutcome{User: *u, Session: l.Session, Conflicts: conflicts, Changed: changed,
 		HandedOver: handedOver}, nil
 }
 
-// exactSplit enforces store.Login.ExactSplit: either nobody holds the
-// login's verified identities, or one user does whose verified uid and
-// email are exactly the login's.
-func exactSplit(ctx context.Context, tx *Tx, verified []model.Identity, holders []string) error {
-	userID := ""
-	for _, h := range holders {
-		switch {
-		case h == "":
-		case userID == "":
-			userID = h
-		case h != userID:
-			return store.ErrSplitMismatch
+// loginFacts reads, inside tx, who holds each of the login's verified
+// identities and what each holder holds verified. When the login brings a
+// verified uid nobody holds while another of its identities is held, it
+// first locks the holders' rows: the resolution may link the new uid to
+// one of them only if that user has no uid yet, and two logins with
+// different new uids must not both see "no uid yet".
+func (s *Store) loginFacts(ctx context.Context, tx *Tx, l *store.Login, verified, claims []model.Identity) (*store.LoginFacts, error) {
+	f := &store.LoginFacts{Verified: verified, Claims: claims, Holders: make([]string, len(verified)),
+		ExactSplit: l.ExactSplit}
+	newUID := false
+	for i, id := range verified {
+		h, err := holder(ctx, tx, l.WorkspaceID, id.Type, id.Value)
+		if err != nil {
+			return nil, err
 		}
+		f.Holders[i] = h
+		newUID = newUID || (id.Type == verify.UID && h == "")
 	}
-	if userID == "" {
-		return nil // a new user
-	}
-	held, err := listOf(ctx, tx, func(r scanner) (*identityKey, error) {
-		var k identityKey
-		return &k, r.Scan(&k.typ, &k.value)
-	}, `SELECT type, value FROM identities WHERE user_id = $1 AND verified AND type IN ($2, $3)`,
-		userID, verify.UID, verify.Email)
-	if err != nil {
-		return fmt.Errorf("the holder's uid and email: %w", err)
-	}
-	presented := 0
-	for _, id := range verified {
-		if id.Type != verify.UID && id.Type != verify.Email {
-			continue
+	held := slices.Compact(slices.Sorted(slices.Values(slices.DeleteFunc(slices.Clone(f.Holders),
+		func(h string) bool { return h == "" }))))
+	f.Held = make(map[string][]model.Identity, len(held))
+	for _, userID := range held { // sorted: one lock order for every login
+		if newUID && s.d.LockRow != "" {
+			var locked string
+			if err := tx.QueryRowContext(ctx, `SELECT id FROM users WHERE id = $1`+s.d.LockRow, userID).Scan(&locked); err != nil {
+				return nil, fmt.Errorf("lock user: %w", err)
+			}
 		}
-		presented++
-		if !slices.Contains(held, identityKey{id.Type, id.Value}) {
-			return store.ErrSplitMismatch
+		ids, err := heldVerified(ctx, tx, userID)
+		if err != nil {
+			return nil, err
 		}
+		f.Held[userID] = ids
 	}
-	if presented != len(held) {
-		return store.ErrSplitMismatch
-	}
-	return nil
+	return f, nil
 }
 
-// sameMetadata reports whether the user's stored identity has id's metadata.
-func sameMetadata(ctx context.Context, tx *Tx, userID string, id *model.Identity) (bool, error) {
-	var stored string
-	err := tx.QueryRowContext(ctx, `
-		SELECT metadata FROM identities WHERE user_id = $1 AND type = $2 AND value = $3`,
-		userID, id.Type, id.Value).Scan(&stored)
+// heldVerified returns the identities a user holds verified.
+func heldVerified(ctx context.Context, q querier, userID string) ([]model.Identity, error) {
+	ids, err := listOf(ctx, q, func(r scanner) (*model.Identity, error) {
+		id := model.Identity{Verified: true}
+		var metadata string
+		if err := r.Scan(&id.Type, &id.Value, &metadata); err != nil {
+			return nil, err
+		}
+		m, err := decodeMetadata(metadata)
+		id.Metadata = m
+		return &id, err
+	}, `SELECT type, value, metadata FROM identities WHERE user_id = $1 AND verified`, userID)
 	if err != nil {
-		return false, fmt.Errorf("identity metadata: %w", err)
+		return nil, fmt.Errorf("the holder's identities: %w", err)
 	}
-	m, err := decodeMetadata(stored)
-	if err != nil {
-		return false, err
-	}
-	return maps.Equal(m, id.Metadata), nil
+	return ids, nil
 }
 
 // findIdentity returns the user's identity of that type and value.
@@ -315,48 +287,6 @@ func holder(ctx context.Context, q querier, workspaceID string, typ verify.Ident
 		return "", fmt.Errorf("identity holder: %w", err)
 	}
 	return id, nil
-}
-
-// resolveUser names the existing user a login belongs to, or "" for a new
-// one, by store.Login's rules. verified is in resolution order (uids first)
-// and holders[i] holds verified[i].
-func (s *Store) resolveUser(ctx context.Context, tx *Tx, verified []model.Identity, holders []string) (string, error) {
-	var byUID, byOther string
-	hasUID := false
-	for i, id := range verified {
-		switch {
-		case id.Type == verify.UID:
-			hasUID = true
-			byUID = cmp.Or(byUID, holders[i])
-		default:
-			byOther = cmp.Or(byOther, holders[i])
-		}
-	}
-	switch {
-	case byUID != "":
-		return byUID, nil
-	case byOther == "":
-		return "", nil
-	case !hasUID:
-		return byOther, nil
-	}
-	// A new uid links to the holder of the email (or other identity) only
-	// if that user has no verified uid yet. Lock the user first, so that
-	// two logins with different new uids cannot both link to it.
-	var locked string
-	err := tx.QueryRowContext(ctx, `SELECT id FROM users WHERE id = $1`+s.d.LockRow, byOther).Scan(&locked)
-	if err != nil {
-		return "", fmt.Errorf("lock user: %w", err)
-	}
-	hasOwnUID, err := exists(ctx, tx, `
-		SELECT 1 FROM identities WHERE user_id = $1 AND type = $2 AND verified`, byOther, verify.UID)
-	switch {
-	case err != nil:
-		return "", fmt.Errorf("user's uid: %w", err)
-	case hasOwnUID:
-		return "", nil
-	}
-	return byOther, nil
 }
 
 // attachVerified gives the user an identity, verified, refreshing what an

@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/signet-id/signet/internal/login"
 	"github.com/signet-id/signet/internal/model"
 	"github.com/signet-id/signet/internal/store"
 	"github.com/signet-id/signet/verify"
@@ -156,7 +157,8 @@ func claimed(t verify.IdentityType, value string) model.Identity {
 func (e *env) newLogin(a *model.App, k *model.Key, ids ...model.Identity) *store.Login {
 	at := e.tick()
 	verified := slices.ContainsFunc(ids, func(id model.Identity) bool { return id.Verified })
-	l := &store.Login{WorkspaceID: a.WorkspaceID, AppID: a.ID, Anonymous: len(ids) == 0, Identities: ids}
+	l := &store.Login{WorkspaceID: a.WorkspaceID, AppID: a.ID, Anonymous: len(ids) == 0, Identities: ids,
+		Resolve: login.Resolve}
 	result, keyID := model.ResultUnverified, ""
 	switch {
 	case l.Anonymous:
