@@ -20,6 +20,7 @@
 package cache
 
 import (
+	"cmp"
 	"context"
 	"log/slog"
 	"slices"
@@ -434,6 +435,13 @@ func (c *Store) AddMessage(ctx context.Context, m *model.Message) error {
 		c.dropLists(c.issueUser(ctx, m.IssueID))
 	}
 	return err
+}
+
+// Reply appends a user's reply, reopening a resolved issue; see store.Store.
+func (c *Store) Reply(ctx context.Context, m *model.Message) (bool, error) {
+	reopened, err := c.Store.Reply(ctx, m)
+	c.dropLists(cmp.Or(m.UserID, c.issueUser(ctx, m.IssueID)))
+	return reopened, err
 }
 
 // SetIssueStatus resolves or reopens an issue; see store.Store.

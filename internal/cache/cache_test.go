@@ -9,7 +9,7 @@ import (
 
 	"github.com/signet-id/signet/internal/cache"
 	"github.com/signet-id/signet/internal/events"
-	"github.com/signet-id/signet/internal/login"
+	"github.com/signet-id/signet/internal/login/resolution"
 	"github.com/signet-id/signet/internal/model"
 	"github.com/signet-id/signet/internal/store"
 	"github.com/signet-id/signet/internal/store/sqlite"
@@ -177,7 +177,7 @@ func TestNotListeningMeansNotTrusted(t *testing.T) {
 // loginOnce logs a new user in through app with key k.
 func loginOnce(t *testing.T, db *sqlstore.Store, app *model.App, k *model.Key) *store.LoginOutcome {
 	t.Helper()
-	l := &store.Login{WorkspaceID: app.WorkspaceID, AppID: app.ID, Resolve: login.Resolve,
+	l := &store.Login{WorkspaceID: app.WorkspaceID, AppID: app.ID, Resolve: resolution.Resolve,
 		Identities: []model.Identity{{Type: verify.UID, Value: "user-42", Verified: true}}}
 	l.Session = model.Session{ID: model.NewID("ses"), WorkspaceID: app.WorkspaceID, AppID: app.ID, TokenHash: []byte("0123456789abcdef0123456789abcdef"),
 		KeyID: k.ID, Verified: true, SignedFields: []string{"uid"}, CreatedAt: t0, ExpiresAt: t0.Add(time.Hour)}

@@ -187,16 +187,15 @@ func (s *Service) UserReply(ctx context.Context, sess *model.Session, issueID, b
 	}
 	now := s.now()
 	m := s.userMessage(sess, i.ID, body, now)
-	err = s.Store.AddMessage(ctx, m)
+	reopened, err := s.Store.Reply(ctx, m)
 	unlock()
 	if err != nil {
 		return nil, err
 	}
 	s.publish(ctx, events.Event{Kind: events.MessageCreated, WorkspaceID: i.WorkspaceID, IssueID: i.ID, UserID: i.UserID, MessageID: m.ID})
-	if i.Status == model.IssueResolved {
-		if err := s.setStatus(ctx, i, model.IssueOpen, now); err != nil {
-			return nil, err
-		}
+	if reopened {
+		i.Status, i.UpdatedAt = model.IssueOpen, now
+		s.publish(ctx, events.Event{Kind: events.IssueStatus, WorkspaceID: i.WorkspaceID, IssueID: i.ID, UserID: i.UserID})
 	}
 	return m, nil
 }

@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/signet-id/signet/internal/keyring"
+	"github.com/signet-id/signet/internal/login/resolution"
 	"github.com/signet-id/signet/internal/model"
 	"github.com/signet-id/signet/internal/secretbox"
 	"github.com/signet-id/signet/internal/store"
@@ -209,7 +210,7 @@ func (s *Service) login(ctx context.Context, appID string, r Request, clientAddr
 	}
 	att := &model.Attempt{ID: model.NewID("att"), WorkspaceID: app.WorkspaceID, AppID: app.ID, Platform: app.Platform,
 		Profile: app.Profile, AppVersion: r.AppVersion, At: start}
-	l := &store.Login{WorkspaceID: app.WorkspaceID, AppID: app.ID, Name: r.Name, Resolve: Resolve}
+	l := &store.Login{WorkspaceID: app.WorkspaceID, AppID: app.ID, Name: r.Name, Resolve: resolution.Resolve}
 	hasIdentifier := r.UserID != "" || r.Email != "" || r.UserHash != "" || r.IdentityToken != ""
 	// Only a login that presents a proof is throttled or counted: an old app
 	// version that sends none (the monitor phase) is not an attack.

@@ -9,7 +9,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/signet-id/signet/internal/login"
+	"github.com/signet-id/signet/internal/login/resolution"
 	"github.com/signet-id/signet/internal/model"
 	"github.com/signet-id/signet/internal/store"
 	"github.com/signet-id/signet/internal/store/storetest"
@@ -64,7 +64,7 @@ func TestPrunerBatches(t *testing.T) {
 				t.Helper()
 				tok := make([]byte, 32)
 				rand.Read(tok)
-				l := &store.Login{WorkspaceID: w.ID, AppID: a.ID, Anonymous: true, Resolve: login.Resolve,
+				l := &store.Login{WorkspaceID: w.ID, AppID: a.ID, Anonymous: true, Resolve: resolution.Resolve,
 					Session: model.Session{ID: model.NewID("ses"), WorkspaceID: w.ID, AppID: a.ID, TokenHash: tok,
 						SignedFields: []string{}, CreatedAt: at, ExpiresAt: expires},
 					Attempt: model.Attempt{ID: model.NewID("att"), WorkspaceID: w.ID, AppID: a.ID, Platform: a.Platform,

@@ -120,6 +120,10 @@ type Store interface {
 	// AddMessage appends m to its issue and moves the issue's last
 	// activity; not_found if the issue does not exist.
 	AddMessage(ctx context.Context, m *model.Message) error
+	// Reply is AddMessage for a user's reply: in the same transaction a
+	// resolved issue reopens (at the message's time). It reports whether
+	// the issue reopened.
+	Reply(ctx context.Context, m *model.Message) (reopened bool, err error)
 	// Messages lists an issue's messages, oldest first; messages written in
 	// the same millisecond keep the order they were written in.
 	Messages(ctx context.Context, issueID string, f model.MessageFilter) ([]model.Message, error)
@@ -259,7 +263,7 @@ type Login struct {
 	Holder *model.User
 	// Resolve decides, from what the store read inside the login's
 	// transaction (LoginFacts), which user the login belongs to and what
-	// it attaches (login.Resolve). The store holds no policy of its own:
+	// it attaches (resolution.Resolve). The store holds no policy of its own:
 	// it reads the facts, runs Resolve and writes the resolution. Required.
 	Resolve func(*LoginFacts) (*Resolution, error)
 }

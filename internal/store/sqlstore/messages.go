@@ -19,10 +19,22 @@ const messageColumns = `id, issue_id, workspace_id, author, body, COALESCE(user_
 // issue does not exist in m's workspace (filled from the issue when empty),
 // or m's user or session does not; conflict if m's id is taken.
 func (s *Store) AddMessage(ctx context.Context, m *model.Message) error {
+	_, err := s.addMessage(ctx, m, false)
+	return err
+}
+
+// Reply appends a user's reply and, in the same transaction, reopens its
+// issue if it was resolved; see store.Store.
+func (s *Store) Reply(ctx context.Context, m *model.Message) (bool, error) {
+	return s.addMessage(ctx, m, true)
+}
+
+func (s *Store) addMessage(ctx context.Context, m *model.Message, reopen bool) (reopened bool, err error) {
 	if err := checkMessage(m); err != nil {
-		return err
+		return false, err
 	}
-	err := s.inBatch(ctx, func(ctx context.Context, tx *Tx) error {
+	err = s.inBatch(ctx, func(ctx context.Context, tx *Tx) error {
+		reopened = false // a batch may run this again
 		// First, so that concurrent messages of one issue take turns on
 		// its row.
 		var ws string
@@ -41,12 +53,22 @@ func (s *Store) AddMessage(ctx context.Context, m *model.Message) error {
 		case m.WorkspaceID != ws:
 			return model.Errorf(model.CodeNotFound, "issue %s not found in workspace %s", m.IssueID, m.WorkspaceID)
 		}
-		return s.insertMessage(ctx, tx, m)
+		if err := s.insertMessage(ctx, tx, m); err != nil || !reopen {
+			return err
+		}
+		n, err := affected(tx.ExecContext(ctx, `
+			UPDATE issues SET status = $2, updated_at = `+latest("updated_at", "$4")+`
+			WHERE id = $1 AND status = $3`, m.IssueID, model.IssueOpen, model.IssueResolved, at))
+		if err != nil {
+			return fmt.Errorf("reopen the issue: %w", err)
+		}
+		reopened = n > 0
+		return nil
 	})
 	if err != nil {
-		return wrap("add message", err)
+		return false, wrap("add message", err)
 	}
-	return nil
+	return reopened, nil
 }
 
 // insertMessage writes a message (AddMessage's and CreateIssue's part).

@@ -7,7 +7,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/signet-id/signet/internal/login"
+	"github.com/signet-id/signet/internal/login/resolution"
 	"github.com/signet-id/signet/internal/model"
 	"github.com/signet-id/signet/internal/store"
 	"github.com/signet-id/signet/verify"
@@ -30,7 +30,7 @@ func BenchmarkReturningLogins(b *testing.B, s store.Store) {
 		}
 	}
 	login := func(uid string, at time.Time, holder *model.User) *store.Login {
-		l := &store.Login{WorkspaceID: w.ID, AppID: a.ID, Holder: holder, Resolve: login.Resolve, Identities: []model.Identity{
+		l := &store.Login{WorkspaceID: w.ID, AppID: a.ID, Holder: holder, Resolve: resolution.Resolve, Identities: []model.Identity{
 			{Type: verify.UID, Value: uid, Verified: true}, {Type: verify.Email, Value: uid + "@example.com"}}}
 		l.Session = model.Session{ID: model.NewID("ses"), WorkspaceID: w.ID, AppID: a.ID, TokenHash: random(32), KeyID: k.ID,
 			Verified: true, SignedFields: []string{"uid"}, DeviceID: "device-" + uid, AppVersion: "4.2.0", CreatedAt: at, ExpiresAt: at.Add(720 * time.Hour)}

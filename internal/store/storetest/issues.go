@@ -551,3 +551,44 @@ func messageIDs(l []model.Message) []string {
 	}
 	return ids
 }
+
+// testReplyReopens: Reply writes the message and reopens a resolved issue
+// in one transaction; on an open issue it only writes; a reply that fails
+// writes nothing and reopens nothing.
+func testReplyReopens(e *env) {
+	w := e.workspace()
+	a := e.app(w)
+	k := e.key(a)
+	ada := e.login(e.newLogin(a, k, signed(verify.UID, "ada")))
+	i := e.issue(ada, "my order is late")
+
+	m := e.userMessage(ada, i, "still late", e.tick())
+	reopened, err := e.s.Reply(e.ctx, m)
+	e.must(err)
+	if reopened || e.getIssue(i.ID).Status != model.IssueOpen {
+		e.t.Errorf("a reply to an open issue: reopened = %v, status %q", reopened, e.getIssue(i.ID).Status)
+	}
+
+	e.must(e.s.SetIssueStatus(e.ctx, i.ID, model.IssueResolved, e.tick()))
+	m = e.userMessage(ada, i, "it came back", e.tick())
+	reopened, err = e.s.Reply(e.ctx, m)
+	e.must(err)
+	got := e.getIssue(i.ID)
+	if !reopened || got.Status != model.IssueOpen || !got.UpdatedAt.Equal(ms(m.CreatedAt)) ||
+		!got.LastMessageAt.Equal(ms(m.CreatedAt)) {
+		e.t.Errorf("a reply to a resolved issue: reopened = %v, issue %+v", reopened, got)
+	}
+
+	// A reply that cannot be written (its id is taken) leaves the resolved
+	// issue resolved.
+	e.must(e.s.SetIssueStatus(e.ctx, i.ID, model.IssueResolved, e.tick()))
+	before := e.getIssue(i.ID)
+	dup := e.userMessage(ada, i, "again", e.tick())
+	dup.ID = m.ID
+	if reopened, err := e.s.Reply(e.ctx, dup); model.ErrorCode(err) != model.CodeConflict || reopened {
+		e.t.Errorf("a reply with a taken id: reopened = %v, err = %v, want conflict", reopened, err)
+	}
+	if got := e.getIssue(i.ID); *got != *before {
+		e.t.Errorf("a failed reply changed the issue:\n %+v, was\n %+v", got, before)
+	}
+}

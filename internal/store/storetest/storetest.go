@@ -14,7 +14,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/signet-id/signet/internal/login"
+	"github.com/signet-id/signet/internal/login/resolution"
 	"github.com/signet-id/signet/internal/model"
 	"github.com/signet-id/signet/internal/store"
 	"github.com/signet-id/signet/verify"
@@ -60,6 +60,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"IssueListing", testIssueListing},
 		{"IssuePreview", testIssuePreview},
 		{"Messages", testMessages},
+		{"ReplyReopens", testReplyReopens},
 		{"IssueCounts", testIssueCounts},
 		{"Throttles", testThrottles},
 		{"PurgeThrottles", testPurgeThrottles},
@@ -158,7 +159,7 @@ func (e *env) newLogin(a *model.App, k *model.Key, ids ...model.Identity) *store
 	at := e.tick()
 	verified := slices.ContainsFunc(ids, func(id model.Identity) bool { return id.Verified })
 	l := &store.Login{WorkspaceID: a.WorkspaceID, AppID: a.ID, Anonymous: len(ids) == 0, Identities: ids,
-		Resolve: login.Resolve}
+		Resolve: resolution.Resolve}
 	result, keyID := model.ResultUnverified, ""
 	switch {
 	case l.Anonymous:

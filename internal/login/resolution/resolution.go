@@ -1,4 +1,8 @@
-package login
+// Package resolution decides which user a login belongs to: a pure
+// function of what the login verified and claimed and who holds each
+// verified identity, which the store runs inside the login's transaction
+// (store.Login.Resolve).
+package resolution
 
 import (
 	"cmp"
