@@ -186,6 +186,9 @@ func (s *Store) writeBatch(ctx context.Context, tx *Tx, jobs []*job) error {
 	if err := s.guardKeys(ctx, tx, jobs); err != nil {
 		return err
 	}
+	if err := s.readHolders(ctx, tx, jobs); err != nil {
+		return err
+	}
 	var w batchWrites
 	for i, j := range jobs {
 		switch {
@@ -290,6 +293,112 @@ func (c *committer) markKeysUsed(last map[string]time.Time) {
 			UPDATE keys SET last_used_at = $2
 			WHERE id = $1 AND (last_used_at IS NULL OR last_used_at <= $3)`, keyID, at, at-1000)
 	}
+}
+
+// needsHolder reports whether j is a verified login that came without its
+// holder (store.Login.Holder): the batch reads it (readHolders).
+func needsHolder(j *job) bool {
+	l := j.login
+	return j.err == nil && l != nil && l.Holder == nil && !l.Anonymous && l.HandOver == "" && len(j.verified) > 0
+}
+
+// readHolders reads, inside the batch's transaction, the holder of each
+// verified login that came without one: the user holding the first of its
+// verified identities that someone holds, with their identities, as
+// login.Service would have read it. A few statements serve the whole batch
+// (one per chunk of identities, one per chunk of holders), on the writer's
+// connection, whose pages the batch keeps warm. A login whose identities
+// nobody holds keeps no holder (a new user: the full resolution).
+func (s *Store) readHolders(ctx context.Context, tx *Tx, jobs []*job) error {
+	type held struct {
+		ws string
+		k  identityKey
+	}
+	var wanted []held
+	index := map[held]int{}
+	for _, j := range jobs {
+		if !needsHolder(j) {
+			continue
+		}
+		for _, id := range j.verified {
+			h := held{j.login.WorkspaceID, identityKey{id.Type, id.Value}}
+			if _, ok := index[h]; !ok {
+				index[h] = len(wanted)
+				wanted = append(wanted, h)
+			}
+		}
+	}
+	if len(wanted) == 0 {
+		return nil
+	}
+	holderOf := make([]string, len(wanted))
+	for start := 0; start < len(wanted); start += s.batchRows() {
+		chunk := wanted[start:min(start+s.batchRows(), len(wanted))]
+		var q strings.Builder
+		args := make([]any, 0, 3*len(chunk))
+		for n, h := range chunk {
+			if n > 0 {
+				q.WriteString(" UNION ALL ")
+			}
+			fmt.Fprintf(&q, "SELECT %d, user_id FROM identities WHERE workspace_id = $%d AND type = $%d AND value = $%d AND verified",
+				n, 3*n+1, 3*n+2, 3*n+3)
+			args = append(args, h.ws, h.k.typ, h.k.value)
+		}
+		rows, err := tx.QueryContext(ctx, q.String(), args...)
+		if err != nil {
+			return fmt.Errorf("identity holders: %w", err)
+		}
+		for rows.Next() {
+			var n int
+			var userID string
+			if err := rows.Scan(&n, &userID); err != nil {
+				rows.Close()
+				return fmt.Errorf("identity holders: %w", err)
+			}
+			holderOf[start+n] = userID
+		}
+		if err := rows.Close(); err != nil {
+			return fmt.Errorf("identity holders: %w", err)
+		}
+	}
+	var ids []string
+	for _, id := range holderOf {
+		if id != "" && !slices.Contains(ids, id) {
+			ids = append(ids, id)
+		}
+	}
+	users := make(map[string]*model.User, len(ids))
+	for chunk := range slices.Chunk(ids, s.batchRows()) {
+		args := make([]any, len(chunk))
+		for i, id := range chunk {
+			args[i] = id
+		}
+		rows, err := tx.QueryContext(ctx, `
+			SELECT `+userWithIdentities+` FROM users u JOIN identities i ON i.user_id = u.id
+			WHERE u.id IN (`+list(len(chunk))+`) ORDER BY u.id, i.created_at, i.type, i.value`, args...)
+		if err != nil {
+			return fmt.Errorf("identity holders: %w", err)
+		}
+		found, err := scanUsers(rows)
+		if err != nil {
+			return fmt.Errorf("identity holders: %w", err)
+		}
+		for _, u := range found {
+			users[u.ID] = u
+		}
+	}
+	for _, j := range jobs {
+		if !needsHolder(j) {
+			continue
+		}
+		for _, id := range j.verified {
+			if u := users[holderOf[index[held{j.login.WorkspaceID, identityKey{id.Type, id.Value}}]]]; u != nil {
+				j.login.Holder = u
+				break
+			}
+		}
+	}
+	return nil
 }
 
 // returning reports whether j is a returning user's login: the caller saw
@@ -601,6 +710,18 @@ func lastPerIdentity(rows []identityRow) []identityRow {
 		return cmp.Or(cmp.Compare(a.userID, b.userID), cmp.Compare(a.id.Type, b.id.Type), cmp.Compare(a.id.Value, b.id.Value))
 	})
 	return out
+}
+
+// list writes n placeholders: "$1, $2, $3".
+func list(n int) string {
+	var b strings.Builder
+	for i := 1; i <= n; i++ {
+		if i > 1 {
+			b.WriteString(", ")
+		}
+		b.WriteString("$" + strconv.Itoa(i))
+	}
+	return b.String()
 }
 
 // rowsOf writes n rows of `per` placeholders each: "($1, $2), ($3, $4)".

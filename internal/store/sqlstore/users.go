@@ -28,42 +28,57 @@ func (s *Store) VerifiedUser(ctx context.Context, workspaceID string, typ verify
 	// One query (it runs on every returning login): the holder found by
 	// the index on verified identities, joined with the holder's identities.
 	rows, err := s.reader.QueryContext(ctx, `
-		SELECT u.id, u.workspace_id, u.anonymous, u.name, u.created_at,
-			i.type, i.value, i.verified, i.metadata, COALESCE(i.app_id, ''), COALESCE(i.key_id, ''), i.seen_at, i.verified_at
+		SELECT `+userWithIdentities+`
 		FROM identities h JOIN users u ON u.id = h.user_id JOIN identities i ON i.user_id = u.id
 		WHERE h.workspace_id = $1 AND h.type = $2 AND h.value = $3 AND h.verified
 		ORDER BY i.created_at, i.type, i.value`, workspaceID, typ, value)
 	if err != nil {
 		return nil, wrap("verified user", err)
 	}
+	users, err := scanUsers(rows)
+	if err != nil {
+		return nil, wrap("verified user", err)
+	}
+	if len(users) == 0 {
+		return nil, model.Errorf(model.CodeNotFound, "no user holds this identity verified")
+	}
+	return users[0], nil
+}
+
+// userWithIdentities are the columns scanUsers reads: a user (u) joined
+// with each of their identities (i).
+const userWithIdentities = `u.id, u.workspace_id, u.anonymous, u.name, u.created_at,
+	i.type, i.value, i.verified, i.metadata, COALESCE(i.app_id, ''), COALESCE(i.key_id, ''), i.seen_at, i.verified_at`
+
+// scanUsers reads rows of userWithIdentities, each user's rows together,
+// into users with their identities in the rows' order; it closes rows.
+func scanUsers(rows *sql.Rows) ([]*model.User, error) {
 	defer rows.Close()
-	var u *model.User
+	var users []*model.User
 	for rows.Next() {
-		if u == nil {
-			u = &model.User{Identities: []model.Identity{}}
-		}
+		var u model.User
 		var id model.Identity
 		var created, seen int64
 		var metadata string
 		var verifiedAt sql.NullInt64
 		if err := rows.Scan(&u.ID, &u.WorkspaceID, &u.Anonymous, &u.Name, &created,
 			&id.Type, &id.Value, &id.Verified, &metadata, &id.AppID, &id.KeyID, &seen, &verifiedAt); err != nil {
-			return nil, wrap("verified user", err)
+			return nil, err
 		}
+		var err error
 		if id.Metadata, err = decodeMetadata(metadata); err != nil {
-			return nil, wrap("verified user", err)
+			return nil, err
 		}
-		u.CreatedAt = fromMillis(created)
 		id.SeenAt, id.VerifiedAt = fromMillis(seen), timePtr(verifiedAt)
-		u.Identities = append(u.Identities, id)
+		if n := len(users); n == 0 || users[n-1].ID != u.ID {
+			u.CreatedAt = fromMillis(created)
+			u.Identities = []model.Identity{}
+			users = append(users, &u)
+		}
+		last := users[len(users)-1]
+		last.Identities = append(last.Identities, id)
 	}
-	if err := rows.Err(); err != nil {
-		return nil, wrap("verified user", err)
-	}
-	if u == nil {
-		return nil, model.Errorf(model.CodeNotFound, "no user holds this identity verified")
-	}
-	return u, nil
+	return users, rows.Err()
 }
 
 // loadUser reads a user and their identities through q (the reader pool,
