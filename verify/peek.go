@@ -30,9 +30,11 @@ func ValidIdentityValue(v string) bool { return valueProblem(v) == "" }
 
 // PeekIdentities returns the uid and email a token claims, without
 // verifying it: untrusted, for keying a brute-force counter before the
-// signature is checked. Nil when the token cannot be read.
+// signature is checked. Nil when the token cannot be read or the profile
+// signs no token.
 func PeekIdentities(p Profile, token string) []Identity {
-	if len(token) > DefaultMaxTokenSize {
+	d := descriptions[p]
+	if d == nil || d.Proof != ProofJWT || len(token) > DefaultMaxTokenSize {
 		return nil
 	}
 	first, last := strings.IndexByte(token, '.'), strings.LastIndexByte(token, '.')
@@ -49,10 +51,14 @@ func PeekIdentities(p Profile, token string) []Identity {
 	}
 	var out []Identity
 	for _, m := range members {
+		r, ok := d.Claim(m.name)
 		switch {
-		case p == PylonJWT && m.name == "email" && m.value.kind == jsonString:
-			out = append(out, Identity{Type: Email, Value: m.value.text})
-		case p != PylonJWT && m.name == "identities" && m.value.kind == jsonArray:
+		case !ok:
+		case r.Kind == ClaimIdentity && (r.Identity == UID || r.Identity == Email):
+			if value, e := stringClaim(m, &r); e == nil {
+				out = append(out, Identity{Type: r.Identity, Value: value})
+			}
+		case r.Kind == ClaimIdentities && m.value.kind == jsonArray:
 			for _, el := range m.value.array {
 				id, e := identityObject(el)
 				if e == nil && (id.Type == UID || id.Type == Email) {
