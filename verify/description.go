@@ -55,8 +55,11 @@ type Description struct {
 	Kid KidRule
 	// Audience says what the aud claim must name.
 	Audience AudienceRule
-	// MaxAge bounds now − iat in seconds (exact, no leeway); 0: no bound.
-	MaxAge int64
+	// MaxAge bounds now − iat in seconds; 0: no bound. Exact (no leeway)
+	// unless AgeLeeway: Helpshift's 24 h are exact, Kustomer's 15 minutes
+	// are "plus leeway".
+	MaxAge    int64
+	AgeLeeway bool
 	// MaxLifetime bounds exp − iat in seconds; 0: no bound, unless
 	// AppLifetime.
 	MaxLifetime int64

@@ -348,7 +348,7 @@ func (v *Verifier) checkClaims(c *claims) *Error {
 	if d.MaxAhead > 0 && c.hasExp && c.exp > now+d.MaxAhead {
 		return fail(ReasonLifetimeTooLong, "a "+string(v.profile)+" token's exp is at most "+spell(d.MaxAhead)+" ahead of now")
 	}
-	if d.MaxAge > 0 && c.hasIat && c.iat < now-d.MaxAge {
+	if d.MaxAge > 0 && c.hasIat && c.iat < now-d.MaxAge-v.ageLeeway() {
 		return fail(ReasonIssuedTooLongAgo, "a "+string(v.profile)+" token's iat is at most "+spell(d.MaxAge)+" old")
 	}
 	if d.strings != 0 {
@@ -395,6 +395,14 @@ func (v *Verifier) checkIdentities(c *claims) *Error {
 		return fail(ReasonIdentityRequired, "the token signs no identity: it has "+d.identityClaimNames())
 	}
 	return nil
+}
+
+// ageLeeway is the leeway on the maximum age: none unless the profile says.
+func (v *Verifier) ageLeeway() int64 {
+	if v.desc.AgeLeeway {
+		return v.leeway
+	}
+	return 0
 }
 
 // spell writes a number of seconds for a person: 900 is "15 minutes".
