@@ -79,6 +79,8 @@ type Description struct {
 	strings            uint64         // bits of the required ClaimString and ClaimBool claims
 	identityRequired   uint64         // bits of the required ClaimIdentity claims
 	identitiesRequired bool           // the ClaimIdentities claim is required
+	iatRequired        bool
+	expRequired        bool
 }
 
 // prepare works out the unexported fields from Claims.
@@ -95,6 +97,10 @@ func (d *Description) prepare() {
 			d.identityRequired |= 1 << i
 		case c.Kind == ClaimIdentities:
 			d.identitiesRequired = true
+		case c.Name == "iat":
+			d.iatRequired = true
+		case c.Name == "exp":
+			d.expRequired = true
 		}
 	}
 }
@@ -260,12 +266,6 @@ func (d *Description) Claim(name string) (Claim, bool) {
 		return d.Claims[i], true
 	}
 	return Claim{}, false
-}
-
-// requires reports whether the profile requires claim name.
-func (d *Description) requires(name string) bool {
-	c, ok := d.Claim(name)
-	return ok && c.Required
 }
 
 // check refuses a description that cannot work.

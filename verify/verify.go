@@ -311,10 +311,10 @@ func (v *Verifier) preferred(ids []Identity) []Identity {
 func (v *Verifier) checkClaims(c *claims) *Error {
 	d := v.desc
 	now := v.now().Unix()
-	if !c.hasIat && d.requires("iat") {
+	if !c.hasIat && d.iatRequired {
 		return fail(ReasonClaimInvalid, "the token has no iat claim")
 	}
-	if !c.hasExp && d.requires("exp") {
+	if !c.hasExp && d.expRequired {
 		return fail(ReasonClaimInvalid, "the token has no exp claim")
 	}
 	if d.Audience != AudienceNone {
