@@ -95,3 +95,24 @@ func TestIdentityCharacters(t *testing.T) {
 		}
 	}
 }
+
+// TestValidIdentity: ValidIdentity refuses what verification refuses in a
+// user id or email; ValidIdentityValue (names, device ids) keeps allowing
+// the formatting characters right-to-left names need.
+func TestValidIdentity(t *testing.T) {
+	for _, tt := range []struct {
+		v               string
+		identity, value bool
+	}{
+		{"", true, true}, {"user-42", true, true}, {"jané@example.com", true, true},
+		{"user\u202e42", false, true}, {"\ufeffuser", false, true}, {"a\u200bb", false, true}, {"\u061cname", false, true},
+		{"a\x00b", false, false}, {"a\u0085b", false, false}, {"\xff", false, false},
+	} {
+		if got := verify.ValidIdentity(tt.v); got != tt.identity {
+			t.Errorf("ValidIdentity(%q) = %v", tt.v, got)
+		}
+		if got := verify.ValidIdentityValue(tt.v); got != tt.value {
+			t.Errorf("ValidIdentityValue(%q) = %v", tt.v, got)
+		}
+	}
+}

@@ -28,6 +28,13 @@ func PeekKeyID(token string) (string, bool) {
 // valid (absent).
 func ValidIdentityValue(v string) bool { return valueProblem(v) == "" }
 
+// ValidIdentity reports whether v may be a user id or email that a proof
+// signs: ValidIdentityValue, and no invisible formatting character (Unicode
+// category Cf: bidi controls, zero-width characters, U+FEFF). A login that
+// checks its fields with it refuses them before verification, as it does
+// control characters; verification refuses them in any case. Empty is valid.
+func ValidIdentity(v string) bool { return identityProblem(v) == "" }
+
 // PeekIdentities returns the uid and email a token claims, without
 // verifying it: untrusted, for keying a brute-force counter before the
 // signature is checked. Nil when the token cannot be read or the profile
