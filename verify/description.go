@@ -55,18 +55,19 @@ type Description struct {
 	Kid KidRule
 	// Audience says what the aud claim must name.
 	Audience AudienceRule
-	// MaxAge bounds now − iat in seconds; 0: no bound. Exact (no leeway)
-	// unless AgeLeeway: Helpshift's 24 h are exact, Kustomer's 15 minutes
-	// are "plus leeway".
+	// MaxAge bounds now − iat in seconds (issued_too_long_ago); 0: no
+	// bound. Exact (no leeway) unless AgeLeeway: Helpshift's 24 h are exact,
+	// Kustomer's 15 minutes are "plus leeway".
 	MaxAge    int64
 	AgeLeeway bool
-	// MaxLifetime bounds exp − iat in seconds; 0: no bound, unless
-	// AppLifetime.
+	// MaxLifetime bounds exp − iat in seconds (lifetime_too_long); 0: no
+	// bound, unless AppLifetime.
 	MaxLifetime int64
 	// AppLifetime: exp − iat is bounded by the app's maximum lifetime
 	// (Options.MaxLifetime, one hour by default).
 	AppLifetime bool
-	// MaxAhead bounds exp − now in seconds; 0: no bound.
+	// MaxAhead bounds exp − now in seconds, exactly (lifetime_too_long:
+	// Freshdesk's two hours); 0: no bound.
 	MaxAhead int64
 	// Prefer, when set and a token signs an identity of this type, makes it
 	// the only identity the token verifies (Kustomer's email over its
