@@ -47,16 +47,13 @@ func (v *Verifier) readClaims(payload string, c *claims) *Error {
 	if err != nil {
 		return fail(ReasonClaimInvalid, "the claims are not a valid JSON object: "+err.Error())
 	}
-	rules := v.desc.Claims
-	for _, m := range members {
+	names := v.desc.read
+	for k := range members {
+		m := &members[k]
 		i := -1
-		for j := range rules {
-			n := rules[j].Name
-			if rules[j].Kind == ClaimUnread {
-				continue
-			}
+		for j, n := range names {
 			if m.name == n {
-				i = j
+				i = v.desc.readIndex[j]
 				break
 			}
 			// A member whose name differs from a claim's only by letter case
@@ -70,7 +67,7 @@ func (v *Verifier) readClaims(payload string, c *claims) *Error {
 			continue // unknown claims are allowed and ignored
 		}
 		c.seen |= 1 << i
-		if e := c.read(m, &rules[i], i); e != nil {
+		if e := c.read(m, &v.desc.Claims[i], i); e != nil {
 			return e
 		}
 	}
@@ -78,19 +75,19 @@ func (v *Verifier) readClaims(payload string, c *claims) *Error {
 }
 
 // read reads member m under rule r, the profile's claim number i.
-func (c *claims) read(m jsonMember, r *Claim, i int) *Error {
+func (c *claims) read(m *jsonMember, r *Claim, i int) *Error {
 	var e *Error
 	switch r.Kind {
 	case ClaimTime:
 		switch m.name {
 		case "iat":
-			c.iat, e = timeClaim(m)
+			c.iat, e = timeClaim(*m)
 			c.hasIat = true
 		case "exp":
-			c.exp, e = timeClaim(m)
+			c.exp, e = timeClaim(*m)
 			c.hasExp = true
 		case "nbf":
-			c.nbf, e = timeClaim(m)
+			c.nbf, e = timeClaim(*m)
 			c.hasNbf = true
 		}
 	case ClaimAudience:
@@ -101,7 +98,7 @@ func (c *claims) read(m jsonMember, r *Claim, i int) *Error {
 		c.hasIdentities = true
 	case ClaimIdentity:
 		var value string
-		if value, e = stringClaim(m, r); e != nil {
+		if value, e = stringClaim(*m, r); e != nil {
 			return e
 		}
 		if e = checkSignedIdentity(m.name, value, r.MaxLength); e == nil {

@@ -76,6 +76,8 @@ type Description struct {
 
 	// Worked out by Register from Claims, for the verifier's hot path.
 	rules              map[string]int // claim name → index in Claims
+	read               []string       // the names of the claims the verifier reads (not ClaimUnread)…
+	readIndex          []int          // …and their indexes in Claims
 	onlyIf             bool           // some identity claim has an OnlyIf
 	strings            uint64         // bits of the required ClaimString and ClaimBool claims
 	identityRequired   uint64         // bits of the required ClaimIdentity claims
@@ -89,6 +91,10 @@ func (d *Description) prepare() {
 	d.rules = make(map[string]int, len(d.Claims))
 	for i, c := range d.Claims {
 		d.rules[c.Name] = i
+		if c.Kind != ClaimUnread {
+			d.read = append(d.read, c.Name)
+			d.readIndex = append(d.readIndex, i)
+		}
 		d.onlyIf = d.onlyIf || c.OnlyIf != ""
 		switch {
 		case !c.Required:
