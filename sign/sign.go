@@ -17,6 +17,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"errors"
+	"strings"
 	"time"
 
 	"github.com/signet-id/signet/verify"
@@ -33,9 +34,11 @@ type Signer struct {
 	Profile verify.Profile
 	// Secret is the app's secret exactly as Signet (or the vendor) showed it.
 	Secret string
-	// KeyID names the key in a signet token's kid header.
+	// KeyID names the key in the kid header, for a profile whose tokens
+	// carry one (signet); the other profiles write no kid.
 	KeyID string
-	// AppID is the audience of pylon-jwt and signet tokens.
+	// AppID is the audience of the tokens of a profile with an audience
+	// rule (pylon-jwt, signet).
 	AppID string
 	// FullPrivacy makes helpshift-legacy digests cover the user id only.
 	FullPrivacy bool
@@ -108,9 +111,9 @@ func (s Signer) Token(c Claims) (string, error) {
 	header := &object{}
 	header.set("alg", "HS256")
 	header.set("typ", "JWT")
-	if s.Profile == verify.Signet {
+	if s.Profile.Description().Kid != verify.KidOptional {
 		if s.KeyID == "" {
-			return "", errors.New("a signet token names its key: set the key id")
+			return "", errors.New("a " + string(s.Profile) + " token names its key: set the key id")
 		}
 		header.set("kid", s.KeyID)
 	}
@@ -171,9 +174,11 @@ func (o *object) MarshalJSON() ([]byte, error) {
 	return b.Bytes(), nil
 }
 
-// payload builds the claims in the order of each vendor's sample: Helpshift
+// payload builds the claims the profile reads, in the order its description
+// lists them, which is the order of each vendor's sample: Helpshift
 // {iat, identities}, Pylon {email, name, aud, iat, exp, ids…}.
 func (s Signer) payload(c Claims) (*object, error) {
+	d := s.Profile.Description()
 	now := time.Now
 	if s.Now != nil {
 		now = s.Now
@@ -183,42 +188,94 @@ func (s Signer) payload(c Claims) (*object, error) {
 		iat = now()
 	}
 	exp := c.ExpiresAt
-	if exp.IsZero() && s.Profile != verify.HelpshiftUserHub {
+	if exp.IsZero() && requires(d, "exp") {
 		exp = iat.Add(DefaultTokenLifetime)
 	}
-	if s.Profile.NeedsAudience() && s.AppID == "" {
+	if d.Audience != verify.AudienceNone && s.AppID == "" {
 		return nil, errors.New("a " + string(s.Profile) + " token names the app id as its audience: set the app id")
 	}
+	_, arrayed := identitiesClaim(d)
+	if err := checkFields(d, c, arrayed); err != nil {
+		return nil, err
+	}
+	var ids []identityClaim
+	if arrayed {
+		var err error
+		if ids, err = identityArray(c); err != nil {
+			return nil, err
+		}
+	}
 	p := &object{}
-	if s.Profile == verify.PylonJWT {
-		if c.Email == "" {
-			return nil, errors.New("a pylon-jwt token signs an email: set it")
-		}
-		if c.UserID != "" || len(c.Identities) > 0 || len(c.Metadata) > 0 {
-			return nil, errors.New("a pylon-jwt token signs an email only, not a user id, metadata or other identities")
-		}
-		for k := range c.Attributes {
-			if !contains(verify.PylonAttributes(), k) || k == "name" {
-				return nil, errors.New("pylon-jwt has no " + k + " claim")
+	for _, r := range d.Claims {
+		switch r.Kind {
+		case verify.ClaimTime:
+			switch {
+			case r.Name == "iat":
+				p.set("iat", iat.Unix())
+			case r.Name == "exp" && !exp.IsZero():
+				p.set("exp", exp.Unix())
+			}
+		case verify.ClaimAudience:
+			p.set(r.Name, s.AppID)
+		case verify.ClaimIdentities:
+			p.set(r.Name, ids)
+		case verify.ClaimIdentity:
+			if v := identityValue(c, r.Identity); v != "" {
+				p.set(r.Name, v)
+			}
+		case verify.ClaimAttribute, verify.ClaimUnread:
+			if v := attributeValue(c, r.Name); v != "" {
+				p.set(r.Name, v)
+			}
+		case verify.ClaimString:
+			if r.Equals != "" {
+				p.set(r.Name, r.Equals)
+			}
+		case verify.ClaimBool:
+			if vouches(d, r.Name, c) {
+				p.set(r.Name, true)
 			}
 		}
-		p.set("email", c.Email)
-		if c.Name != "" {
-			p.set("name", c.Name)
-		}
-		p.set("aud", s.AppID)
-		p.set("iat", iat.Unix())
-		p.set("exp", exp.Unix())
-		for _, k := range verify.PylonAttributes() {
-			if v, ok := c.Attributes[k]; ok {
-				p.set(k, v)
+	}
+	return p, nil
+}
+
+// checkFields refuses claims that the profile's token cannot carry, and a
+// missing identity it requires.
+func checkFields(d *verify.Description, c Claims, arrayed bool) error {
+	p := string(d.Name)
+	if !arrayed {
+		for _, r := range d.Claims {
+			if r.Kind == verify.ClaimIdentity && r.Required && identityValue(c, r.Identity) == "" {
+				return errors.New("a " + p + " token signs " + article(r.Identity) + ": set it")
 			}
 		}
-		return p, nil
+		if c.UserID != "" && !readsIdentity(d, verify.UID) || c.Email != "" && !readsIdentity(d, verify.Email) ||
+			len(c.Identities) > 0 || len(c.Metadata) > 0 {
+			return errors.New("a " + p + " token signs " + signedList(d) + " only, not a user id, metadata or other identities")
+		}
+		if c.UserID == "" && c.Email == "" {
+			return errors.New("a " + p + " token signs " + signedList(d) + ": set one")
+		}
 	}
-	if len(c.Attributes) > 0 {
-		return nil, errors.New("attributes are pylon-jwt claims")
+	if c.Name != "" && !readsName(d) {
+		return errors.New(p + " has no name claim")
 	}
+	attrs := d.Attributes()
+	if len(c.Attributes) > 0 && (len(attrs) == 0 || len(attrs) == 1 && attrs[0] == "name") {
+		return errors.New("attributes are pylon-jwt claims")
+	}
+	for k := range c.Attributes {
+		if !contains(attrs, k) || k == "name" {
+			return errors.New(p + " has no " + k + " claim")
+		}
+	}
+	return nil
+}
+
+// identityArray builds Helpshift's identities array: uid, email, then the
+// others; metadata goes to the first.
+func identityArray(c Claims) ([]identityClaim, error) {
 	var ids []identityClaim
 	if c.UserID != "" {
 		ids = append(ids, identityClaim{Identifier: verify.UID, Value: c.UserID})
@@ -238,18 +295,82 @@ func (s Signer) payload(c Claims) (*object, error) {
 		}
 		ids = append(ids, identityClaim{Identifier: id.Type, Value: id.Value, Metadata: id.Metadata})
 	}
-	if s.Profile == verify.Signet {
-		p.set("aud", s.AppID)
+	return ids, nil
+}
+
+func requires(d *verify.Description, name string) bool {
+	r, ok := d.Claim(name)
+	return ok && r.Required
+}
+
+func identitiesClaim(d *verify.Description) (string, bool) {
+	for _, r := range d.Claims {
+		if r.Kind == verify.ClaimIdentities {
+			return r.Name, true
+		}
 	}
-	p.set("iat", iat.Unix())
-	if !exp.IsZero() {
-		p.set("exp", exp.Unix())
+	return "", false
+}
+
+func readsIdentity(d *verify.Description, t verify.IdentityType) bool {
+	for _, r := range d.Claims {
+		if r.Kind == verify.ClaimIdentity && r.Identity == t {
+			return true
+		}
 	}
-	if c.Name != "" {
-		p.set("name", c.Name)
+	return false
+}
+
+func readsName(d *verify.Description) bool {
+	r, ok := d.Claim("name")
+	return ok && (r.Kind == verify.ClaimAttribute || r.Kind == verify.ClaimUnread)
+}
+
+func identityValue(c Claims, t verify.IdentityType) string {
+	switch t {
+	case verify.UID:
+		return c.UserID
+	case verify.Email:
+		return c.Email
 	}
-	p.set("identities", ids)
-	return p, nil
+	return ""
+}
+
+func attributeValue(c Claims, name string) string {
+	if name == "name" {
+		return c.Name
+	}
+	return c.Attributes[name]
+}
+
+// vouches reports whether the bool claim name vouches for an identity the
+// token carries (Zendesk's email_verified for the email): then it is true.
+func vouches(d *verify.Description, name string, c Claims) bool {
+	for _, r := range d.Claims {
+		if r.Kind == verify.ClaimIdentity && r.OnlyIf == name && identityValue(c, r.Identity) != "" {
+			return true
+		}
+	}
+	return false
+}
+
+func article(t verify.IdentityType) string {
+	if t == verify.Email {
+		return "an email"
+	}
+	return "a user id"
+}
+
+// signedList says which identities a profile's token signs: "an email",
+// "a user id or an email".
+func signedList(d *verify.Description) string {
+	var out []string
+	for _, t := range []verify.IdentityType{verify.UID, verify.Email} {
+		if readsIdentity(d, t) {
+			out = append(out, article(t))
+		}
+	}
+	return strings.Join(out, " or ")
 }
 
 func contains(list []string, s string) bool {

@@ -40,6 +40,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/signet-id/signet/verify"
@@ -1171,9 +1172,43 @@ var atkLookalikes = []struct{ name, uid, email string }{
 	{"ideographic space", "user-42\u3000", "jane@example.com\u3000"},
 }
 
+// atkInvisible reports whether s holds an invisible formatting character
+// (Unicode category Cf: bidi controls, zero-width characters, U+FEFF, the
+// soft hyphen), which no identity may hold (issue 12).
+func atkInvisible(s string) bool {
+	return strings.ContainsFunc(s, func(r rune) bool { return unicode.Is(unicode.Cf, r) })
+}
+
 func atkUnicode(t *testing.T) []atkCase {
 	var out []atkCase
 	for _, l := range atkLookalikes {
+		if atkInvisible(l.uid) && atkInvisible(l.email) {
+			// Refused like a control character: claim_invalid when signed,
+			// identity_mismatch when sent next to a plain token, malformed
+			// in a digest's request.
+			for _, p := range []verify.Profile{verify.HelpshiftUserHub, verify.Signet} {
+				out = append(out,
+					atkCase{name: l.name + ": a signed uid is refused", p: p, req: verify.Request{Token: atkTokIDs(p, "["+atkIdent("uid", l.uid)+"]")}, want: verify.ReasonClaimInvalid},
+					atkCase{name: l.name + ": a signed email is refused", p: p, req: verify.Request{Token: atkTokIDs(p, "["+atkIdent("uid", atkUID)+","+atkIdent("email", l.email)+"]")}, want: verify.ReasonClaimInvalid},
+					atkCase{name: l.name + ": sent next to a plain token (uid)", p: p, req: verify.Request{Token: atkValid(p), UserID: l.uid}, want: verify.ReasonIdentityMismatch},
+				)
+			}
+			p := verify.PylonJWT
+			out = append(out, atkCase{name: l.name + ": a signed email is refused", p: p,
+				req: verify.Request{Token: atkTok(atkHdr(p), atkBase(p).set("email", atkQ(l.email)).String())}, want: verify.ReasonClaimInvalid})
+			for _, p := range atkDigest {
+				r := atkDigestReq(p, "")
+				if r.UserID != "" {
+					r.UserID = l.uid
+				}
+				if r.Email != "" {
+					r.Email = l.email
+				}
+				r.Digest = atkDigestOf(p, r.UserID+r.Email) // even signed: refused
+				out = append(out, atkCase{name: l.name + ": in a sent identifier, digest over it", p: p, req: r, want: verify.ReasonMalformed})
+			}
+			continue
+		}
 		// Tokens: the verified identity is exactly the signed bytes, and the
 		// plain value sent next to the look-alike token (or the reverse) is
 		// identity_mismatch.

@@ -68,13 +68,16 @@ func benchCases(b testing.TB) []benchCase {
 		}
 		s := sign.Signer{Profile: p, Secret: secret, KeyID: "k1", AppID: benchAppID, Now: benchClock}
 		c := benchCase{p: p, v: v, key: mac}
-		switch p {
-		case verify.HelpshiftLegacy, verify.Intercom:
-			c.req = verify.Request{UserID: "user-42", Email: "jane@example.com"}
-		case verify.Akece:
-			c.req = verify.Request{UserID: "user-42"}
-		case verify.PylonHMAC:
-			c.req = verify.Request{Email: "jane@example.com"}
+		// The identifiers the profile signs: both unless it requires one.
+		ids := verify.Request{UserID: "user-42", Email: "jane@example.com"}
+		switch p.Description().Requires {
+		case verify.UID:
+			ids.Email = ""
+		case verify.Email:
+			ids.UserID = ""
+		}
+		if !p.IsJWT() {
+			c.req = ids
 		}
 		var claims sign.Claims
 		switch p {
@@ -87,7 +90,7 @@ func benchCases(b testing.TB) []benchCase {
 		case verify.Signet:
 			claims = sign.Claims{UserID: "user-42", Email: "jane@example.com", Name: "Jane Doe", IssuedAt: now.Add(-30 * time.Second)}
 		default:
-			claims = sign.Claims{UserID: c.req.UserID, Email: c.req.Email}
+			claims = sign.Claims{UserID: ids.UserID, Email: ids.Email, IssuedAt: now.Add(-30 * time.Second)}
 		}
 		proof, err := s.Sign(claims)
 		if err != nil {

@@ -1,6 +1,7 @@
 package verify
 
 import (
+	"fmt"
 	"strconv"
 	"strings"
 	"unicode"
@@ -23,27 +24,20 @@ type claims struct {
 	hasIat, hasExp, hasNbf bool
 	aud                    []string
 	hasAud                 bool
-	email                  string
-	hasEmail               bool
-	identities             []Identity
+	ids                    [maxIdentityClaims]Identity // of ClaimIdentity claims, in signed order
+	nids                   int
+	identities             []Identity // of a ClaimIdentities claim
 	hasIdentities          bool
+	seen                   uint64 // bit i: the profile's Claims[i] is present
+	truth                  uint64 // bit i: Claims[i] is a ClaimBool, and true
 	attrs                  map[string]string
 }
 
-// claimNames are the claim names each JWT profile interprets; a member whose
-// name differs from one of them only by letter case is refused, because other
-// parsers (encoding/json among them) would read it as that claim.
-func claimNames(p Profile) []string {
-	switch p {
-	case HelpshiftUserHub:
-		return []string{"iat", "exp", "nbf", "identities"}
-	case PylonJWT:
-		return []string{"iat", "exp", "nbf", "aud", "email", "name", "account_id", "account_external_id", "contact_id", "contact_external_id"}
-	}
-	return []string{"iat", "exp", "nbf", "aud", "identities", "name"}
-}
+// maxIdentityClaims bounds a profile's ClaimIdentity claims.
+const maxIdentityClaims = 4
 
-// readClaims reads payload into c, which it does not retain.
+// readClaims reads payload into c, which it does not retain, under the
+// profile's claim rules.
 func (v *Verifier) readClaims(payload string, c *claims) *Error {
 	// The tree lives in sc until it is released: c keeps strings of it, never
 	// a slice (aud, identities and maps are built anew).
@@ -53,63 +47,109 @@ func (v *Verifier) readClaims(payload string, c *claims) *Error {
 	if err != nil {
 		return fail(ReasonClaimInvalid, "the claims are not a valid JSON object: "+err.Error())
 	}
-	names := claimNames(v.profile)
-	for _, m := range members {
-		known := false
-		for _, n := range names {
+	names := v.desc.read
+	for k := range members {
+		m := &members[k]
+		i := -1
+		for j, n := range names {
 			if m.name == n {
-				known = true
+				i = v.desc.readIndex[j]
 				break
 			}
+			// A member whose name differs from a claim's only by letter case
+			// is refused: other parsers (encoding/json among them) would read
+			// it as that claim.
 			if strings.EqualFold(m.name, n) {
 				return fail(ReasonClaimInvalid, "claim "+quoteShort(m.name)+" differs from "+strconv.Quote(n)+" only by letter case")
 			}
 		}
-		if !known {
+		if i < 0 {
 			continue // unknown claims are allowed and ignored
 		}
-		var e *Error
-		switch m.name {
-		case "iat":
-			c.iat, e = timeClaim(m)
-			c.hasIat = true
-		case "exp":
-			c.exp, e = timeClaim(m)
-			c.hasExp = true
-		case "nbf":
-			c.nbf, e = timeClaim(m)
-			c.hasNbf = true
-		case "aud":
-			c.aud, e = audienceClaim(m.value)
-			c.hasAud = true
-		case "identities":
-			c.identities, e = identitiesClaim(m.value)
-			c.hasIdentities = true
-		case "email":
-			if m.value.kind != jsonString {
-				return fail(ReasonClaimInvalid, "the email claim must be a string")
-			}
-			c.email, c.hasEmail = m.value.text, true
-			e = checkSignedValue("email", c.email)
-		default: // name and pylon's account and contact ids
-			if m.value.kind != jsonString {
-				return fail(ReasonClaimInvalid, "the "+m.name+" claim must be a string")
-			}
-			if m.value.text == "" {
-				continue // Pylon's samples always send name, "" when unknown: absent
-			}
-			if e = checkSignedValue(m.name, m.value.text); e == nil {
-				if c.attrs == nil {
-					c.attrs = make(map[string]string, 2)
-				}
-				c.attrs[m.name] = m.value.text
-			}
-		}
-		if e != nil {
+		c.seen |= 1 << i
+		if e := c.read(m, &v.desc.Claims[i], i); e != nil {
 			return e
 		}
 	}
 	return nil
+}
+
+// read reads member m under rule r, the profile's claim number i.
+func (c *claims) read(m *jsonMember, r *Claim, i int) *Error {
+	var e *Error
+	switch r.Kind {
+	case ClaimTime:
+		switch m.name {
+		case "iat":
+			c.iat, e = timeClaim(*m)
+			c.hasIat = true
+		case "exp":
+			c.exp, e = timeClaim(*m)
+			c.hasExp = true
+		case "nbf":
+			c.nbf, e = timeClaim(*m)
+			c.hasNbf = true
+		}
+	case ClaimAudience:
+		c.aud, e = audienceClaim(m.value)
+		c.hasAud = true
+	case ClaimIdentities:
+		c.identities, e = identitiesClaim(m.value)
+		c.hasIdentities = true
+	case ClaimIdentity:
+		var value string
+		if value, e = stringClaim(*m, r); e != nil {
+			return e
+		}
+		if e = checkSignedIdentity(m.name, value, r.MaxLength); e == nil {
+			c.ids[c.nids] = Identity{Type: r.Identity, Value: value}
+			c.nids++
+		}
+	case ClaimAttribute:
+		if m.value.kind != jsonString {
+			return fail(ReasonClaimInvalid, "the "+m.name+" claim must be a string")
+		}
+		if m.value.text == "" {
+			return nil // Pylon's samples always send name, "" when unknown: absent
+		}
+		if e = checkSignedValue(m.name, m.value.text); e == nil {
+			if c.attrs == nil {
+				c.attrs = make(map[string]string, 2)
+			}
+			c.attrs[m.name] = m.value.text
+		}
+	case ClaimString:
+		if m.value.kind != jsonString {
+			return fail(ReasonClaimInvalid, "the "+m.name+" claim must be a string")
+		}
+		if r.Equals != "" && m.value.text != r.Equals {
+			return fail(ReasonClaimInvalid, "the "+m.name+" claim must be "+strconv.Quote(r.Equals))
+		}
+		e = checkSignedText(m.name, m.value.text, r.MaxLength)
+	case ClaimBool:
+		if m.value.kind != jsonBool {
+			return fail(ReasonClaimInvalid, "the "+m.name+" claim must be true or false")
+		}
+		if m.value.boolean {
+			c.truth |= 1 << i
+		}
+	}
+	return e
+}
+
+// stringClaim reads an identity claim's value: a string, or, when the rule
+// allows it, an integer read as its decimal text.
+func stringClaim(m jsonMember, r *Claim) (string, *Error) {
+	switch {
+	case m.value.kind == jsonString:
+		return m.value.text, nil
+	case m.value.kind == jsonNumber && r.Numeric:
+		if _, ok := smallInteger(m.value.text); ok {
+			return m.value.text, nil
+		}
+		return "", fail(ReasonClaimInvalid, "the "+m.name+" claim must be a string or a whole number")
+	}
+	return "", fail(ReasonClaimInvalid, "the "+m.name+" claim must be a string")
 }
 
 // timeClaim reads a NumericDate: a JSON number with 0 < t < 2^53; a fraction
@@ -270,7 +310,7 @@ func identityObject(v jsonValue) (Identity, *Error) {
 	if !id.Type.Known() {
 		return Identity{}, fail(ReasonUnknownIdentityType, "identity type "+quoteShort(string(id.Type))+" is not one of the twelve known types")
 	}
-	if e := checkSignedValue(string(id.Type), id.Value); e != nil {
+	if e := checkSignedIdentity(string(id.Type), id.Value, 0); e != nil {
 		return Identity{}, e
 	}
 	return id, nil
@@ -326,6 +366,27 @@ func valueProblem(v string) string {
 	return ""
 }
 
+// identityProblem is valueProblem for an identity value, which also holds
+// no invisible formatting character (Unicode category Cf: bidirectional
+// controls such as U+202E, zero-width characters, U+FEFF…): two values that
+// look alike must not name two users, nor one value look like another.
+func identityProblem(v string) string {
+	if p := valueProblem(v); p != "" {
+		return p
+	}
+	for i := 0; i < len(v); i++ {
+		if v[i] >= utf8.RuneSelf { // ASCII holds no format character
+			for _, r := range v[i:] {
+				if unicode.Is(unicode.Cf, r) {
+					return "contains an invisible formatting character (" + fmt.Sprintf("%U", r) + ")"
+				}
+			}
+			break
+		}
+	}
+	return ""
+}
+
 func checkSignedValue(name, v string) *Error {
 	if v == "" {
 		return fail(ReasonClaimInvalid, "the signed "+name+" is empty")
@@ -336,8 +397,34 @@ func checkSignedValue(name, v string) *Error {
 	return nil
 }
 
-func checkRequestValue(name, v string) *Error {
+// checkSignedIdentity checks a signed identity value; maxLength, when not
+// 0, bounds it in characters.
+func checkSignedIdentity(name, v string, maxLength int) *Error {
+	if v == "" {
+		return fail(ReasonClaimInvalid, "the signed "+name+" is empty")
+	}
+	if p := identityProblem(v); p != "" {
+		return fail(ReasonClaimInvalid, "the signed "+name+" "+p)
+	}
+	if maxLength > 0 && utf8.RuneCountInString(v) > maxLength {
+		return fail(ReasonClaimInvalid, "the signed "+name+" is longer than "+strconv.Itoa(maxLength)+" characters")
+	}
+	return nil
+}
+
+// checkSignedText checks a signed string claim that is not an identity.
+func checkSignedText(name, v string, maxLength int) *Error {
 	if p := valueProblem(v); p != "" {
+		return fail(ReasonClaimInvalid, "the signed "+name+" "+p)
+	}
+	if maxLength > 0 && utf8.RuneCountInString(v) > maxLength {
+		return fail(ReasonClaimInvalid, "the signed "+name+" is longer than "+strconv.Itoa(maxLength)+" characters")
+	}
+	return nil
+}
+
+func checkRequestValue(name, v string) *Error {
+	if p := identityProblem(v); p != "" {
 		return fail(ReasonMalformed, "the "+name+" sent "+p)
 	}
 	return nil

@@ -641,6 +641,15 @@ func (o *oracle) timeValue(name string, val any) (int64, *violation) {
 	return 0, bad("is not a number", "")
 }
 
+// signedIdentity is signedValue for an identity value, which also holds no
+// invisible formatting character (Unicode category Cf).
+func signedIdentity(name string, val any) *violation {
+	if s, ok := val.(string); ok && s != "" && len(s) <= 1024 && strings.ContainsFunc(s, func(r rune) bool { return unicode.Is(unicode.Cf, r) }) {
+		return &violation{verify.ReasonClaimInvalid, name + " has an invisible formatting character", "identity-rules"}
+	}
+	return signedValue(name, val)
+}
+
 // signedValue checks a signed string value (email, name, ids, identity values).
 func signedValue(name string, val any) *violation {
 	switch s := val.(type) {
@@ -753,7 +762,7 @@ func identities(val any, add func(verify.Reason, string, string)) []string {
 			add(verify.ReasonUnknownIdentityType, "unknown identity type", "identity-rules")
 			continue
 		}
-		if v := signedValue("identity value", value); v != nil {
+		if v := signedIdentity("identity value", value); v != nil {
 			add(v.reason, v.rule, v.category)
 			continue
 		}
@@ -821,7 +830,11 @@ func (o *oracle) claims(m map[string]any) []violation {
 				if val == "" && n != "email" {
 					continue // Pylon's samples send name "" when unknown: absent
 				}
-				if v := signedValue(n, val); v != nil {
+				check := signedValue
+				if n == "email" {
+					check = signedIdentity
+				}
+				if v := check(n, val); v != nil {
 					out = append(out, *v)
 				}
 			}

@@ -11,49 +11,57 @@ import (
 // identifiers, and the identities that the digest therefore covers.
 // An empty identifier is absent.
 func DigestMessage(p Profile, uid, email string, fullPrivacy bool) (string, []Identity, error) {
-	switch p {
-	case HelpshiftLegacy:
-		if fullPrivacy {
-			if uid == "" {
-				return "", nil, fail(ReasonIdentityRequired, "with full privacy the digest covers the user id, and none was sent")
-			}
-			return uid, []Identity{{Type: UID, Value: uid}}, nil
-		}
-		switch {
-		case uid != "" && email != "":
-			return uid + email, []Identity{{Type: UID, Value: uid}, {Type: Email, Value: email}}, nil
-		case uid != "":
-			return uid, []Identity{{Type: UID, Value: uid}}, nil
-		case email != "":
-			return email, []Identity{{Type: Email, Value: email}}, nil
-		}
-		return "", nil, fail(ReasonIdentityRequired, "neither a user id nor an email was sent")
-	case Intercom:
-		if uid != "" {
-			return uid, []Identity{{Type: UID, Value: uid}}, nil
-		}
-		if email != "" {
-			return email, []Identity{{Type: Email, Value: email}}, nil
-		}
-		return "", nil, fail(ReasonIdentityRequired, "neither a user_id nor an email was sent")
-	case Akece:
+	d := descriptions[p]
+	if d == nil || d.Proof != ProofDigest {
+		return "", nil, fail(ReasonMalformed, string(p)+" is not an HMAC digest profile")
+	}
+	msg, ids, e := d.Message(uid, email, fullPrivacy)
+	if e != nil {
+		return "", nil, e
+	}
+	return msg, ids, nil
+}
+
+// SignsUserIDElseEmail is the Message of a profile that signs the user id
+// when one is sent, else the email (intercom). With both sent, only the user
+// id is signed: a digest over the email is a signature_mismatch.
+func SignsUserIDElseEmail(uid, email string, _ bool) (string, []Identity, *Error) {
+	if uid != "" {
+		return uid, []Identity{{Type: UID, Value: uid}}, nil
+	}
+	if email != "" {
+		return email, []Identity{{Type: Email, Value: email}}, nil
+	}
+	return "", nil, fail(ReasonIdentityRequired, "neither a user_id nor an email was sent")
+}
+
+// SignsUserID returns the Message of profile p, which signs the user id
+// (akece's identifier) alone.
+func SignsUserID(p Profile) func(uid, email string, fullPrivacy bool) (string, []Identity, *Error) {
+	missing := "no identifier was sent (" + string(p) + " signs the user_id)"
+	return func(uid, _ string, _ bool) (string, []Identity, *Error) {
 		if uid == "" {
-			return "", nil, fail(ReasonIdentityRequired, "no identifier was sent (akece signs the user_id)")
+			return "", nil, fail(ReasonIdentityRequired, missing)
 		}
 		return uid, []Identity{{Type: UID, Value: uid}}, nil
-	case PylonHMAC:
+	}
+}
+
+// SignsEmail returns the Message of profile p, which signs the email alone.
+func SignsEmail(p Profile) func(uid, email string, fullPrivacy bool) (string, []Identity, *Error) {
+	missing := "no email was sent (" + string(p) + " signs the email)"
+	return func(_, email string, _ bool) (string, []Identity, *Error) {
 		if email == "" {
-			return "", nil, fail(ReasonIdentityRequired, "no email was sent (pylon-hmac signs the email)")
+			return "", nil, fail(ReasonIdentityRequired, missing)
 		}
 		return email, []Identity{{Type: Email, Value: email}}, nil
 	}
-	return "", nil, fail(ReasonMalformed, string(p)+" is not an HMAC digest profile")
 }
 
 // EncodeDigest encodes a 32-byte MAC as profile p's digests are written:
-// padded standard base64 for helpshift-legacy, lower-case hex otherwise.
+// padded standard base64 or lower-case hex, as its description says.
 func EncodeDigest(p Profile, mac []byte) string {
-	if p == HelpshiftLegacy {
+	if d := descriptions[p]; d != nil && d.Encoding == DigestBase64 {
 		return base64.StdEncoding.EncodeToString(mac)
 	}
 	return hex.EncodeToString(mac)
@@ -64,13 +72,18 @@ const legacyDigestLen = 44
 
 // decodeDigest decodes a presented digest strictly into exactly 32 bytes.
 func decodeDigest(p Profile, d string, out *[sha256.Size]byte) *Error {
+	return decodeDigestAs(descriptions[p], d, out)
+}
+
+// decodeDigestAs decodes a presented digest as desc writes it.
+func decodeDigestAs(desc *Description, d string, out *[sha256.Size]byte) *Error {
 	if d == "" {
 		return fail(ReasonMalformed, "no digest (user_hash) was sent")
 	}
-	if p == HelpshiftLegacy {
+	if desc.Encoding == DigestBase64 {
 		var buf [legacyDigestLen]byte
 		if len(d) != len(buf) {
-			return fail(ReasonMalformed, "a helpshift-legacy digest is 44 characters of padded standard base64")
+			return fail(ReasonMalformed, "a "+string(desc.Name)+" digest is 44 characters of padded standard base64")
 		}
 		for i := 0; i < len(d); i++ {
 			if d[i] == '\r' || d[i] == '\n' { // skipped by Go's decoder even in strict mode
@@ -85,7 +98,7 @@ func decodeDigest(p Profile, d string, out *[sha256.Size]byte) *Error {
 		return nil
 	}
 	if len(d) != 2*sha256.Size {
-		return fail(ReasonMalformed, "a "+string(p)+" digest is 64 hex characters")
+		return fail(ReasonMalformed, "a "+string(desc.Name)+" digest is 64 hex characters")
 	}
 	if _, err := hex.Decode(out[:], []byte(d)); err != nil {
 		return fail(ReasonMalformed, "the digest is not hex")
@@ -113,12 +126,12 @@ func (v *Verifier) verifyDigest(r *Request) (*Verified, error) {
 	if e := checkRequestValue("email", email); e != nil {
 		return nil, e
 	}
-	msg, covered, err := DigestMessage(v.profile, uid, email, v.fullPrivacy)
-	if err != nil {
-		return nil, err
+	msg, covered, e := v.desc.Message(uid, email, v.fullPrivacy)
+	if e != nil {
+		return nil, e
 	}
 	var want [sha256.Size]byte
-	if e := decodeDigest(v.profile, r.Digest, &want); e != nil {
+	if e := decodeDigestAs(v.desc, r.Digest, &want); e != nil {
 		return nil, e
 	}
 	for i := range v.keys {

@@ -7,7 +7,11 @@
 // `signet` profile. It also holds the doctor, which explains *why* a signature
 // did not match by re-computing it under the mistakes integrators make.
 //
-// The package is pure: no I/O, no global mutable state, an injectable clock.
+// Each profile is one file (profile_<name>.go) filling one Description,
+// registered in the profile table from init; CONTRIBUTING.md says how to add
+// one. The package is pure: no I/O, no mutable state once init is done (the
+// table is written only by Register, from init functions), an injectable
+// clock.
 // Every failure is an *Error carrying a stable Reason code; the codes are the
 // ones used in the CLI's JSON output, the HTTP API, the verification log and
 // metrics labels. Error messages never contain a secret, digest or token.

@@ -1,13 +1,13 @@
 package verify
 
 import (
-	"bytes"
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/hex"
 	"fmt"
 	"strings"
+	"unicode/utf8"
 )
 
 // CandidateKind says what an extra secret handed to the doctor is.
@@ -60,7 +60,7 @@ func (v *Verifier) Diagnose(r Request, err error, candidates []Candidate) (d Dia
 		return Diagnosis{}, false // nothing was presented: the reason says so
 	}
 	keys := v.keyVariants(candidates)
-	if v.profile.IsJWT() {
+	if v.desc.Proof == ProofJWT {
 		return v.diagnoseToken(&r, reason, keys)
 	}
 	if reason != ReasonSignatureMismatch && reason != ReasonMalformed {
@@ -81,7 +81,7 @@ func (v *Verifier) keyVariants(candidates []Candidate) []keyVariant {
 	var out []keyVariant
 	add := func(mac []byte, cause Cause, note string) {
 		for _, k := range out {
-			if bytes.Equal(k.mac, mac) {
+			if hmac.Equal(k.mac, mac) {
 				return
 			}
 		}
@@ -127,7 +127,7 @@ type secretAlt struct {
 
 // secretAlternatives are the wrong ways to turn secret into key bytes.
 func (v *Verifier) secretAlternatives(secret string) []secretAlt {
-	if v.profile.HexSecret() {
+	if v.desc.Secret == SecretHex {
 		return []secretAlt{{[]byte(secret), "the secret was used as text; " + string(v.profile) + " hex-decodes it to bytes first"}}
 	}
 	var alts []secretAlt
@@ -151,23 +151,25 @@ type presented struct {
 	note string
 }
 
-func (v *Verifier) digestReadings(d string) []presented {
+// digestReadings reads d as every encoding; found gets, for a person, what
+// each encoding that decodes it yields when that is not 32 bytes.
+func (v *Verifier) digestReadings(d string, found *[]string) []presented {
 	var out []presented
 	var strict [sha256.Size]byte
-	if decodeDigest(v.profile, d, &strict) == nil {
+	if decodeDigestAs(v.desc, d, &strict) == nil {
 		out = append(out, presented{strict[:], true, ""})
 	}
-	want := "lower-case hex"
-	if v.profile == HelpshiftLegacy {
-		want = "padded standard base64"
-	}
+	want := v.desc.Encoding.String()
 	t := strings.TrimSpace(d)
 	try := func(b []byte, err error, note string) {
+		if err == nil && len(b) != sha256.Size {
+			*found = append(*found, fmt.Sprintf("as %s it is %d bytes", strings.TrimPrefix(note, "the digest is "), len(b)))
+		}
 		if err != nil || len(b) != sha256.Size {
 			return
 		}
 		for _, p := range out {
-			if bytes.Equal(p.mac, b) {
+			if hmac.Equal(p.mac, b) {
 				return
 			}
 		}
@@ -175,17 +177,9 @@ func (v *Verifier) digestReadings(d string) []presented {
 	}
 	b, err := hex.DecodeString(t)
 	try(b, err, "the digest is hex")
-	for _, e := range []struct {
-		enc  *base64.Encoding
-		note string
-	}{
-		{base64.StdEncoding, "the digest is base64"},
-		{base64.RawStdEncoding, "the digest is unpadded base64"},
-		{base64.URLEncoding, "the digest is base64url"},
-		{base64.RawURLEncoding, "the digest is unpadded base64url"},
-	} {
+	for _, e := range digestEncodings {
 		b, err := e.enc.DecodeString(t)
-		try(b, err, e.note)
+		try(b, err, "the digest is "+e.name)
 	}
 	if t != d {
 		for i := range out {
@@ -241,25 +235,76 @@ func (v *Verifier) digestMessages(r *Request) []message {
 	return out
 }
 
+// digestEncodings are the base64 forms the doctor reads a digest in,
+// besides hex.
+var digestEncodings = [...]struct {
+	enc  *base64.Encoding
+	name string
+}{
+	{base64.StdEncoding, "base64"},
+	{base64.RawStdEncoding, "unpadded base64"},
+	{base64.URLEncoding, "base64url"},
+	{base64.RawURLEncoding, "unpadded base64url"},
+}
+
 func (v *Verifier) expectedMessage() string {
-	switch v.profile {
-	case HelpshiftLegacy:
-		if v.fullPrivacy {
-			return "with full privacy, helpshift-legacy signs the user id only"
-		}
-		return "helpshift-legacy signs the user id followed by the email, no separator"
-	case Intercom:
-		return "intercom signs the user_id when one is sent, else the email"
-	case Akece:
-		return "akece signs the identifier sent as user_id"
+	if v.fullPrivacy && v.desc.FullPrivacyHint != "" {
+		return v.desc.FullPrivacyHint
 	}
-	return "pylon-hmac signs the email"
+	return v.desc.MessageHint
+}
+
+// undecodable says what a digest that no encoding reads as 32 bytes is:
+// the encodings tried, and what each found instead. It never repeats the
+// digest.
+func (v *Verifier) undecodable(d string, found []string) string {
+	t := strings.TrimSpace(d)
+	if len(found) == 0 {
+		found = append(found, "it reads in none of them: "+strangeCharacter(t))
+	}
+	return fmt.Sprintf("the digest is %d characters; tried hex, base64, unpadded base64, base64url and unpadded base64url: %s; "+
+		"an HMAC-SHA256 digest is 32 bytes, which %s writes as %s (%d characters)",
+		utf8.RuneCountInString(d), strings.Join(found, ", "), v.profile, v.desc.Encoding, len(EncodeDigest(v.profile, make([]byte, sha256.Size))))
+}
+
+// strangeCharacter names the first character of s that neither hex nor any
+// base64 alphabet holds, by its class (never the digest's own text).
+func strangeCharacter(s string) string {
+	for i, r := range s {
+		switch {
+		case r >= '0' && r <= '9', r >= 'a' && r <= 'z', r >= 'A' && r <= 'Z', r == '+', r == '/', r == '-', r == '_', r == '=':
+			continue
+		case r == ' ' || r == '\t':
+			return fmt.Sprintf("it holds whitespace at character %d", i+1)
+		case r == '\r' || r == '\n':
+			return fmt.Sprintf("it holds a line break at character %d", i+1)
+		case r >= utf8.RuneSelf:
+			return fmt.Sprintf("it holds a non-ASCII character (%U) at byte %d", r, i+1)
+		default:
+			return fmt.Sprintf("it holds %q at byte %d, which no encoding uses", r, i+1)
+		}
+	}
+	return "its characters are in the alphabets, its length or padding is not"
+}
+
+// noActiveKey is the doctor's answer when nothing matched and the app has
+// no key that verifies: no secret of the brand's can be right.
+const noActiveKey = "this app has no active key: create or import one (a revoked key never verifies)"
+
+func (v *Verifier) hasActiveKey() bool {
+	for _, k := range v.keys {
+		if !k.Revoked {
+			return true
+		}
+	}
+	return false
 }
 
 func (v *Verifier) diagnoseDigest(r *Request, keys []keyVariant) (Diagnosis, bool) {
-	readings := v.digestReadings(r.Digest)
+	var found []string
+	readings := v.digestReadings(r.Digest, &found)
 	if len(readings) == 0 {
-		return Diagnosis{CauseUnknown, "the digest decodes to 32 bytes in no known encoding: it is not an HMAC-SHA256 digest"}, true
+		return Diagnosis{CauseUnknown, v.undecodable(r.Digest, found)}, true
 	}
 	messages := v.digestMessages(r)
 	var best *Diagnosis
@@ -283,6 +328,9 @@ func (v *Verifier) diagnoseDigest(r *Request, keys []keyVariant) (Diagnosis, boo
 				best = &d
 			}
 		}
+	}
+	if best == nil && !v.hasActiveKey() {
+		return Diagnosis{CauseUnknown, noActiveKey}, true
 	}
 	if best == nil {
 		return Diagnosis{CauseUnknown, "no variant of the message, encoding or secret matches: most likely the digest was made with a different secret"}, true
@@ -343,6 +391,9 @@ func (v *Verifier) diagnoseToken(r *Request, reason Reason, keys []keyVariant) (
 		}
 		if reason != ReasonSignatureMismatch {
 			return Diagnosis{}, false
+		}
+		if !v.hasActiveKey() {
+			return Diagnosis{CauseUnknown, noActiveKey}, true
 		}
 		return Diagnosis{CauseUnknown, "no variant of the secret matches: most likely the token was signed with a different secret"}, true
 	case ReasonIssuedInFuture, ReasonNotYetValid, ReasonExpired, ReasonIssuedTooLongAgo,

@@ -172,13 +172,14 @@ func (e *fzEnv) resign(proof string) string {
 }
 
 // fzValueOK: an identity value no identity can hold is refused (claims.go
-// documents it): more than 1024 bytes, invalid UTF-8, a control character.
+// documents it): more than 1024 bytes, invalid UTF-8, a control character,
+// an invisible formatting character (Unicode category Cf).
 func fzValueOK(s string) bool {
 	if len(s) > MaxIdentityLength || !utf8.ValidString(s) {
 		return false
 	}
 	for _, r := range s {
-		if unicode.IsControl(r) {
+		if unicode.IsControl(r) || unicode.Is(unicode.Cf, r) {
 			return false
 		}
 	}

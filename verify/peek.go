@@ -28,11 +28,20 @@ func PeekKeyID(token string) (string, bool) {
 // valid (absent).
 func ValidIdentityValue(v string) bool { return valueProblem(v) == "" }
 
+// ValidIdentity reports whether v may be a user id or email that a proof
+// signs: ValidIdentityValue, and no invisible formatting character (Unicode
+// category Cf: bidi controls, zero-width characters, U+FEFF). A login that
+// checks its fields with it refuses them before verification, as it does
+// control characters; verification refuses them in any case. Empty is valid.
+func ValidIdentity(v string) bool { return identityProblem(v) == "" }
+
 // PeekIdentities returns the uid and email a token claims, without
 // verifying it: untrusted, for keying a brute-force counter before the
-// signature is checked. Nil when the token cannot be read.
+// signature is checked. Nil when the token cannot be read or the profile
+// signs no token.
 func PeekIdentities(p Profile, token string) []Identity {
-	if len(token) > DefaultMaxTokenSize {
+	d := descriptions[p]
+	if d == nil || d.Proof != ProofJWT || len(token) > DefaultMaxTokenSize {
 		return nil
 	}
 	first, last := strings.IndexByte(token, '.'), strings.LastIndexByte(token, '.')
@@ -49,10 +58,14 @@ func PeekIdentities(p Profile, token string) []Identity {
 	}
 	var out []Identity
 	for _, m := range members {
+		r, ok := d.Claim(m.name)
 		switch {
-		case p == PylonJWT && m.name == "email" && m.value.kind == jsonString:
-			out = append(out, Identity{Type: Email, Value: m.value.text})
-		case p != PylonJWT && m.name == "identities" && m.value.kind == jsonArray:
+		case !ok:
+		case r.Kind == ClaimIdentity && (r.Identity == UID || r.Identity == Email):
+			if value, e := stringClaim(m, &r); e == nil {
+				out = append(out, Identity{Type: r.Identity, Value: value})
+			}
+		case r.Kind == ClaimIdentities && m.value.kind == jsonArray:
 			for _, el := range m.value.array {
 				id, e := identityObject(el)
 				if e == nil && (id.Type == UID || id.Type == Email) {

@@ -1,8 +1,15 @@
 package verify
 
-import "fmt"
+import (
+	"cmp"
+	"fmt"
+	"slices"
+)
 
-// Profile names one verification scheme.
+// Profile names one verification scheme. What a profile is — its proof, its
+// secret, what it signs, its claim and time rules, what the doctor says — is
+// its Description, one file per profile (profile_<name>.go); nothing else in
+// Signet switches on the name. CONTRIBUTING.md says how to add one.
 type Profile string
 
 // The profiles Signet speaks.
@@ -16,35 +23,90 @@ const (
 	Signet           Profile = "signet"
 )
 
-// Profiles lists every profile, digest profiles first.
-var profiles = [...]Profile{HelpshiftLegacy, Intercom, Akece, PylonHMAC, HelpshiftUserHub, PylonJWT, Signet}
+// The table of profiles: filled by Register from each profile file's init,
+// read-only afterwards (so readers need no lock).
+var (
+	descriptions = map[Profile]*Description{}
+	listed       []Profile // sorted: digest profiles first, then by Rank
+)
 
-// Profiles returns every profile Signet supports.
-func Profiles() []Profile { p := profiles; return p[:] }
+// Register adds a profile to the table. Call it from an init function only:
+// the table is read without a lock once the program runs. It panics on a
+// description that is incomplete or names a registered profile, as
+// database/sql.Register does: both are programming errors.
+func Register(d Description) {
+	if err := d.check(); err != nil {
+		panic("verify.Register: " + err.Error())
+	}
+	if _, dup := descriptions[d.Name]; dup {
+		panic("verify.Register: profile " + string(d.Name) + " is registered twice")
+	}
+	d.prepare()
+	descriptions[d.Name] = &d
+	listed = append(listed, d.Name)
+	slices.SortStableFunc(listed, func(a, b Profile) int {
+		da, db := descriptions[a], descriptions[b]
+		return cmp.Or(cmp.Compare(da.Proof, db.Proof), cmp.Compare(da.Rank, db.Rank), cmp.Compare(a, b))
+	})
+}
+
+// Profiles returns every profile Signet supports, digest profiles first.
+func Profiles() []Profile { return slices.Clone(listed) }
 
 // ParseProfile returns the profile named s, or an error naming the valid ones.
 func ParseProfile(s string) (Profile, error) {
-	for _, p := range profiles {
-		if string(p) == s {
-			return p, nil
-		}
+	if _, ok := descriptions[Profile(s)]; ok {
+		return Profile(s), nil
 	}
-	return "", fmt.Errorf("unknown profile %q (want one of %v)", s, profiles)
+	return "", fmt.Errorf("unknown profile %q (want one of %v)", s, listed)
 }
+
+// Description returns what the profile is, or nil for an unknown profile.
+// The description is shared: do not modify it.
+func (p Profile) Description() *Description { return descriptions[p] }
 
 // IsJWT reports whether the profile's proof is a JWT (identity_token) rather
 // than an HMAC digest (user_hash).
 func (p Profile) IsJWT() bool {
-	return p == HelpshiftUserHub || p == PylonJWT || p == Signet
+	d := descriptions[p]
+	return d != nil && d.Proof == ProofJWT
 }
 
 // HexSecret reports whether the profile's secret is hex text that is decoded to
 // bytes before use as the HMAC key (pylon-hmac).
-func (p Profile) HexSecret() bool { return p == PylonHMAC }
+func (p Profile) HexSecret() bool {
+	d := descriptions[p]
+	return d != nil && d.Secret == SecretHex
+}
 
 // NeedsAudience reports whether tokens of this profile carry an `aud` claim
 // that must name the app.
-func (p Profile) NeedsAudience() bool { return p == PylonJWT || p == Signet }
+func (p Profile) NeedsAudience() bool {
+	d := descriptions[p]
+	return d != nil && d.Audience != AudienceNone
+}
+
+// TakesAudienceAlias reports whether the profile's tokens may name a second
+// audience, the vendor's app id (pylon-jwt): an app's audience_alias.
+func (p Profile) TakesAudienceAlias() bool {
+	d := descriptions[p]
+	return d != nil && d.Audience == AudienceAppOrAlias
+}
+
+// KeyByKid reports whether the profile's tokens name their key in the kid
+// header (signet): signing needs the key id.
+func (p Profile) KeyByKid() bool {
+	d := descriptions[p]
+	return d != nil && d.Kid == KidSelectsKey
+}
+
+// Describe says in one line what the profile signs and how.
+func (p Profile) Describe() string {
+	if d := descriptions[p]; d != nil {
+		return d.Summary
+	}
+	return ""
+}
 
 // IdentityType is the kind of an identity: uid, email, phone_number…
 type IdentityType string
@@ -90,30 +152,6 @@ type Identity struct {
 	Metadata map[string]string `json:"metadata,omitempty"`
 }
 
-// PylonAttributes are the optional pylon-jwt claims that, when the widget also
-// sends them, must equal the signed values.
-var pylonAttributes = [...]string{"name", "account_id", "account_external_id", "contact_id", "contact_external_id"}
-
-// PylonAttributes returns the names of the optional pylon-jwt claims.
-func PylonAttributes() []string { a := pylonAttributes; return a[:] }
-
-// Describe says in one line what the profile signs and how.
-func (p Profile) Describe() string {
-	switch p {
-	case HelpshiftLegacy:
-		return "Helpshift (legacy): base64 HMAC-SHA256 over user id + email; full privacy signs the user id only"
-	case HelpshiftUserHub:
-		return "Helpshift User Hub: HS256 JWT with identities; iat at most 24 h old"
-	case Intercom:
-		return "Intercom: hex HMAC-SHA256 over the user_id, else the email; one secret per platform"
-	case Akece:
-		return "Akece: hex HMAC-SHA256 over the identifier with the inbox's validation token"
-	case PylonHMAC:
-		return "Pylon (HMAC): hex HMAC-SHA256 over the email, with the hex-decoded secret"
-	case PylonJWT:
-		return "Pylon (JWT): HS256 JWT with email, aud = app id, iat and exp at most 15 min later"
-	case Signet:
-		return "Signet: HS256 JWT with kid, aud = app id, iat, exp and identities; lifetime at most 1 h by default"
-	}
-	return ""
-}
+// PylonAttributes returns the names of the optional pylon-jwt claims that,
+// when the widget also sends them, must equal the signed values.
+func PylonAttributes() []string { return PylonJWT.Description().Attributes() }

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"hash"
 	"slices"
+	"strconv"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -16,21 +17,25 @@ const (
 	DefaultLeeway       = 60 * time.Second
 	DefaultMaxLifetime  = time.Hour // of a signet token
 	DefaultMaxTokenSize = 8 << 10   // bytes of a token or digest
-	userHubMaxAge       = 86400     // seconds: a helpshift-userhub iat is at most 24 h old
-	pylonMaxLifetime    = 900       // seconds: a pylon-jwt lives at most 15 min
+	// replayWindow is how long a token without exp, in a profile without a
+	// maximum age, is remembered by a ReplayGuard.
+	replayWindow = 86400
 )
 
 // Options tune a Verifier. The zero value gives the defaults.
 type Options struct {
-	// AppID is the audience that pylon-jwt and signet tokens must name.
+	// AppID is the audience that tokens of a profile with an audience rule
+	// (pylon-jwt, signet) must name.
 	AppID string
-	// Audience, for pylon-jwt only, is a second value a token's aud may
-	// name instead of AppID: the vendor's app id that a migrating brand's
-	// backend already writes, so its tokens verify unchanged.
+	// Audience, for a profile that takes an alias (pylon-jwt), is a second
+	// value a token's aud may name instead of AppID: the vendor's app id that
+	// a migrating brand's backend already writes, so its tokens verify
+	// unchanged.
 	Audience string
 	// FullPrivacy makes helpshift-legacy digests cover the user id only.
 	FullPrivacy bool
-	// MaxLifetime bounds exp − iat of a signet token; 0 means one hour.
+	// MaxLifetime bounds exp − iat of a token whose profile takes the app's
+	// maximum (signet); 0 means one hour.
 	MaxLifetime time.Duration
 	// Leeway is allowed on exp and on an iat or nbf in the future, nowhere
 	// else; 0 means 60 s, a negative value means none.
@@ -48,6 +53,7 @@ type Options struct {
 // its settings. It is safe for concurrent use.
 type Verifier struct {
 	profile      Profile
+	desc         *Description
 	keys         []Key
 	appID        string
 	audience     string // pylon-jwt: the vendor's app id, also accepted as aud
@@ -67,15 +73,16 @@ func New(p Profile, keys []Key, o Options) (*Verifier, error) {
 	if _, err := ParseProfile(string(p)); err != nil {
 		return nil, err
 	}
-	if p.NeedsAudience() && o.AppID == "" {
+	d := descriptions[p]
+	if d.Audience != AudienceNone && o.AppID == "" {
 		return nil, errors.New("profile " + string(p) + " needs the app id, which its tokens name as their audience")
 	}
-	if o.Audience != "" && p != PylonJWT {
+	if o.Audience != "" && d.Audience != AudienceAppOrAlias {
 		return nil, errors.New("only pylon-jwt takes a second audience (the vendor's app id)")
 	}
 	// A copy: the pooled HMAC states below are keyed with these keys, and
 	// must not go stale if the caller reuses its slice.
-	v := &Verifier{profile: p, keys: slices.Clone(keys), appID: o.AppID, audience: o.Audience, fullPrivacy: o.FullPrivacy,
+	v := &Verifier{profile: p, desc: d, keys: slices.Clone(keys), appID: o.AppID, audience: o.Audience, fullPrivacy: o.FullPrivacy,
 		maxLifetime: int64(DefaultMaxLifetime / time.Second), leeway: int64(DefaultLeeway / time.Second),
 		maxTokenSize: DefaultMaxTokenSize, now: o.Now, replay: o.Replay}
 	if o.MaxLifetime > 0 {
@@ -160,7 +167,7 @@ type Verified struct {
 // Verify checks r under the verifier's profile. A failure is an *Error with
 // its Reason; see ReasonOf.
 func (v *Verifier) Verify(r Request) (*Verified, error) {
-	if v.profile.IsJWT() {
+	if v.desc.Proof == ProofJWT {
 		return v.verifyToken(&r)
 	}
 	return v.verifyDigest(&r)
@@ -188,19 +195,7 @@ func (v *Verifier) verifyToken(r *Request) (*Verified, error) {
 	if e := v.checkClaims(&c); e != nil {
 		return nil, e
 	}
-	var out *Verified
-	if v.profile == PylonJWT {
-		// One allocation for the result and its one identity.
-		vi := new(struct {
-			Verified
-			id [1]Identity
-		})
-		vi.id[0] = Identity{Type: Email, Value: c.email}
-		out = &vi.Verified
-		out.Identities = vi.id[:]
-	} else {
-		out = &Verified{Identities: c.identities}
-	}
+	out := v.verified(&c)
 	out.Profile, out.KeyID, out.Attributes, out.IssuedAt, out.ExpiresAt = v.profile, key.ID, c.attrs, c.iat, c.exp
 	if e := matchRequest(r, out); e != nil {
 		return nil, e
@@ -214,7 +209,10 @@ func (v *Verifier) verifyToken(r *Request) (*Verified, error) {
 // replayExpiry is how long a token must be remembered: until it can no
 // longer pass the time checks.
 func (v *Verifier) replayExpiry(c *claims) time.Time {
-	until := c.iat + userHubMaxAge
+	until := c.iat + replayWindow
+	if v.desc.MaxAge > 0 {
+		until = c.iat + v.desc.MaxAge
+	}
 	if c.hasExp {
 		until = c.exp
 	}
@@ -224,10 +222,10 @@ func (v *Verifier) replayExpiry(c *claims) time.Time {
 // checkSignature finds the key for the token and checks the MAC over the
 // received header.payload bytes, before any claim is read.
 func (v *Verifier) checkSignature(jws *compactJWS) (*Key, *Error) {
-	if v.profile == Signet {
-		if !jws.hasKid {
-			return nil, fail(ReasonKeyUnknown, "a signet token names its key in the kid header, and this one has none")
-		}
+	if v.desc.Kid != KidOptional && !jws.hasKid {
+		return nil, fail(ReasonKeyUnknown, "a "+string(v.profile)+" token names its key in the kid header, and this one has none")
+	}
+	if v.desc.Kid == KidSelectsKey {
 		for i := range v.keys {
 			k := &v.keys[i]
 			if k.ID != jws.kid {
@@ -252,16 +250,74 @@ func (v *Verifier) checkSignature(jws *compactJWS) (*Key, *Error) {
 	return nil, fail(ReasonSignatureMismatch, "the token's signature does not match this app's secret")
 }
 
+// verified builds the result from the identities the claims sign: one
+// allocation for the result and its identities.
+func (v *Verifier) verified(c *claims) *Verified {
+	if c.hasIdentities {
+		return &Verified{Identities: c.identities}
+	}
+	ids := v.signedIdentities(c)
+	switch len(ids) {
+	case 1:
+		vi := new(struct {
+			Verified
+			id [1]Identity
+		})
+		vi.id[0] = ids[0]
+		vi.Identities = vi.id[:]
+		return &vi.Verified
+	case 2:
+		vi := new(struct {
+			Verified
+			id [2]Identity
+		})
+		copy(vi.id[:], ids)
+		vi.Identities = vi.id[:]
+		return &vi.Verified
+	}
+	return &Verified{Identities: slices.Clone(ids)}
+}
+
+// signedIdentities are the identities of the ClaimIdentity claims that the
+// profile verifies: those whose OnlyIf claim is true, and only the
+// preferred one when it is there. The result shares c's array.
+func (v *Verifier) signedIdentities(c *claims) []Identity {
+	ids := c.ids[:c.nids]
+	if !v.desc.onlyIf {
+		return v.preferred(ids)
+	}
+	kept := ids[:0]
+	for _, id := range ids {
+		if v.desc.verifiedIf(id.Type, c.truth) {
+			kept = append(kept, id)
+		}
+	}
+	return v.preferred(kept)
+}
+
+func (v *Verifier) preferred(ids []Identity) []Identity {
+	if v.desc.Prefer == "" {
+		return ids
+	}
+	for i := range ids {
+		if ids[i].Type == v.desc.Prefer {
+			return ids[i : i+1]
+		}
+	}
+	return ids
+}
+
 // checkClaims applies the profile's required claims and time rules.
 func (v *Verifier) checkClaims(c *claims) *Error {
+	d := v.desc
 	now := v.now().Unix()
-	if !c.hasIat {
+	if !c.hasIat && d.iatRequired {
 		return fail(ReasonClaimInvalid, "the token has no iat claim")
 	}
-	if v.profile != HelpshiftUserHub && !c.hasExp {
+	if !c.hasExp && d.expRequired {
 		return fail(ReasonClaimInvalid, "the token has no exp claim")
 	}
-	if v.profile.NeedsAudience() {
+	if d.Audience != AudienceNone {
 		if !c.hasAud {
 			return fail(ReasonClaimInvalid, "the token has no aud claim")
 		}
@@ -269,20 +325,18 @@ func (v *Verifier) checkClaims(c *claims) *Error {
 			return fail(ReasonAudienceMismatch, "the token's aud does not name this app")
 		}
 	}
-	if c.hasExp && c.exp <= c.iat {
+	if c.hasExp && c.hasIat && c.exp <= c.iat {
 		return fail(ReasonClaimInvalid, "the token's exp is not after its iat")
 	}
-	switch v.profile {
-	case PylonJWT:
-		if c.exp-c.iat > pylonMaxLifetime {
-			return fail(ReasonLifetimeTooLong, "a pylon-jwt token lives at most 15 minutes (exp − iat ≤ 900)")
-		}
-	case Signet:
-		if c.exp-c.iat > v.maxLifetime {
+	if c.hasExp && c.hasIat {
+		switch {
+		case d.MaxLifetime > 0 && c.exp-c.iat > d.MaxLifetime:
+			return fail(ReasonLifetimeTooLong, "a "+string(v.profile)+" token lives at most "+spell(d.MaxLifetime)+" (exp − iat ≤ "+strconv.FormatInt(d.MaxLifetime, 10)+")")
+		case d.AppLifetime && c.exp-c.iat > v.maxLifetime:
 			return fail(ReasonLifetimeTooLong, "the token lives longer than this app's maximum lifetime")
 		}
 	}
-	if c.iat > now+v.leeway {
+	if c.hasIat && c.iat > now+v.leeway {
 		return fail(ReasonIssuedInFuture, "the token's iat is in the future")
 	}
 	if c.hasNbf && c.nbf > now+v.leeway {
@@ -291,23 +345,75 @@ func (v *Verifier) checkClaims(c *claims) *Error {
 	if c.hasExp && now >= c.exp+v.leeway {
 		return fail(ReasonExpired, "the token has expired")
 	}
-	if v.profile == HelpshiftUserHub && c.iat < now-userHubMaxAge {
-		return fail(ReasonIssuedTooLongAgo, "a helpshift-userhub token's iat is at most 24 hours old")
+	if d.MaxAhead > 0 && c.hasExp && c.exp > now+d.MaxAhead {
+		return fail(ReasonLifetimeTooLong, "a "+string(v.profile)+" token's exp is at most "+spell(d.MaxAhead)+" ahead of now")
 	}
-	switch v.profile {
-	case PylonJWT:
-		if !c.hasEmail {
-			return fail(ReasonIdentityRequired, "the token has no email claim")
+	if d.MaxAge > 0 && c.hasIat && c.iat < now-d.MaxAge-v.ageLeeway() {
+		return fail(ReasonIssuedTooLongAgo, "a "+string(v.profile)+" token's iat is at most "+spell(d.MaxAge)+" old")
+	}
+	if d.strings != 0 {
+		if e := v.checkRequiredStrings(c); e != nil {
+			return e
 		}
-	default:
+	}
+	return v.checkIdentities(c)
+}
+
+// checkRequiredStrings refuses a token without a required ClaimString or
+// ClaimBool claim.
+func (v *Verifier) checkRequiredStrings(c *claims) *Error {
+	if missing := v.desc.strings &^ c.seen; missing != 0 {
+		for i, r := range v.desc.Claims {
+			if missing&(1<<i) != 0 {
+				return fail(ReasonClaimInvalid, "the token has no "+r.Name+" claim")
+			}
+		}
+	}
+	return nil
+}
+
+// checkIdentities refuses a token that signs no identity the profile needs.
+func (v *Verifier) checkIdentities(c *claims) *Error {
+	d := v.desc
+	if d.identitiesRequired {
 		if !c.hasIdentities || len(c.identities) == 0 {
 			return fail(ReasonIdentityRequired, "the token has no identities")
 		}
 		if !hasType(c.identities, UID) && !hasType(c.identities, Email) {
 			return fail(ReasonIdentityRequired, "the token's identities include neither a uid nor an email")
 		}
+		return nil
+	}
+	if missing := d.identityRequired &^ c.seen; missing != 0 {
+		for i, r := range d.Claims {
+			if missing&(1<<i) != 0 {
+				return fail(ReasonIdentityRequired, "the token has no "+r.Name+" claim")
+			}
+		}
+	}
+	if !c.hasIdentities && len(v.signedIdentities(c)) == 0 {
+		return fail(ReasonIdentityRequired, "the token signs no identity: it has "+d.identityClaimNames())
 	}
 	return nil
+}
+
+// ageLeeway is the leeway on the maximum age: none unless the profile says.
+func (v *Verifier) ageLeeway() int64 {
+	if v.desc.AgeLeeway {
+		return v.leeway
+	}
+	return 0
+}
+
+// spell writes a number of seconds for a person: 900 is "15 minutes".
+func spell(s int64) string {
+	switch {
+	case s%3600 == 0:
+		return strconv.FormatInt(s/3600, 10) + " hours"
+	case s%60 == 0:
+		return strconv.FormatInt(s/60, 10) + " minutes"
+	}
+	return strconv.FormatInt(s, 10) + " seconds"
 }
 
 // matchRequest checks that every identifier the client sent next to the

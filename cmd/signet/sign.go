@@ -62,6 +62,9 @@ func runSign(args []string, stdout, stderr io.Writer, getenv func(string) string
 	if !p.IsJWT() && (len(others) > 0 || len(attrs) > 0 || iat.set || exp.set || *name != "" || len(metadata) > 0) {
 		return usageError(stderr, "sign", fmt.Errorf("%s signs a digest of the user id or email only; --identity, --attr, --iat, --exp, --name and --metadata are for token profiles", p))
 	}
+	if err := missingSignFlag(p, uid, email, *kid, *aud, *fullPrivacy); err != nil {
+		return usageError(stderr, "sign", err)
+	}
 	claims := sign.Claims{UserID: uid, Email: email, Identities: others, Attributes: attrs, Name: *name}
 	if iat.set {
 		claims.IssuedAt = iat.time()
@@ -82,4 +85,28 @@ func runSign(args []string, stdout, stderr io.Writer, getenv func(string) string
 	}
 	fmt.Fprintln(stdout, out)
 	return exitValid
+}
+
+// missingSignFlag names the flag that profile p needs and did not get, so
+// the error says what to add rather than what the library lacks.
+func missingSignFlag(p verify.Profile, uid, email, kid, aud string, fullPrivacy bool) error {
+	d := p.Description()
+	switch {
+	case p.KeyByKid() && kid == "":
+		return fmt.Errorf("--kid is required for the %s profile: its tokens name their key id in the kid header", p)
+	case p.NeedsAudience() && aud == "":
+		return fmt.Errorf("--aud is required for the %s profile: give --aud with the app id its tokens name as their audience", p)
+	case d.Requires == verify.Email && email == "":
+		if uid != "" {
+			return fmt.Errorf("--email is required for the %s profile: it signs the email, not a user id", p)
+		}
+		return fmt.Errorf("--email is required for the %s profile: it signs the email", p)
+	case d.Requires == verify.UID && uid == "":
+		return fmt.Errorf("--uid is required for the %s profile: it signs the user id", p)
+	case d.Proof == verify.ProofDigest && fullPrivacy && uid == "":
+		return fmt.Errorf("--uid is required for the %s profile with --full-privacy: the digest covers the user id only", p)
+	case uid == "" && email == "":
+		return fmt.Errorf("--uid or --email is required for the %s profile: neither a user id nor an email was given", p)
+	}
+	return nil
 }

@@ -3,6 +3,7 @@ package main
 import (
 	"encoding/json"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"strconv"
@@ -80,20 +81,24 @@ func runVerify(args []string, stdout, stderr io.Writer, getenv func(string) stri
 	if err != nil {
 		return usageError(stderr, "verify", err)
 	}
+	// A --digest or --token given empty is a proof that fails (malformed),
+	// not a usage error: a script passing an empty variable gets a reason.
+	given := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { given[f.Name] = true })
 	switch {
-	case *digest != "" && *token != "":
+	case given["digest"] && given["token"]:
 		return usageError(stderr, "verify", errors.New("give --digest or --token, not both"))
-	case p.IsJWT() && *digest != "":
+	case p.IsJWT() && given["digest"]:
 		return usageError(stderr, "verify", fmt.Errorf("%s is a token profile: give --token", p))
-	case !p.IsJWT() && *token != "":
+	case !p.IsJWT() && given["token"]:
 		return usageError(stderr, "verify", fmt.Errorf("%s is a digest profile: give --digest", p))
-	case *digest == "" && *token == "":
+	case !given["digest"] && !given["token"]:
 		if p.IsJWT() {
-			return usageError(stderr, "verify", errors.New("--token is required"))
+			return usageError(stderr, "verify", fmt.Errorf("--token is required for the %s profile", p))
 		}
-		return usageError(stderr, "verify", errors.New("--digest is required"))
+		return usageError(stderr, "verify", fmt.Errorf("--digest is required for the %s profile", p))
 	case p.NeedsAudience() && *aud == "":
-		return usageError(stderr, "verify", fmt.Errorf("%s tokens name the app id as their audience: give --aud", p))
+		return usageError(stderr, "verify", fmt.Errorf("--aud is required for the %s profile: give --aud with the app id its tokens name as their audience", p))
 	}
 	uid, email, otherIDs, attrs, err := ids.resolve()
 	if err != nil {

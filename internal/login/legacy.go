@@ -82,7 +82,8 @@ func (s *Service) checkLegacySplit(ctx context.Context, app *model.App, got *ver
 // email, checked here before the login and again inside its transaction
 // (store.Login.ExactSplit), which a concurrent first login cannot slip past.
 func legacySplits(app *model.App, got *verify.Verified) bool {
-	return app.Profile == verify.HelpshiftLegacy && !app.FullPrivacy && !oneSplit(app, got)
+	d := app.Profile.Description()
+	return d != nil && d.SplitAmbiguous && !app.FullPrivacy && !oneSplit(app, got)
 }
 
 // oneSplit reports whether the app's user-id pattern leaves one way only to

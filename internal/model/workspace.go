@@ -107,7 +107,7 @@ func (a *App) validAudienceAlias() error {
 	switch {
 	case a.AudienceAlias == "":
 		return nil
-	case a.Profile != verify.PylonJWT:
+	case !a.Profile.TakesAudienceAlias():
 		return Errorf(CodeInvalid, "audience_alias is for pylon-jwt apps only; clear it to change the profile")
 	case len(a.AudienceAlias) > 200 || !utf8.ValidString(a.AudienceAlias):
 		return Errorf(CodeInvalid, "audience_alias must be valid UTF-8, at most 200 bytes")

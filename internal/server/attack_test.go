@@ -46,6 +46,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode"
 
 	"github.com/signet-id/signet/internal/login"
 	"github.com/signet-id/signet/internal/model"
@@ -433,6 +434,17 @@ func atkLoginCases() []atkLogin {
 				}))
 			}
 			for _, l := range atkLookalikes {
+				if atkInvisible(l.uid) {
+					// Invisible formatting characters are never an identity
+					// (issue 12): refused when signed, a mismatch when sent.
+					add(atkReject("unicode", l.name+": signed, refused", p, verify.ReasonClaimInvalid, func(a *atkApp, now int64) any {
+						return tokenBody(a.tok(a.hdr(), a.claims(now).set("identities", "["+atkIdent("uid", l.uid)+","+atkIdent("email", l.email)+"]")), "user_id", l.uid)
+					}),
+						atkReject("unicode", l.name+": sent next to the plain token", p, verify.ReasonIdentityMismatch, func(a *atkApp, now int64) any {
+							return tokenBody(a.valid(now), "user_id", l.uid, "email", l.email)
+						}))
+					continue
+				}
 				add(atkLogin{class: "unicode", name: l.name + ": signed, verified exactly", p: p, status: 200, ids: []string{"uid=" + l.uid, "email=" + l.email},
 					body: func(a *atkApp, now int64) any {
 						return tokenBody(a.tok(a.hdr(), a.claims(now).set("identities", "["+atkIdent("uid", l.uid)+","+atkIdent("email", l.email)+"]")), "user_id", l.uid)
@@ -587,6 +599,14 @@ func atkLoginCases() []atkLogin {
 				return a.digestBody(l.uid, l.email, a.digest(l.uid+l.email)), []string{"uid=" + l.uid, "email=" + l.email}
 			}
 			_, ids := lookBody(&atkApp{p: p})
+			if atkInvisible(l.uid) {
+				// Refused even when the digest covers it (issue 12).
+				add(atkReject("unicode", l.name+": a digest over it, refused", p, verify.ReasonMalformed, func(a *atkApp, now int64) any {
+					b, _ := lookBody(a)
+					return b
+				}))
+				continue
+			}
 			add(atkLogin{class: "unicode", name: l.name + ": a digest over it, verified exactly", p: p, status: 200, ids: ids,
 				body: func(a *atkApp, now int64) any { b, _ := lookBody(a); return b }},
 				atkReject("unicode", l.name+": sent with the plain digest", p, verify.ReasonSignatureMismatch, func(a *atkApp, now int64) any {
@@ -624,6 +644,12 @@ func atkLoginCases() []atkLogin {
 			body: func(a *atkApp, now int64) any { return a.digestBody(atkUID, "victim@example.com", a.digest(atkUID)) }},
 	)
 	return out
+}
+
+// atkInvisible reports whether s holds an invisible formatting character
+// (Unicode category Cf), which no identity may hold.
+func atkInvisible(s string) bool {
+	return strings.ContainsFunc(s, func(r rune) bool { return unicode.Is(unicode.Cf, r) })
 }
 
 var atkLookalikes = []struct{ name, uid, email string }{
