@@ -379,10 +379,16 @@ func (m *Main) bootstrap(ctx context.Context) error {
 	fmt.Fprintf(m.cfg.Out, "Signet is running at %s  (API description: %s/openapi.json)\n", url, url)
 	if m.demo != nil {
 		fmt.Fprintf(m.cfg.Out, "\nDemo: %s/demo — a brand's page with the support widget, signed in as %s (verified).\n", url, demo.UserName)
-		if m.demo.OwnerPassword != "" {
-			fmt.Fprintf(m.cfg.Out, "Dashboard: %s/dashboard/ — sign in as %s with the password %s (shown once).\n\n", url, demo.OwnerEmail, m.demo.OwnerPassword)
+		if m.demo.AccountPassword != "" {
+			fmt.Fprintf(m.cfg.Out, "Dashboard: %s/dashboard/ — sign in as %s with the password %s (shown once).\n", url, demo.AccountEmail, m.demo.AccountPassword)
+			fmt.Fprintf(m.cfg.Out, "  That account administers the demo workspace only: the owner's set-up below stays open.\n")
 		} else {
-			fmt.Fprintf(m.cfg.Out, "Dashboard: %s/dashboard/ — sign in as %s with the password shown on the first demo run.\n\n", url, demo.OwnerEmail)
+			// The database URL may hold a password: never printed.
+			where := "--database \"$SIGNET_DATABASE\""
+			if strings.HasPrefix(m.cfg.Database, "sqlite:") {
+				where = "--database " + m.cfg.Database
+			}
+			fmt.Fprintf(m.cfg.Out, "Dashboard: %s/dashboard/ — sign in as %s with the password shown on the first demo run\n  (lost it? signet admin reset-password %s --email %s).\n\n", url, demo.AccountEmail, where, demo.AccountEmail)
 		}
 	}
 	if m.cfg.AdminToken != "" {
