@@ -92,6 +92,8 @@ type serveOptions struct {
 	demo                    bool
 	pprofAddr, proxies      string
 	guard                   login.Guard
+	publicURL               string
+	insecureCookies         bool
 }
 
 // register declares every serve flag: one line each, in the order --help
@@ -114,6 +116,8 @@ func (o *serveOptions) register(fs *flag.FlagSet) {
 	fs.IntVar(&o.guard.Devices, "suspicious-devices", login.DefaultDevices, "more devices than this for one user within --suspicious-device-window ends the user's sessions (-1: off)")
 	fs.DurationVar(&o.guard.DeviceWindow, "suspicious-device-window", login.DefaultDeviceWindow, "the window of --suspicious-devices")
 	fs.IntVar(&o.guard.UnsignedLogins, "max-unsigned-logins", login.DefaultUnsignedLogins, "logins without a proof (anonymous, unsigned) per client address per minute on each node before 429 (-1: off)")
+	fs.StringVar(&o.publicURL, "public-url", "", "where people open Signet, such as https://signet.example.com behind a TLS proxy (the dashboard's sign-in needs HTTPS beyond loopback)")
+	fs.BoolVar(&o.insecureCookies, "insecure-cookies", false, "let the dashboard sign in over plain HTTP (cookies without Secure): a trusted network only, warned at start")
 }
 
 // secretFlags are the serve flags whose variable may hold a secret: read
@@ -156,6 +160,9 @@ func runServe(args []string, stdout, stderr io.Writer, getenv func(string) strin
 	default:
 		return usageError(stderr, "serve", errors.New("--log-format must be text or json"))
 	}
+	if err := server.CheckPublicURL(o.publicURL); err != nil {
+		return usageError(stderr, "serve", fmt.Errorf("--public-url: %v", err))
+	}
 	trusted, err := httpapi.ParseProxies(o.proxies)
 	if err != nil {
 		return usageError(stderr, "serve", fmt.Errorf("--trusted-proxies: %v", err))
@@ -164,7 +171,7 @@ func runServe(args []string, stdout, stderr io.Writer, getenv func(string) strin
 	defer stop()
 	m, err := server.New(ctx, server.Config{Addr: o.addr, Database: dsn, DataDir: o.dataDir, AdminToken: adminToken,
 		SessionLifetime: o.lifetime, Logger: slog.New(handler), Getenv: getenv, Out: stdout, Guard: o.guard, TrustedProxies: trusted, Demo: o.demo,
-		LogRetention: o.retention})
+		LogRetention: o.retention, PublicURL: o.publicURL, InsecureCookies: o.insecureCookies})
 	if err != nil {
 		fmt.Fprintf(stderr, "signet serve: %v\n", err)
 		return 1
