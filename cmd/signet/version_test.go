@@ -11,7 +11,7 @@ import (
 // --help must print each command's usage once in all, and a bad flag its
 // error and the usage once.
 func TestCLIHelpOnce(t *testing.T) {
-	for _, cmd := range []string{"serve", "sign", "verify", "bench", "seed", "rotate-master-key", "version", "healthcheck"} {
+	for _, cmd := range []string{"serve", "sign", "verify", "bench", "seed", "rotate-master-key", "version", "healthcheck", "admin"} {
 		stdout, stderr, code := signet(t, cmd, "--help")
 		screen := stdout + stderr
 		if code != 0 {
