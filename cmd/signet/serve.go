@@ -120,7 +120,7 @@ func (o *serveOptions) register(fs *flag.FlagSet) {
 	fs.BoolVar(&o.insecureCookies, "insecure-cookies", false, "let the dashboard sign in over plain HTTP (cookies without Secure): a trusted network only, warned at start")
 }
 
-// secretFlags are the serve flags whose variable may hold a secret: read
+// serveSecretFlags are the serve flags whose variable may hold a secret: read
 // through secretSetting (NAME or NAME_FILE), never echoed in an error.
 var serveSecretFlags = []string{"database"}
 
