@@ -22,7 +22,7 @@ import (
 )
 
 // TestSnippets runs every language's snippets, through its harness, against
-// every case of ../shared/vectors and the signet profile's own cases:
+// every case of testdata/vectors and the signet profile's own cases:
 //
 //   - HMAC profiles: every valid digest is reproduced exactly (hex
 //     case-insensitively only where the vector is upper-case hex); for an

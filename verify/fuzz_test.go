@@ -1,6 +1,6 @@
 package verify
 
-// Fuzz targets for `go test -fuzz`. Each is seeded from ../shared/vectors
+// Fuzz targets for `go test -fuzz`. Each is seeded from testdata/vectors
 // (tokens, digests, identifiers) and from hand-picked tricky inputs, and
 // checks its invariants against oracles written from profiles.md rather than
 // from this package's code. The seeds also run in a plain `go test`.
@@ -78,7 +78,7 @@ func fzNewEnv(tb testing.TB, p Profile) *fzEnv {
 	} else {
 		files, err := vectors.Load()
 		if err != nil {
-			tb.Fatalf("loading ../shared/vectors: %v", err)
+			tb.Fatalf("loading testdata/vectors: %v", err)
 		}
 		e.vecs = files[string(p)]
 		e.secret = e.vecs.Secret

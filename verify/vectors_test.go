@@ -9,7 +9,7 @@ import (
 	"github.com/signet-id/signet/verify"
 )
 
-// TestVectors runs every known-answer case of ../shared/vectors through the
+// TestVectors runs every known-answer case of testdata/vectors through the
 // library: validity, reason, the doctor's cause and the signed identities.
 func TestVectors(t *testing.T) {
 	files := vectors.MustLoad(t)

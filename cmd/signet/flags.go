@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"errors"
 	"flag"
 	"fmt"
@@ -138,14 +139,23 @@ func newFlagSet(name, text string, stderr io.Writer) *flag.FlagSet {
 
 // parse parses args; it returns (exit code, true) when the command is done:
 // --help asked for, or a usage error.
+//
+// The flag package prints the usage itself on -h and on a bad flag; that
+// first print is held back, so --help prints the usage once, on stdout, and
+// a bad flag prints its error and the usage once, on stderr.
 func parse(fs *flag.FlagSet, args []string, stdout io.Writer) (int, bool) {
+	stderr := fs.Output()
+	var held bytes.Buffer
+	fs.SetOutput(&held)
 	err := fs.Parse(args)
+	fs.SetOutput(stderr)
 	if errors.Is(err, flag.ErrHelp) {
 		fs.SetOutput(stdout)
 		fs.Usage()
 		return exitValid, true
 	}
 	if err != nil {
+		stderr.Write(held.Bytes())
 		return exitUsage, true
 	}
 	if fs.NArg() > 0 {

@@ -42,6 +42,12 @@ func run(args []string, stdout, stderr io.Writer, getenv func(string) string) in
 		return runSeed(args[1:], stdout, stderr, getenv)
 	case "bench":
 		return runBench(args[1:], stdout, stderr, getenv)
+	case "admin":
+		return runAdmin(args[1:], stdout, stderr, getenv)
+	case "version", "--version":
+		return runVersion(args[1:], stdout, stderr)
+	case "healthcheck":
+		return runHealthcheck(args[1:], stdout, stderr, getenv)
 	case "help", "-h", "-help", "--help":
 		fmt.Fprint(stdout, usage())
 		return exitValid
@@ -72,6 +78,11 @@ Usage:
                  print the digest or token for a user, alone on one line
   signet verify  --profile P --secret S [identity flags] (--digest D | --token T)
                  check a digest or token; exit 0 valid, 1 invalid, 2 usage error
+  signet admin reset-password --email E [--data-dir DIR | --database DSN]
+                 give a dashboard account a new password, printed once
+  signet version print the version, commit, Go toolchain and platform
+  signet healthcheck [--url URL]
+                 exit 0 when a running server's /healthz answers (containers)
 
 Profiles (--profile):
 `)

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"log/slog"
@@ -69,10 +70,11 @@ in one minute.
 For production, run many nodes on one PostgreSQL database:
   SIGNET_DATABASE=postgres://signet@db/signet SIGNET_MASTER_KEY_FILE=/run/secrets/signet-master signet serve --addr :8080
 
-Every flag can also be set in the environment (SIGNET_ADDR, SIGNET_DATABASE,
-SIGNET_DATA_DIR, SIGNET_SESSION_LIFETIME, SIGNET_LOG_RETENTION, SIGNET_LOG_LEVEL,
-SIGNET_LOG_FORMAT);
-secrets also from a file named by the variable with _FILE appended:
+Every flag is also read from the environment variable named after it
+(SIGNET_ and the flag's name in capitals, dashes as underscores: --addr is
+SIGNET_ADDR, --max-identity-failures SIGNET_MAX_IDENTITY_FAILURES); a flag on
+the command line wins over its variable. Secrets also come from a file named
+by the variable with _FILE appended:
   SIGNET_ADMIN_TOKEN   an owner API token (32+ characters) for set-up by script
   SIGNET_MASTER_KEY    32 bytes (base64 or hex) that encrypt app secrets at rest;
                        without it, DATA_DIR/master.key is created on first run.
@@ -82,61 +84,75 @@ secrets also from a file named by the variable with _FILE appended:
 SIGTERM or Ctrl-C stops it gracefully: requests in flight finish first.
 `
 
+// serveOptions are the flags of `signet serve`.
+type serveOptions struct {
+	addr, database, dataDir string
+	lifetime, retention     time.Duration
+	logLevel, logFormat     string
+	demo                    bool
+	pprofAddr, proxies      string
+	guard                   login.Guard
+	publicURL               string
+	insecureCookies         bool
+}
+
+// register declares every serve flag: one line each, in the order --help
+// lists them. Each is also read from $SIGNET_<NAME> (envflags.go).
+func (o *serveOptions) register(fs *flag.FlagSet) {
+	fs.StringVar(&o.addr, "addr", "127.0.0.1:8080", "the address to listen on")
+	fs.StringVar(&o.database, "database", "", "sqlite:PATH or a postgres:// URL (default sqlite under --data-dir)")
+	fs.StringVar(&o.dataDir, "data-dir", "signet-data", "where the SQLite database and the master key file live")
+	fs.DurationVar(&o.lifetime, "session-lifetime", 0, "how long SDK sessions last (default 720h, 30 days)")
+	fs.DurationVar(&o.retention, "log-retention", 0, "how long the verification log is kept (default 720h, 30 days; negative, such as -1s: forever); ended sessions go 7 days after they end")
+	fs.StringVar(&o.logLevel, "log-level", "info", "debug, info, warn or error")
+	fs.StringVar(&o.logFormat, "log-format", "text", "text or json")
+	fs.BoolVar(&o.demo, "demo", false, "seed a demo workspace, app and user, and serve /demo: a brand's page with the widget, verified")
+	fs.StringVar(&o.pprofAddr, "pprof-addr", "", "serve Go's profiler (net/http/pprof) on this address, e.g. 127.0.0.1:6060, to see where a node's time goes (off by default; never expose it)")
+	fs.StringVar(&o.proxies, "trusted-proxies", "", "comma-separated addresses or CIDR prefixes of the proxies whose X-Forwarded-For is believed")
+	fs.DurationVar(&o.guard.Window, "failure-window", login.DefaultWindow, "how long failed verifications are counted")
+	fs.IntVar(&o.guard.IdentityFailures, "max-identity-failures", login.DefaultIdentityFailures, "failed verifications per identity in a window before 429 (-1: off)")
+	fs.IntVar(&o.guard.AddressFailures, "max-address-failures", login.DefaultAddressFailures, "failed verifications per client address in a window before 429 (-1: off)")
+	fs.IntVar(&o.guard.FailuresThenSuccess, "suspicious-failures", login.DefaultFailuresThenSuccess, "a success after this many failures of one identity ends the user's sessions (-1: off)")
+	fs.IntVar(&o.guard.Devices, "suspicious-devices", login.DefaultDevices, "more devices than this for one user within --suspicious-device-window ends the user's sessions (-1: off)")
+	fs.DurationVar(&o.guard.DeviceWindow, "suspicious-device-window", login.DefaultDeviceWindow, "the window of --suspicious-devices")
+	fs.IntVar(&o.guard.UnsignedLogins, "max-unsigned-logins", login.DefaultUnsignedLogins, "logins without a proof (anonymous, unsigned) per client address per minute on each node before 429 (-1: off)")
+	fs.StringVar(&o.publicURL, "public-url", "", "where people open Signet, such as https://signet.example.com behind a TLS proxy (the dashboard's sign-in needs HTTPS beyond loopback)")
+	fs.BoolVar(&o.insecureCookies, "insecure-cookies", false, "let the dashboard sign in over plain HTTP (cookies without Secure): a trusted network only, warned at start")
+}
+
+// serveSecretFlags are the serve flags whose variable may hold a secret: read
+// through secretSetting (NAME or NAME_FILE), never echoed in an error.
+var serveSecretFlags = []string{"database"}
+
 func runServe(args []string, stdout, stderr io.Writer, getenv func(string) string) int {
 	fs := newFlagSet("serve", serveHelp, stderr)
-	addr := fs.String("addr", envOr(getenv, "SIGNET_ADDR", "127.0.0.1:8080"), "the address to listen on")
-	database := fs.String("database", "", "sqlite:PATH or a postgres:// URL (default sqlite under --data-dir)")
-	dataDir := fs.String("data-dir", envOr(getenv, "SIGNET_DATA_DIR", "signet-data"), "where the SQLite database and the master key file live")
-	lifetime := fs.Duration("session-lifetime", 0, "how long SDK sessions last (default 720h, 30 days)")
-	retention := fs.Duration("log-retention", 0, "how long the verification log is kept (default 720h, 30 days; negative, such as -1s: forever); ended sessions go 7 days after they end")
-	logLevel := fs.String("log-level", envOr(getenv, "SIGNET_LOG_LEVEL", "info"), "debug, info, warn or error")
-	logFormat := fs.String("log-format", envOr(getenv, "SIGNET_LOG_FORMAT", "text"), "text or json")
-	demoMode := fs.Bool("demo", false, "seed a demo workspace, app and user, and serve /demo: a brand's page with the widget, verified")
-	pprofAddr := fs.String("pprof-addr", envOr(getenv, "SIGNET_PPROF_ADDR", ""), "serve Go's profiler (net/http/pprof) on this address, e.g. 127.0.0.1:6060, to see where a node's time goes (off by default; never expose it)")
-	proxies := fs.String("trusted-proxies", envOr(getenv, "SIGNET_TRUSTED_PROXIES", ""), "comma-separated addresses or CIDR prefixes of the proxies whose X-Forwarded-For is believed")
-	var guard login.Guard
-	fs.DurationVar(&guard.Window, "failure-window", login.DefaultWindow, "how long failed verifications are counted")
-	fs.IntVar(&guard.IdentityFailures, "max-identity-failures", login.DefaultIdentityFailures, "failed verifications per identity in a window before 429 (-1: off)")
-	fs.IntVar(&guard.AddressFailures, "max-address-failures", login.DefaultAddressFailures, "failed verifications per client address in a window before 429 (-1: off)")
-	fs.IntVar(&guard.FailuresThenSuccess, "suspicious-failures", login.DefaultFailuresThenSuccess, "a success after this many failures of one identity ends the user's sessions (-1: off)")
-	fs.IntVar(&guard.Devices, "suspicious-devices", login.DefaultDevices, "more devices than this for one user within --suspicious-device-window ends the user's sessions (-1: off)")
-	fs.DurationVar(&guard.DeviceWindow, "suspicious-device-window", login.DefaultDeviceWindow, "the window of --suspicious-devices")
-	fs.IntVar(&guard.UnsignedLogins, "max-unsigned-logins", login.DefaultUnsignedLogins, "logins without a proof (anonymous, unsigned) per client address per minute on each node before 429 (-1: off)")
+	var o serveOptions
+	o.register(fs)
+	nameEnv(fs)
 	if code, done := parse(fs, args, stdout); done {
 		return code
+	}
+	if err := applyEnv(fs, getenv, serveSecretFlags...); err != nil {
+		return usageError(stderr, "serve", err)
 	}
 	dsn, err := secretSetting(getenv, "SIGNET_DATABASE")
 	if err != nil {
 		return usageError(stderr, "serve", err)
 	}
-	if *database != "" {
-		dsn = *database
+	if o.database != "" {
+		dsn = o.database
 	}
 	adminToken, err := secretSetting(getenv, "SIGNET_ADMIN_TOKEN")
 	if err != nil {
 		return usageError(stderr, "serve", err)
 	}
-	if *lifetime == 0 {
-		if v := getenv("SIGNET_SESSION_LIFETIME"); v != "" {
-			if *lifetime, err = time.ParseDuration(v); err != nil {
-				return usageError(stderr, "serve", fmt.Errorf("SIGNET_SESSION_LIFETIME: %v", err))
-			}
-		}
-	}
-	if *retention == 0 {
-		if v := getenv("SIGNET_LOG_RETENTION"); v != "" {
-			if *retention, err = time.ParseDuration(v); err != nil {
-				return usageError(stderr, "serve", fmt.Errorf("SIGNET_LOG_RETENTION: %v", err))
-			}
-		}
-	}
 	var level slog.Level
-	if err := level.UnmarshalText([]byte(*logLevel)); err != nil {
+	if err := level.UnmarshalText([]byte(o.logLevel)); err != nil {
 		return usageError(stderr, "serve", fmt.Errorf("--log-level: %v", err))
 	}
 	opts := &slog.HandlerOptions{Level: level}
 	var handler slog.Handler
-	switch *logFormat {
+	switch o.logFormat {
 	case "text":
 		handler = slog.NewTextHandler(stderr, opts)
 	case "json":
@@ -144,21 +160,24 @@ func runServe(args []string, stdout, stderr io.Writer, getenv func(string) strin
 	default:
 		return usageError(stderr, "serve", errors.New("--log-format must be text or json"))
 	}
-	trusted, err := httpapi.ParseProxies(*proxies)
+	if err := server.CheckPublicURL(o.publicURL); err != nil {
+		return usageError(stderr, "serve", fmt.Errorf("--public-url: %v", err))
+	}
+	trusted, err := httpapi.ParseProxies(o.proxies)
 	if err != nil {
 		return usageError(stderr, "serve", fmt.Errorf("--trusted-proxies: %v", err))
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	m, err := server.New(ctx, server.Config{Addr: *addr, Database: dsn, DataDir: *dataDir, AdminToken: adminToken,
-		SessionLifetime: *lifetime, Logger: slog.New(handler), Getenv: getenv, Out: stdout, Guard: guard, TrustedProxies: trusted, Demo: *demoMode,
-		LogRetention: *retention})
+	m, err := server.New(ctx, server.Config{Addr: o.addr, Database: dsn, DataDir: o.dataDir, AdminToken: adminToken,
+		SessionLifetime: o.lifetime, Logger: slog.New(handler), Getenv: getenv, Out: stdout, Guard: o.guard, TrustedProxies: trusted, Demo: o.demo,
+		LogRetention: o.retention, PublicURL: o.publicURL, InsecureCookies: o.insecureCookies})
 	if err != nil {
 		fmt.Fprintf(stderr, "signet serve: %v\n", err)
 		return 1
 	}
-	if *pprofAddr != "" {
-		if err := serveProfiler(*pprofAddr); err != nil {
+	if o.pprofAddr != "" {
+		if err := serveProfiler(o.pprofAddr); err != nil {
 			fmt.Fprintf(stderr, "signet serve: --pprof-addr: %v\n", err)
 			m.Close()
 			return 1

@@ -36,7 +36,11 @@ const (
 	UserID        = "demo-jane-42"
 	UserEmail     = "jane@acme.example"
 	UserName      = "Jane Demo"
-	OwnerEmail    = "owner@demo.signet.example"
+	// AccountEmail is the demo's dashboard account: an admin of the demo
+	// workspace, not an owner of the instance, so that it never closes the
+	// owner's first-run set-up (/dashboard/setup stays open until a real
+	// owner account exists) and sees nothing of other workspaces.
+	AccountEmail = "owner@demo.signet.example"
 )
 
 // Demo is a seeded demo: what /demo signs with.
@@ -46,8 +50,10 @@ type Demo struct {
 	keyID     string
 	secret    string // the demo key's secret, kept in memory only
 	now       func() time.Time
-	// OwnerPassword is set when this run created the demo owner account.
-	OwnerPassword string
+	// AccountPassword is set when this run created the demo's dashboard
+	// account (AccountEmail); later runs leave its password alone
+	// (`signet admin reset-password` sets a new one).
+	AccountPassword string
 }
 
 // Deps are what seeding needs.
@@ -92,7 +98,7 @@ func Seed(ctx context.Context, d Deps) (*Demo, error) {
 		return nil, err
 	}
 	out.keyID = k.ID
-	if err := out.seedOwner(ctx, d.Store, now); err != nil {
+	if err := out.seedAccount(ctx, d.Store, ws, now); err != nil {
 		return nil, err
 	}
 	if fresh {
@@ -133,19 +139,19 @@ func findOrCreateApp(ctx context.Context, st store.Store, ws *model.Workspace, n
 	return a, true, st.CreateApp(ctx, a)
 }
 
-// seedOwner creates the demo owner account the first time, with a random
-// password shown once.
-func (d *Demo) seedOwner(ctx context.Context, st store.Store, now time.Time) error {
-	if _, err := st.AccountByEmail(ctx, OwnerEmail); err == nil {
+// seedAccount creates the demo's dashboard account the first time, an admin
+// of the demo workspace with a random password shown once.
+func (d *Demo) seedAccount(ctx context.Context, st store.Store, ws *model.Workspace, now time.Time) error {
+	if _, err := st.AccountByEmail(ctx, AccountEmail); err == nil {
 		return nil
 	} else if model.ErrorCode(err) != model.CodeNotFound {
 		return err
 	}
 	var b [12]byte
 	rand.Read(b[:])
-	d.OwnerPassword = base64.RawURLEncoding.EncodeToString(b[:])
-	return st.CreateAccount(ctx, &model.Account{ID: model.NewID("acc"), Email: OwnerEmail, Role: model.RoleOwner,
-		PasswordHash: password.Hash(d.OwnerPassword), CreatedAt: now})
+	d.AccountPassword = base64.RawURLEncoding.EncodeToString(b[:])
+	return st.CreateAccount(ctx, &model.Account{ID: model.NewID("acc"), WorkspaceID: ws.ID, Email: AccountEmail, Role: model.RoleAdmin,
+		PasswordHash: password.Hash(d.AccountPassword), CreatedAt: now})
 }
 
 // seedConversation gives the demo user an earlier issue with an agent's

@@ -5,13 +5,15 @@ import (
 	_ "embed"
 	"net/http"
 	"time"
+
+	"github.com/signet-id/signet/internal/buildinfo"
 )
 
 //go:embed openapi.json
 var openAPI []byte
 
 func (s *server) healthz(w http.ResponseWriter, r *http.Request) {
-	writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
+	writeJSON(w, http.StatusOK, map[string]string{"status": "ok", "version": buildinfo.Version()})
 }
 
 // readyz answers 200 while the database answers and the server is not

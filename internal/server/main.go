@@ -68,6 +68,10 @@ type Config struct {
 	// DefaultLogRetention (30 days); negative keeps it forever. Ended
 	// sessions are kept SessionGrace after they end (retention.go).
 	LogRetention time.Duration
+	// PublicURL is where people open Signet (https://… behind a TLS proxy);
+	// InsecureCookies lets the dashboard sign in over plain HTTP (transport.go).
+	PublicURL       string
+	InsecureCookies bool
 }
 
 // Main is a running (or ready to run) server.
@@ -164,7 +168,8 @@ func New(ctx context.Context, cfg Config) (*Main, error) {
 	// The dashboard (and the widget's script) is a client of the API, in
 	// process; it sets its own security headers, so it is not wrapped by
 	// the API's middleware.
-	dashboard := web.New(web.Config{API: api, Store: st, Logger: cfg.Logger, Now: cfg.Now, TrustedProxies: cfg.TrustedProxies, Limiter: limiter})
+	dashboard := web.New(web.Config{API: api, Store: st, Logger: cfg.Logger, Now: cfg.Now, TrustedProxies: cfg.TrustedProxies, Limiter: limiter,
+		Transport: web.Transport{PublicURL: cfg.PublicURL, InsecureCookies: cfg.InsecureCookies}})
 	var demoPage http.Handler
 	if cfg.Demo {
 		d, err := demo.Seed(ctx, demo.Deps{Store: st, Box: box, Logins: logins, Conversations: conv, Now: cfg.Now})
@@ -377,12 +382,19 @@ func (m *Main) close() error {
 func (m *Main) bootstrap(ctx context.Context) error {
 	url := "http://" + m.Addr()
 	fmt.Fprintf(m.cfg.Out, "Signet is running at %s  (API description: %s/openapi.json)\n", url, url)
+	m.sayTransport()
 	if m.demo != nil {
 		fmt.Fprintf(m.cfg.Out, "\nDemo: %s/demo — a brand's page with the support widget, signed in as %s (verified).\n", url, demo.UserName)
-		if m.demo.OwnerPassword != "" {
-			fmt.Fprintf(m.cfg.Out, "Dashboard: %s/dashboard/ — sign in as %s with the password %s (shown once).\n\n", url, demo.OwnerEmail, m.demo.OwnerPassword)
+		if m.demo.AccountPassword != "" {
+			fmt.Fprintf(m.cfg.Out, "Dashboard: %s/dashboard/ — sign in as %s with the password %s (shown once).\n", url, demo.AccountEmail, m.demo.AccountPassword)
+			fmt.Fprintf(m.cfg.Out, "  That account administers the demo workspace only: the owner's set-up below stays open.\n")
 		} else {
-			fmt.Fprintf(m.cfg.Out, "Dashboard: %s/dashboard/ — sign in as %s with the password shown on the first demo run.\n\n", url, demo.OwnerEmail)
+			// The database URL may hold a password: never printed.
+			where := "--database \"$SIGNET_DATABASE\""
+			if strings.HasPrefix(m.cfg.Database, "sqlite:") {
+				where = "--database " + m.cfg.Database
+			}
+			fmt.Fprintf(m.cfg.Out, "Dashboard: %s/dashboard/ — sign in as %s with the password shown on the first demo run\n  (lost it? signet admin reset-password %s --email %s).\n\n", url, demo.AccountEmail, where, demo.AccountEmail)
 		}
 	}
 	if m.cfg.AdminToken != "" {

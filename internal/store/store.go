@@ -100,6 +100,8 @@ type Store interface {
 	AccountByEmail(ctx context.Context, email string) (*model.Account, error)
 	// Accounts lists a workspace's accounts (owners when workspaceID is "").
 	Accounts(ctx context.Context, workspaceID string) ([]model.Account, error)
+	// SetAccountPassword replaces an account's password hash; not_found.
+	SetAccountPassword(ctx context.Context, id, passwordHash string) error
 
 	// CreateAPIToken stores t (its hash only).
 	CreateAPIToken(ctx context.Context, t *model.APIToken) error

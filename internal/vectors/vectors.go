@@ -1,5 +1,8 @@
-// Package vectors loads the known-answer cases of ../shared/vectors, which
-// every test of a profile uses as they are.
+// Package vectors loads the known-answer cases of testdata/vectors, which
+// every test of a profile uses as they are. The folder is a byte-for-byte
+// copy of the product's ../shared/vectors, kept in the module so that a
+// plain clone tests on its own; vectors_test.go checks the copy still equals
+// ../shared/vectors wherever that folder sits beside the repository.
 package vectors
 
 import (
@@ -59,18 +62,37 @@ func (c Case) EmailSent() string {
 	return c.Request["email"]
 }
 
-// Dir finds ../shared/vectors beside the module root, or $SIGNET_VECTORS.
+// Dir is the module's testdata/vectors, or $SIGNET_VECTORS when set.
 func Dir() (string, error) {
 	if d := os.Getenv("SIGNET_VECTORS"); d != "" {
 		return d, nil
 	}
+	root, err := ModuleRoot()
+	if err != nil {
+		return "", err
+	}
+	return filepath.Join(root, "testdata", "vectors"), nil
+}
+
+// SharedDir is the product's ../shared/vectors beside the module root (it
+// may not exist: a plain clone has none).
+func SharedDir() (string, error) {
+	root, err := ModuleRoot()
+	if err != nil {
+		return "", err
+	}
+	return filepath.Join(root, "..", "shared", "vectors"), nil
+}
+
+// ModuleRoot is the folder of the go.mod above the working directory.
+func ModuleRoot() (string, error) {
 	dir, err := os.Getwd()
 	if err != nil {
 		return "", err
 	}
 	for {
 		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			return filepath.Join(dir, "..", "shared", "vectors"), nil
+			return dir, nil
 		}
 		parent := filepath.Dir(dir)
 		if parent == dir {
@@ -125,7 +147,7 @@ func MustLoad(tb testing.TB) map[string]File {
 	tb.Helper()
 	files, err := Load()
 	if err != nil {
-		tb.Fatalf("loading ../shared/vectors: %v", err)
+		tb.Fatalf("loading testdata/vectors: %v", err)
 	}
 	return files
 }

@@ -135,8 +135,7 @@ func (h *handler) startSession(w http.ResponseWriter, r *http.Request, acc *mode
 		return err
 	}
 	h.auditEntry(r, acc.WorkspaceID, acc.Role, t.ID, "dashboard.signin", "account", acc.ID, map[string]any{"email": acc.Email})
-	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: text, Path: "/dashboard", MaxAge: int(SessionLifetime.Seconds()),
-		HttpOnly: true, Secure: true, SameSite: http.SameSiteStrictMode})
+	http.SetCookie(w, h.cookie(sessionCookie, text, int(SessionLifetime.Seconds())))
 	h.clearCookie(w, preCookie)
 	if old, err := h.store.APITokens(r.Context(), acc.WorkspaceID); err == nil {
 		for _, o := range old {
@@ -149,8 +148,7 @@ func (h *handler) startSession(w http.ResponseWriter, r *http.Request, acc *mode
 }
 
 func (h *handler) clearCookie(w http.ResponseWriter, name string) {
-	http.SetCookie(w, &http.Cookie{Name: name, Value: "", Path: "/dashboard", MaxAge: -1,
-		HttpOnly: true, Secure: true, SameSite: http.SameSiteStrictMode})
+	http.SetCookie(w, h.cookie(name, "", -1))
 }
 
 // preSession returns the pre-sign-in cookie's value, setting a new one
@@ -162,8 +160,7 @@ func (h *handler) preSession(w http.ResponseWriter, r *http.Request) string {
 	var b [32]byte
 	rand.Read(b[:])
 	v := base64.RawURLEncoding.EncodeToString(b[:])
-	http.SetCookie(w, &http.Cookie{Name: preCookie, Value: v, Path: "/dashboard", MaxAge: 3600,
-		HttpOnly: true, Secure: true, SameSite: http.SameSiteStrictMode})
+	http.SetCookie(w, h.cookie(preCookie, v, 3600))
 	return v
 }
 

@@ -27,8 +27,10 @@ type signInView struct {
 	// Wait is set when sign-in is throttled.
 	Wait string
 	// Insecure: plain HTTP on a host browsers do not treat as secure, where
-	// they drop the Secure session cookie.
-	Insecure bool
+	// they drop the Secure session cookie; InsecureCookies: the operator
+	// chose cookies without Secure (--insecure-cookies), so sign-in works.
+	Insecure        bool
+	InsecureCookies bool
 }
 
 // insecure reports a request over plain HTTP to a host other than localhost
@@ -61,7 +63,7 @@ func (h *handler) signInPage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	pre := h.preSession(w, r)
-	v := signInView{Next: safeNext(r.URL.Query().Get("next")), NeedsSetup: h.needsSetup(r), Insecure: insecure(r)}
+	v := signInView{Next: safeNext(r.URL.Query().Get("next")), NeedsSetup: h.needsSetup(r), Insecure: h.plainHTTP(r), InsecureCookies: !h.transport.secure()}
 	h.render(w, r, nil, http.StatusOK, "signin", &page{Title: "Sign in", Bare: true, CSRF: csrfToken(pre), Data: v})
 }
 
@@ -107,7 +109,7 @@ func (h *handler) renderThrottled(w http.ResponseWriter, r *http.Request, tmpl, 
 func (h *handler) signIn(w http.ResponseWriter, r *http.Request) {
 	r.Body = http.MaxBytesReader(w, r.Body, maxForm)
 	if crossSite(r) || !preCSRFValid(r) {
-		h.renderError(w, r, nil, &pageError{http.StatusForbidden, "This sign-in form has expired. Reload the page and try again."})
+		h.formRefused(w, r, "sign-in")
 		return
 	}
 	email, pw := strings.TrimSpace(r.PostFormValue("email")), r.PostFormValue("password")
@@ -193,7 +195,7 @@ func (h *handler) setupPage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	pre := h.preSession(w, r)
-	h.render(w, r, nil, http.StatusOK, "setup", &page{Title: "Set up Signet", Bare: true, CSRF: csrfToken(pre), Data: signInView{Insecure: insecure(r)}})
+	h.render(w, r, nil, http.StatusOK, "setup", &page{Title: "Set up Signet", Bare: true, CSRF: csrfToken(pre), Data: signInView{Insecure: h.plainHTTP(r), InsecureCookies: !h.transport.secure()}})
 }
 
 // setup creates the owner account, once: it takes the owner API token that
@@ -201,7 +203,7 @@ func (h *handler) setupPage(w http.ResponseWriter, r *http.Request) {
 func (h *handler) setup(w http.ResponseWriter, r *http.Request) {
 	r.Body = http.MaxBytesReader(w, r.Body, maxForm)
 	if crossSite(r) || !preCSRFValid(r) {
-		h.renderError(w, r, nil, &pageError{http.StatusForbidden, "This setup form has expired. Reload the page and try again."})
+		h.formRefused(w, r, "setup")
 		return
 	}
 	if !h.needsSetup(r) {

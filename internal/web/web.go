@@ -54,6 +54,8 @@ type Config struct {
 	// Limiter counts failed sign-ins (the server shares one with the API
 	// and the bus); nil makes one for this node.
 	Limiter *throttle.Limiter
+	// Transport is how people reach the dashboard: its cookies' Secure.
+	Transport Transport
 }
 
 // Defaults of Config.
@@ -74,6 +76,7 @@ type handler struct {
 	signInFailures int
 	signInWindow   time.Duration
 	limiter        *throttle.Limiter
+	transport      Transport
 
 	pages        map[string]*template.Template
 	static       fs.FS
@@ -96,7 +99,7 @@ func Handles(p string) bool {
 // New returns the dashboard's handler.
 func New(c Config) http.Handler {
 	h := &handler{api: c.API, store: c.Store, log: c.Logger, now: c.Now, proxies: c.TrustedProxies,
-		signInFailures: c.SignInFailures, signInWindow: c.SignInWindow, limiter: c.Limiter, hashing: make(chan struct{}, 4)}
+		signInFailures: c.SignInFailures, signInWindow: c.SignInWindow, limiter: c.Limiter, hashing: make(chan struct{}, 4), transport: c.Transport}
 	if h.limiter == nil {
 		h.limiter = throttle.New(c.Store, nil, nil)
 	}

@@ -5,7 +5,7 @@
 //   SIGNET_BIN=/path/to/signet node --test
 //
 // SIGNET_BIN (required) is the signet binary; SIGNET_VECTORS (optional) the
-// known-answer vectors folder, by default ../../../shared/vectors from here.
+// known-answer vectors folder, by default the module's testdata/vectors.
 
 const { test, describe } = require('node:test');
 const assert = require('node:assert/strict');
@@ -22,7 +22,7 @@ if (!SIGNET_BIN) {
 if (SIGNET_BIN.includes(path.sep) && !fs.existsSync(SIGNET_BIN)) {
   throw new Error(`SIGNET_BIN=${SIGNET_BIN} does not exist`);
 }
-const VECTORS = path.resolve(process.env.SIGNET_VECTORS || path.join(__dirname, '..', '..', '..', 'shared', 'vectors'));
+const VECTORS = path.resolve(process.env.SIGNET_VECTORS || path.join(__dirname, '..', '..', 'testdata', 'vectors'));
 
 // A fixed clock: 2026-01-01T00:00:00Z, the vectors' `now`.
 const NOW = 1767225600;

@@ -57,6 +57,20 @@ func (s *Store) Accounts(ctx context.Context, workspaceID string) ([]model.Accou
 	return l, nil
 }
 
+// SetAccountPassword replaces an account's password hash; not_found.
+func (s *Store) SetAccountPassword(ctx context.Context, id, passwordHash string) error {
+	res, err := s.writer.ExecContext(ctx, `UPDATE accounts SET password_hash = $1 WHERE id = $2`, passwordHash, id)
+	if err != nil {
+		return fmt.Errorf("set account password: %w", err)
+	}
+	if n, err := res.RowsAffected(); err != nil {
+		return fmt.Errorf("set account password: %w", err)
+	} else if n == 0 {
+		return model.Errorf(model.CodeNotFound, "account %s not found", id)
+	}
+	return nil
+}
+
 // HasOwner reports whether an owner account or an unrevoked owner API token
 // exists. A revoked token does not count: an instance whose only owner
 // credential was revoked needs a setup token again.

@@ -160,3 +160,27 @@ func testHasOwner(e *env) {
 		Role: model.RoleOwner, CreatedAt: e.tick()}))
 	has(true, "with an owner account")
 }
+
+// testSetAccountPassword: the new hash replaces the old one of that account
+// alone; an unknown account is not_found.
+func testSetAccountPassword(e *env) {
+	w := e.workspace()
+	a := &model.Account{ID: model.NewID("acc"), WorkspaceID: w.ID, Email: "reset@example.com", Role: model.RoleAdmin,
+		PasswordHash: "$argon2id$old", CreatedAt: e.tick()}
+	b := &model.Account{ID: model.NewID("acc"), WorkspaceID: w.ID, Email: "other@example.com", Role: model.RoleAgent,
+		PasswordHash: "$argon2id$kept", CreatedAt: e.tick()}
+	e.must(e.s.CreateAccount(e.ctx, a))
+	e.must(e.s.CreateAccount(e.ctx, b))
+	e.must(e.s.SetAccountPassword(e.ctx, a.ID, "$argon2id$new"))
+	got, err := e.s.AccountByEmail(e.ctx, a.Email)
+	e.must(err)
+	if got.PasswordHash != "$argon2id$new" || got.Role != model.RoleAdmin || got.WorkspaceID != w.ID {
+		e.t.Errorf("after SetAccountPassword: %+v", got)
+	}
+	if got, _ := e.s.AccountByEmail(e.ctx, b.Email); got == nil || got.PasswordHash != "$argon2id$kept" {
+		e.t.Errorf("another account changed: %+v", got)
+	}
+	if err := e.s.SetAccountPassword(e.ctx, model.NewID("acc"), "$argon2id$x"); model.ErrorCode(err) != model.CodeNotFound {
+		e.t.Errorf("SetAccountPassword of an unknown account = %v, want not_found", err)
+	}
+}

@@ -52,6 +52,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"ReadinessVersionCap", testReadinessVersionCap},
 		{"Users", testUsers},
 		{"Accounts", testAccounts},
+		{"SetAccountPassword", testSetAccountPassword},
 		{"APITokens", testAPITokens},
 		{"APITokenExpiry", testAPITokenExpiry},
 		{"HasOwner", testHasOwner},
