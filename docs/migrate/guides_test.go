@@ -115,7 +115,8 @@ func runGuide(t *testing.T, guide, bin string, steps []step) {
 		"LC_ALL=C.UTF-8",
 		"SIGNET_ADMIN_TOKEN=" + testserver.AdminToken,
 	})
-	bound := map[string]string{}
+	// What the reader brings from the vendor: placeholders for their own ids.
+	bound := map[string]string{"<PYLON_APP_ID>": "6f1d2c3b-4a59-4e87-b0c1-d2e3f4a5b6c7"}
 	for _, s := range steps {
 		cmd, err := substitute(s.command, bound)
 		if err != nil {
