@@ -8,7 +8,8 @@
     el.addEventListener('change', () => { if (el.value) el.form.submit(); });
   }
 
-  // Copy buttons: data-copy names the input whose value is copied.
+  // Copy buttons: data-copy names the input whose value (or the block whose
+  // text) is copied.
   for (const btn of document.querySelectorAll('[data-copy]')) {
     btn.addEventListener('click', async () => {
       const src = document.getElementById(btn.dataset.copy);
@@ -22,11 +23,11 @@
         setTimeout(() => { label.textContent = old; btn.classList.remove('copied'); }, 2000);
       };
       try {
-        await navigator.clipboard.writeText(src.value);
+        await navigator.clipboard.writeText('value' in src ? src.value : src.textContent);
         done('Copied');
       } catch (e) {
         src.focus();
-        src.select();
+        if (src.select) src.select(); else getSelection().selectAllChildren(src);
         done('Press Ctrl+C');
       }
     });
