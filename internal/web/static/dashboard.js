@@ -55,6 +55,21 @@
     for (const d of menus()) { d.open = false; d.querySelector('summary')?.focus(); }
   });
 
+  // Fields that apply to some profiles only (data-profiles) show when one of
+  // them is chosen in the same form. Without script every field shows.
+  for (const form of document.querySelectorAll('form')) {
+    const fields = form.querySelectorAll('[data-profiles]');
+    const chooser = form.querySelectorAll('[name=profile]');
+    if (!fields.length || !chooser.length) continue;
+    const sync = () => {
+      const el = form.querySelector('select[name=profile], [name=profile]:checked');
+      const profile = el ? el.value : '';
+      for (const f of fields) f.hidden = !f.dataset.profiles.split(' ').includes(profile);
+    };
+    for (const c of chooser) c.addEventListener('change', sync);
+    sync();
+  }
+
   // A chart wider than a phone scrolls: show its latest days first.
   for (const c of document.querySelectorAll('.chart-wrap')) c.scrollLeft = c.scrollWidth;
 
