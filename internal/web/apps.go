@@ -108,7 +108,7 @@ func (h *handler) showApp(w http.ResponseWriter, r *http.Request, sess *session,
 	now := h.now()
 	for i := range keys.Keys {
 		k := &keys.Keys[i]
-		if k.State == model.KeyRetiring && k.LastUsedAt != nil && now.Sub(*k.LastUsedAt) < 24*time.Hour {
+		if stillSigns(*k, keys.Keys, now) {
 			k.StillUsed = true
 			v.StillUsed = append(v.StillUsed, *k)
 		}
