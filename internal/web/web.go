@@ -78,6 +78,7 @@ type handler struct {
 	pages        map[string]*template.Template
 	static       fs.FS
 	assetVersion map[string]string
+	compressed   map[string]staticBody
 	// dummyHash is verified against for an unknown email, so that the time
 	// a sign-in takes does not tell whether the account exists.
 	dummyHash func() string
@@ -120,6 +121,7 @@ func New(c Config) http.Handler {
 	}
 	h.static = static
 	h.assetVersion = versions(static)
+	h.compressed = compressStatic(static)
 	h.pages = h.parseTemplates()
 	h.mux = h.routes()
 	return h
@@ -223,7 +225,7 @@ func (h *handler) widget(w http.ResponseWriter, r *http.Request) {
 	hd.Set("Cross-Origin-Resource-Policy", "cross-origin")
 	hd.Set("Access-Control-Allow-Origin", "*")
 	hd.Set("X-Content-Type-Options", "nosniff")
-	w.Write(b)
+	h.writeStatic(w, r, "widget.js", b)
 }
 
 // asset serves the dashboard's embedded styles and scripts. Pages link them
@@ -247,7 +249,7 @@ func (h *handler) asset(w http.ResponseWriter, r *http.Request) {
 	} else {
 		w.Header().Set("Cache-Control", "no-cache")
 	}
-	w.Write(b)
+	h.writeStatic(w, r, name, b)
 }
 
 // versions hashes each static file, for cache-busting links.
