@@ -1,12 +1,14 @@
 package server_test
 
 import (
+	"context"
 	"encoding/json"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
@@ -54,8 +56,16 @@ func axeViolations(b *browser, axe string) []string {
 	if b.eval(`typeof axe`) != "object" {
 		b.eval(axe + ";'loaded'")
 	}
-	out := b.eval(`axe.run(document, {runOnly: {type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}).then(r =>
-		JSON.stringify(r.violations.map(v => v.id + " (" + v.impact + "): " + v.nodes.slice(0, 4).map(n => n.target.join(" ") + " — " + (n.failureSummary || "").replace(/\s+/g, " ")).join(" | "))))`)
+	// axe reads every node: on a long page (the API reference) and a busy
+	// machine that takes longer than a step's usual 30 s.
+	ctx, cancel := context.WithTimeout(b.ctx, 3*time.Minute)
+	defer cancel()
+	var out string
+	err := chromedp.Run(ctx, chromedp.Evaluate(`axe.run(document, {runOnly: {type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}).then(r =>
+		JSON.stringify(r.violations.map(v => v.id + " (" + v.impact + "): " + v.nodes.slice(0, 4).map(n => n.target.join(" ") + " — " + (n.failureSummary || "").replace(/\s+/g, " ")).join(" | "))))`, &out, awaitPromise))
+	if err != nil {
+		b.t.Fatalf("axe on %s: %v", b.eval("location.pathname"), err)
+	}
 	var v []string
 	if err := json.Unmarshal([]byte(out), &v); err != nil {
 		b.t.Fatalf("axe: %v: %s", err, out)

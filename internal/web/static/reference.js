@@ -12,7 +12,7 @@
     for (const [k, v] of Object.entries(attrs || {})) {
       if (v !== undefined && v !== null && v !== false) e.setAttribute(k, v);
     }
-    for (const k of kids.flat()) {
+    for (const k of kids.flat(Infinity)) {
       if (k === null || k === undefined || k === false) continue;
       e.append(k instanceof Node ? k : String(k));
     }
