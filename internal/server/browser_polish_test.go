@@ -204,3 +204,39 @@ func TestBrowserDemoPhone(t *testing.T) {
 		t.Errorf("off screen at 390 px: %s", offscreen)
 	}
 }
+
+// TestBrowserReplySurvivesResolve: an agent types a reply, presses Resolve
+// before sending it, and finds the reply still in the composer; sent, it is
+// gone for good.
+func TestBrowserReplySurvivesResolve(t *testing.T) {
+	s := start(t, "sqlite")
+	ws := s.workspace("Acme")
+	app := s.app(ws, map[string]any{"name": "Acme web", "platform": "web", "profile": "signet", "enforcement": "monitor"})
+	s.must(201, s.do("POST", "/api/admin/workspaces/"+ws+"/accounts", adminToken,
+		map[string]any{"email": "sam@acme.example", "password": "correct horse battery staple", "role": "agent"}))
+	session := s.must(200, s.login(app, map[string]any{"user_id": "user-9", "name": "Ann"})).Str("session_token")
+	issue := s.must(201, s.do("POST", "/v1/issues", session, map[string]any{"message": "Where is my refund?"})).Str("id")
+
+	b := newBrowser(t)
+	b.run(chromedp.Navigate(s.URL + "/dashboard/signin"))
+	fill(b, "#signin-email", "sam@acme.example")
+	fill(b, "#signin-password", "correct horse battery staple")
+	click(b, "#signin-submit")
+	b.waitFor("signed in", `document.querySelector("[data-testid=nav]") !== null`)
+	b.run(chromedp.Navigate(s.URL + "/dashboard/w/" + ws + "/inbox?issue=" + issue))
+	const draft = "Your refund left on Monday; it takes"
+	b.run(chromedp.WaitVisible("#reply-body", chromedp.ByQuery), chromedp.SendKeys("#reply-body", draft, chromedp.ByQuery))
+	click(b, "#issue-resolve")
+	b.waitFor("the resolved issue", `document.querySelector("#issue-reopen") !== null`)
+	if got := b.eval(`document.querySelector("#reply-body").value`); got != draft {
+		t.Errorf("after Resolve the composer holds %q, want the typed reply", got)
+	}
+	b.screenshot("inbox-draft-after-resolve")
+	click(b, "#reply-send")
+	b.waitFor("the reply in the thread", `document.querySelector("#thread").textContent.includes("refund left on Monday")`)
+	b.run(chromedp.Reload())
+	b.waitFor("the page again", `document.querySelector("#reply-body") !== null`)
+	if got := b.eval(`document.querySelector("#reply-body").value`); got != "" {
+		t.Errorf("a sent reply comes back as a draft: %q", got)
+	}
+}
