@@ -62,6 +62,7 @@ type appView struct {
 	StillUsed []keyRow
 	Weak      []keyRow
 	Verifying int
+	Install   *installView
 }
 
 // appOf loads {app} through the API and checks it belongs to {ws}.
@@ -107,7 +108,7 @@ func (h *handler) showApp(w http.ResponseWriter, r *http.Request, sess *session,
 	now := h.now()
 	for i := range keys.Keys {
 		k := &keys.Keys[i]
-		if k.State == model.KeyRetiring && k.LastUsedAt != nil && now.Sub(*k.LastUsedAt) < 24*time.Hour {
+		if stillSigns(*k, keys.Keys, now) {
 			k.StillUsed = true
 			v.StillUsed = append(v.StillUsed, *k)
 		}
@@ -123,6 +124,7 @@ func (h *handler) showApp(w http.ResponseWriter, r *http.Request, sess *session,
 		keys.Keys[i], keys.Keys[j] = keys.Keys[j], keys.Keys[i]
 	}
 	v.Keys = keys.Keys
+	v.Install = installFor(r, a, keys.Keys)
 	v.Nonce = nonce()
 	rd, err := h.readiness(r, sess, a.ID)
 	if err != nil {

@@ -68,6 +68,7 @@ type inboxView struct {
 	Status  string
 	Issues  []model.Issue
 	AppName map[string]string
+	People  map[string]person
 	// Open is the issue shown, with its messages and user panel.
 	Open     *model.Issue
 	User     *userPanel
@@ -104,6 +105,7 @@ func (h *handler) inboxPage(w http.ResponseWriter, r *http.Request, sess *sessio
 		return err
 	}
 	v.Issues = list.Issues
+	v.People = h.people(r, sess, ws.ID, list.Issues)
 	if sess.canAdmin() {
 		var apps struct{ Apps []model.App }
 		if err := h.call(r, sess, "GET", "/api/admin/workspaces/"+esc(ws.ID)+"/apps", nil, &apps); err == nil {

@@ -81,6 +81,7 @@ type handler struct {
 	pages        map[string]*template.Template
 	static       fs.FS
 	assetVersion map[string]string
+	compressed   map[string]staticBody
 	// dummyHash is verified against for an unknown email, so that the time
 	// a sign-in takes does not tell whether the account exists.
 	dummyHash func() string
@@ -123,6 +124,7 @@ func New(c Config) http.Handler {
 	}
 	h.static = static
 	h.assetVersion = versions(static)
+	h.compressed = compressStatic(static)
 	h.pages = h.parseTemplates()
 	h.mux = h.routes()
 	return h
@@ -172,6 +174,7 @@ func (h *handler) routes() *http.ServeMux {
 	mux.Handle("POST /dashboard/w/{ws}/inbox/{issue}/resolve", h.auth(h.setStatus("resolve")))
 	mux.Handle("POST /dashboard/w/{ws}/inbox/{issue}/reopen", h.auth(h.setStatus("reopen")))
 
+	mux.Handle("GET /dashboard/reference", h.auth(h.referencePage))
 	mux.Handle("/dashboard/api/{rest...}", h.authAPI(h.proxy))
 	mux.HandleFunc("/dashboard/", func(w http.ResponseWriter, r *http.Request) {
 		h.renderError(w, r, nil, &pageError{http.StatusNotFound, "There is no such page."})
@@ -226,7 +229,7 @@ func (h *handler) widget(w http.ResponseWriter, r *http.Request) {
 	hd.Set("Cross-Origin-Resource-Policy", "cross-origin")
 	hd.Set("Access-Control-Allow-Origin", "*")
 	hd.Set("X-Content-Type-Options", "nosniff")
-	w.Write(b)
+	h.writeStatic(w, r, "widget.js", b)
 }
 
 // asset serves the dashboard's embedded styles and scripts. Pages link them
@@ -250,7 +253,7 @@ func (h *handler) asset(w http.ResponseWriter, r *http.Request) {
 	} else {
 		w.Header().Set("Cache-Control", "no-cache")
 	}
-	w.Write(b)
+	h.writeStatic(w, r, name, b)
 }
 
 // versions hashes each static file, for cache-busting links.

@@ -8,7 +8,8 @@
     el.addEventListener('change', () => { if (el.value) el.form.submit(); });
   }
 
-  // Copy buttons: data-copy names the input whose value is copied.
+  // Copy buttons: data-copy names the input whose value (or the block whose
+  // text) is copied.
   for (const btn of document.querySelectorAll('[data-copy]')) {
     btn.addEventListener('click', async () => {
       const src = document.getElementById(btn.dataset.copy);
@@ -22,11 +23,11 @@
         setTimeout(() => { label.textContent = old; btn.classList.remove('copied'); }, 2000);
       };
       try {
-        await navigator.clipboard.writeText(src.value);
+        await navigator.clipboard.writeText('value' in src ? src.value : src.textContent);
         done('Copied');
       } catch (e) {
         src.focus();
-        src.select();
+        if (src.select) src.select(); else getSelection().selectAllChildren(src);
         done('Press Ctrl+C');
       }
     });
@@ -53,6 +54,21 @@
     if (ev.key !== 'Escape') return;
     for (const d of menus()) { d.open = false; d.querySelector('summary')?.focus(); }
   });
+
+  // Fields that apply to some profiles only (data-profiles) show when one of
+  // them is chosen in the same form. Without script every field shows.
+  for (const form of document.querySelectorAll('form')) {
+    const fields = form.querySelectorAll('[data-profiles]');
+    const chooser = form.querySelectorAll('[name=profile]');
+    if (!fields.length || !chooser.length) continue;
+    const sync = () => {
+      const el = form.querySelector('select[name=profile], [name=profile]:checked');
+      const profile = el ? el.value : '';
+      for (const f of fields) f.hidden = !f.dataset.profiles.split(' ').includes(profile);
+    };
+    for (const c of chooser) c.addEventListener('change', sync);
+    sync();
+  }
 
   // A chart wider than a phone scrolls: show its latest days first.
   for (const c of document.querySelectorAll('.chart-wrap')) c.scrollLeft = c.scrollWidth;

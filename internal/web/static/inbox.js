@@ -88,6 +88,14 @@
     const body = document.getElementById('reply-body');
     const status = document.getElementById('reply-status');
     const send = document.getElementById('reply-send');
+    // A typed reply survives Resolve, Reopen and reloads: it is kept per
+    // issue in this tab's sessionStorage until it is sent.
+    const draftKey = 'signet:reply-draft:' + form.dataset.issueId;
+    const keep = (text) => {
+      try { if (text) sessionStorage.setItem(draftKey, text); else sessionStorage.removeItem(draftKey); } catch (e) { /* storage off: no draft kept */ }
+    };
+    try { const saved = sessionStorage.getItem(draftKey); if (saved && !body.value) body.value = saved; } catch (e) { /* storage off */ }
+    body.addEventListener('input', () => keep(body.value));
     form.addEventListener('submit', async (ev) => {
       ev.preventDefault();
       const text = body.value;
@@ -102,6 +110,7 @@
         });
         if (res.ok) {
           body.value = '';
+          keep('');
           status.textContent = '';
           refresh('thread');
           refresh('list');

@@ -1,0 +1,68 @@
+package web
+
+import (
+	"net/http"
+
+	"github.com/signet-id/signet/internal/model"
+)
+
+// person is who wrote an issue, as the inbox list shows them.
+type person struct {
+	Label     string
+	Verified  bool
+	Anonymous bool
+	// NameUnsigned: the name shown is the app's claim, not signed. Only
+	// signet and pylon-jwt tokens can sign a name, so a user verified by no
+	// app of those profiles has an unsigned name.
+	NameUnsigned bool
+}
+
+// people finds the user of each issue on the list (one lookup per user),
+// through the agent API as the issue page does.
+func (h *handler) people(r *http.Request, sess *session, ws string, issues []model.Issue) map[string]person {
+	out := map[string]person{}
+	var profiles map[string]string
+	loaded := false
+	for _, is := range issues {
+		if _, done := out[is.UserID]; done || is.UserID == "" {
+			continue
+		}
+		var detail struct{ User userPanel }
+		if err := h.call(r, sess, "GET", "/api/agent/issues/"+esc(is.ID), nil, &detail); err != nil {
+			continue
+		}
+		u := &detail.User
+		p := person{Label: u.Label(), Verified: u.Verified(), Anonymous: u.Anonymous}
+		if u.Name != "" {
+			if !loaded {
+				profiles, loaded = h.appProfiles(r, sess, ws), true
+			}
+			// Without the apps' profiles (an agent) only an unverified
+			// user's name is surely unsigned.
+			p.NameUnsigned = profiles != nil || !p.Verified
+			for _, id := range u.Identities {
+				if pr := profiles[id.AppID]; id.Verified && (pr == "signet" || pr == "pylon-jwt") {
+					p.NameUnsigned = false
+				}
+			}
+		}
+		out[is.UserID] = p
+	}
+	return out
+}
+
+// appProfiles maps the workspace's app ids to their profiles (empty for an
+// agent, who may not read apps: nil).
+func (h *handler) appProfiles(r *http.Request, sess *session, ws string) map[string]string {
+	if !sess.canAdmin() {
+		return nil
+	}
+	out := map[string]string{}
+	var apps struct{ Apps []model.App }
+	if err := h.call(r, sess, "GET", "/api/admin/workspaces/"+esc(ws)+"/apps", nil, &apps); err == nil {
+		for _, a := range apps.Apps {
+			out[a.ID] = string(a.Profile)
+		}
+	}
+	return out
+}
