@@ -38,13 +38,14 @@ function normalizeHost(h) {
 const Signet = {
   /**
    * Starts the widget (a second call replaces the first). Resolves to the
-   * state it reached: "verified", "unverified", "anonymous" or "auth-failed".
+   * state it reached: "verified", "unverified", "anonymous", "auth-failed",
+   * "unavailable" or "connecting" (README.md, "States").
    */
   boot(options) {
     const o = { ...(options || {}) };
     if (typeof o.appId !== 'string' || !o.appId) {
-      console.error('Signet.boot: an appId is required');
-      return Promise.resolve(null);
+      console.warn('Signet.boot: an appId is required (the app page of the dashboard shows it); the widget did not start. [bad_options]');
+      return Promise.resolve('unavailable');
     }
     if (current) current.destroy(false);
     const w = (current = new Widget(o, o.host ? normalizeHost(o.host) : DEFAULT_HOST));
