@@ -7,6 +7,7 @@
 // host defaults to the origin that served this script, read while it runs.
 
 import { Widget } from './widget.js';
+import { hasNativeBridge, nativeIdentityToken, provideIdentityToken } from './bridge.js';
 
 const script = document.currentScript;
 
@@ -47,6 +48,7 @@ const Signet = {
       console.warn('Signet.boot: an appId is required (the app page of the dashboard shows it); the widget did not start. [bad_options]');
       return Promise.resolve('unavailable');
     }
+    if (typeof o.fetchIdentityToken !== 'function' && hasNativeBridge()) o.fetchIdentityToken = nativeIdentityToken;
     if (current) current.destroy(false);
     const w = (current = new Widget(o, o.host ? normalizeHost(o.host) : DEFAULT_HOST));
     return w.ready;
@@ -62,6 +64,8 @@ const Signet = {
   close() {
     if (current) current.close();
   },
+  /** A native app's answer to a {type: "signet:token-request", id} message (docs/mobile.md). */
+  provideIdentityToken,
 };
 
 // A page may queue calls before the script loads:

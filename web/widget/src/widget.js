@@ -70,6 +70,7 @@ export class Widget {
     this.blockedUntil = 0;
     this.timers = new Set();
     this.stream = null;
+    this.inline = !!o.container;
     this.client = new SignetClient({ ...o, host, storage, fetch: (...a) => fetch(...a) });
     this.client.on('state', (s) => this.setState(s));
     this.client.on('auth-failed', ({ code }) => this.authFailed(code));

@@ -6,9 +6,27 @@ import CSS from '../widget.css';
 import { h, icon } from '../dom.js';
 import { DEFAULT_ACCENT, palette, parseColor } from '../color.js';
 
+/** Where the widget goes: the element (or selector) `container` names, else <body>. */
+function place(w) {
+  const c = w.o.container;
+  if (!c) return null;
+  let el = null;
+  try {
+    el = typeof c === 'string' ? document.querySelector(c) : c;
+  } catch {
+    el = null;
+  }
+  if (el && el.nodeType === 1) return el;
+  console.warn(`Signet.boot: container ${typeof c === 'string' ? '"' + c + '"' : ''} is not an element on this page; the widget floats instead.`);
+  w.inline = false;
+  return null;
+}
+
 export function mount(w) {
   const el = (w.el = document.createElement('div'));
   el.id = 'signet-widget';
+  const container = place(w);
+  if (w.inline) el.setAttribute('data-signet-mode', 'inline');
   if (w.state) el.setAttribute('data-signet-state', w.state);
   const root = (w.root = el.attachShadow({ mode: 'open' }));
   // A constructed stylesheet passes a page's CSP without 'unsafe-inline'.
@@ -88,7 +106,10 @@ export function mount(w) {
     w.foot,
   );
   w.live = h('div', { class: 'sr', 'aria-live': 'polite', 'aria-atomic': 'false' });
-  w.wrap = h('div', { class: 'root' }, w.panel, w.launcher, w.live);
+  const mode = w.inline ? ' inline' : w.o.position === 'left' ? ' left' : '';
+  w.wrap = h('div', { class: 'root' + mode }, w.panel, w.launcher, w.live);
+  if (w.inline || w.o.launcher === false) w.launcher.hidden = true;
+  if (w.inline) w.closeBtn.hidden = true;
   root.append(w.wrap);
   root.addEventListener('keydown', (e) => {
     if (e.key === 'Escape' && w.isOpen) {
@@ -97,9 +118,10 @@ export function mount(w) {
       w.close();
     }
   });
-  document.body.append(el);
+  (container || document.body).append(el);
   applyColors(w);
   w.render();
+  if (w.inline) w.open(); // always open, in the page's flow
 }
 
 /** Any CSS color as [r, g, b], resolved by the browser when color.js cannot read it. */
@@ -119,13 +141,29 @@ function resolveColor(w, value) {
   return rgb;
 }
 
-/** The accent (the launcher, the user's bubbles, buttons) and its derived palette. */
+/**
+ * The colours: the accent (the launcher, the user's bubbles, buttons) and its
+ * derived palette; optionally the header's and the launcher's own fill (text
+ * on each is white or near-black, whichever contrasts more).
+ */
 function applyColors(w) {
-  const rgb = resolveColor(w, w.o.accentColor);
+  const colors = w.o.colors || {};
+  const rgb = resolveColor(w, colors.accent || w.o.accentColor);
   const p = palette(rgb || DEFAULT_ACCENT);
   const s = w.wrap.style;
   s.setProperty('--a', p.accent);
   s.setProperty('--ai', p.ink);
   s.setProperty('--as', p.strong);
   s.setProperty('--asoft', p.soft);
+  for (const [key, fill, ink] of [
+    ['header', '--hb', '--hi'],
+    ['launcher', '--lb', '--li'],
+  ]) {
+    const c = colors[key] && resolveColor(w, colors[key]);
+    if (!c) continue;
+    const q = palette(c);
+    s.setProperty(fill, q.accent);
+    s.setProperty(ink, q.ink);
+  }
+  for (const k of Object.keys(colors)) if (!['accent', 'header', 'launcher'].includes(k)) console.warn(`Signet.boot: colors.${k} is not a colour the widget takes (accent, header, launcher).`);
 }
