@@ -43,6 +43,7 @@ type widgetProxy struct {
 	blockEvents atomic.Bool  // answer GET /v1/events with 503
 	blocked     atomic.Int32 // how many were
 	failPosts   atomic.Bool  // drop the connection of POST /v1/issues… (a network failure)
+	down        atomic.Bool  // drop the connection of every /v1/ request (Signet unreachable)
 	connected   atomic.Int32 // streams the server has said ": connected" on
 	mu          sync.Mutex
 	streams     map[*struct{}]context.CancelFunc
@@ -54,7 +55,7 @@ func newWidgetProxy(t *testing.T, signetURL string) *widgetProxy {
 	rp.FlushInterval = -1
 	p := &widgetProxy{streams: map[*struct{}]context.CancelFunc{}}
 	p.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.Method == "POST" && strings.HasPrefix(r.URL.Path, "/v1/issues") && p.failPosts.Load() {
+		if (r.Method == "POST" && strings.HasPrefix(r.URL.Path, "/v1/issues") && p.failPosts.Load()) || (strings.HasPrefix(r.URL.Path, "/v1/") && p.down.Load()) {
 			if hj, ok := w.(http.Hijacker); ok {
 				if c, _, err := hj.Hijack(); err == nil {
 					c.Close()

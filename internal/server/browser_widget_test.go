@@ -380,10 +380,11 @@ func TestBrowserWidgetStories(t *testing.T) {
 	})
 
 	run("phones: the panel takes the whole screen", func(t *testing.T) {
-		p := newWPage(t, viewport{375, 740, true})
+		p := newWPage(t, viewport{390, 844, true})
 		p.goto_(w.site.page(map[string]string{"appId": rej.id, "accentColor": "#0f766e"}))
 		p.boot()
 		p.shot("launcher-390")
+		p.resize(viewport{375, 740, true})
 		p.eval(`Signet.open()`)
 		p.settled() // after the opening animation
 		p.wait("a full-screen panel", `(() => { const r = S.querySelector('[role=dialog]').getBoundingClientRect(); return [r.x, r.y, r.width, r.height].join() === '0,0,375,740'; })()`)
@@ -548,7 +549,7 @@ func TestBrowserWidgetFailures(t *testing.T) {
 		p.wait("the welcome screen", `/How can we help/.test(S.querySelector('.main').textContent)`)
 	})
 
-	t.Run("a network failure: boot resolves connecting, then the widget connects by itself", func(t *testing.T) {
+	t.Run("a network failure: boot resolves connecting, and the widget keeps trying", func(t *testing.T) {
 		p := newWPage(t, desktop)
 		p.goto_(w.site.page(map[string]string{"appId": rej.id, "host": "http://127.0.0.1:1"}))
 		mustEqual(t, "boot", p.boot(), "connecting")
@@ -559,6 +560,19 @@ func TestBrowserWidgetFailures(t *testing.T) {
 		p.wait("the connecting screen", `/We can't reach support right now/.test(S.querySelector('.main').textContent)`, 60*time.Second)
 		calm(t, p)
 		p.shot("connecting-1280")
+	})
+
+	t.Run("Signet unreachable at boot: connecting, then the widget connects by itself", func(t *testing.T) {
+		w.proxy.down.Store(true)
+		defer w.proxy.down.Store(false)
+		p := newWPage(t, desktop)
+		p.goto_(w.site.page(map[string]string{"appId": rej.id}))
+		mustEqual(t, "boot", p.boot(), "connecting")
+		mustEqual(t, "state", p.eval(wState), "connecting")
+		w.proxy.down.Store(false)
+		p.wait("the widget connected", wState+` === 'anonymous'`, 60*time.Second)
+		p.eval(`Signet.open()`)
+		p.wait("the welcome screen", `/How can we help/.test(S.querySelector('.main').textContent)`)
 	})
 
 	t.Run("a message that fails to send stays in the composer", func(t *testing.T) {

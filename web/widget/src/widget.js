@@ -117,6 +117,7 @@ export class Widget {
         if (this.dead) return this.state;
         this.booted = true;
         this.cause = null;
+        if (this.client.state && this.state !== this.client.state) this.setState(this.client.state); // after `connecting`
         const back = this.resume;
         this.resume = null;
         if (back) this.setView(back);
