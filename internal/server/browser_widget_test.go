@@ -569,9 +569,14 @@ func TestBrowserWidgetFailures(t *testing.T) {
 		p.goto_(w.site.page(map[string]string{"appId": rej.id}))
 		mustEqual(t, "boot", p.boot(), "connecting")
 		mustEqual(t, "state", p.eval(wState), "connecting")
-		w.proxy.down.Store(false)
-		p.wait("the widget connected", wState+` === 'anonymous'`, 60*time.Second)
 		p.eval(`Signet.open()`)
+		p.wait("the connecting screen with Try again", `/We can't reach support right now/.test(S.querySelector('.main').textContent) && S.querySelector('.retry')`, 60*time.Second)
+		if !warned(p, "[network]") {
+			t.Errorf("console: %q", p.consoleLines())
+		}
+		w.proxy.down.Store(false)
+		p.click(`S.querySelector('.retry')`)
+		p.wait("the widget connected", wState+` === 'anonymous'`, 60*time.Second)
 		p.wait("the welcome screen", `/How can we help/.test(S.querySelector('.main').textContent)`)
 	})
 

@@ -148,7 +148,7 @@ export class Widget {
           settle(this.state);
           await this.sleep(e.retryAfter * 1000);
         } else {
-          if (attempt > 0) this.setView({ name: 'error', title: this.t('connectingTitle'), text: this.t('connectingText') });
+          if (attempt > 0) this.setView({ name: 'error', title: this.t('connectingTitle'), text: this.t('connectingText'), retry: true });
           settle(this.state);
           await this.sleep(backoff(attempt));
         }
@@ -160,6 +160,10 @@ export class Widget {
   /** The Retry button of a failure screen: asks for a fresh proof when it can, and starts again. */
   async retry() {
     if (this.dead || this.retrying) return;
+    if (this.state === CONNECTING) {
+      for (const done of [...this.timers]) done(); // the loop, waiting out its backoff, tries now
+      return;
+    }
     this.retrying = true;
     try {
       this.setView({ name: 'loading' }, true);
