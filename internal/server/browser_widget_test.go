@@ -67,6 +67,9 @@ func (w *widgetWorld) token(t *testing.T, a widgetApp, uid string) string {
 // TestBrowserWidgetStories: a visitor's story from anonymous to verified,
 // live replies and reconnection, re-login, failures, strict pages, phones.
 func TestBrowserWidgetStories(t *testing.T) {
+	// In parallel with the package's other browser tests: each has its own
+	// server and browsers, and together they stay within go test's 10 minutes.
+	t.Parallel()
 	s := start(t, "sqlite")
 	w := &widgetWorld{s: s}
 	w.ws = s.workspace("Acme")
@@ -422,6 +425,9 @@ func TestBrowserWidgetStories(t *testing.T) {
 // TestBrowserWidgetSessionExpired: a verified user logs in again with a
 // fresh token; an anonymous visitor gets a new anonymous session.
 func TestBrowserWidgetSessionExpired(t *testing.T) {
+	// In parallel with the package's other browser tests: each has its own
+	// server and browsers, and together they stay within go test's 10 minutes.
+	t.Parallel()
 	s := start(t, "sqlite", func(c *server.Config) { c.SessionLifetime = time.Hour })
 	w := &widgetWorld{s: s}
 	w.ws = s.workspace("Short")
@@ -473,6 +479,9 @@ func atoi(s string) int {
 // translated message with Retry and no raw code, the developer a console
 // line naming the cause, boot() a documented state; nothing typed is lost.
 func TestBrowserWidgetFailures(t *testing.T) {
+	// In parallel with the package's other browser tests: each has its own
+	// server and browsers, and together they stay within go test's 10 minutes.
+	t.Parallel()
 	s := start(t, "sqlite")
 	w := &widgetWorld{s: s}
 	w.ws = s.workspace("Acme")
@@ -616,6 +625,9 @@ func TestBrowserWidgetFailures(t *testing.T) {
 // (title, greeting, French, colours, position), bidirectional text, and the
 // WebView bridge's JavaScript side.
 func TestBrowserWidgetEmbedding(t *testing.T) {
+	// In parallel with the package's other browser tests: each has its own
+	// server and browsers, and together they stay within go test's 10 minutes.
+	t.Parallel()
 	s := start(t, "sqlite")
 	w := &widgetWorld{s: s}
 	w.ws = s.workspace("Acme")
