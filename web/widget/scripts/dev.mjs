@@ -10,7 +10,7 @@
 //   origin that embeds the widget with the two tags of CONTRACT.md; its query
 //   string becomes the boot options (appId=…&userId=…&userHash=…&accentColor=…).
 //
-// Also imported by scripts/e2e.mjs.
+// (The browser tests have their own harness in Go: internal/server/browser_widget_harness_test.go.)
 
 import http from 'node:http';
 import { readFile } from 'node:fs/promises';

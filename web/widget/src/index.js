@@ -7,6 +7,7 @@
 // host defaults to the origin that served this script, read while it runs.
 
 import { Widget } from './widget.js';
+import { hasNativeBridge, nativeIdentityToken, provideIdentityToken } from './bridge.js';
 
 const script = document.currentScript;
 
@@ -38,14 +39,16 @@ function normalizeHost(h) {
 const Signet = {
   /**
    * Starts the widget (a second call replaces the first). Resolves to the
-   * state it reached: "verified", "unverified", "anonymous" or "auth-failed".
+   * state it reached: "verified", "unverified", "anonymous", "auth-failed",
+   * "unavailable" or "connecting" (README.md, "States").
    */
   boot(options) {
     const o = { ...(options || {}) };
     if (typeof o.appId !== 'string' || !o.appId) {
-      console.error('Signet.boot: an appId is required');
-      return Promise.resolve(null);
+      console.warn('Signet.boot: an appId is required (the app page of the dashboard shows it); the widget did not start. [bad_options]');
+      return Promise.resolve('unavailable');
     }
+    if (typeof o.fetchIdentityToken !== 'function' && hasNativeBridge()) o.fetchIdentityToken = nativeIdentityToken;
     if (current) current.destroy(false);
     const w = (current = new Widget(o, o.host ? normalizeHost(o.host) : DEFAULT_HOST));
     return w.ready;
@@ -61,6 +64,8 @@ const Signet = {
   close() {
     if (current) current.close();
   },
+  /** A native app's answer to a {type: "signet:token-request", id} message (docs/mobile.md). */
+  provideIdentityToken,
 };
 
 // A page may queue calls before the script loads:

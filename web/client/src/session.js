@@ -1,4 +1,4 @@
-// Session logic without DOM or network: which state a login gives, what a
+// Session rules without DOM or network: which state a login gives, what a
 // failed request means, how to log in again, and which stored session may be
 // reused. Tested with node --test.
 
@@ -39,6 +39,30 @@ export function classifyLoginError(status) {
   if (status === 429) return 'rate-limited';
   if (status === 0 || status === 409 || status >= 500) return 'retry';
   return 'unavailable';
+}
+
+/**
+ * Why a login (or a re-login) failed, named for the developer's console and
+ * for the end user's message. `err` is an ApiError; `o` the identity options.
+ *  - 'unknown_app': 404, no app has this id (a typo in appId);
+ *  - 'unsigned_refused': 401 for a login that carried no digest or token: the
+ *    app enforces verification and refuses unsigned logins;
+ *  - 'rejected': 401 for a signed login: the signature was refused (err.code
+ *    is the reason: signature_mismatch, expired, key_unknown…);
+ *  - 'expired': the session ended and could not be renewed;
+ *  - 'rate_limited': 429 (err.retryAfter says how long to wait);
+ *  - 'network': no answer (offline, DNS, CORS, the server down) or a 5xx;
+ *  - 'bad_request': any other refusal (a malformed option).
+ */
+export function failureCause(err, o = {}) {
+  const status = err && typeof err.status === 'number' ? err.status : 0;
+  const code = (err && err.code) || '';
+  if (status === 401 && isSessionError(status, code)) return 'expired';
+  if (status === 401) return o.userHash || o.identityToken ? 'rejected' : 'unsigned_refused';
+  if (status === 404) return 'unknown_app';
+  if (status === 429) return 'rate_limited';
+  if (status === 0 || status >= 500) return 'network';
+  return 'bad_request';
 }
 
 /**
