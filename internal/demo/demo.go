@@ -81,14 +81,14 @@ func Seed(ctx context.Context, d Deps) (*Demo, error) {
 	}
 	for _, k := range old {
 		if k.RevokedAt == nil {
-			if _, err := d.Store.RevokeKey(ctx, k.ID, now); err != nil {
+			if _, err := d.Store.RevokeKey(ctx, k.ID, now, nil); err != nil {
 				return nil, err
 			}
 		}
 	}
 	out.secret = keyring.Generate(app.Profile)
 	k := keyring.New(d.Box, app, out.secret, false, now)
-	if err := d.Store.CreateKey(ctx, k); err != nil {
+	if err := d.Store.CreateKey(ctx, k, nil); err != nil {
 		return nil, err
 	}
 	out.keyID = k.ID
@@ -114,7 +114,7 @@ func findOrCreateWorkspace(ctx context.Context, st store.Store, now time.Time) (
 		}
 	}
 	ws := &model.Workspace{ID: model.NewID("ws"), Name: WorkspaceName, CreatedAt: now}
-	return ws, st.CreateWorkspace(ctx, ws)
+	return ws, st.CreateWorkspace(ctx, ws, nil)
 }
 
 func findOrCreateApp(ctx context.Context, st store.Store, ws *model.Workspace, now time.Time) (*model.App, bool, error) {
@@ -130,7 +130,7 @@ func findOrCreateApp(ctx context.Context, st store.Store, ws *model.Workspace, n
 	a := &model.App{ID: model.NewID("app"), WorkspaceID: ws.ID, Name: AppName, Platform: model.PlatformWeb,
 		Profile: verify.Signet, Enforcement: model.EnforcementEnforce, OnFailure: model.OnFailureReject,
 		MaxTokenLifetime: int64(verify.DefaultMaxLifetime / time.Second), CreatedAt: now, UpdatedAt: now}
-	return a, true, st.CreateApp(ctx, a)
+	return a, true, st.CreateApp(ctx, a, nil)
 }
 
 // seedOwner creates the demo owner account the first time, with a random
@@ -145,7 +145,7 @@ func (d *Demo) seedOwner(ctx context.Context, st store.Store, now time.Time) err
 	rand.Read(b[:])
 	d.OwnerPassword = base64.RawURLEncoding.EncodeToString(b[:])
 	return st.CreateAccount(ctx, &model.Account{ID: model.NewID("acc"), Email: OwnerEmail, Role: model.RoleOwner,
-		PasswordHash: password.Hash(d.OwnerPassword), CreatedAt: now})
+		PasswordHash: password.Hash(d.OwnerPassword), CreatedAt: now}, nil)
 }
 
 // seedConversation gives the demo user an earlier issue with an agent's

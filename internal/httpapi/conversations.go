@@ -112,12 +112,7 @@ func (s *server) postMyMessage(w http.ResponseWriter, r *http.Request, sess *mod
 // --- agents -----------------------------------------------------------------
 
 // agentID names the agent behind p in the messages it writes.
-func agentID(p *principal) string {
-	if p.tokenID == "" {
-		return "owner"
-	}
-	return p.tokenID
-}
+func agentID(p *principal) string { return p.ID() }
 
 func (s *server) agentListIssues(w http.ResponseWriter, r *http.Request, p *principal) error {
 	ws, err := s.workspace(r, p)
@@ -156,7 +151,7 @@ func (s *server) agentIssue(r *http.Request, p *principal) (*model.Issue, error)
 		return nil, notFound("issue")
 	}
 	i, err := s.store.Issue(r.Context(), id)
-	if model.ErrorCode(err) == model.CodeNotFound || err == nil && !p.belongs(i.WorkspaceID) {
+	if model.ErrorCode(err) == model.CodeNotFound || err == nil && !p.CanSee(i.WorkspaceID) {
 		return nil, notFound("issue")
 	}
 	return i, err

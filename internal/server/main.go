@@ -395,7 +395,7 @@ func (m *Main) bootstrap(ctx context.Context) error {
 	}
 	text, hash := httpapi.NewOwnerToken()
 	t := &model.APIToken{ID: model.NewID("tok"), Role: model.RoleOwner, Name: "first-run owner token", TokenHash: hash, CreatedAt: m.cfg.Now()}
-	if err := m.store.CreateAPIToken(ctx, t); err != nil {
+	if err := m.store.CreateAPIToken(ctx, t, nil); err != nil {
 		return err
 	}
 	fmt.Fprintf(m.cfg.Out, `

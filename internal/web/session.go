@@ -11,6 +11,7 @@ import (
 	"net/url"
 	"strings"
 
+	"github.com/signet-id/signet/internal/admin"
 	"github.com/signet-id/signet/internal/httpapi"
 	"github.com/signet-id/signet/internal/login"
 	"github.com/signet-id/signet/internal/model"
@@ -24,7 +25,7 @@ const (
 	preCookie = "signet_dashboard_pre"
 	// tokenNamePrefix names the API tokens that are dashboard sessions;
 	// the cookie is refused for any other token.
-	tokenNamePrefix = httpapi.DashboardTokenPrefix + " "
+	tokenNamePrefix = admin.DashboardTokenPrefix + " "
 )
 
 // session is a signed-in staff member.
@@ -103,7 +104,7 @@ func (h *handler) session(w http.ResponseWriter, r *http.Request) *session {
 		return refuse()
 	}
 	if now.Sub(t.CreatedAt) >= SessionLifetime {
-		if err := h.store.RevokeAPIToken(r.Context(), t.ID, now); err != nil {
+		if err := h.store.RevokeAPIToken(r.Context(), t.ID, now, nil); err != nil {
 			h.log.WarnContext(r.Context(), "expired dashboard session not revoked", "token", t.ID, "err", err)
 		}
 		return refuse()
@@ -131,7 +132,7 @@ func (h *handler) startSession(w http.ResponseWriter, r *http.Request, acc *mode
 	text, hash := httpapi.NewAPIToken()
 	t := &model.APIToken{ID: model.NewID("tok"), WorkspaceID: acc.WorkspaceID, Role: acc.Role,
 		Name: tokenNamePrefix + acc.Email, TokenHash: hash, CreatedAt: now, ExpiresAt: new(now.Add(SessionLifetime))}
-	if err := h.store.CreateAPIToken(r.Context(), t); err != nil {
+	if err := h.store.CreateAPIToken(r.Context(), t, nil); err != nil {
 		return err
 	}
 	h.auditEntry(r, acc.WorkspaceID, acc.Role, t.ID, "dashboard.signin", "account", acc.ID, map[string]any{"email": acc.Email})
@@ -141,7 +142,7 @@ func (h *handler) startSession(w http.ResponseWriter, r *http.Request, acc *mode
 	if old, err := h.store.APITokens(r.Context(), acc.WorkspaceID); err == nil {
 		for _, o := range old {
 			if o.Name == t.Name && o.RevokedAt == nil && now.Sub(o.CreatedAt) >= SessionLifetime {
-				h.store.RevokeAPIToken(r.Context(), o.ID, now)
+				h.store.RevokeAPIToken(r.Context(), o.ID, now, nil)
 			}
 		}
 	}

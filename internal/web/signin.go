@@ -162,7 +162,7 @@ func (h *handler) checkPassword(r *http.Request, email, pw string) (*model.Accou
 }
 
 func (h *handler) signOut(w http.ResponseWriter, r *http.Request, sess *session) error {
-	if err := h.store.RevokeAPIToken(r.Context(), sess.tokenID, h.now()); err != nil {
+	if err := h.store.RevokeAPIToken(r.Context(), sess.tokenID, h.now(), nil); err != nil {
 		return err
 	}
 	h.auditEntry(r, sess.workspaceID, sess.role, sess.tokenID, "dashboard.signout", "token", sess.tokenID, nil)
@@ -250,7 +250,7 @@ func (h *handler) setup(w http.ResponseWriter, r *http.Request) {
 	}
 	acc := &model.Account{ID: model.NewID("acc"), Email: email, Role: model.RoleOwner,
 		PasswordHash: password.Hash(pw), CreatedAt: h.now()}
-	if err := h.store.CreateAccount(r.Context(), acc); err != nil {
+	if err := h.store.CreateAccount(r.Context(), acc, nil); err != nil {
 		if model.ErrorCode(err) == model.CodeConflict {
 			fail(http.StatusConflict, "An account with this email already exists.")
 			return

@@ -17,22 +17,23 @@ const (
 	tokenFields  = `id, COALESCE(workspace_id, ''), role, name, token_hash, created_at, revoked_at, last_used_at, expires_at`
 )
 
-// CreateAPIToken stores t (its hash only); conflict if its id or hash is
-// taken, not_found if its workspace does not exist.
-func (s *Store) CreateAPIToken(ctx context.Context, t *model.APIToken) error {
-	_, err := s.writer.ExecContext(ctx, `
-		INSERT INTO api_tokens (`+tokenColumns+`) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
-		t.ID, nullString(t.WorkspaceID), t.Role, t.Name, t.TokenHash, millis(t.CreatedAt),
-		nullMillis(t.RevokedAt), nullMillis(t.LastUsedAt), nullMillis(t.ExpiresAt))
-	switch {
-	case err != nil && s.d.IsUniqueViolation(err):
-		return model.Errorf(model.CodeConflict, "API token %s or its hash already exists", t.ID)
-	case err != nil && s.d.IsForeignKeyViolation(err):
-		return model.Errorf(model.CodeNotFound, "workspace %s not found", t.WorkspaceID)
-	case err != nil:
-		return fmt.Errorf("create API token: %w", err)
-	}
-	return nil
+// CreateAPIToken stores t (its hash only), and audit in the same
+// transaction when it is not nil; conflict if its id or hash is taken,
+// not_found if its workspace does not exist.
+func (s *Store) CreateAPIToken(ctx context.Context, t *model.APIToken, audit *model.AuditEntry) error {
+	return wrap("create API token", s.audited(ctx, audit, func(tx *Tx) error {
+		_, err := tx.ExecContext(ctx, `
+			INSERT INTO api_tokens (`+tokenColumns+`) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+			t.ID, nullString(t.WorkspaceID), t.Role, t.Name, t.TokenHash, millis(t.CreatedAt),
+			nullMillis(t.RevokedAt), nullMillis(t.LastUsedAt), nullMillis(t.ExpiresAt))
+		switch {
+		case err != nil && s.d.IsUniqueViolation(err):
+			return model.Errorf(model.CodeConflict, "API token %s or its hash already exists", t.ID)
+		case err != nil && s.d.IsForeignKeyViolation(err):
+			return model.Errorf(model.CodeNotFound, "workspace %s not found", t.WorkspaceID)
+		}
+		return err
+	}))
 }
 
 // APITokenByHash finds a token by the SHA-256 of its text, revoked or not,
@@ -70,18 +71,20 @@ func (s *Store) APITokens(ctx context.Context, workspaceID string) ([]model.APIT
 	return l, nil
 }
 
-// RevokeAPIToken revokes a token; revoking it again keeps the first time;
-// not_found.
-func (s *Store) RevokeAPIToken(ctx context.Context, id string, at time.Time) error {
-	n, err := affected(s.writer.ExecContext(ctx, `
-		UPDATE api_tokens SET revoked_at = COALESCE(revoked_at, $2) WHERE id = $1`, id, millis(at)))
-	switch {
-	case err != nil:
-		return fmt.Errorf("revoke API token: %w", err)
-	case n == 0:
-		return model.Errorf(model.CodeNotFound, "API token %s not found", id)
-	}
-	return nil
+// RevokeAPIToken revokes a token, and writes audit in the same transaction
+// when it is not nil; revoking it again keeps the first time; not_found.
+func (s *Store) RevokeAPIToken(ctx context.Context, id string, at time.Time, audit *model.AuditEntry) error {
+	return wrap("revoke API token", s.audited(ctx, audit, func(tx *Tx) error {
+		n, err := affected(tx.ExecContext(ctx, `
+			UPDATE api_tokens SET revoked_at = COALESCE(revoked_at, $2) WHERE id = $1`, id, millis(at)))
+		switch {
+		case err != nil:
+			return err
+		case n == 0:
+			return model.Errorf(model.CodeNotFound, "API token %s not found", id)
+		}
+		return nil
+	}))
 }
 
 func scanToken(sc scanner) (*model.APIToken, error) {
