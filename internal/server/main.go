@@ -164,7 +164,8 @@ func New(ctx context.Context, cfg Config) (*Main, error) {
 	// The dashboard (and the widget's script) is a client of the API, in
 	// process; it sets its own security headers, so it is not wrapped by
 	// the API's middleware.
-	dashboard := web.New(web.Config{API: api, Store: st, Logger: cfg.Logger, Now: cfg.Now, TrustedProxies: cfg.TrustedProxies, Limiter: limiter})
+	dashboard := web.New(web.Config{API: api, Store: st, Logger: cfg.Logger, Now: cfg.Now, TrustedProxies: cfg.TrustedProxies, Limiter: limiter,
+		AdminToken: cfg.AdminToken})
 	var demoPage http.Handler
 	if cfg.Demo {
 		d, err := demo.Seed(ctx, demo.Deps{Store: st, Box: box, Logins: logins, Conversations: conv, Now: cfg.Now})

@@ -22,10 +22,9 @@ import (
 	"net/netip"
 	"path"
 	"strings"
-	"sync"
 	"time"
 
-	"github.com/signet-id/signet/internal/password"
+	"github.com/signet-id/signet/internal/staff"
 	"github.com/signet-id/signet/internal/store"
 	"github.com/signet-id/signet/internal/throttle"
 )
@@ -54,6 +53,11 @@ type Config struct {
 	// Limiter counts failed sign-ins (the server shares one with the API
 	// and the bus); nil makes one for this node.
 	Limiter *throttle.Limiter
+	// AdminToken is SIGNET_ADMIN_TOKEN, which first-run setup accepts.
+	AdminToken string
+	// Staff signs people in and keeps their sessions; nil makes one from
+	// the fields above.
+	Staff *staff.Service
 }
 
 // Defaults of Config.
@@ -62,7 +66,7 @@ const (
 	DefaultSignInWindow   = 15 * time.Minute
 	// SessionLifetime is how long a staff session lasts: its cookie's
 	// Max-Age, and the age past which its token is refused and revoked.
-	SessionLifetime = 12 * time.Hour
+	SessionLifetime = staff.SessionLifetime
 )
 
 type handler struct {
@@ -74,16 +78,12 @@ type handler struct {
 	signInFailures int
 	signInWindow   time.Duration
 	limiter        *throttle.Limiter
+	staff          *staff.Service
 
 	pages        map[string]*template.Template
 	static       fs.FS
 	assetVersion map[string]string
-	// dummyHash is verified against for an unknown email, so that the time
-	// a sign-in takes does not tell whether the account exists.
-	dummyHash func() string
-	// hashing bounds concurrent argon2id verifications (64 MiB each).
-	hashing chan struct{}
-	mux     *http.ServeMux
+	mux          *http.ServeMux
 }
 
 // Handles reports whether the dashboard serves path: /dashboard…,
@@ -96,7 +96,7 @@ func Handles(p string) bool {
 // New returns the dashboard's handler.
 func New(c Config) http.Handler {
 	h := &handler{api: c.API, store: c.Store, log: c.Logger, now: c.Now, proxies: c.TrustedProxies,
-		signInFailures: c.SignInFailures, signInWindow: c.SignInWindow, limiter: c.Limiter, hashing: make(chan struct{}, 4)}
+		signInFailures: c.SignInFailures, signInWindow: c.SignInWindow, limiter: c.Limiter}
 	if h.limiter == nil {
 		h.limiter = throttle.New(c.Store, nil, nil)
 	}
@@ -112,8 +112,11 @@ func New(c Config) http.Handler {
 	if h.signInWindow == 0 {
 		h.signInWindow = DefaultSignInWindow
 	}
-	h.dummyHash = sync.OnceValue(func() string { return password.Hash("signet: no such account") })
-	go h.dummyHash() // ready before the first sign-in, so even that one takes the usual time
+	h.staff = c.Staff
+	if h.staff == nil {
+		h.staff = staff.New(staff.Config{Store: c.Store, Limiter: h.limiter, Now: h.now, Logger: h.log, AdminToken: c.AdminToken,
+			SignInFailures: h.signInFailures, SignInWindow: h.signInWindow})
+	}
 	static, err := fs.Sub(assets, "static")
 	if err != nil {
 		panic(err)

@@ -13,18 +13,22 @@ import (
 // tokenColumns are written; tokenFields read them back (owner tokens have
 // no workspace).
 const (
-	tokenColumns = `id, workspace_id, role, name, token_hash, created_at, revoked_at, last_used_at, expires_at`
-	tokenFields  = `id, COALESCE(workspace_id, ''), role, name, token_hash, created_at, revoked_at, last_used_at, expires_at`
+	tokenColumns = `id, workspace_id, role, name, kind, token_hash, created_at, revoked_at, last_used_at, expires_at`
+	tokenFields  = `id, COALESCE(workspace_id, ''), role, name, kind, token_hash, created_at, revoked_at, last_used_at, expires_at`
 )
 
 // CreateAPIToken stores t (its hash only), and audit in the same
 // transaction when it is not nil; conflict if its id or hash is taken,
 // not_found if its workspace does not exist.
 func (s *Store) CreateAPIToken(ctx context.Context, t *model.APIToken, audit *model.AuditEntry) error {
+	kind := t.Kind
+	if kind == "" {
+		kind = model.TokenAPI
+	}
 	return wrap("create API token", s.audited(ctx, audit, func(tx *Tx) error {
 		_, err := tx.ExecContext(ctx, `
-			INSERT INTO api_tokens (`+tokenColumns+`) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
-			t.ID, nullString(t.WorkspaceID), t.Role, t.Name, t.TokenHash, millis(t.CreatedAt),
+			INSERT INTO api_tokens (`+tokenColumns+`) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+			t.ID, nullString(t.WorkspaceID), t.Role, t.Name, kind, t.TokenHash, millis(t.CreatedAt),
 			nullMillis(t.RevokedAt), nullMillis(t.LastUsedAt), nullMillis(t.ExpiresAt))
 		switch {
 		case err != nil && s.d.IsUniqueViolation(err):
@@ -91,7 +95,7 @@ func scanToken(sc scanner) (*model.APIToken, error) {
 	var t model.APIToken
 	var created int64
 	var revoked, used, expires sql.NullInt64
-	if err := sc.Scan(&t.ID, &t.WorkspaceID, &t.Role, &t.Name, &t.TokenHash, &created, &revoked, &used, &expires); err != nil {
+	if err := sc.Scan(&t.ID, &t.WorkspaceID, &t.Role, &t.Name, &t.Kind, &t.TokenHash, &created, &revoked, &used, &expires); err != nil {
 		return nil, err
 	}
 	t.CreatedAt, t.RevokedAt, t.LastUsedAt, t.ExpiresAt = fromMillis(created), timePtr(revoked), timePtr(used), timePtr(expires)
