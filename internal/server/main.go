@@ -20,6 +20,7 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 
+	"github.com/signet-id/signet/internal/admin"
 	"github.com/signet-id/signet/internal/cache"
 	"github.com/signet-id/signet/internal/conversation"
 	"github.com/signet-id/signet/internal/demo"
@@ -158,14 +159,15 @@ func New(ctx context.Context, cfg Config) (*Main, error) {
 		prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "signet_cache_misses_total",
 			Help: "Reads of apps, keys and sessions this node had to make in the database (not cached, or not trusted: the events bus was not listening)."},
 			func() float64 { _, m := cached.Stats(); return float64(m) }))
-	api := httpapi.New(httpapi.Config{Store: st, Box: box, Logins: logins, Logger: cfg.Logger,
+	adm := admin.New(st, box, cfg.Now, cfg.Logger)
+	api := httpapi.New(httpapi.Config{Store: st, Box: box, Logins: logins, Logger: cfg.Logger, Admin: adm,
 		Registry: reg, AdminToken: cfg.AdminToken, Now: cfg.Now, Draining: m.draining.Load,
 		Conversations: conv, Bus: bus, Stopping: m.stopping, TrustedProxies: cfg.TrustedProxies})
 	// The dashboard (and the widget's script) is a client of the API, in
 	// process; it sets its own security headers, so it is not wrapped by
 	// the API's middleware.
 	dashboard := web.New(web.Config{API: api, Store: st, Logger: cfg.Logger, Now: cfg.Now, TrustedProxies: cfg.TrustedProxies, Limiter: limiter,
-		AdminToken: cfg.AdminToken})
+		AdminToken: cfg.AdminToken, Admin: adm})
 	var demoPage http.Handler
 	if cfg.Demo {
 		d, err := demo.Seed(ctx, demo.Deps{Store: st, Box: box, Logins: logins, Conversations: conv, Now: cfg.Now})

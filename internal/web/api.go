@@ -3,12 +3,16 @@ package web
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
 	"net/url"
 	"path"
 	"strings"
+
+	"github.com/signet-id/signet/internal/httpapi"
+	"github.com/signet-id/signet/internal/model"
 )
 
 // maxForm caps a dashboard form's body, like the API's JSON bodies.
@@ -23,6 +27,21 @@ type apiError struct {
 }
 
 func (e *apiError) Error() string { return fmt.Sprintf("%d %s: %s", e.Status, e.Code, e.Message) }
+
+// pageErr turns a service's error into an *apiError, shown as the API
+// would answer it; other errors pass unchanged.
+func pageErr(err error) error {
+	var e *model.Error
+	if errors.As(err, &e) {
+		return &apiError{Status: httpapi.Status(e.Code), Code: string(e.Code), Message: e.Message}
+	}
+	return err
+}
+
+// actor is the session as the services' actor, with the request's origin.
+func (h *handler) actor(r *http.Request, sess *session) *model.Actor {
+	return sess.Actor(httpapi.ClientAddr(r, h.proxies), r.UserAgent())
+}
 
 // pageError is an error of the dashboard itself.
 type pageError struct {

@@ -24,6 +24,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/signet-id/signet/internal/admin"
 	"github.com/signet-id/signet/internal/staff"
 	"github.com/signet-id/signet/internal/store"
 	"github.com/signet-id/signet/internal/throttle"
@@ -58,6 +59,9 @@ type Config struct {
 	// Staff signs people in and keeps their sessions; nil makes one from
 	// the fields above.
 	Staff *staff.Service
+	// Admin administers workspaces, apps, keys and tokens: the pages call
+	// it directly, as the actor of the signed-in session.
+	Admin *admin.Service
 }
 
 // Defaults of Config.
@@ -79,6 +83,7 @@ type handler struct {
 	signInWindow   time.Duration
 	limiter        *throttle.Limiter
 	staff          *staff.Service
+	admin          *admin.Service
 
 	pages        map[string]*template.Template
 	static       fs.FS
@@ -112,6 +117,7 @@ func New(c Config) http.Handler {
 	if h.signInWindow == 0 {
 		h.signInWindow = DefaultSignInWindow
 	}
+	h.admin = c.Admin
 	h.staff = c.Staff
 	if h.staff == nil {
 		h.staff = staff.New(staff.Config{Store: c.Store, Limiter: h.limiter, Now: h.now, Logger: h.log, AdminToken: c.AdminToken,
