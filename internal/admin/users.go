@@ -2,6 +2,7 @@ package admin
 
 import (
 	"context"
+	"time"
 
 	"github.com/signet-id/signet/internal/model"
 )
@@ -139,4 +140,15 @@ func (s *Service) Audit(ctx context.Context, actor *model.Actor, wsID string, f 
 	}
 	l, err := s.store.Audit(ctx, wsID, f)
 	return nonNil(l), err
+}
+
+// Readiness counts app appID's checked logins from `since` on, per UTC day,
+// platform and app version (store.Store.Readiness); not_found, forbidden.
+func (s *Service) Readiness(ctx context.Context, actor *model.Actor, appID string, since time.Time, versions int) (*model.App, []model.ReadinessBucket, error) {
+	a, err := s.App(ctx, actor, appID)
+	if err != nil {
+		return nil, nil, err
+	}
+	l, err := s.store.Readiness(ctx, a.ID, since, versions)
+	return a, l, err
 }

@@ -167,7 +167,7 @@ func New(ctx context.Context, cfg Config) (*Main, error) {
 	// process; it sets its own security headers, so it is not wrapped by
 	// the API's middleware.
 	dashboard := web.New(web.Config{API: api, Store: st, Logger: cfg.Logger, Now: cfg.Now, TrustedProxies: cfg.TrustedProxies, Limiter: limiter,
-		AdminToken: cfg.AdminToken, Admin: adm})
+		AdminToken: cfg.AdminToken, Admin: adm, Logins: logins})
 	var demoPage http.Handler
 	if cfg.Demo {
 		d, err := demo.Seed(ctx, demo.Deps{Store: st, Box: box, Logins: logins, Conversations: conv, Now: cfg.Now})

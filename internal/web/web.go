@@ -25,6 +25,7 @@ import (
 	"time"
 
 	"github.com/signet-id/signet/internal/admin"
+	"github.com/signet-id/signet/internal/login"
 	"github.com/signet-id/signet/internal/staff"
 	"github.com/signet-id/signet/internal/store"
 	"github.com/signet-id/signet/internal/throttle"
@@ -62,6 +63,8 @@ type Config struct {
 	// Admin administers workspaces, apps, keys and tokens: the pages call
 	// it directly, as the actor of the signed-in session.
 	Admin *admin.Service
+	// Logins runs "Test your setup" through the login's own verification.
+	Logins *login.Service
 }
 
 // Defaults of Config.
@@ -84,6 +87,7 @@ type handler struct {
 	limiter        *throttle.Limiter
 	staff          *staff.Service
 	admin          *admin.Service
+	logins         *login.Service
 
 	pages        map[string]*template.Template
 	static       fs.FS
@@ -117,7 +121,7 @@ func New(c Config) http.Handler {
 	if h.signInWindow == 0 {
 		h.signInWindow = DefaultSignInWindow
 	}
-	h.admin = c.Admin
+	h.admin, h.logins = c.Admin, c.Logins
 	h.staff = c.Staff
 	if h.staff == nil {
 		h.staff = staff.New(staff.Config{Store: c.Store, Limiter: h.limiter, Now: h.now, Logger: h.log, AdminToken: c.AdminToken,
