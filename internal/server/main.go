@@ -29,6 +29,7 @@ import (
 	"github.com/signet-id/signet/internal/login"
 	"github.com/signet-id/signet/internal/model"
 	"github.com/signet-id/signet/internal/secretbox"
+	"github.com/signet-id/signet/internal/staff"
 	"github.com/signet-id/signet/internal/store"
 	"github.com/signet-id/signet/internal/store/postgres"
 	"github.com/signet-id/signet/internal/store/sqlite"
@@ -166,8 +167,9 @@ func New(ctx context.Context, cfg Config) (*Main, error) {
 	// The dashboard (and the widget's script) is a client of the API, in
 	// process; it sets its own security headers, so it is not wrapped by
 	// the API's middleware.
-	dashboard := web.New(web.Config{API: api, Store: st, Logger: cfg.Logger, Now: cfg.Now, TrustedProxies: cfg.TrustedProxies, Limiter: limiter,
-		AdminToken: cfg.AdminToken, Admin: adm, Logins: logins})
+	staffs := staff.New(staff.Config{Store: st, Limiter: limiter, Now: cfg.Now, Logger: cfg.Logger, AdminToken: cfg.AdminToken})
+	dashboard := web.New(web.Config{API: api, Logger: cfg.Logger, Now: cfg.Now, TrustedProxies: cfg.TrustedProxies,
+		Staff: staffs, Admin: adm, Logins: logins})
 	var demoPage http.Handler
 	if cfg.Demo {
 		d, err := demo.Seed(ctx, demo.Deps{Store: st, Box: box, Logins: logins, Conversations: conv, Now: cfg.Now})

@@ -105,9 +105,8 @@ func (h *handler) inboxPage(w http.ResponseWriter, r *http.Request, sess *sessio
 	}
 	v.Issues = list.Issues
 	if sess.canAdmin() {
-		var apps struct{ Apps []model.App }
-		if err := h.call(r, sess, "GET", "/api/admin/workspaces/"+esc(ws.ID)+"/apps", nil, &apps); err == nil {
-			for _, a := range apps.Apps {
+		if apps, err := h.admin.Apps(r.Context(), h.actor(r, sess), ws.ID); err == nil {
+			for _, a := range apps {
 				v.AppName[a.ID] = a.Name
 			}
 		}
@@ -130,7 +129,7 @@ func (h *handler) inboxPage(w http.ResponseWriter, r *http.Request, sess *sessio
 				v.AppName[id.AppID] = id.AppName
 			}
 		}
-		names := h.agentNames(r, ws.ID)
+		names := h.agentNames(r, sess, ws.ID)
 		for _, m := range detail.Messages {
 			row := messageRow{Message: m, Mine: m.AgentID == sess.tokenID}
 			if m.Author == model.AuthorAgent {
@@ -164,15 +163,11 @@ func (h *handler) fragment(w http.ResponseWriter, r *http.Request, sess *session
 
 // agentNames names the agents who write messages: the accounts behind
 // dashboard sessions, or API tokens' names.
-func (h *handler) agentNames(r *http.Request, wsID string) map[string]string {
+func (h *handler) agentNames(r *http.Request, sess *session, wsID string) map[string]string {
 	out := map[string]string{"owner": "Owner"}
 	for _, ws := range []string{wsID, ""} {
-		tokens, err := h.store.APITokens(r.Context(), ws)
-		if err != nil {
-			continue
-		}
-		for _, t := range tokens {
-			out[t.ID] = strings.TrimPrefix(t.Name, tokenNamePrefix)
+		for id, name := range h.staff.TokenNames(r.Context(), h.actor(r, sess), ws) {
+			out[id] = strings.TrimPrefix(name, tokenNamePrefix)
 		}
 	}
 	return out

@@ -27,8 +27,6 @@ import (
 	"github.com/signet-id/signet/internal/admin"
 	"github.com/signet-id/signet/internal/login"
 	"github.com/signet-id/signet/internal/staff"
-	"github.com/signet-id/signet/internal/store"
-	"github.com/signet-id/signet/internal/throttle"
 )
 
 //go:embed templates static
@@ -36,58 +34,38 @@ var assets embed.FS
 
 // Config is what the dashboard needs.
 type Config struct {
-	// API is the JSON API's handler: every page and action goes through it.
-	API http.Handler
-	// Store keeps accounts, staff sessions (API tokens), throttles and the
-	// audit entries of sign-in and setup.
-	Store  store.Store
+	// API is the JSON API's handler: the dashboard's scripts reach it
+	// through the same-origin proxy (/dashboard/api/), and the inbox's
+	// pages still read conversations through it.
+	API    http.Handler
 	Logger *slog.Logger
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
 	// TrustedProxies are the proxies whose X-Forwarded-For is believed
 	// (the same list as the API's).
 	TrustedProxies []netip.Prefix
-	// SignInFailures is how many failed sign-ins an email or a client
-	// address may have per SignInWindow before sign-in answers 429; default
-	// 10 per 15 minutes.
-	SignInFailures int
-	SignInWindow   time.Duration
-	// Limiter counts failed sign-ins (the server shares one with the API
-	// and the bus); nil makes one for this node.
-	Limiter *throttle.Limiter
-	// AdminToken is SIGNET_ADMIN_TOKEN, which first-run setup accepts.
-	AdminToken string
-	// Staff signs people in and keeps their sessions; nil makes one from
-	// the fields above.
+	// Staff signs people in and keeps their sessions (required).
 	Staff *staff.Service
 	// Admin administers workspaces, apps, keys and tokens: the pages call
-	// it directly, as the actor of the signed-in session.
+	// it directly, as the actor of the signed-in session (required).
 	Admin *admin.Service
-	// Logins runs "Test your setup" through the login's own verification.
+	// Logins runs "Test your setup" through the login's own verification
+	// (required).
 	Logins *login.Service
 }
 
-// Defaults of Config.
-const (
-	DefaultSignInFailures = 10
-	DefaultSignInWindow   = 15 * time.Minute
-	// SessionLifetime is how long a staff session lasts: its cookie's
-	// Max-Age, and the age past which its token is refused and revoked.
-	SessionLifetime = staff.SessionLifetime
-)
+// SessionLifetime is how long a staff session lasts: its cookie's Max-Age,
+// and the age past which its token is refused and revoked.
+const SessionLifetime = staff.SessionLifetime
 
 type handler struct {
-	api            http.Handler
-	store          store.Store
-	log            *slog.Logger
-	now            func() time.Time
-	proxies        []netip.Prefix
-	signInFailures int
-	signInWindow   time.Duration
-	limiter        *throttle.Limiter
-	staff          *staff.Service
-	admin          *admin.Service
-	logins         *login.Service
+	api     http.Handler
+	log     *slog.Logger
+	now     func() time.Time
+	proxies []netip.Prefix
+	staff   *staff.Service
+	admin   *admin.Service
+	logins  *login.Service
 
 	pages        map[string]*template.Template
 	static       fs.FS
@@ -104,28 +82,12 @@ func Handles(p string) bool {
 
 // New returns the dashboard's handler.
 func New(c Config) http.Handler {
-	h := &handler{api: c.API, store: c.Store, log: c.Logger, now: c.Now, proxies: c.TrustedProxies,
-		signInFailures: c.SignInFailures, signInWindow: c.SignInWindow, limiter: c.Limiter}
-	if h.limiter == nil {
-		h.limiter = throttle.New(c.Store, nil, nil)
-	}
+	h := &handler{api: c.API, log: c.Logger, now: c.Now, proxies: c.TrustedProxies, staff: c.Staff, admin: c.Admin, logins: c.Logins}
 	if h.log == nil {
 		h.log = slog.New(slog.DiscardHandler)
 	}
 	if h.now == nil {
 		h.now = time.Now
-	}
-	if h.signInFailures == 0 {
-		h.signInFailures = DefaultSignInFailures
-	}
-	if h.signInWindow == 0 {
-		h.signInWindow = DefaultSignInWindow
-	}
-	h.admin, h.logins = c.Admin, c.Logins
-	h.staff = c.Staff
-	if h.staff == nil {
-		h.staff = staff.New(staff.Config{Store: c.Store, Limiter: h.limiter, Now: h.now, Logger: h.log, AdminToken: c.AdminToken,
-			SignInFailures: h.signInFailures, SignInWindow: h.signInWindow})
 	}
 	static, err := fs.Sub(assets, "static")
 	if err != nil {
