@@ -276,9 +276,6 @@ func OpenStore(ctx context.Context, dsn string) (store.Store, error) {
 // Handler is the server's HTTP handler (for in-process benchmarks).
 func (m *Main) Handler() http.Handler { return m.handler }
 
-// Store is the server's database.
-func (m *Main) Store() store.Store { return m.store }
-
 // Listen binds the address; Addr then tells where (useful with port 0).
 func (m *Main) Listen() error {
 	l, err := net.Listen("tcp", m.cfg.Addr)
