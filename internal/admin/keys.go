@@ -48,6 +48,9 @@ func (s *Service) CreateKey(ctx context.Context, actor *model.Actor, appID strin
 		}
 		secret, imported = *in.Secret, true
 	}
+	if err := s.sameTextElsewhere(ctx, a, secret); err != nil {
+		return nil, err
+	}
 	k := keyring.New(s.box, a, secret, imported, s.now())
 	k.Weak = weak
 	e := actor.Audit(k.CreatedAt, a.WorkspaceID, "key.create", "key", k.ID,
@@ -141,4 +144,30 @@ func (s *Service) RetireKey(ctx context.Context, actor *model.Actor, appID, keyI
 	k.RetiresAt = &until
 	v := s.view(k)
 	return &v, nil
+}
+
+// sameTextElsewhere refuses a secret whose text already serves an app of
+// the workspace under another profile, by fingerprint: the rule as it was
+// before the database held it, kept for keys stored without a material
+// (made before migration 0008, or under a previous master key). The store
+// holds the rule for every key made since, by key bytes, race or not.
+func (s *Service) sameTextElsewhere(ctx context.Context, a *model.App, secret string) error {
+	fp := keyring.Fingerprint(secret)
+	keys, err := s.store.WorkspaceKeys(ctx, a.WorkspaceID)
+	if err != nil {
+		return err
+	}
+	for _, k := range keys {
+		if k.Fingerprint != fp || k.RevokedAt != nil {
+			continue
+		}
+		other, err := s.store.App(ctx, k.AppID)
+		if err != nil {
+			return err
+		}
+		if other.Profile != a.Profile {
+			return model.Errorf(model.CodeConflict, "this secret already serves app %s under profile %s; one secret never serves two profiles", other.ID, other.Profile)
+		}
+	}
+	return nil
 }
