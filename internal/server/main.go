@@ -26,6 +26,7 @@ import (
 	"github.com/signet-id/signet/internal/demo"
 	"github.com/signet-id/signet/internal/events"
 	"github.com/signet-id/signet/internal/httpapi"
+	"github.com/signet-id/signet/internal/keyring"
 	"github.com/signet-id/signet/internal/login"
 	"github.com/signet-id/signet/internal/model"
 	"github.com/signet-id/signet/internal/secretbox"
@@ -35,6 +36,7 @@ import (
 	"github.com/signet-id/signet/internal/store/sqlite"
 	"github.com/signet-id/signet/internal/throttle"
 	"github.com/signet-id/signet/internal/web"
+	"github.com/signet-id/signet/verify"
 )
 
 // Config configures a server. Zero values are the defaults of `signet serve`.
@@ -137,6 +139,14 @@ func New(ctx context.Context, cfg Config) (*Main, error) {
 		return nil, err
 	}
 	cfg.Logger.Info("master key loaded", "from", string(source))
+	// Keys made before the database held the one-profile rule get their
+	// material now (a no-op once done).
+	if n, err := st.SetKeyMaterials(ctx, false, keyMaterial(box)); err != nil {
+		st.Close()
+		return nil, fmt.Errorf("key materials: %w", err)
+	} else if n > 0 {
+		cfg.Logger.Info("key materials set", "keys", n)
+	}
 	bus, err := openBus(ctx, cfg.Database, cfg.Logger)
 	if err != nil {
 		st.Close()
@@ -210,6 +220,22 @@ func openBox(getenv func(string) string, key []byte) (*secretbox.Box, error) {
 	return box, nil
 }
 
+// keyMaterial computes a key's material (keyring.Material) from its sealed
+// secret; nil for a secret its profile cannot use.
+func keyMaterial(box *secretbox.Box) func(k *model.Key, p verify.Profile) ([]byte, error) {
+	return func(k *model.Key, p verify.Profile) ([]byte, error) {
+		secret, err := keyring.Open(box, k)
+		if err != nil {
+			return nil, fmt.Errorf("key %s does not open: %w", k.ID, err)
+		}
+		m, err := keyring.Material(box, p, secret)
+		if err != nil {
+			return nil, nil
+		}
+		return m, nil
+	}
+}
+
 // RotateMasterKey re-seals every app secret under the master key (the new
 // one) that was sealed under $SIGNET_MASTER_KEY_PREVIOUS, in one transaction.
 func RotateMasterKey(ctx context.Context, cfg Config) (int, error) {
@@ -239,13 +265,22 @@ func RotateMasterKey(ctx context.Context, cfg Config) (int, error) {
 		return 0, err
 	}
 	defer st.Close()
-	return st.ResealKeys(ctx, func(k *model.Key) ([]byte, error) {
+	n, err := st.ResealKeys(ctx, func(k *model.Key) ([]byte, error) {
 		sealed, err := box.Reseal(k.Sealed, k.ID)
 		if err != nil {
 			return nil, fmt.Errorf("key %s opens with neither master key: %w", k.ID, err)
 		}
 		return sealed, nil
 	})
+	if err != nil {
+		return n, err
+	}
+	// Every key's material is a digest under the master key: recompute
+	// them all under the new one.
+	if _, err := st.SetKeyMaterials(ctx, true, keyMaterial(box)); err != nil {
+		return n, fmt.Errorf("the keys were resealed, but their materials were not recomputed (run it again): %w", err)
+	}
+	return n, nil
 }
 
 // openBus returns the live-update bus: in process for SQLite (one process),

@@ -207,6 +207,15 @@ type Store interface {
 	// many changed; reseal returns nil to leave a key as it is.
 	ResealKeys(ctx context.Context, reseal func(k *model.Key) ([]byte, error)) (int, error)
 
+	// SetKeyMaterials gives keys that are not revoked their material
+	// (model.Key.Material), computed by material from the sealed secret and
+	// the app's profile, in one transaction: every such key when all is
+	// true (after a master-key rotation), else those without one (made
+	// before the database held the one-profile rule). A key whose material
+	// already serves another profile is left without one. It returns how
+	// many keys were given one.
+	SetKeyMaterials(ctx context.Context, all bool, material func(k *model.Key, profile verify.Profile) ([]byte, error)) (int, error)
+
 	// HasOwner reports whether any owner account or unrevoked owner API
 	// token exists (false on a fresh install: serve then prints a one-time
 	// setup token).

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/signet-id/signet/internal/model"
+	"github.com/signet-id/signet/verify"
 )
 
 const keyColumns = `id, app_id, workspace_id, sealed, imported, weak, fingerprint,
@@ -251,4 +252,72 @@ func scanKey(sc scanner) (*model.Key, error) {
 	k.CreatedAt = fromMillis(created)
 	k.RetiresAt, k.RevokedAt, k.LastUsedAt = timePtr(retires), timePtr(revoked), timePtr(used)
 	return &k, nil
+}
+
+// SetKeyMaterials gives keys not revoked their material (model.Key.Material)
+// in one transaction: every such key when all is true (after a master-key
+// rotation, which changes every digest), else those that have none (made
+// before migration 0008). material computes a key's from its sealed secret
+// and its app's profile. A key whose material already serves another
+// profile (stored before the database held the rule), or for which
+// material returns nil, is left without one;
+// it returns how many keys were given one.
+func (s *Store) SetKeyMaterials(ctx context.Context, all bool, material func(k *model.Key, profile verify.Profile) ([]byte, error)) (int, error) {
+	var set int
+	err := s.inTx(ctx, func(tx *Tx) error {
+		set = 0
+		if all {
+			if _, err := tx.ExecContext(ctx, `DELETE FROM key_materials`); err != nil {
+				return err
+			}
+			if _, err := tx.ExecContext(ctx, `DELETE FROM key_profiles`); err != nil {
+				return err
+			}
+		}
+		type row struct {
+			k       model.Key
+			profile verify.Profile
+		}
+		rows, err := listOf(ctx, tx, func(sc scanner) (*row, error) {
+			var r row
+			var created int64
+			var retires, revoked, used sql.NullInt64
+			err := sc.Scan(&r.k.ID, &r.k.AppID, &r.k.WorkspaceID, &r.k.Sealed, &r.k.Imported, &r.k.Weak, &r.k.Fingerprint,
+				&created, &retires, &revoked, &used, &r.profile)
+			return &r, err
+		}, `SELECT k.id, k.app_id, k.workspace_id, k.sealed, k.imported, k.weak, k.fingerprint,
+				k.created_at, k.retires_at, k.revoked_at, k.last_used_at, a.profile
+			FROM keys k JOIN apps a ON a.id = k.app_id
+			WHERE k.revoked_at IS NULL AND NOT EXISTS (SELECT 1 FROM key_materials m WHERE m.key_id = k.id)
+			ORDER BY k.created_at, k.id`+s.d.LockRow)
+		if err != nil {
+			return err
+		}
+		for i := range rows {
+			r := &rows[i]
+			m, err := material(&r.k, r.profile)
+			if err != nil {
+				return fmt.Errorf("key %s: %w", r.k.ID, err)
+			}
+			if m == nil {
+				continue // no material: the key cannot serve its profile
+			}
+			if err := s.claimMaterial(ctx, tx, r.k.WorkspaceID, m, string(r.profile)); model.ErrorCode(err) == model.CodeConflict {
+				continue
+			} else if err != nil {
+				return err
+			}
+			if _, err := tx.ExecContext(ctx, `
+				INSERT INTO key_materials (key_id, workspace_id, material, profile) VALUES ($1, $2, $3, $4)`,
+				r.k.ID, r.k.WorkspaceID, m, string(r.profile)); err != nil {
+				return err
+			}
+			set++
+		}
+		return nil
+	})
+	if err != nil {
+		return 0, wrap("set key materials", err)
+	}
+	return set, nil
 }

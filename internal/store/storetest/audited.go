@@ -196,3 +196,35 @@ func testKeyMaterialConcurrent(e *env) {
 		}
 	}
 }
+
+// testSetKeyMaterials: keys stored without a material get one; one serving
+// another profile already is left without; a rebuild recomputes them all.
+func testSetKeyMaterials(e *env) {
+	w := e.workspace()
+	intercom, intercom2, pylon := e.appOf(w, verify.Intercom), e.appOf(w, verify.Intercom), e.appOf(w, verify.PylonHMAC)
+	old := []*model.Key{e.key(intercom), e.key(intercom2), e.key(pylon)} // no material: made "before"
+	m := random(32)
+	n, err := e.s.SetKeyMaterials(e.ctx, false, func(k *model.Key, p verify.Profile) ([]byte, error) { return m, nil })
+	e.must(err)
+	if n != 2 {
+		e.t.Errorf("SetKeyMaterials gave %d keys a material; want the two intercom ones (the pylon-hmac one conflicts)", n)
+	}
+	e.wantCode(e.s.CreateKey(e.ctx, e.materialKey(pylon, m), nil), model.CodeConflict)
+	if n, err := e.s.SetKeyMaterials(e.ctx, false, func(*model.Key, verify.Profile) ([]byte, error) { return random(32), nil }); err != nil || n != 1 {
+		e.t.Errorf("a second backfill: %d, %v; want only the key left without one", n, err)
+	}
+	// A rebuild (a new master key): every live key gets the new digest.
+	m2 := random(32)
+	n, err = e.s.SetKeyMaterials(e.ctx, true, func(k *model.Key, p verify.Profile) ([]byte, error) {
+		if k.ID == old[2].ID {
+			return nil, nil // cannot serve its profile: left out
+		}
+		return m2, nil
+	})
+	e.must(err)
+	if n != 2 {
+		e.t.Errorf("the rebuild gave %d keys a material, want 2", n)
+	}
+	e.must(e.s.CreateKey(e.ctx, e.materialKey(pylon, m), nil)) // the old digest is gone
+	e.wantCode(e.s.CreateKey(e.ctx, e.materialKey(pylon, m2), nil), model.CodeConflict)
+}

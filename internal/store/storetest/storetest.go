@@ -72,6 +72,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"AuditedWrites", testAuditedWrites},
 		{"KeyMaterial", testKeyMaterial},
 		{"KeyMaterialConcurrent", testKeyMaterialConcurrent},
+		{"SetKeyMaterials", testSetKeyMaterials},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
