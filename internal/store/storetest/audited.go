@@ -228,3 +228,23 @@ func testSetKeyMaterials(e *env) {
 	e.must(e.s.CreateKey(e.ctx, e.materialKey(pylon, m), nil)) // the old digest is gone
 	e.wantCode(e.s.CreateKey(e.ctx, e.materialKey(pylon, m2), nil), model.CodeConflict)
 }
+
+// testTokenKind: a token keeps its kind; one stored without is an API token.
+func testTokenKind(e *env) {
+	w := e.workspace()
+	api := &model.APIToken{ID: model.NewID("tok"), WorkspaceID: w.ID, Role: model.RoleAdmin, TokenHash: random(32), CreatedAt: e.tick()}
+	dash := &model.APIToken{ID: model.NewID("tok"), WorkspaceID: w.ID, Role: model.RoleAgent, Kind: model.TokenDashboard,
+		Name: "dashboard: a@example.com", TokenHash: random(32), CreatedAt: e.tick()}
+	e.must(e.s.CreateAPIToken(e.ctx, api, nil))
+	e.must(e.s.CreateAPIToken(e.ctx, dash, nil))
+	l, err := e.s.APITokens(e.ctx, w.ID)
+	e.must(err)
+	if len(l) != 2 || l[0].Kind != model.TokenAPI || l[1].Kind != model.TokenDashboard {
+		e.t.Errorf("APITokens = %+v, want an api token then a dashboard one", l)
+	}
+	got, err := e.s.APITokenByHash(e.ctx, dash.TokenHash, e.tick())
+	e.must(err)
+	if got.Kind != model.TokenDashboard {
+		e.t.Errorf("APITokenByHash: kind %q", got.Kind)
+	}
+}

@@ -73,6 +73,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"KeyMaterial", testKeyMaterial},
 		{"KeyMaterialConcurrent", testKeyMaterialConcurrent},
 		{"SetKeyMaterials", testSetKeyMaterials},
+		{"TokenKind", testTokenKind},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
