@@ -1,14 +1,18 @@
 // Package web is Signet's dashboard for admins and agents, and the server of
 // the web chat widget's script.
 //
-// The dashboard is a server-rendered client of the JSON API, run in process:
-// each page asks the API's http.Handler, with the staff member's bearer token
-// and the original client's address, and renders the JSON answer with
-// html/template. Authorization, validation, audit entries and error codes
-// therefore live in one place, the API. A staff session is a short-lived API
-// token held only in an HttpOnly cookie; every form and fetch carries a CSRF
-// token derived from it. Templates, styles and scripts are embedded, and the
-// Content-Security-Policy allows no inline script or style.
+// The dashboard's pages call the services directly, as the signed-in
+// person's model.Actor: internal/admin for workspaces, apps, keys, tokens
+// and the logs, internal/staff for sign-in, setup and sessions,
+// internal/login for "Test your setup". Authorization, validation, audit
+// entries and error codes therefore live in one place, the services; the
+// dashboard never imports the store (TestNoStoreImport). The inbox still
+// reads conversations through the API in process (to be moved to the
+// conversation service), and the dashboard's scripts reach the API through
+// a same-origin proxy. A staff session is a short-lived token of kind
+// dashboard held only in an HttpOnly cookie; every form and fetch carries a
+// CSRF token derived from it. Templates, styles and scripts are embedded,
+// and the Content-Security-Policy allows no inline script or style.
 package web
 
 import (
