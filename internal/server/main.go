@@ -179,7 +179,7 @@ func New(ctx context.Context, cfg Config) (*Main, error) {
 	// the API's middleware.
 	staffs := staff.New(staff.Config{Store: st, Limiter: limiter, Now: cfg.Now, Logger: cfg.Logger, AdminToken: cfg.AdminToken})
 	dashboard := web.New(web.Config{API: api, Logger: cfg.Logger, Now: cfg.Now, TrustedProxies: cfg.TrustedProxies,
-		Staff: staffs, Admin: adm, Logins: logins})
+		Staff: staffs, Admin: adm, Logins: logins, Conversations: conv})
 	var demoPage http.Handler
 	if cfg.Demo {
 		d, err := demo.Seed(ctx, demo.Deps{Store: st, Box: box, Logins: logins, Conversations: conv, Now: cfg.Now})

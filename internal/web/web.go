@@ -6,10 +6,9 @@
 // and the logs, internal/staff for sign-in, setup and sessions,
 // internal/login for "Test your setup". Authorization, validation, audit
 // entries and error codes therefore live in one place, the services; the
-// dashboard never imports the store (TestNoStoreImport). The inbox still
-// reads conversations through the API in process (to be moved to the
-// conversation service), and the dashboard's scripts reach the API through
-// a same-origin proxy. A staff session is a short-lived token of kind
+// dashboard never imports the store (TestNoStoreImport). The inbox
+// uses internal/conversation; the dashboard's scripts (live updates) reach
+// the API through a same-origin proxy. A staff session is a short-lived token of kind
 // dashboard held only in an HttpOnly cookie; every form and fetch carries a
 // CSRF token derived from it. Templates, styles and scripts are embedded,
 // and the Content-Security-Policy allows no inline script or style.
@@ -29,6 +28,7 @@ import (
 	"time"
 
 	"github.com/signet-id/signet/internal/admin"
+	"github.com/signet-id/signet/internal/conversation"
 	"github.com/signet-id/signet/internal/login"
 	"github.com/signet-id/signet/internal/staff"
 )
@@ -56,6 +56,8 @@ type Config struct {
 	// Logins runs "Test your setup" through the login's own verification
 	// (required).
 	Logins *login.Service
+	// Conversations is the inbox's issues and replies (required).
+	Conversations *conversation.Service
 }
 
 // SessionLifetime is how long a staff session lasts: its cookie's Max-Age,
@@ -70,6 +72,7 @@ type handler struct {
 	staff   *staff.Service
 	admin   *admin.Service
 	logins  *login.Service
+	conv    *conversation.Service
 
 	pages        map[string]*template.Template
 	static       fs.FS
@@ -86,7 +89,8 @@ func Handles(p string) bool {
 
 // New returns the dashboard's handler.
 func New(c Config) http.Handler {
-	h := &handler{api: c.API, log: c.Logger, now: c.Now, proxies: c.TrustedProxies, staff: c.Staff, admin: c.Admin, logins: c.Logins}
+	h := &handler{api: c.API, log: c.Logger, now: c.Now, proxies: c.TrustedProxies, staff: c.Staff, admin: c.Admin, logins: c.Logins,
+		conv: c.Conversations}
 	if h.log == nil {
 		h.log = slog.New(slog.DiscardHandler)
 	}
