@@ -83,6 +83,9 @@ func New(c Config) http.Handler {
 	if s.now == nil {
 		s.now = time.Now
 	}
+	if s.conv == nil {
+		s.conv = &conversation.Service{Store: c.Store, Bus: c.Bus, Log: s.log, Now: s.now}
+	}
 	s.admin = c.Admin
 	if s.admin == nil {
 		s.admin = admin.New(c.Store, c.Box, s.now, s.log)
