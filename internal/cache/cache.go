@@ -466,8 +466,8 @@ func (c *Store) appChanged(ctx context.Context, appID string) {
 }
 
 // CreateApp stores a; see store.Store.
-func (c *Store) CreateApp(ctx context.Context, a *model.App) error {
-	if err := c.Store.CreateApp(ctx, a); err != nil {
+func (c *Store) CreateApp(ctx context.Context, a *model.App, audit *model.AuditEntry) error {
+	if err := c.Store.CreateApp(ctx, a, audit); err != nil {
 		return err
 	}
 	c.appChanged(ctx, a.ID) // a cached not_found is never kept, but be plain
@@ -475,29 +475,29 @@ func (c *Store) CreateApp(ctx context.Context, a *model.App) error {
 }
 
 // UpdateApp saves a's settings; see store.Store.
-func (c *Store) UpdateApp(ctx context.Context, a *model.App) error {
-	err := c.Store.UpdateApp(ctx, a)
+func (c *Store) UpdateApp(ctx context.Context, a *model.App, audit *model.AuditEntry) error {
+	err := c.Store.UpdateApp(ctx, a, audit)
 	c.appChanged(ctx, a.ID) // also on error: the change may have committed
 	return err
 }
 
 // CreateKey stores k; see store.Store.
-func (c *Store) CreateKey(ctx context.Context, k *model.Key) error {
-	err := c.Store.CreateKey(ctx, k)
+func (c *Store) CreateKey(ctx context.Context, k *model.Key, audit *model.AuditEntry) error {
+	err := c.Store.CreateKey(ctx, k, audit)
 	c.appChanged(ctx, k.AppID)
 	return err
 }
 
 // RetireKey sets the end of a key's grace period; see store.Store.
-func (c *Store) RetireKey(ctx context.Context, id string, until time.Time) error {
-	err := c.Store.RetireKey(ctx, id, until)
+func (c *Store) RetireKey(ctx context.Context, id string, until time.Time, audit *model.AuditEntry) error {
+	err := c.Store.RetireKey(ctx, id, until, audit)
 	c.keyChanged(ctx, id, false)
 	return err
 }
 
 // RevokeKey revokes a key and ends its sessions; see store.Store.
-func (c *Store) RevokeKey(ctx context.Context, id string, at time.Time) (int, error) {
-	n, err := c.Store.RevokeKey(ctx, id, at)
+func (c *Store) RevokeKey(ctx context.Context, id string, at time.Time, audit *model.AuditEntry) (int, error) {
+	n, err := c.Store.RevokeKey(ctx, id, at, audit)
 	c.keyChanged(ctx, id, true)
 	return n, err
 }

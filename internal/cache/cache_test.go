@@ -45,12 +45,12 @@ func twoNodes(t *testing.T) (db *sqlstore.Store, b *bus, a, c *cache.Store, app 
 	c = cache.New(noClose{db}, b, nil, nil)
 	t.Cleanup(func() { c.Close() })
 	ws := &model.Workspace{ID: model.NewID("ws"), Name: "Acme", CreatedAt: t0}
-	if err := db.CreateWorkspace(ctx, ws); err != nil {
+	if err := db.CreateWorkspace(ctx, ws, nil); err != nil {
 		t.Fatal(err)
 	}
 	app = &model.App{ID: model.NewID("app"), WorkspaceID: ws.ID, Name: "web", Platform: model.PlatformWeb,
 		Profile: verify.Intercom, Enforcement: model.EnforcementMonitor, OnFailure: model.OnFailureReject, CreatedAt: t0, UpdatedAt: t0}
-	if err := db.CreateApp(ctx, app); err != nil {
+	if err := db.CreateApp(ctx, app, nil); err != nil {
 		t.Fatal(err)
 	}
 	return db, b, a, c, app
@@ -92,7 +92,7 @@ func TestAppChangeIsInForceOnEveryNode(t *testing.T) {
 		t.Fatal("editing the copy App returned changed the cached app")
 	}
 	// Saved on node a: in force there at once, on node c within the bus's delivery.
-	if err := a.UpdateApp(ctx, cp); err != nil {
+	if err := a.UpdateApp(ctx, cp, nil); err != nil {
 		t.Fatal(err)
 	}
 	if got, _ := a.SharedApp(ctx, app.ID); got.Enforcement != model.EnforcementEnforce {
@@ -112,7 +112,7 @@ func TestKeysAndSessions(t *testing.T) {
 	if keys, _ := c.SharedKeys(ctx, app.ID); len(keys) != 0 {
 		t.Fatalf("keys before any: %v", keys)
 	}
-	if err := a.CreateKey(ctx, k); err != nil {
+	if err := a.CreateKey(ctx, k, nil); err != nil {
 		t.Fatal(err)
 	}
 	within(t, "a new key reaches the other node", func() bool {
@@ -129,7 +129,7 @@ func TestKeysAndSessions(t *testing.T) {
 			}
 		}
 	}
-	if _, err := a.RevokeKey(ctx, k.ID, t0.Add(time.Minute)); err != nil {
+	if _, err := a.RevokeKey(ctx, k.ID, t0.Add(time.Minute), nil); err != nil {
 		t.Fatal(err)
 	}
 	for name, n := range map[string]*cache.Store{"a": a, "c": c} {
@@ -155,7 +155,7 @@ func TestNotListeningMeansNotTrusted(t *testing.T) {
 	b.down.Store(true)
 	changed := *app
 	changed.Enforcement = model.EnforcementOff
-	if err := db.UpdateApp(ctx, &changed); err != nil { // no event: the bus was down
+	if err := db.UpdateApp(ctx, &changed, nil); err != nil { // no event: the bus was down
 		t.Fatal(err)
 	}
 	if got, _ := a.SharedApp(ctx, app.ID); got.Enforcement != model.EnforcementOff {
@@ -164,7 +164,7 @@ func TestNotListeningMeansNotTrusted(t *testing.T) {
 	// Back, in a new epoch (events may have been missed): what was cached
 	// before (monitor) is not served.
 	changed.Enforcement = model.EnforcementEnforce
-	if err := db.UpdateApp(ctx, &changed); err != nil {
+	if err := db.UpdateApp(ctx, &changed, nil); err != nil {
 		t.Fatal(err)
 	}
 	b.down.Store(false)
@@ -197,7 +197,7 @@ func TestIssueListFollowsConversationEvents(t *testing.T) {
 	db, b, a, c, app := twoNodes(t)
 	k := &model.Key{ID: model.NewID("key"), AppID: app.ID, WorkspaceID: app.WorkspaceID, Sealed: []byte("sealed-secret-bytes"),
 		Fingerprint: "fp", CreatedAt: t0}
-	if err := db.CreateKey(ctx, k); err != nil {
+	if err := db.CreateKey(ctx, k, nil); err != nil {
 		t.Fatal(err)
 	}
 	out := loginOnce(t, db, app, k)

@@ -87,14 +87,14 @@ func Seed(ctx context.Context, d Deps) (*Demo, error) {
 	}
 	for _, k := range old {
 		if k.RevokedAt == nil {
-			if _, err := d.Store.RevokeKey(ctx, k.ID, now); err != nil {
+			if _, err := d.Store.RevokeKey(ctx, k.ID, now, nil); err != nil {
 				return nil, err
 			}
 		}
 	}
 	out.secret = keyring.Generate(app.Profile)
 	k := keyring.New(d.Box, app, out.secret, false, now)
-	if err := d.Store.CreateKey(ctx, k); err != nil {
+	if err := d.Store.CreateKey(ctx, k, nil); err != nil {
 		return nil, err
 	}
 	out.keyID = k.ID
@@ -120,7 +120,7 @@ func findOrCreateWorkspace(ctx context.Context, st store.Store, now time.Time) (
 		}
 	}
 	ws := &model.Workspace{ID: model.NewID("ws"), Name: WorkspaceName, CreatedAt: now}
-	return ws, st.CreateWorkspace(ctx, ws)
+	return ws, st.CreateWorkspace(ctx, ws, nil)
 }
 
 func findOrCreateApp(ctx context.Context, st store.Store, ws *model.Workspace, now time.Time) (*model.App, bool, error) {
@@ -136,7 +136,7 @@ func findOrCreateApp(ctx context.Context, st store.Store, ws *model.Workspace, n
 	a := &model.App{ID: model.NewID("app"), WorkspaceID: ws.ID, Name: AppName, Platform: model.PlatformWeb,
 		Profile: verify.Signet, Enforcement: model.EnforcementEnforce, OnFailure: model.OnFailureReject,
 		MaxTokenLifetime: int64(verify.DefaultMaxLifetime / time.Second), CreatedAt: now, UpdatedAt: now}
-	return a, true, st.CreateApp(ctx, a)
+	return a, true, st.CreateApp(ctx, a, nil)
 }
 
 // seedAccount creates the demo's dashboard account the first time, an admin
@@ -151,7 +151,7 @@ func (d *Demo) seedAccount(ctx context.Context, st store.Store, ws *model.Worksp
 	rand.Read(b[:])
 	d.AccountPassword = base64.RawURLEncoding.EncodeToString(b[:])
 	return st.CreateAccount(ctx, &model.Account{ID: model.NewID("acc"), WorkspaceID: ws.ID, Email: AccountEmail, Role: model.RoleAdmin,
-		PasswordHash: password.Hash(d.AccountPassword), CreatedAt: now})
+		PasswordHash: password.Hash(d.AccountPassword), CreatedAt: now}, nil)
 }
 
 // seedConversation gives the demo user an earlier issue with an agent's

@@ -1,45 +1,19 @@
 package httpapi
 
 import (
-	"crypto/rand"
 	"crypto/sha256"
 	"crypto/subtle"
-	"encoding/base64"
 	"net/http"
 	"strings"
 
+	"github.com/signet-id/signet/internal/admin"
 	"github.com/signet-id/signet/internal/login"
 	"github.com/signet-id/signet/internal/model"
 )
 
-// principal is who calls the admin or agent API.
-type principal struct {
-	role        model.Role
-	workspaceID string // "" for an owner
-	tokenID     string // "" for SIGNET_ADMIN_TOKEN
-}
-
-// administers reports whether p may manage workspace ws: keys, settings, tokens.
-func (p *principal) administers(ws string) bool {
-	return p.role == model.RoleOwner || p.role == model.RoleAdmin && p.workspaceID == ws
-}
-
-// belongs reports whether p may see workspace ws's users and sessions (an
-// agent may; never its keys or settings).
-func (p *principal) belongs(ws string) bool {
-	return p.role == model.RoleOwner || p.workspaceID == ws
-}
-
-// apiTokenPrefix marks Signet API tokens for secret scanners.
-const apiTokenPrefix = "sat_"
-
-// newAPIToken returns a token's text and the hash that is stored.
-func newAPIToken() (string, []byte) {
-	var b [32]byte
-	rand.Read(b[:])
-	t := apiTokenPrefix + base64.RawURLEncoding.EncodeToString(b[:])
-	return t, login.HashToken(t)
-}
+// principal is who calls the admin or agent API: a domain actor, whose
+// CanAdminister and CanSee say what it may reach.
+type principal = model.Actor
 
 // bearer returns the Authorization: Bearer credential, or "".
 func bearer(r *http.Request) string {
@@ -59,10 +33,10 @@ func (s *server) authenticate(r *http.Request) (*principal, error) {
 	if s.adminTokenHash != nil {
 		h := sha256.Sum256([]byte(token))
 		if subtle.ConstantTimeCompare(h[:], s.adminTokenHash) == 1 {
-			return &principal{role: model.RoleOwner}, nil
+			return s.actor(r, &principal{Role: model.RoleOwner}), nil
 		}
 	}
-	if !strings.HasPrefix(token, apiTokenPrefix) || len(token) != len(apiTokenPrefix)+43 {
+	if !strings.HasPrefix(token, admin.TokenPrefix) || len(token) != admin.TokenLength {
 		return nil, model.Errorf(model.CodeUnauthenticated, "unknown API token")
 	}
 	// The store finds no token past its expires_at: the expiry is checked
@@ -74,7 +48,13 @@ func (s *server) authenticate(r *http.Request) (*principal, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &principal{role: t.Role, workspaceID: t.WorkspaceID, tokenID: t.ID}, nil
+	return s.actor(r, &principal{Role: t.Role, WorkspaceID: t.WorkspaceID, TokenID: t.ID}), nil
+}
+
+// actor adds where r came from to a, for the audit log.
+func (s *server) actor(r *http.Request, a *principal) *principal {
+	a.Address, a.UserAgent = s.clientAddr(r), r.UserAgent()
+	return a
 }
 
 // staffHandler is an admin or agent endpoint.
@@ -85,7 +65,7 @@ func (s *server) staff(h staffHandler) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		p, err := s.authenticate(r)
 		if err == nil {
-			err = h(w, r.WithContext(withPrincipal(r.Context(), p)), p)
+			err = h(w, r, p)
 		}
 		if err != nil {
 			s.writeError(w, r, err)
@@ -94,8 +74,8 @@ func (s *server) staff(h staffHandler) http.HandlerFunc {
 }
 
 // notFound is the answer for what the caller may not see: existence never leaks.
-func notFound(what string) error { return model.Errorf(model.CodeNotFound, "no such %s", what) }
+func notFound(what string) error { return admin.NotFound(what) }
 
 // NewOwnerToken returns a new owner API token's text and stored hash (for the
 // first-run bootstrap).
-func NewOwnerToken() (string, []byte) { return newAPIToken() }
+func NewOwnerToken() (string, []byte) { return admin.NewTokenText() }

@@ -112,12 +112,7 @@ func (s *server) postMyMessage(w http.ResponseWriter, r *http.Request, sess *mod
 // --- agents -----------------------------------------------------------------
 
 // agentID names the agent behind p in the messages it writes.
-func agentID(p *principal) string {
-	if p.tokenID == "" {
-		return "owner"
-	}
-	return p.tokenID
-}
+func agentID(p *principal) string { return p.ID() }
 
 func (s *server) agentListIssues(w http.ResponseWriter, r *http.Request, p *principal) error {
 	ws, err := s.workspace(r, p)
@@ -132,7 +127,7 @@ func (s *server) agentListIssues(w http.ResponseWriter, r *http.Request, p *prin
 	if f.Limit, err = limitParam(q.Get("limit")); err != nil {
 		return err
 	}
-	issues, err := s.store.Issues(r.Context(), ws.ID, f)
+	issues, err := s.conv.AgentIssues(r.Context(), p, ws.ID, f)
 	if err != nil {
 		return err
 	}
@@ -149,17 +144,9 @@ func statusParam(v string) (model.IssueStatus, error) {
 	return "", model.Errorf(model.CodeInvalid, "status must be open or resolved")
 }
 
-// agentIssue loads {issue} if p belongs to its workspace.
+// agentIssue loads {issue} if p may see its workspace.
 func (s *server) agentIssue(r *http.Request, p *principal) (*model.Issue, error) {
-	id := r.PathValue("issue")
-	if !model.ValidID("iss", id) {
-		return nil, notFound("issue")
-	}
-	i, err := s.store.Issue(r.Context(), id)
-	if model.ErrorCode(err) == model.CodeNotFound || err == nil && !p.belongs(i.WorkspaceID) {
-		return nil, notFound("issue")
-	}
-	return i, err
+	return s.conv.AgentIssue(r.Context(), p, r.PathValue("issue"))
 }
 
 // panelIdentity is one identity in the agent's user panel: verified or only
@@ -184,40 +171,21 @@ type userPanel struct {
 	Identities []panelIdentity `json:"identities"`
 }
 
-func (s *server) panel(r *http.Request, u *model.User) (userPanel, error) {
-	apps, err := s.store.Apps(r.Context(), u.WorkspaceID)
-	if err != nil {
-		return userPanel{}, err
-	}
-	names := map[string]string{}
-	for _, a := range apps {
-		names[a.ID] = a.Name
-	}
+// panel is user u's panel, naming the apps through names.
+func panel(u *model.User, names map[string]string) userPanel {
 	out := userPanel{ID: u.ID, Name: u.Name, Anonymous: u.Anonymous, Identities: []panelIdentity{}}
 	for _, id := range u.Identities {
 		out.Identities = append(out.Identities, panelIdentity{id.Type, id.Value, id.Verified, id.Metadata, id.AppID, names[id.AppID], id.KeyID, id.SeenAt, id.VerifiedAt})
 	}
-	return out, nil
+	return out
 }
 
 func (s *server) agentGetIssue(w http.ResponseWriter, r *http.Request, p *principal) error {
-	i, err := s.agentIssue(r, p)
+	th, err := s.conv.AgentThread(r.Context(), p, r.PathValue("issue"))
 	if err != nil {
 		return err
 	}
-	u, err := s.store.User(r.Context(), i.UserID)
-	if err != nil {
-		return err
-	}
-	pnl, err := s.panel(r, u)
-	if err != nil {
-		return err
-	}
-	msgs, err := s.store.Messages(r.Context(), i.ID, model.MessageFilter{Limit: 500})
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, map[string]any{"issue": i, "user": pnl, "messages": nonNil(msgs)})
+	writeJSON(w, http.StatusOK, map[string]any{"issue": th.Issue, "user": panel(th.User, th.AppNames), "messages": nonNil(th.Messages)})
 	return nil
 }
 

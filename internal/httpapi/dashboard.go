@@ -3,6 +3,8 @@ package httpapi
 import (
 	"net/http"
 	"net/netip"
+
+	"github.com/signet-id/signet/internal/admin"
 )
 
 // ClientAddr is the client's address as the API's throttles and audit log
@@ -15,4 +17,4 @@ func ClientAddr(r *http.Request, trustedProxies []netip.Prefix) string {
 
 // NewAPIToken returns a new API token's text and the hash that is stored
 // (the dashboard's sign-in makes one per staff session).
-func NewAPIToken() (string, []byte) { return newAPIToken() }
+func NewAPIToken() (string, []byte) { return admin.NewTokenText() }

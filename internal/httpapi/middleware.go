@@ -1,7 +1,6 @@
 package httpapi
 
 import (
-	"context"
 	"log/slog"
 	"net/http"
 	"strconv"
@@ -98,15 +97,3 @@ type panicError struct{}
 func (panicError) Error() string { return "handler panicked" }
 
 var errPanic = panicError{}
-
-// principalKey carries the authenticated admin or agent in the context.
-type principalKey struct{}
-
-func withPrincipal(ctx context.Context, p *principal) context.Context {
-	return context.WithValue(ctx, principalKey{}, p)
-}
-
-func principalFrom(ctx context.Context) *principal {
-	p, _ := ctx.Value(principalKey{}).(*principal)
-	return p
-}

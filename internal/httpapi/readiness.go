@@ -30,10 +30,10 @@ type readinessBucket struct {
 }
 
 func (s *server) readiness(w http.ResponseWriter, r *http.Request, p *principal) error {
-	a, err := s.app(r, p)
-	if err != nil {
+	if _, err := s.app(r, p); err != nil {
 		return err
 	}
+	var err error
 	days := 7
 	if v := r.URL.Query().Get("days"); v != "" {
 		if days, err = strconv.Atoi(v); err != nil || days < 1 || days > readinessMaxDays {
@@ -43,7 +43,7 @@ func (s *server) readiness(w http.ResponseWriter, r *http.Request, p *principal)
 	now := s.now().UTC()
 	today := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, time.UTC)
 	since := today.AddDate(0, 0, -(days - 1))
-	l, err := s.store.Readiness(r.Context(), a.ID, since, model.ReadinessVersions)
+	a, l, err := s.admin.Readiness(r.Context(), p, r.PathValue("app"), since, model.ReadinessVersions)
 	if err != nil {
 		return err
 	}

@@ -133,3 +133,6 @@ func decode(w http.ResponseWriter, r *http.Request, v any) error {
 func requestAttrs(r *http.Request, status int) []slog.Attr {
 	return []slog.Attr{slog.String("method", r.Method), slog.String("route", r.Pattern), slog.Int("status", status)}
 }
+
+// Status is the HTTP status of an error code, for the dashboard's pages.
+func Status(code model.Code) int { return status(code) }

@@ -15,6 +15,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
+	"github.com/signet-id/signet/internal/admin"
 	"github.com/signet-id/signet/internal/conversation"
 	"github.com/signet-id/signet/internal/events"
 	"github.com/signet-id/signet/internal/login"
@@ -45,6 +46,9 @@ type Config struct {
 	Stopping <-chan struct{}
 	// TrustedProxies are the proxies whose X-Forwarded-For is believed.
 	TrustedProxies []netip.Prefix
+	// Admin administers workspaces, apps, keys and tokens; nil makes one
+	// over Store and Box.
+	Admin *admin.Service
 }
 
 type server struct {
@@ -57,6 +61,7 @@ type server struct {
 	draining       func() bool
 	metrics        *metrics
 	conv           *conversation.Service
+	admin          *admin.Service
 	bus            events.Bus
 	stopping       <-chan struct{}
 	trustedProxies []netip.Prefix
@@ -77,6 +82,13 @@ func New(c Config) http.Handler {
 	}
 	if s.now == nil {
 		s.now = time.Now
+	}
+	if s.conv == nil {
+		s.conv = &conversation.Service{Store: c.Store, Bus: c.Bus, Log: s.log, Now: s.now}
+	}
+	s.admin = c.Admin
+	if s.admin == nil {
+		s.admin = admin.New(c.Store, c.Box, s.now, s.log)
 	}
 	if c.AdminToken != "" {
 		h := sha256.Sum256([]byte(c.AdminToken))
@@ -149,7 +161,7 @@ func (s *server) routes(reg *prometheus.Registry) []route {
 		{"GET /api/admin/workspaces", s.staff(s.listWorkspaces)},
 		{"GET /api/admin/workspaces/{ws}", s.staff(s.getWorkspace)},
 		{"POST /api/admin/workspaces/{ws}/apps", s.staff(s.createApp)},
-		{"GET /api/admin/workspaces/{ws}/apps", s.staff(adminList(s, "apps", store.Store.Apps))},
+		{"GET /api/admin/workspaces/{ws}/apps", s.staff(s.listApps)},
 		{"GET /api/admin/apps/{app}", s.staff(s.getApp)},
 		{"PATCH /api/admin/apps/{app}", s.staff(s.patchApp)},
 		{"POST /api/admin/apps/{app}/keys", s.staff(s.createKey)},
@@ -157,17 +169,17 @@ func (s *server) routes(reg *prometheus.Registry) []route {
 		{"DELETE /api/admin/apps/{app}/keys/{key}", s.staff(s.revokeKey)},
 		{"POST /api/admin/apps/{app}/keys/{key}/retire", s.staff(s.retireKey)},
 		{"POST /api/admin/workspaces/{ws}/tokens", s.staff(s.createToken)},
-		{"GET /api/admin/workspaces/{ws}/tokens", s.staff(adminList(s, "tokens", store.Store.APITokens))},
+		{"GET /api/admin/workspaces/{ws}/tokens", s.staff(s.listTokens)},
 		{"DELETE /api/admin/workspaces/{ws}/tokens/{token}", s.staff(s.revokeToken)},
 		{"POST /api/admin/workspaces/{ws}/accounts", s.staff(s.createAccount)},
-		{"GET /api/admin/workspaces/{ws}/accounts", s.staff(adminList(s, "accounts", store.Store.Accounts))},
+		{"GET /api/admin/workspaces/{ws}/accounts", s.staff(s.listAccounts)},
 		{"GET /api/admin/workspaces/{ws}/users", s.staff(s.listUsers)},
 		{"GET /api/admin/users/{user}", s.staff(s.getUser)},
 		{"POST /api/admin/users/{user}/sessions/revoke", s.staff(s.endUserSessions)},
 		{"GET /api/admin/workspaces/{ws}/sessions", s.staff(s.listSessions)},
 		{"DELETE /api/admin/sessions/{session}", s.staff(s.revokeSession)},
 		{"GET /api/admin/workspaces/{ws}/attempts", s.staff(s.listAttempts)},
-		{"GET /api/admin/workspaces/{ws}/conflicts", s.staff(adminList(s, "conflicts", store.Store.Conflicts))},
+		{"GET /api/admin/workspaces/{ws}/conflicts", s.staff(s.listConflicts)},
 		{"GET /api/admin/workspaces/{ws}/audit", s.staff(s.listAudit)},
 		{"GET /api/admin/audit", s.staff(s.listAudit)},
 		{"POST /api/admin/apps/{app}/sessions/revoke", s.staff(s.endAppSessions)},

@@ -56,11 +56,26 @@ func Fingerprint(secret string) string {
 	return hex.EncodeToString(h.Sum(nil)[:6])
 }
 
-// New seals secret into a key for app a.
+// New seals secret into a key for app a, with its material (Material).
 func New(box *secretbox.Box, a *model.App, secret string, imported bool, now time.Time) *model.Key {
 	id := model.NewID("key")
-	return &model.Key{ID: id, AppID: a.ID, WorkspaceID: a.WorkspaceID, Sealed: box.Seal([]byte(secret), id),
+	k := &model.Key{ID: id, AppID: a.ID, WorkspaceID: a.WorkspaceID, Sealed: box.Seal([]byte(secret), id),
 		Imported: imported, Fingerprint: Fingerprint(secret), CreatedAt: now}
+	k.Material, _ = Material(box, a.Profile, secret) // a secret New is given passed CheckImport or Generate
+	return k
+}
+
+// Material is the keyed digest of the key bytes profile p makes of secret
+// (verify.MACKey: a pylon-hmac secret is hex-decoded, others are their
+// text), under a key derived from the master key: a secret given as text
+// to one app and as hex to another is the same material, which the store
+// lets serve one profile only in a workspace.
+func Material(box *secretbox.Box, p verify.Profile, secret string) ([]byte, error) {
+	b, err := verify.MACKey(p, secret)
+	if err != nil {
+		return nil, err
+	}
+	return box.Digest("signet key material", b), nil
 }
 
 // Open unseals k's secret.

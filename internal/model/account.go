@@ -30,14 +30,16 @@ type Account struct {
 // workspace and role (or, for RoleOwner, the whole instance). Only its hash
 // is stored.
 type APIToken struct {
-	ID          string     `json:"id"`
-	WorkspaceID string     `json:"workspace_id,omitempty"`
-	Role        Role       `json:"role"`
-	Name        string     `json:"name,omitempty"`
-	TokenHash   []byte     `json:"-"`
-	CreatedAt   time.Time  `json:"created_at"`
-	RevokedAt   *time.Time `json:"revoked_at,omitempty"`
-	LastUsedAt  *time.Time `json:"last_used_at,omitempty"`
+	ID          string `json:"id"`
+	WorkspaceID string `json:"workspace_id,omitempty"`
+	Role        Role   `json:"role"`
+	Name        string `json:"name,omitempty"`
+	// Kind says whether the token is an API token or a dashboard session.
+	Kind       TokenKind  `json:"-"`
+	TokenHash  []byte     `json:"-"`
+	CreatedAt  time.Time  `json:"created_at"`
+	RevokedAt  *time.Time `json:"revoked_at,omitempty"`
+	LastUsedAt *time.Time `json:"last_used_at,omitempty"`
 	// ExpiresAt, when set, is when the token stops working; nil: it lasts
 	// until revoked.
 	ExpiresAt *time.Time `json:"expires_at,omitempty"`
@@ -48,4 +50,15 @@ type APIToken struct {
 const (
 	MinAPITokenLifetime = time.Minute
 	MaxAPITokenLifetime = 366 * 24 * time.Hour
+)
+
+// TokenKind is what a token is for.
+type TokenKind string
+
+// Token kinds.
+const (
+	// TokenAPI is an API token: made by an admin, or an owner token.
+	TokenAPI TokenKind = "api"
+	// TokenDashboard is a person's dashboard session (internal/staff).
+	TokenDashboard TokenKind = "dashboard"
 )

@@ -19,8 +19,14 @@ type Key struct {
 	// Fingerprint is a short, non-reversible id of the secret (the first
 	// bytes of HMAC-SHA256(secret, "signet key fingerprint")), shown so an
 	// admin can tell keys apart without seeing them.
-	Fingerprint string    `json:"fingerprint"`
-	CreatedAt   time.Time `json:"created_at"`
+	Fingerprint string `json:"fingerprint"`
+	// Material is a keyed digest of the key bytes its profile uses (under a
+	// key derived from the master key; keyring.Material), never shown: the
+	// store refuses a material already serving another profile in the
+	// workspace. Nil on keys read back, and on keys made before the rule
+	// was held by the database.
+	Material  []byte    `json:"-"`
+	CreatedAt time.Time `json:"created_at"`
 	// RetiresAt, when set, ends the key's grace period: it verifies until then.
 	RetiresAt *time.Time `json:"retires_at,omitempty"`
 	// RevokedAt, when set, is when the key stopped verifying at once.

@@ -6,7 +6,9 @@ package secretbox
 import (
 	"crypto/aes"
 	"crypto/cipher"
+	"crypto/hmac"
 	"crypto/rand"
+	"crypto/sha256"
 	"encoding/base64"
 	"encoding/hex"
 	"errors"
@@ -27,6 +29,9 @@ const version1 = 1
 type Box struct {
 	aead     cipher.AEAD   // the primary master key: seals and opens
 	previous []cipher.AEAD // earlier master keys: open only, during a rotation
+	// digestKey keys Digest: derived from the primary master key, never
+	// the master key itself.
+	digestKey []byte
 }
 
 // New returns a Box for a 32-byte master key, and the previous master keys
@@ -36,7 +41,9 @@ func New(masterKey []byte, previous ...[]byte) (*Box, error) {
 	if err != nil {
 		return nil, err
 	}
-	b := &Box{aead: aead}
+	derive := hmac.New(sha256.New, masterKey)
+	derive.Write([]byte("signet secretbox digest key"))
+	b := &Box{aead: aead, digestKey: derive.Sum(nil)}
 	for _, k := range previous {
 		p, err := newAEAD(k)
 		if err != nil {
@@ -45,6 +52,19 @@ func New(masterKey []byte, previous ...[]byte) (*Box, error) {
 		b.previous = append(b.previous, p)
 	}
 	return b, nil
+}
+
+// Digest returns a keyed digest of data for purpose, under a key derived
+// from the primary master key: equal data give equal digests (a database
+// can index them), and a copy of the database without the master key
+// cannot test guesses against them. A master-key rotation changes every
+// digest.
+func (b *Box) Digest(purpose string, data []byte) []byte {
+	h := hmac.New(sha256.New, b.digestKey)
+	h.Write([]byte(purpose))
+	h.Write([]byte{0})
+	h.Write(data)
+	return h.Sum(nil)
 }
 
 func newAEAD(key []byte) (cipher.AEAD, error) {

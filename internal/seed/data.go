@@ -102,7 +102,7 @@ func newGenerator(cfg Config) *generator {
 // at once; SQLite has one.
 func (g *generator) createTenants(ctx context.Context, st store.Store, box *secretbox.Box) error {
 	for i := range g.spaces {
-		if err := st.CreateWorkspace(ctx, &g.spaces[i]); err != nil {
+		if err := st.CreateWorkspace(ctx, &g.spaces[i], nil); err != nil {
 			return fmt.Errorf("create workspace: %w", err)
 		}
 	}
@@ -148,13 +148,13 @@ func (g *generator) createApp(ctx context.Context, st store.Store, box *secretbo
 	if err := a.Validate(); err != nil {
 		return err
 	}
-	if err := st.CreateApp(ctx, &a.App); err != nil {
+	if err := st.CreateApp(ctx, &a.App, nil); err != nil {
 		return fmt.Errorf("create app: %w", err)
 	}
 	// keyring.New with the seeded key id.
 	k := &model.Key{ID: a.keyID, AppID: a.ID, WorkspaceID: a.WorkspaceID, Sealed: box.Seal([]byte(a.secret), a.keyID),
 		Fingerprint: keyring.Fingerprint(a.secret), CreatedAt: a.CreatedAt}
-	if err := st.CreateKey(ctx, k); err != nil {
+	if err := st.CreateKey(ctx, k, nil); err != nil {
 		return fmt.Errorf("create key: %w", err)
 	}
 	return nil

@@ -20,19 +20,23 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 
+	"github.com/signet-id/signet/internal/admin"
 	"github.com/signet-id/signet/internal/cache"
 	"github.com/signet-id/signet/internal/conversation"
 	"github.com/signet-id/signet/internal/demo"
 	"github.com/signet-id/signet/internal/events"
 	"github.com/signet-id/signet/internal/httpapi"
+	"github.com/signet-id/signet/internal/keyring"
 	"github.com/signet-id/signet/internal/login"
 	"github.com/signet-id/signet/internal/model"
 	"github.com/signet-id/signet/internal/secretbox"
+	"github.com/signet-id/signet/internal/staff"
 	"github.com/signet-id/signet/internal/store"
 	"github.com/signet-id/signet/internal/store/postgres"
 	"github.com/signet-id/signet/internal/store/sqlite"
 	"github.com/signet-id/signet/internal/throttle"
 	"github.com/signet-id/signet/internal/web"
+	"github.com/signet-id/signet/verify"
 )
 
 // Config configures a server. Zero values are the defaults of `signet serve`.
@@ -139,6 +143,14 @@ func New(ctx context.Context, cfg Config) (*Main, error) {
 		return nil, err
 	}
 	cfg.Logger.Info("master key loaded", "from", string(source))
+	// Keys made before the database held the one-profile rule get their
+	// material now (a no-op once done).
+	if n, err := st.SetKeyMaterials(ctx, false, keyMaterial(box)); err != nil {
+		st.Close()
+		return nil, fmt.Errorf("key materials: %w", err)
+	} else if n > 0 {
+		cfg.Logger.Info("key materials set", "keys", n)
+	}
 	bus, err := openBus(ctx, cfg.Database, cfg.Logger)
 	if err != nil {
 		st.Close()
@@ -162,13 +174,16 @@ func New(ctx context.Context, cfg Config) (*Main, error) {
 		prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "signet_cache_misses_total",
 			Help: "Reads of apps, keys and sessions this node had to make in the database (not cached, or not trusted: the events bus was not listening)."},
 			func() float64 { _, m := cached.Stats(); return float64(m) }))
-	api := httpapi.New(httpapi.Config{Store: st, Box: box, Logins: logins, Logger: cfg.Logger,
+	adm := admin.New(st, box, cfg.Now, cfg.Logger)
+	api := httpapi.New(httpapi.Config{Store: st, Box: box, Logins: logins, Logger: cfg.Logger, Admin: adm,
 		Registry: reg, AdminToken: cfg.AdminToken, Now: cfg.Now, Draining: m.draining.Load,
 		Conversations: conv, Bus: bus, Stopping: m.stopping, TrustedProxies: cfg.TrustedProxies})
 	// The dashboard (and the widget's script) is a client of the API, in
 	// process; it sets its own security headers, so it is not wrapped by
 	// the API's middleware.
-	dashboard := web.New(web.Config{API: api, Store: st, Logger: cfg.Logger, Now: cfg.Now, TrustedProxies: cfg.TrustedProxies, Limiter: limiter,
+	staffs := staff.New(staff.Config{Store: st, Limiter: limiter, Now: cfg.Now, Logger: cfg.Logger, AdminToken: cfg.AdminToken})
+	dashboard := web.New(web.Config{API: api, Logger: cfg.Logger, Now: cfg.Now, TrustedProxies: cfg.TrustedProxies,
+		Staff: staffs, Admin: adm, Logins: logins, Conversations: conv,
 		Transport: web.Transport{PublicURL: cfg.PublicURL, InsecureCookies: cfg.InsecureCookies}})
 	var demoPage http.Handler
 	if cfg.Demo {
@@ -210,6 +225,22 @@ func openBox(getenv func(string) string, key []byte) (*secretbox.Box, error) {
 	return box, nil
 }
 
+// keyMaterial computes a key's material (keyring.Material) from its sealed
+// secret; nil for a secret its profile cannot use.
+func keyMaterial(box *secretbox.Box) func(k *model.Key, p verify.Profile) ([]byte, error) {
+	return func(k *model.Key, p verify.Profile) ([]byte, error) {
+		secret, err := keyring.Open(box, k)
+		if err != nil {
+			return nil, fmt.Errorf("key %s does not open: %w", k.ID, err)
+		}
+		m, err := keyring.Material(box, p, secret)
+		if err != nil {
+			return nil, nil
+		}
+		return m, nil
+	}
+}
+
 // RotateMasterKey re-seals every app secret under the master key (the new
 // one) that was sealed under $SIGNET_MASTER_KEY_PREVIOUS, in one transaction.
 func RotateMasterKey(ctx context.Context, cfg Config) (int, error) {
@@ -239,13 +270,22 @@ func RotateMasterKey(ctx context.Context, cfg Config) (int, error) {
 		return 0, err
 	}
 	defer st.Close()
-	return st.ResealKeys(ctx, func(k *model.Key) ([]byte, error) {
+	n, err := st.ResealKeys(ctx, func(k *model.Key) ([]byte, error) {
 		sealed, err := box.Reseal(k.Sealed, k.ID)
 		if err != nil {
 			return nil, fmt.Errorf("key %s opens with neither master key: %w", k.ID, err)
 		}
 		return sealed, nil
 	})
+	if err != nil {
+		return n, err
+	}
+	// Every key's material is a digest under the master key: recompute
+	// them all under the new one.
+	if _, err := st.SetKeyMaterials(ctx, true, keyMaterial(box)); err != nil {
+		return n, fmt.Errorf("the keys were resealed, but their materials were not recomputed (run it again): %w", err)
+	}
+	return n, nil
 }
 
 // openBus returns the live-update bus: in process for SQLite (one process),
@@ -275,9 +315,6 @@ func OpenStore(ctx context.Context, dsn string) (store.Store, error) {
 
 // Handler is the server's HTTP handler (for in-process benchmarks).
 func (m *Main) Handler() http.Handler { return m.handler }
-
-// Store is the server's database.
-func (m *Main) Store() store.Store { return m.store }
 
 // Listen binds the address; Addr then tells where (useful with port 0).
 func (m *Main) Listen() error {
@@ -407,7 +444,7 @@ func (m *Main) bootstrap(ctx context.Context) error {
 	}
 	text, hash := httpapi.NewOwnerToken()
 	t := &model.APIToken{ID: model.NewID("tok"), Role: model.RoleOwner, Name: "first-run owner token", TokenHash: hash, CreatedAt: m.cfg.Now()}
-	if err := m.store.CreateAPIToken(ctx, t); err != nil {
+	if err := m.store.CreateAPIToken(ctx, t, nil); err != nil {
 		return err
 	}
 	fmt.Fprintf(m.cfg.Out, `

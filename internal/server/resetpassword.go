@@ -10,7 +10,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/signet-id/signet/internal/httpapi"
+	"github.com/signet-id/signet/internal/admin"
 	"github.com/signet-id/signet/internal/model"
 	"github.com/signet-id/signet/internal/password"
 )
@@ -59,7 +59,7 @@ func ResetPassword(ctx context.Context, cfg Config, email string) (*Reset, error
 	if err := st.SetAccountPassword(ctx, acc.ID, password.Hash(out.Password)); err != nil {
 		return nil, err
 	}
-	// A dashboard session is an API token named after its account: every
+	// A dashboard session is a token of kind dashboard named after its account: every
 	// one still open ends, so whoever held the old password is out.
 	now := cfg.Now()
 	tokens, err := st.APITokens(ctx, acc.WorkspaceID)
@@ -67,8 +67,8 @@ func ResetPassword(ctx context.Context, cfg Config, email string) (*Reset, error
 		return out, fmt.Errorf("the password was changed, but the account's sessions could not be listed: %w", err)
 	}
 	for _, t := range tokens {
-		if t.RevokedAt == nil && t.Name == httpapi.DashboardTokenPrefix+" "+acc.Email {
-			if err := st.RevokeAPIToken(ctx, t.ID, now); err != nil {
+		if t.RevokedAt == nil && t.Kind == model.TokenDashboard && t.Name == admin.DashboardTokenPrefix+" "+acc.Email {
+			if err := st.RevokeAPIToken(ctx, t.ID, now, nil); err != nil {
 				return out, fmt.Errorf("the password was changed, but a session could not be ended: %w", err)
 			}
 			out.SessionsEnded++

@@ -53,11 +53,11 @@ func TestPrunerBatches(t *testing.T) {
 				}
 			}
 			w := &model.Workspace{ID: model.NewID("ws"), Name: "Acme", CreatedAt: now.Add(-90 * 24 * time.Hour)}
-			must(st.CreateWorkspace(ctx, w))
+			must(st.CreateWorkspace(ctx, w, nil))
 			a := &model.App{ID: model.NewID("app"), WorkspaceID: w.ID, Name: "Acme iOS", Platform: model.PlatformIOS,
 				Profile: verify.Signet, Enforcement: model.EnforcementMonitor, OnFailure: model.OnFailureReject,
 				MaxTokenLifetime: 3600, CreatedAt: w.CreatedAt, UpdatedAt: w.CreatedAt}
-			must(st.CreateApp(ctx, a))
+			must(st.CreateApp(ctx, a, nil))
 
 			// A login writes a session and an attempt at `at`.
 			login := func(at, expires time.Time) (session, attempt string) {

@@ -28,24 +28,27 @@ type Store interface {
 	Unavailable(err error) bool
 
 	// CreateWorkspace stores w; w.ID and w.CreatedAt are set by the caller.
-	CreateWorkspace(ctx context.Context, w *model.Workspace) error
+	CreateWorkspace(ctx context.Context, w *model.Workspace, audit *model.AuditEntry) error
 	// Workspace returns one workspace; not_found.
 	Workspace(ctx context.Context, id string) (*model.Workspace, error)
 	// Workspaces lists all workspaces, oldest first.
 	Workspaces(ctx context.Context) ([]model.Workspace, error)
 
 	// CreateApp stores a; not_found if its workspace does not exist.
-	CreateApp(ctx context.Context, a *model.App) error
+	CreateApp(ctx context.Context, a *model.App, audit *model.AuditEntry) error
 	// App returns one app; not_found.
 	App(ctx context.Context, id string) (*model.App, error)
 	// Apps lists a workspace's apps, oldest first.
 	Apps(ctx context.Context, workspaceID string) ([]model.App, error)
 	// UpdateApp saves a's settings (every field but ID, WorkspaceID,
 	// CreatedAt); not_found.
-	UpdateApp(ctx context.Context, a *model.App) error
+	UpdateApp(ctx context.Context, a *model.App, audit *model.AuditEntry) error
 
-	// CreateKey stores k (already sealed); not_found if its app does not exist.
-	CreateKey(ctx context.Context, k *model.Key) error
+	// CreateKey stores k (already sealed); not_found if its app does not
+	// exist; conflict if k.Material already serves another profile in the
+	// workspace through a key not revoked (one secret never serves two
+	// profiles), a rule the database holds under concurrent imports too.
+	CreateKey(ctx context.Context, k *model.Key, audit *model.AuditEntry) error
 	// Key returns one key; not_found.
 	Key(ctx context.Context, id string) (*model.Key, error)
 	// AppKeys lists an app's keys in every state, oldest first.
@@ -54,12 +57,14 @@ type Store interface {
 	WorkspaceKeys(ctx context.Context, workspaceID string) ([]model.Key, error)
 	// RetireKey sets the end of k's grace period; not_found; conflict if
 	// the key is revoked.
-	RetireKey(ctx context.Context, id string, until time.Time) error
+	RetireKey(ctx context.Context, id string, until time.Time, audit *model.AuditEntry) error
 	// RevokeKey revokes the key at `at` and, in the same transaction, ends
 	// every live session it created (reason model.RevokedByKey) and nothing
 	// else; it returns how many sessions it ended. Revoking a revoked key is
-	// a no-op that ends nothing; not_found.
-	RevokeKey(ctx context.Context, id string, at time.Time) (int, error)
+	// a no-op that ends nothing; not_found. The audit entry, when given, is
+	// written with Details["sessions_ended"] set. A revoked key's material may
+	// then serve another profile once no other key uses it.
+	RevokeKey(ctx context.Context, id string, at time.Time, audit *model.AuditEntry) (int, error)
 
 	// Login writes everything a successful login produces, in one
 	// transaction: it resolves the user (see Login), creates the session,
@@ -95,7 +100,7 @@ type Store interface {
 	RevokeUserSessions(ctx context.Context, userID, reason string, at time.Time) (int, error)
 
 	// CreateAccount stores a; conflict if the email is taken.
-	CreateAccount(ctx context.Context, a *model.Account) error
+	CreateAccount(ctx context.Context, a *model.Account, audit *model.AuditEntry) error
 	// AccountByEmail finds an account by exact email; not_found.
 	AccountByEmail(ctx context.Context, email string) (*model.Account, error)
 	// Accounts lists a workspace's accounts (owners when workspaceID is "").
@@ -104,7 +109,7 @@ type Store interface {
 	SetAccountPassword(ctx context.Context, id, passwordHash string) error
 
 	// CreateAPIToken stores t (its hash only).
-	CreateAPIToken(ctx context.Context, t *model.APIToken) error
+	CreateAPIToken(ctx context.Context, t *model.APIToken, audit *model.AuditEntry) error
 	// APITokenByHash finds a token by the SHA-256 of its text, revoked or
 	// not, and records its use at `at`; not_found, also for a token whose
 	// ExpiresAt is at or before `at` (an expired token is never returned).
@@ -112,7 +117,7 @@ type Store interface {
 	// APITokens lists a workspace's tokens (owner tokens when workspaceID is "").
 	APITokens(ctx context.Context, workspaceID string) ([]model.APIToken, error)
 	// RevokeAPIToken revokes a token; not_found.
-	RevokeAPIToken(ctx context.Context, id string, at time.Time) error
+	RevokeAPIToken(ctx context.Context, id string, at time.Time, audit *model.AuditEntry) error
 	// CreateIssue stores an issue and its first message in one transaction.
 	CreateIssue(ctx context.Context, i *model.Issue, first *model.Message) error
 	// Issue returns one issue; not_found.
@@ -155,6 +160,11 @@ type Store interface {
 	// PurgeThrottles deletes the windows that ended before `at`.
 	PurgeThrottles(ctx context.Context, at time.Time) (int, error)
 
+	// AppendAudit adds an entry to the audit log. The write methods that
+	// take an audit entry (CreateApp, CreateKey…) write it in the same
+	// transaction as the change it records: both, or neither; nil writes
+	// none (seeding, tools, tests).
+	//
 	// AppendAudit adds an entry to the audit log. The log is append-only:
 	// the store offers no way to change or delete an entry, and the
 	// database refuses UPDATE and DELETE on it.
@@ -202,6 +212,15 @@ type Store interface {
 	// transaction (master-key rotation): all keys or none. It returns how
 	// many changed; reseal returns nil to leave a key as it is.
 	ResealKeys(ctx context.Context, reseal func(k *model.Key) ([]byte, error)) (int, error)
+
+	// SetKeyMaterials gives keys that are not revoked their material
+	// (model.Key.Material), computed by material from the sealed secret and
+	// the app's profile, in one transaction: every such key when all is
+	// true (after a master-key rotation), else those without one (made
+	// before the database held the one-profile rule). A key whose material
+	// already serves another profile is left without one. It returns how
+	// many keys were given one.
+	SetKeyMaterials(ctx context.Context, all bool, material func(k *model.Key, profile verify.Profile) ([]byte, error)) (int, error)
 
 	// HasOwner reports whether any owner account or unrevoked owner API
 	// token exists (false on a fresh install: serve then prints a one-time

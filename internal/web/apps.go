@@ -8,7 +8,9 @@ import (
 	"strings"
 	"time"
 
+	"github.com/signet-id/signet/internal/admin"
 	"github.com/signet-id/signet/internal/model"
+	"github.com/signet-id/signet/verify"
 )
 
 // keyRow is a key as the API lists it, with what the page derives.
@@ -78,14 +80,14 @@ func (h *handler) appOf(r *http.Request, sess *session) (*model.Workspace, *mode
 	if !model.ValidID("app", id) {
 		return nil, nil, &pageError{http.StatusNotFound, "There is no such app."}
 	}
-	var a model.App
-	if err := h.call(r, sess, "GET", "/api/admin/apps/"+esc(id), nil, &a); err != nil {
-		return nil, nil, err
+	a, err := h.admin.App(r.Context(), h.actor(r, sess), id)
+	if err != nil {
+		return nil, nil, pageErr(err)
 	}
 	if a.WorkspaceID != ws.ID {
 		return nil, nil, &pageError{http.StatusNotFound, "There is no such app."}
 	}
-	return ws, &a, nil
+	return ws, a, nil
 }
 
 func (h *handler) appPage(w http.ResponseWriter, r *http.Request, sess *session) error {
@@ -101,9 +103,13 @@ func (h *handler) appPage(w http.ResponseWriter, r *http.Request, sess *session)
 func (h *handler) showApp(w http.ResponseWriter, r *http.Request, sess *session, status int, ws *model.Workspace, a *model.App, v *appView, errMsg string) error {
 	v.App = *a
 	v.Profiles = profileOptions()
+	views, err := h.admin.Keys(r.Context(), h.actor(r, sess), a.ID)
+	if err != nil {
+		return pageErr(err)
+	}
 	var keys struct{ Keys []keyRow }
-	if err := h.call(r, sess, "GET", "/api/admin/apps/"+esc(a.ID)+"/keys", nil, &keys); err != nil {
-		return err
+	for _, kv := range views {
+		keys.Keys = append(keys.Keys, keyRow{Key: kv.Key, State: kv.State})
 	}
 	now := h.now()
 	for i := range keys.Keys {
@@ -145,15 +151,7 @@ func nonce() string {
 // once reports whether a key-creating form's nonce is used for the first
 // time (shared by every node through the store's counters).
 func (h *handler) once(r *http.Request) (bool, error) {
-	n := r.PostFormValue("nonce")
-	if len(n) != 32 {
-		return false, nil
-	}
-	t, err := h.store.Hit(r.Context(), "dash-once:"+n, 24*time.Hour, h.now())
-	if err != nil {
-		return false, err
-	}
-	return t.Count == 1, nil
+	return h.staff.Once(r.Context(), r.PostFormValue("nonce"))
 }
 
 var errResubmitted = &pageError{http.StatusConflict, "This form was already sent, and a secret is shown only once. " +
@@ -182,10 +180,13 @@ func (h *handler) saveSettings(w http.ResponseWriter, r *http.Request, sess *ses
 			return h.showApp(w, r, sess, http.StatusOK, ws, a, &appView{Form: f, ConfirmEnforce: true}, "")
 		}
 	}
-	body := map[string]any{"name": f.Name, "platform": f.Platform, "profile": f.Profile, "enforcement": f.Enforcement,
-		"on_failure": f.OnFailure, "full_privacy": f.FullPrivacy, "user_id_pattern": f.UserIDPattern,
-		"max_token_lifetime": f.MaxTokenLifetime, "audience_alias": f.AudienceAlias}
-	if err := h.call(r, sess, "PATCH", "/api/admin/apps/"+esc(a.ID), body, nil); err != nil {
+	platform, profile := model.Platform(f.Platform), verify.Profile(f.Profile)
+	enforcement, onFailure := model.Enforcement(f.Enforcement), model.OnFailure(f.OnFailure)
+	in := admin.AppSettings{Name: &f.Name, Platform: &platform, Profile: &profile, Enforcement: &enforcement,
+		OnFailure: &onFailure, FullPrivacy: &f.FullPrivacy, UserIDPattern: &f.UserIDPattern,
+		MaxTokenLifetime: &f.MaxTokenLifetime, AudienceAlias: &f.AudienceAlias}
+	if _, err := h.admin.UpdateApp(r.Context(), h.actor(r, sess), a.ID, in); err != nil {
+		err = pageErr(err)
 		if ae, ok := err.(*apiError); ok && (ae.Status == http.StatusBadRequest || ae.Status == http.StatusConflict) {
 			return h.showApp(w, r, sess, ae.Status, ws, a, &appView{Form: f}, ae.Message)
 		}
@@ -195,32 +196,24 @@ func (h *handler) saveSettings(w http.ResponseWriter, r *http.Request, sess *ses
 	return nil
 }
 
-// keyAnswer is the API's answer when a key is created: the only time its
-// secret is returned.
-type keyAnswer struct {
-	keyRow
-	Secret string `json:"secret"`
-}
-
 func (h *handler) createKey(w http.ResponseWriter, r *http.Request, sess *session) error {
 	ws, a, err := h.appOf(r, sess)
 	if err != nil {
 		return err
 	}
-	body := map[string]any{}
+	var in admin.KeyRequest
 	if r.PostFormValue("mode") == "import" {
-		body["secret"] = r.PostFormValue("secret")
-		if r.PostFormValue("force") != "" {
-			body["force"] = true
-		}
+		secret := r.PostFormValue("secret")
+		in = admin.KeyRequest{Secret: &secret, Force: r.PostFormValue("force") != ""}
 	}
 	if first, err := h.once(r); err != nil {
 		return err
 	} else if !first {
 		return errResubmitted
 	}
-	var k keyAnswer
-	if err := h.call(r, sess, "POST", "/api/admin/apps/"+esc(a.ID)+"/keys", body, &k); err != nil {
+	k, err := h.admin.CreateKey(r.Context(), h.actor(r, sess), a.ID, in)
+	if err != nil {
+		err = pageErr(err)
 		if ae, ok := err.(*apiError); ok && ae.Status < 500 && ae.Status != http.StatusForbidden && ae.Status != http.StatusNotFound {
 			msg := ae.Message
 			if ae.Code == string(model.CodeWeakSecret) {
@@ -256,9 +249,8 @@ func (h *handler) retireKey(w http.ResponseWriter, r *http.Request, sess *sessio
 	if err != nil {
 		return err
 	}
-	if err := h.call(r, sess, "POST", "/api/admin/apps/"+esc(a.ID)+"/keys/"+esc(r.PathValue("key"))+"/retire",
-		map[string]any{"grace_seconds": grace}, nil); err != nil {
-		return err
+	if _, err := h.admin.RetireKey(r.Context(), h.actor(r, sess), a.ID, r.PathValue("key"), &grace); err != nil {
+		return pageErr(err)
 	}
 	http.Redirect(w, r, "/dashboard/w/"+ws.ID+"/apps/"+a.ID+"?ok=retired#keys", http.StatusSeeOther)
 	return nil
@@ -280,13 +272,13 @@ func (h *handler) rotateKey(w http.ResponseWriter, r *http.Request, sess *sessio
 	} else if !first {
 		return errResubmitted
 	}
-	var k keyAnswer
-	if err := h.call(r, sess, "POST", "/api/admin/apps/"+esc(a.ID)+"/keys", map[string]any{}, &k); err != nil {
-		return err
+	k, err := h.admin.CreateKey(r.Context(), h.actor(r, sess), a.ID, admin.KeyRequest{})
+	if err != nil {
+		return pageErr(err)
 	}
-	var old keyRow
-	if err := h.call(r, sess, "POST", "/api/admin/apps/"+esc(a.ID)+"/keys/"+esc(r.PathValue("key"))+"/retire",
-		map[string]any{"grace_seconds": grace}, &old); err != nil {
+	old, err := h.admin.RetireKey(r.Context(), h.actor(r, sess), a.ID, r.PathValue("key"), &grace)
+	if err != nil {
+		err = pageErr(err)
 		// The new key exists: show its secret anyway, and the failure.
 		v := &appView{Form: formOf(a), NewSecret: &newSecret{KeyID: k.ID, Secret: k.Secret}}
 		return h.showApp(w, r, sess, http.StatusCreated, ws, a, v, "The new key was made, but the old one could not be retired: "+err.Error())
@@ -303,8 +295,8 @@ func (h *handler) revokeKey(w http.ResponseWriter, r *http.Request, sess *sessio
 	if err != nil {
 		return err
 	}
-	if err := h.call(r, sess, "DELETE", "/api/admin/apps/"+esc(a.ID)+"/keys/"+esc(r.PathValue("key")), nil, nil); err != nil {
-		return err
+	if _, err := h.admin.RevokeKey(r.Context(), h.actor(r, sess), a.ID, r.PathValue("key")); err != nil {
+		return pageErr(err)
 	}
 	http.Redirect(w, r, "/dashboard/w/"+ws.ID+"/apps/"+a.ID+"?ok=revoked#keys", http.StatusSeeOther)
 	return nil

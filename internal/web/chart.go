@@ -85,8 +85,17 @@ func (h *handler) readiness(r *http.Request, sess *session, appID string) (*read
 		Truncated bool
 		Buckets   []readinessBucket
 	}
-	if err := h.call(r, sess, "GET", "/api/admin/apps/"+esc(appID)+"/readiness?days="+strconv.Itoa(days), nil, &ans); err != nil {
-		return nil, err
+	{
+		now := h.now().UTC()
+		since := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, time.UTC).AddDate(0, 0, -(days - 1))
+		_, l, err := h.admin.Readiness(r.Context(), h.actor(r, sess), appID, since, model.ReadinessVersions)
+		if err != nil {
+			return nil, pageErr(err)
+		}
+		for _, b := range l {
+			ans.Buckets = append(ans.Buckets, readinessBucket{Day: b.Day.UTC().Format(time.DateOnly), Platform: b.Platform,
+				AppVersion: b.AppVersion, Total: b.Total, Verified: b.Verified})
+		}
 	}
 	v := &readinessView{Days: days, Truncated: ans.Truncated}
 	v.Version, v.Versioned = q.Get("rv"), q.Has("rv")

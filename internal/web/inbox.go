@@ -9,7 +9,7 @@ import (
 	"github.com/signet-id/signet/internal/model"
 )
 
-// panelIdentity is one identity of the agent's user panel (the API's).
+// panelIdentity is one identity of the agent's user panel.
 type panelIdentity struct {
 	Type       string            `json:"type"`
 	Value      string            `json:"value"`
@@ -22,12 +22,22 @@ type panelIdentity struct {
 	VerifiedAt *time.Time        `json:"verified_at"`
 }
 
-// userPanel is who is behind an issue, as the API shows agents.
+// userPanel is who is behind an issue, as agents see it.
 type userPanel struct {
 	ID         string          `json:"id"`
 	Name       string          `json:"name"`
 	Anonymous  bool            `json:"anonymous"`
 	Identities []panelIdentity `json:"identities"`
+}
+
+// panelOf is user u's panel, naming the apps through names.
+func panelOf(u *model.User, names map[string]string) userPanel {
+	out := userPanel{ID: u.ID, Name: u.Name, Anonymous: u.Anonymous, Identities: []panelIdentity{}}
+	for _, id := range u.Identities {
+		out.Identities = append(out.Identities, panelIdentity{Type: string(id.Type), Value: id.Value, Verified: id.Verified,
+			Metadata: id.Metadata, AppID: id.AppID, AppName: names[id.AppID], KeyID: id.KeyID, SeenAt: id.SeenAt, VerifiedAt: id.VerifiedAt})
+	}
+	return out
 }
 
 // Verified reports whether any identity of the user is verified.
@@ -96,33 +106,31 @@ func (h *handler) inboxPage(w http.ResponseWriter, r *http.Request, sess *sessio
 	if v.Status != "resolved" && v.Status != "all" {
 		v.Status = "open"
 	}
-	api := url.Values{"limit": {"100"}}
+	f := model.IssueFilter{Limit: 100}
 	if v.Status != "all" {
-		api.Set("status", v.Status)
+		f.Status = model.IssueStatus(v.Status)
 	}
-	var list struct{ Issues []model.Issue }
-	if err := h.call(r, sess, "GET", "/api/agent/workspaces/"+esc(ws.ID)+"/issues?"+api.Encode(), nil, &list); err != nil {
-		return err
+	if v.Issues, err = h.conv.AgentIssues(r.Context(), h.actor(r, sess), ws.ID, f); err != nil {
+		return pageErr(err)
 	}
-	v.Issues = list.Issues
-	v.People = h.people(r, sess, ws.ID, list.Issues)
+	v.People = h.people(r, sess, ws.ID, v.Issues)
 	if sess.canAdmin() {
-		var apps struct{ Apps []model.App }
-		if err := h.call(r, sess, "GET", "/api/admin/workspaces/"+esc(ws.ID)+"/apps", nil, &apps); err == nil {
-			for _, a := range apps.Apps {
+		if apps, err := h.admin.Apps(r.Context(), h.actor(r, sess), ws.ID); err == nil {
+			for _, a := range apps {
 				v.AppName[a.ID] = a.Name
 			}
 		}
 	}
 	if id := q.Get("issue"); id != "" {
-		var detail struct {
+		th, err := h.conv.AgentThread(r.Context(), h.actor(r, sess), id)
+		if err != nil {
+			return pageErr(err)
+		}
+		detail := struct {
 			Issue    model.Issue
 			User     userPanel
 			Messages []model.Message
-		}
-		if err := h.call(r, sess, "GET", "/api/agent/issues/"+esc(id), nil, &detail); err != nil {
-			return err
-		}
+		}{Issue: *th.Issue, User: panelOf(th.User, th.AppNames), Messages: th.Messages}
 		if detail.Issue.WorkspaceID != ws.ID {
 			return &pageError{http.StatusNotFound, "There is no such issue in this workspace."}
 		}
@@ -132,7 +140,7 @@ func (h *handler) inboxPage(w http.ResponseWriter, r *http.Request, sess *sessio
 				v.AppName[id.AppID] = id.AppName
 			}
 		}
-		names := h.agentNames(r, ws.ID)
+		names := h.agentNames(r, sess, ws.ID)
 		for _, m := range detail.Messages {
 			row := messageRow{Message: m, Mine: m.AgentID == sess.tokenID}
 			if m.Author == model.AuthorAgent {
@@ -166,15 +174,11 @@ func (h *handler) fragment(w http.ResponseWriter, r *http.Request, sess *session
 
 // agentNames names the agents who write messages: the accounts behind
 // dashboard sessions, or API tokens' names.
-func (h *handler) agentNames(r *http.Request, wsID string) map[string]string {
+func (h *handler) agentNames(r *http.Request, sess *session, wsID string) map[string]string {
 	out := map[string]string{"owner": "Owner"}
 	for _, ws := range []string{wsID, ""} {
-		tokens, err := h.store.APITokens(r.Context(), ws)
-		if err != nil {
-			continue
-		}
-		for _, t := range tokens {
-			out[t.ID] = strings.TrimPrefix(t.Name, tokenNamePrefix)
+		for id, name := range h.staff.TokenNames(r.Context(), h.actor(r, sess), ws) {
+			out[id] = strings.TrimPrefix(name, tokenNamePrefix)
 		}
 	}
 	return out
@@ -195,8 +199,12 @@ func (h *handler) reply(w http.ResponseWriter, r *http.Request, sess *session) e
 		http.Redirect(w, r, inboxReturn(r, ""), http.StatusSeeOther)
 		return nil
 	}
-	if err := h.call(r, sess, "POST", "/api/agent/issues/"+esc(r.PathValue("issue"))+"/messages", map[string]any{"body": body}, nil); err != nil {
-		return err
+	i, err := h.conv.AgentIssue(r.Context(), h.actor(r, sess), r.PathValue("issue"))
+	if err == nil {
+		_, err = h.conv.AgentReply(r.Context(), i, h.actor(r, sess).ID(), body)
+	}
+	if err != nil {
+		return pageErr(err)
 	}
 	http.Redirect(w, r, inboxReturn(r, "sent")+"#composer", http.StatusSeeOther)
 	return nil
@@ -205,8 +213,13 @@ func (h *handler) reply(w http.ResponseWriter, r *http.Request, sess *session) e
 // setStatus resolves or reopens an issue.
 func (h *handler) setStatus(action string) authed {
 	return func(w http.ResponseWriter, r *http.Request, sess *session) error {
-		if err := h.call(r, sess, "POST", "/api/agent/issues/"+esc(r.PathValue("issue"))+"/"+action, nil, nil); err != nil {
-			return err
+		status := map[string]model.IssueStatus{"resolve": model.IssueResolved, "reopen": model.IssueOpen}[action]
+		i, err := h.conv.AgentIssue(r.Context(), h.actor(r, sess), r.PathValue("issue"))
+		if err == nil {
+			err = h.conv.SetStatus(r.Context(), i, status)
+		}
+		if err != nil {
+			return pageErr(err)
 		}
 		http.Redirect(w, r, inboxReturn(r, map[string]string{"resolve": "resolved", "reopen": "reopened"}[action]), http.StatusSeeOther)
 		return nil

@@ -18,7 +18,7 @@ type person struct {
 }
 
 // people finds the user of each issue on the list (one lookup per user),
-// through the agent API as the issue page does.
+// through the conversation service as the issue page does.
 func (h *handler) people(r *http.Request, sess *session, ws string, issues []model.Issue) map[string]person {
 	out := map[string]person{}
 	var profiles map[string]string
@@ -27,11 +27,12 @@ func (h *handler) people(r *http.Request, sess *session, ws string, issues []mod
 		if _, done := out[is.UserID]; done || is.UserID == "" {
 			continue
 		}
-		var detail struct{ User userPanel }
-		if err := h.call(r, sess, "GET", "/api/agent/issues/"+esc(is.ID), nil, &detail); err != nil {
+		user, err := h.conv.AgentIssueUser(r.Context(), h.actor(r, sess), &is)
+		if err != nil {
 			continue
 		}
-		u := &detail.User
+		panel := panelOf(user, nil)
+		u := &panel
 		p := person{Label: u.Label(), Verified: u.Verified(), Anonymous: u.Anonymous}
 		if u.Name != "" {
 			if !loaded {
@@ -58,9 +59,8 @@ func (h *handler) appProfiles(r *http.Request, sess *session, ws string) map[str
 		return nil
 	}
 	out := map[string]string{}
-	var apps struct{ Apps []model.App }
-	if err := h.call(r, sess, "GET", "/api/admin/workspaces/"+esc(ws)+"/apps", nil, &apps); err == nil {
-		for _, a := range apps.Apps {
+	if apps, err := h.admin.Apps(r.Context(), h.actor(r, sess), ws); err == nil {
+		for _, a := range apps {
 			out[a.ID] = string(a.Profile)
 		}
 	}

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/signet-id/signet/internal/model"
+	"github.com/signet-id/signet/verify"
 )
 
 // pageSize is how many rows a log page shows.
@@ -53,28 +54,24 @@ func (h *handler) logPage(w http.ResponseWriter, r *http.Request, sess *session)
 	v := logView{App: q.Get("app"), Result: q.Get("result"), Reason: q.Get("reason"), Since: q.Get("since"),
 		SinceOptions: sinceOptions, Paged: q.Get("before") != ""}
 	var apps struct{ Apps []model.App }
-	if err := h.call(r, sess, "GET", "/api/admin/workspaces/"+esc(ws.ID)+"/apps", nil, &apps); err != nil {
-		return err
+	if apps.Apps, err = h.admin.Apps(r.Context(), h.actor(r, sess), ws.ID); err != nil {
+		return pageErr(err)
 	}
 	v.Apps = apps.Apps
 	names := map[string]string{}
 	for _, a := range apps.Apps {
 		names[a.ID] = a.Name
 	}
-	api := url.Values{"limit": {fmt.Sprint(pageSize)}}
-	for _, k := range []string{"app", "result", "reason", "before"} {
-		if q.Get(k) != "" {
-			api.Set(k, q.Get(k))
-		}
-	}
+	f := model.AttemptFilter{AppID: q.Get("app"), Result: model.LoginResult(q.Get("result")), Reason: verify.Reason(q.Get("reason")),
+		Before: q.Get("before"), Limit: pageSize}
 	for _, o := range sinceOptions {
 		if o.Value == v.Since && o.Ago > 0 {
-			api.Set("since", h.now().Add(-o.Ago).UTC().Format(time.RFC3339))
+			f.Since = h.now().Add(-o.Ago).UTC().Truncate(time.Second)
 		}
 	}
 	var list struct{ Attempts []model.Attempt }
-	if err := h.call(r, sess, "GET", "/api/admin/workspaces/"+esc(ws.ID)+"/attempts?"+api.Encode(), nil, &list); err != nil {
-		return err
+	if list.Attempts, err = h.admin.Attempts(r.Context(), h.actor(r, sess), ws.ID, f); err != nil {
+		return pageErr(err)
 	}
 	for _, a := range list.Attempts {
 		v.Attempts = append(v.Attempts, attemptRow{a, names[a.AppID]})
@@ -120,7 +117,7 @@ func (h *handler) auditPage(w http.ResponseWriter, r *http.Request, sess *sessio
 	if err != nil {
 		return err
 	}
-	v, err := h.audit(r, sess, "/api/admin/workspaces/"+esc(ws.ID)+"/audit", ws.ID)
+	v, err := h.audit(r, sess, ws.ID)
 	if err != nil {
 		return err
 	}
@@ -132,7 +129,7 @@ func (h *handler) instanceAuditPage(w http.ResponseWriter, r *http.Request, sess
 	if sess.role != model.RoleOwner {
 		return &pageError{http.StatusForbidden, "Only the instance's owner reads the instance-wide audit log."}
 	}
-	v, err := h.audit(r, sess, "/api/admin/audit", "")
+	v, err := h.audit(r, sess, "")
 	if err != nil {
 		return err
 	}
@@ -141,18 +138,15 @@ func (h *handler) instanceAuditPage(w http.ResponseWriter, r *http.Request, sess
 	return nil
 }
 
-func (h *handler) audit(r *http.Request, sess *session, endpoint, wsID string) (*auditView, error) {
+func (h *handler) audit(r *http.Request, sess *session, wsID string) (*auditView, error) {
 	q := r.URL.Query()
 	v := &auditView{Action: q.Get("action"), Paged: q.Get("before") != ""}
-	api := url.Values{"limit": {fmt.Sprint(pageSize)}}
-	for _, k := range []string{"action", "before"} {
-		if q.Get(k) != "" {
-			api.Set(k, q.Get(k))
-		}
-	}
 	var list struct{ Entries []model.AuditEntry }
-	if err := h.call(r, sess, "GET", endpoint+"?"+api.Encode(), nil, &list); err != nil {
-		return nil, err
+	var err error
+	list.Entries, err = h.admin.Audit(r.Context(), h.actor(r, sess), wsID,
+		model.AuditFilter{Action: q.Get("action"), Before: q.Get("before"), Limit: pageSize})
+	if err != nil {
+		return nil, pageErr(err)
 	}
 	actors := h.actorNames(r, sess, wsID)
 	for _, e := range list.Entries {
@@ -178,16 +172,10 @@ func (h *handler) audit(r *http.Request, sess *session, endpoint, wsID string) (
 // actorNames maps API token ids to their names: the workspace's tokens
 // (through the API) and the owner's (dashboard sessions of owner accounts).
 func (h *handler) actorNames(r *http.Request, sess *session, wsID string) map[string]string {
-	out := map[string]string{}
-	if owners, err := h.store.APITokens(r.Context(), ""); err == nil {
-		for _, t := range owners {
-			out[t.ID] = t.Name
-		}
-	}
+	out := h.staff.TokenNames(r.Context(), h.actor(r, sess), "")
 	if wsID != "" {
-		var list struct{ Tokens []model.APIToken }
-		if err := h.call(r, sess, "GET", "/api/admin/workspaces/"+esc(wsID)+"/tokens", nil, &list); err == nil {
-			for _, t := range list.Tokens {
+		if l, err := h.admin.Tokens(r.Context(), h.actor(r, sess), wsID); err == nil {
+			for _, t := range l {
 				out[t.ID] = t.Name
 			}
 		}

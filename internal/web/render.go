@@ -97,9 +97,8 @@ func (h *handler) fill(r *http.Request, sess *session, p *page) {
 		p.Me = &viewer{Email: sess.email, Role: sess.role, WorkspaceID: sess.workspaceID}
 		p.CSRF = sess.csrf
 		if !p.Bare && p.Workspaces == nil {
-			var list struct{ Workspaces []model.Workspace }
-			if err := h.call(r, sess, "GET", "/api/admin/workspaces", nil, &list); err == nil {
-				p.Workspaces = list.Workspaces
+			if l, err := h.admin.Workspaces(r.Context(), h.actor(r, sess)); err == nil {
+				p.Workspaces = l
 			}
 		}
 		if p.WS == nil && sess.workspaceID != "" {

@@ -1,19 +1,15 @@
 package web
 
 import (
-	"crypto/hmac"
 	"crypto/rand"
-	"crypto/sha256"
-	"crypto/subtle"
 	"encoding/base64"
-	"encoding/hex"
 	"net/http"
 	"net/url"
 	"strings"
 
-	"github.com/signet-id/signet/internal/httpapi"
-	"github.com/signet-id/signet/internal/login"
+	"github.com/signet-id/signet/internal/admin"
 	"github.com/signet-id/signet/internal/model"
+	"github.com/signet-id/signet/internal/staff"
 )
 
 const (
@@ -24,17 +20,23 @@ const (
 	preCookie = "signet_dashboard_pre"
 	// tokenNamePrefix names the API tokens that are dashboard sessions;
 	// the cookie is refused for any other token.
-	tokenNamePrefix = httpapi.DashboardTokenPrefix + " "
+	tokenNamePrefix = admin.DashboardTokenPrefix + " "
 )
 
 // session is a signed-in staff member.
 type session struct {
-	token       string // the API token's text, from the cookie
+	*staff.Session
+	token       string // the session token's text, from the cookie
 	tokenID     string
 	email       string
 	role        model.Role
 	workspaceID string // "" for the owner
 	csrf        string
+}
+
+func sessionOf(ss *staff.Session) *session {
+	return &session{Session: ss, token: ss.Token, tokenID: ss.TokenID, email: ss.Email, role: ss.Role,
+		workspaceID: ss.WorkspaceID, csrf: ss.CSRF}
 }
 
 // home is the first page of the session's role.
@@ -51,14 +53,8 @@ func (s *session) home() string {
 // canAdmin reports whether the session manages workspace ws: keys, settings.
 func (s *session) canAdmin() bool { return s.role == model.RoleOwner || s.role == model.RoleAdmin }
 
-// csrfToken derives the CSRF token from a cookie's secret value: a page can
-// only know it by reading the dashboard's own HTML.
-func csrfToken(secret string) string {
-	key := sha256.Sum256([]byte(secret))
-	m := hmac.New(sha256.New, key[:])
-	m.Write([]byte("signet csrf"))
-	return hex.EncodeToString(m.Sum(nil))
-}
+// csrfToken derives the CSRF token from a cookie's secret value.
+func csrfToken(secret string) string { return staff.CSRFToken(secret) }
 
 // csrfValid compares the token sent (the X-CSRF-Token header, else the
 // form's csrf field) with the expected one, in constant time.
@@ -67,7 +63,7 @@ func csrfValid(r *http.Request, want string) bool {
 	if got == "" && isForm(r) {
 		got = r.PostFormValue("csrf")
 	}
-	return want != "" && subtle.ConstantTimeCompare([]byte(got), []byte(want)) == 1
+	return staff.CSRFValid(got, want)
 }
 
 func isForm(r *http.Request) bool {
@@ -80,71 +76,31 @@ func isForm(r *http.Request) bool {
 func crossSite(r *http.Request) bool { return r.Header.Get("Sec-Fetch-Site") == "cross-site" }
 
 // session returns the request's staff session, or nil. A token that is
-// unknown, revoked, not a dashboard session, older than SessionLifetime, or
-// whose account no longer matches it is refused, and its cookie cleared; an
-// expired one is also revoked.
+// not a live dashboard session (staff.Service.Session) is refused and its
+// cookie cleared.
 func (h *handler) session(w http.ResponseWriter, r *http.Request) *session {
 	c, err := r.Cookie(sessionCookie)
 	if err != nil || c.Value == "" {
 		return nil
 	}
-	refuse := func() *session {
+	ss, err := h.staff.Session(r.Context(), c.Value)
+	switch {
+	case model.ErrorCode(err) == model.CodeUnauthenticated:
 		h.clearCookie(w, sessionCookie)
 		return nil
-	}
-	now := h.now()
-	t, err := h.store.APITokenByHash(r.Context(), login.HashToken(c.Value), now)
-	if err != nil && model.ErrorCode(err) != model.CodeNotFound {
+	case err != nil:
 		// The database failed: no session now, but keep the cookie.
 		h.log.ErrorContext(r.Context(), "dashboard session lookup failed", "err", err)
 		return nil
 	}
-	if err != nil || t.RevokedAt != nil || !strings.HasPrefix(t.Name, tokenNamePrefix) {
-		return refuse()
-	}
-	if now.Sub(t.CreatedAt) >= SessionLifetime {
-		if err := h.store.RevokeAPIToken(r.Context(), t.ID, now); err != nil {
-			h.log.WarnContext(r.Context(), "expired dashboard session not revoked", "token", t.ID, "err", err)
-		}
-		return refuse()
-	}
-	email := strings.TrimPrefix(t.Name, tokenNamePrefix)
-	acc, err := h.store.AccountByEmail(r.Context(), email)
-	if err != nil && model.ErrorCode(err) != model.CodeNotFound {
-		h.log.ErrorContext(r.Context(), "dashboard session lookup failed", "err", err)
-		return nil
-	}
-	if err != nil || acc.Role != t.Role || acc.WorkspaceID != t.WorkspaceID {
-		return refuse()
-	}
-	return &session{token: c.Value, tokenID: t.ID, email: email, role: t.Role, workspaceID: t.WorkspaceID,
-		csrf: csrfToken(c.Value)}
+	return sessionOf(ss)
 }
 
-// startSession signs acc in: a new API token of the account's role and
-// workspace, its text set in the session cookie and nowhere else. The token
-// expires with the session (SessionLifetime), so that the API refuses its
-// text from then on too, not only the dashboard. The account's expired
-// dashboard tokens are revoked on the way.
-func (h *handler) startSession(w http.ResponseWriter, r *http.Request, acc *model.Account) error {
-	now := h.now()
-	text, hash := httpapi.NewAPIToken()
-	t := &model.APIToken{ID: model.NewID("tok"), WorkspaceID: acc.WorkspaceID, Role: acc.Role,
-		Name: tokenNamePrefix + acc.Email, TokenHash: hash, CreatedAt: now, ExpiresAt: new(now.Add(SessionLifetime))}
-	if err := h.store.CreateAPIToken(r.Context(), t); err != nil {
-		return err
-	}
-	h.auditEntry(r, acc.WorkspaceID, acc.Role, t.ID, "dashboard.signin", "account", acc.ID, map[string]any{"email": acc.Email})
-	http.SetCookie(w, h.cookie(sessionCookie, text, int(SessionLifetime.Seconds())))
+// setSession sets a new session's cookie: its token's text goes nowhere
+// else.
+func (h *handler) setSession(w http.ResponseWriter, ss *staff.Session) {
+	http.SetCookie(w, h.cookie(sessionCookie, ss.Token, int(SessionLifetime.Seconds())))
 	h.clearCookie(w, preCookie)
-	if old, err := h.store.APITokens(r.Context(), acc.WorkspaceID); err == nil {
-		for _, o := range old {
-			if o.Name == t.Name && o.RevokedAt == nil && now.Sub(o.CreatedAt) >= SessionLifetime {
-				h.store.RevokeAPIToken(r.Context(), o.ID, now)
-			}
-		}
-	}
-	return nil
 }
 
 func (h *handler) clearCookie(w http.ResponseWriter, name string) {

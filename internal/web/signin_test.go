@@ -16,7 +16,14 @@ import (
 // account, which is then signed in; setup is gone afterwards.
 func TestSetupFlow(t *testing.T) {
 	e := start(t, func(c *server.Config) { c.AdminToken = "" })
-	printed := regexp.MustCompile(`sat_[A-Za-z0-9_-]{43}`).FindString(e.Out.String())
+	// The token is printed just after "Signet is running", which is all
+	// start waits for: give the server a moment to print it.
+	var printed string
+	for i := 0; i < 200 && printed == ""; i++ {
+		if printed = regexp.MustCompile(`sat_[A-Za-z0-9_-]{43}`).FindString(e.Out.String()); printed == "" {
+			time.Sleep(10 * time.Millisecond)
+		}
+	}
 	if printed == "" {
 		t.Fatalf("no first-run token printed: %s", e.Out.String())
 	}

@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"strings"
 
+	"github.com/signet-id/signet/internal/admin"
 	"github.com/signet-id/signet/internal/model"
 )
 
@@ -35,18 +36,18 @@ func (h *handler) showTeam(w http.ResponseWriter, r *http.Request, sess *session
 		return err
 	}
 	var accounts struct{ Accounts []model.Account }
-	if err := h.call(r, sess, "GET", "/api/admin/workspaces/"+esc(ws.ID)+"/accounts", nil, &accounts); err != nil {
-		return err
+	if accounts.Accounts, err = h.admin.Accounts(r.Context(), h.actor(r, sess), ws.ID); err != nil {
+		return pageErr(err)
 	}
 	var tokens struct{ Tokens []model.APIToken }
-	if err := h.call(r, sess, "GET", "/api/admin/workspaces/"+esc(ws.ID)+"/tokens", nil, &tokens); err != nil {
-		return err
+	if tokens.Tokens, err = h.admin.Tokens(r.Context(), h.actor(r, sess), ws.ID); err != nil {
+		return pageErr(err)
 	}
 	v.Accounts = accounts.Accounts
 	now := h.now()
 	for _, t := range tokens.Tokens {
 		switch {
-		case strings.HasPrefix(t.Name, tokenNamePrefix):
+		case t.Kind == model.TokenDashboard:
 			if t.RevokedAt == nil && now.Sub(t.CreatedAt) < SessionLifetime {
 				v.Sessions = append(v.Sessions, t)
 			}
@@ -61,8 +62,9 @@ func (h *handler) showTeam(w http.ResponseWriter, r *http.Request, sess *session
 
 func (h *handler) createAccount(w http.ResponseWriter, r *http.Request, sess *session) error {
 	v := &teamView{Email: strings.TrimSpace(r.PostFormValue("email")), Role: r.PostFormValue("role")}
-	body := map[string]any{"email": v.Email, "password": r.PostFormValue("password"), "role": v.Role}
-	err := h.call(r, sess, "POST", "/api/admin/workspaces/"+esc(r.PathValue("ws"))+"/accounts", body, nil)
+	in := admin.AccountRequest{Email: v.Email, Password: r.PostFormValue("password"), Role: model.Role(v.Role)}
+	_, err := h.admin.CreateAccount(r.Context(), h.actor(r, sess), r.PathValue("ws"), in)
+	err = pageErr(err)
 	if ae, ok := err.(*apiError); ok && (ae.Status == http.StatusBadRequest || ae.Status == http.StatusConflict) {
 		msg := ae.Message
 		if ae.Status == http.StatusConflict {
@@ -86,23 +88,19 @@ func (h *handler) createToken(w http.ResponseWriter, r *http.Request, sess *sess
 	} else if !first {
 		return errResubmitted
 	}
-	var t struct {
-		model.APIToken
-		Token string `json:"token"`
-	}
-	body := map[string]any{"role": r.PostFormValue("role"), "name": name}
-	err := h.call(r, sess, "POST", "/api/admin/workspaces/"+esc(r.PathValue("ws"))+"/tokens", body, &t)
+	t, err := h.admin.CreateToken(r.Context(), h.actor(r, sess), r.PathValue("ws"), admin.TokenRequest{Role: model.Role(r.PostFormValue("role")), Name: name})
+	err = pageErr(err)
 	if ae, ok := err.(*apiError); ok && ae.Status == http.StatusBadRequest {
 		return h.showTeam(w, r, sess, ae.Status, &teamView{Role: "agent"}, ae.Message)
 	} else if err != nil {
 		return err
 	}
-	return h.showTeam(w, r, sess, http.StatusCreated, &teamView{Role: "agent", NewToken: &t.APIToken, NewText: t.Token}, "")
+	return h.showTeam(w, r, sess, http.StatusCreated, &teamView{Role: "agent", NewToken: t.APIToken, NewText: t.Token}, "")
 }
 
 func (h *handler) revokeToken(w http.ResponseWriter, r *http.Request, sess *session) error {
-	if err := h.call(r, sess, "DELETE", "/api/admin/workspaces/"+esc(r.PathValue("ws"))+"/tokens/"+esc(r.PathValue("token")), nil, nil); err != nil {
-		return err
+	if err := h.admin.RevokeToken(r.Context(), h.actor(r, sess), r.PathValue("ws"), r.PathValue("token")); err != nil {
+		return pageErr(err)
 	}
 	http.Redirect(w, r, "/dashboard/w/"+esc(r.PathValue("ws"))+"/team?ok=tokenrev", http.StatusSeeOther)
 	return nil

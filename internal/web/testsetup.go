@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"strings"
 
+	"github.com/signet-id/signet/internal/login"
 	"github.com/signet-id/signet/internal/model"
 	"github.com/signet-id/signet/verify"
 )
@@ -52,24 +53,32 @@ func (h *handler) showTest(w http.ResponseWriter, r *http.Request, sess *session
 		return err
 	}
 	v := testView{App: *a, JWT: a.Profile.IsJWT(), Form: f}
-	var keys struct{ Keys []keyRow }
-	if err := h.call(r, sess, "GET", "/api/admin/apps/"+esc(a.ID)+"/keys", nil, &keys); err != nil {
-		return err
+	keys, err := h.admin.Keys(r.Context(), h.actor(r, sess), a.ID)
+	if err != nil {
+		return pageErr(err)
 	}
-	for _, k := range keys.Keys {
+	for _, k := range keys {
 		if k.State == model.KeyActive || k.State == model.KeyRetiring {
 			v.Keys++
 		}
 	}
 	errMsg := ""
 	if run != nil {
-		var verdict testVerdict
-		err := h.call(r, sess, "POST", "/api/admin/apps/"+esc(a.ID)+"/test", run, &verdict)
+		// The login's own verification path: the same keys, settings and
+		// doctor as a real login, writing nothing.
+		res, err := h.logins.Test(r.Context(), a, login.Request{UserID: run.UserID, Email: run.Email,
+			UserHash: run.UserHash, IdentityToken: run.IdentityToken})
+		err = pageErr(err)
 		if ae, ok := err.(*apiError); ok && ae.Status == http.StatusBadRequest {
 			errMsg = ae.Message
 		} else if err != nil {
 			return err
 		} else {
+			verdict := testVerdict{Valid: res.Valid, Reason: string(res.Reason), Cause: string(res.Cause), Message: res.Message,
+				Diagnosis: res.Diagnosis, KeyID: res.KeyID, Identities: []verify.Identity{}}
+			for _, id := range res.Identities {
+				verdict.Identities = append(verdict.Identities, verify.Identity{Type: id.Type, Value: id.Value})
+			}
 			v.Verdict = &verdict
 		}
 	}

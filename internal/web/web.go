@@ -1,14 +1,17 @@
 // Package web is Signet's dashboard for admins and agents, and the server of
 // the web chat widget's script.
 //
-// The dashboard is a server-rendered client of the JSON API, run in process:
-// each page asks the API's http.Handler, with the staff member's bearer token
-// and the original client's address, and renders the JSON answer with
-// html/template. Authorization, validation, audit entries and error codes
-// therefore live in one place, the API. A staff session is a short-lived API
-// token held only in an HttpOnly cookie; every form and fetch carries a CSRF
-// token derived from it. Templates, styles and scripts are embedded, and the
-// Content-Security-Policy allows no inline script or style.
+// The dashboard's pages call the services directly, as the signed-in
+// person's model.Actor: internal/admin for workspaces, apps, keys, tokens
+// and the logs, internal/staff for sign-in, setup and sessions,
+// internal/login for "Test your setup". Authorization, validation, audit
+// entries and error codes therefore live in one place, the services; the
+// dashboard never imports the store (TestNoStoreImport). The inbox
+// uses internal/conversation; the dashboard's scripts (live updates) reach
+// the API through a same-origin proxy. A staff session is a short-lived token of kind
+// dashboard held only in an HttpOnly cookie; every form and fetch carries a
+// CSRF token derived from it. Templates, styles and scripts are embedded,
+// and the Content-Security-Policy allows no inline script or style.
 package web
 
 import (
@@ -22,12 +25,12 @@ import (
 	"net/netip"
 	"path"
 	"strings"
-	"sync"
 	"time"
 
-	"github.com/signet-id/signet/internal/password"
-	"github.com/signet-id/signet/internal/store"
-	"github.com/signet-id/signet/internal/throttle"
+	"github.com/signet-id/signet/internal/admin"
+	"github.com/signet-id/signet/internal/conversation"
+	"github.com/signet-id/signet/internal/login"
+	"github.com/signet-id/signet/internal/staff"
 )
 
 //go:embed templates static
@@ -35,59 +38,50 @@ var assets embed.FS
 
 // Config is what the dashboard needs.
 type Config struct {
-	// API is the JSON API's handler: every page and action goes through it.
-	API http.Handler
-	// Store keeps accounts, staff sessions (API tokens), throttles and the
-	// audit entries of sign-in and setup.
-	Store  store.Store
+	// API is the JSON API's handler: the dashboard's scripts reach it
+	// through the same-origin proxy (/dashboard/api/), and the inbox's
+	// pages still read conversations through it.
+	API    http.Handler
 	Logger *slog.Logger
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
 	// TrustedProxies are the proxies whose X-Forwarded-For is believed
 	// (the same list as the API's).
 	TrustedProxies []netip.Prefix
-	// SignInFailures is how many failed sign-ins an email or a client
-	// address may have per SignInWindow before sign-in answers 429; default
-	// 10 per 15 minutes.
-	SignInFailures int
-	SignInWindow   time.Duration
-	// Limiter counts failed sign-ins (the server shares one with the API
-	// and the bus); nil makes one for this node.
-	Limiter *throttle.Limiter
+	// Staff signs people in and keeps their sessions (required).
+	Staff *staff.Service
+	// Admin administers workspaces, apps, keys and tokens: the pages call
+	// it directly, as the actor of the signed-in session (required).
+	Admin *admin.Service
+	// Logins runs "Test your setup" through the login's own verification
+	// (required).
+	Logins *login.Service
+	// Conversations is the inbox's issues and replies (required).
+	Conversations *conversation.Service
 	// Transport is how people reach the dashboard: its cookies' Secure.
 	Transport Transport
 }
 
-// Defaults of Config.
-const (
-	DefaultSignInFailures = 10
-	DefaultSignInWindow   = 15 * time.Minute
-	// SessionLifetime is how long a staff session lasts: its cookie's
-	// Max-Age, and the age past which its token is refused and revoked.
-	SessionLifetime = 12 * time.Hour
-)
+// SessionLifetime is how long a staff session lasts: its cookie's Max-Age,
+// and the age past which its token is refused and revoked.
+const SessionLifetime = staff.SessionLifetime
 
 type handler struct {
-	api            http.Handler
-	store          store.Store
-	log            *slog.Logger
-	now            func() time.Time
-	proxies        []netip.Prefix
-	signInFailures int
-	signInWindow   time.Duration
-	limiter        *throttle.Limiter
-	transport      Transport
+	api       http.Handler
+	log       *slog.Logger
+	now       func() time.Time
+	proxies   []netip.Prefix
+	staff     *staff.Service
+	admin     *admin.Service
+	logins    *login.Service
+	conv      *conversation.Service
+	transport Transport
 
 	pages        map[string]*template.Template
 	static       fs.FS
 	assetVersion map[string]string
 	compressed   map[string]staticBody
-	// dummyHash is verified against for an unknown email, so that the time
-	// a sign-in takes does not tell whether the account exists.
-	dummyHash func() string
-	// hashing bounds concurrent argon2id verifications (64 MiB each).
-	hashing chan struct{}
-	mux     *http.ServeMux
+	mux          *http.ServeMux
 }
 
 // Handles reports whether the dashboard serves path: /dashboard…,
@@ -99,25 +93,14 @@ func Handles(p string) bool {
 
 // New returns the dashboard's handler.
 func New(c Config) http.Handler {
-	h := &handler{api: c.API, store: c.Store, log: c.Logger, now: c.Now, proxies: c.TrustedProxies,
-		signInFailures: c.SignInFailures, signInWindow: c.SignInWindow, limiter: c.Limiter, hashing: make(chan struct{}, 4), transport: c.Transport}
-	if h.limiter == nil {
-		h.limiter = throttle.New(c.Store, nil, nil)
-	}
+	h := &handler{api: c.API, log: c.Logger, now: c.Now, proxies: c.TrustedProxies, staff: c.Staff, admin: c.Admin, logins: c.Logins,
+		conv: c.Conversations, transport: c.Transport}
 	if h.log == nil {
 		h.log = slog.New(slog.DiscardHandler)
 	}
 	if h.now == nil {
 		h.now = time.Now
 	}
-	if h.signInFailures == 0 {
-		h.signInFailures = DefaultSignInFailures
-	}
-	if h.signInWindow == 0 {
-		h.signInWindow = DefaultSignInWindow
-	}
-	h.dummyHash = sync.OnceValue(func() string { return password.Hash("signet: no such account") })
-	go h.dummyHash() // ready before the first sign-in, so even that one takes the usual time
 	static, err := fs.Sub(assets, "static")
 	if err != nil {
 		panic(err)

@@ -4,22 +4,20 @@ import (
 	"net/http"
 	"strings"
 
+	"github.com/signet-id/signet/internal/admin"
 	"github.com/signet-id/signet/internal/model"
 	"github.com/signet-id/signet/verify"
 )
 
-// workspace loads the {ws} of the URL through the API: 404 for one the
+// workspace loads the {ws} of the URL through the admin service: 404 for one the
 // session does not belong to.
 func (h *handler) workspace(r *http.Request, sess *session) (*model.Workspace, error) {
 	id := r.PathValue("ws")
 	if !model.ValidID("ws", id) {
 		return nil, &pageError{http.StatusNotFound, "There is no such workspace."}
 	}
-	var ws model.Workspace
-	if err := h.call(r, sess, "GET", "/api/admin/workspaces/"+esc(id), nil, &ws); err != nil {
-		return nil, err
-	}
-	return &ws, nil
+	ws, err := h.admin.Workspace(r.Context(), h.actor(r, sess), id)
+	return ws, pageErr(err)
 }
 
 // requireAdmin refuses agents the pages of keys, settings and logs.
@@ -37,8 +35,9 @@ type workspacesView struct {
 
 func (h *handler) workspacesPage(w http.ResponseWriter, r *http.Request, sess *session) error {
 	var list struct{ Workspaces []model.Workspace }
-	if err := h.call(r, sess, "GET", "/api/admin/workspaces", nil, &list); err != nil {
-		return err
+	var err error
+	if list.Workspaces, err = h.admin.Workspaces(r.Context(), h.actor(r, sess)); err != nil {
+		return pageErr(err)
 	}
 	if sess.role != model.RoleOwner && len(list.Workspaces) == 1 {
 		http.Redirect(w, r, sess.home(), http.StatusSeeOther)
@@ -51,11 +50,12 @@ func (h *handler) workspacesPage(w http.ResponseWriter, r *http.Request, sess *s
 
 func (h *handler) createWorkspace(w http.ResponseWriter, r *http.Request, sess *session) error {
 	name := strings.TrimSpace(r.PostFormValue("name"))
-	var ws model.Workspace
-	if err := h.call(r, sess, "POST", "/api/admin/workspaces", map[string]any{"name": name}, &ws); err != nil {
+	ws, err := h.admin.CreateWorkspace(r.Context(), h.actor(r, sess), name)
+	if err != nil {
+		err = pageErr(err)
 		if ae, ok := err.(*apiError); ok && ae.Status == http.StatusBadRequest {
 			var list struct{ Workspaces []model.Workspace }
-			h.call(r, sess, "GET", "/api/admin/workspaces", nil, &list)
+			list.Workspaces, _ = h.admin.Workspaces(r.Context(), h.actor(r, sess))
 			h.render(w, r, sess, ae.Status, "workspaces", &page{Title: "Workspaces", Nav: "workspaces", Error: ae.Message,
 				Workspaces: list.Workspaces, Data: workspacesView{Workspaces: list.Workspaces, Name: name}})
 			return nil
@@ -136,8 +136,8 @@ func (h *handler) showApps(w http.ResponseWriter, r *http.Request, sess *session
 		return err
 	}
 	var list struct{ Apps []model.App }
-	if err := h.call(r, sess, "GET", "/api/admin/workspaces/"+esc(ws.ID)+"/apps", nil, &list); err != nil {
-		return err
+	if list.Apps, err = h.admin.Apps(r.Context(), h.actor(r, sess), ws.ID); err != nil {
+		return pageErr(err)
 	}
 	h.render(w, r, sess, status, "apps", &page{Title: "Apps · " + ws.Name, Nav: "apps", WS: ws, Error: errMsg,
 		Data: appsView{Apps: list.Apps, Form: form, Profiles: profileOptions()}})
@@ -152,10 +152,12 @@ func (h *handler) createApp(w http.ResponseWriter, r *http.Request, sess *sessio
 		Profile: r.PostFormValue("profile"), Enforcement: r.PostFormValue("enforcement"),
 		OnFailure: r.PostFormValue("on_failure"), UserIDPattern: r.PostFormValue("user_id_pattern"),
 		FullPrivacy: r.PostFormValue("full_privacy") != ""}
-	body := map[string]any{"name": f.Name, "platform": f.Platform, "profile": f.Profile, "enforcement": f.Enforcement,
-		"on_failure": f.OnFailure, "full_privacy": f.FullPrivacy, "user_id_pattern": f.UserIDPattern}
-	var app model.App
-	err := h.call(r, sess, "POST", "/api/admin/workspaces/"+esc(r.PathValue("ws"))+"/apps", body, &app)
+	platform, profile := model.Platform(f.Platform), verify.Profile(f.Profile)
+	enforcement, onFailure := model.Enforcement(f.Enforcement), model.OnFailure(f.OnFailure)
+	in := admin.AppSettings{Name: &f.Name, Platform: &platform, Profile: &profile, Enforcement: &enforcement,
+		OnFailure: &onFailure, FullPrivacy: &f.FullPrivacy, UserIDPattern: &f.UserIDPattern}
+	app, err := h.admin.CreateApp(r.Context(), h.actor(r, sess), r.PathValue("ws"), in)
+	err = pageErr(err)
 	if ae, ok := err.(*apiError); ok && ae.Status == http.StatusBadRequest {
 		return h.showApps(w, r, sess, ae.Status, f, ae.Message)
 	} else if err != nil {

@@ -43,7 +43,7 @@ func TestConcurrentOpen(t *testing.T) {
 	}
 	// They share one schema: what one writes, another reads.
 	w := &model.Workspace{ID: model.NewID("ws"), Name: "shared"}
-	if err := stores[0].CreateWorkspace(t.Context(), w); err != nil {
+	if err := stores[0].CreateWorkspace(t.Context(), w, nil); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := stores[nodes-1].Workspace(t.Context(), w.ID); err != nil {

@@ -30,7 +30,7 @@ func TestPrivateFiles(t *testing.T) {
 	}
 	defer s.Close()
 	// A write makes the -wal file exist.
-	if err := s.CreateWorkspace(t.Context(), &model.Workspace{ID: model.NewID("ws"), Name: "x"}); err != nil {
+	if err := s.CreateWorkspace(t.Context(), &model.Workspace{ID: model.NewID("ws"), Name: "x"}, nil); err != nil {
 		t.Fatal(err)
 	}
 	for _, tc := range []struct {
@@ -62,7 +62,7 @@ func TestReadDuringWrite(t *testing.T) {
 	}
 	defer s.Close()
 	committed := &model.Workspace{ID: model.NewID("ws"), Name: "committed"}
-	if err := s.CreateWorkspace(ctx, committed); err != nil {
+	if err := s.CreateWorkspace(ctx, committed, nil); err != nil {
 		t.Fatal(err)
 	}
 
@@ -84,7 +84,7 @@ func TestReadDuringWrite(t *testing.T) {
 	// store's only writer connection.
 	written := make(chan error, 1)
 	go func() {
-		written <- s.CreateWorkspace(ctx, &model.Workspace{ID: model.NewID("ws"), Name: "waiting"})
+		written <- s.CreateWorkspace(ctx, &model.Workspace{ID: model.NewID("ws"), Name: "waiting"}, nil)
 	}()
 	time.Sleep(100 * time.Millisecond) // let the write take the writer; nothing to wait on instead
 
@@ -121,7 +121,7 @@ func TestReopen(t *testing.T) {
 		t.Fatal(err)
 	}
 	w := &model.Workspace{ID: model.NewID("ws"), Name: "kept"}
-	if err := s.CreateWorkspace(t.Context(), w); err != nil {
+	if err := s.CreateWorkspace(t.Context(), w, nil); err != nil {
 		t.Fatal(err)
 	}
 	s.Close()

@@ -11,22 +11,23 @@ import (
 
 const accountColumns = `id, COALESCE(workspace_id, ''), email, role, password_hash, created_at`
 
-// CreateAccount stores a; conflict if the email (or id) is taken,
-// not_found if its workspace does not exist.
-func (s *Store) CreateAccount(ctx context.Context, a *model.Account) error {
-	_, err := s.writer.ExecContext(ctx, `
-		INSERT INTO accounts (id, workspace_id, email, role, password_hash, created_at)
-		VALUES ($1, $2, $3, $4, $5, $6)`,
-		a.ID, nullString(a.WorkspaceID), a.Email, a.Role, a.PasswordHash, millis(a.CreatedAt))
-	switch {
-	case err != nil && s.d.IsUniqueViolation(err):
-		return model.Errorf(model.CodeConflict, "an account with this email already exists")
-	case err != nil && s.d.IsForeignKeyViolation(err):
-		return model.Errorf(model.CodeNotFound, "workspace %s not found", a.WorkspaceID)
-	case err != nil:
-		return fmt.Errorf("create account: %w", err)
-	}
-	return nil
+// CreateAccount stores a, and audit in the same transaction when it is not
+// nil; conflict if the email (or id) is taken, not_found if its workspace
+// does not exist.
+func (s *Store) CreateAccount(ctx context.Context, a *model.Account, audit *model.AuditEntry) error {
+	return wrap("create account", s.audited(ctx, audit, func(tx *Tx) error {
+		_, err := tx.ExecContext(ctx, `
+			INSERT INTO accounts (id, workspace_id, email, role, password_hash, created_at)
+			VALUES ($1, $2, $3, $4, $5, $6)`,
+			a.ID, nullString(a.WorkspaceID), a.Email, a.Role, a.PasswordHash, millis(a.CreatedAt))
+		switch {
+		case err != nil && s.d.IsUniqueViolation(err):
+			return model.Errorf(model.CodeConflict, "an account with this email already exists")
+		case err != nil && s.d.IsForeignKeyViolation(err):
+			return model.Errorf(model.CodeNotFound, "workspace %s not found", a.WorkspaceID)
+		}
+		return err
+	}))
 }
 
 // AccountByEmail finds an account by exact email; not_found.

@@ -12,23 +12,24 @@ import (
 const appColumns = `id, workspace_id, name, platform, profile, enforcement, on_failure,
 	full_privacy, max_token_lifetime, user_id_pattern, audience_alias, created_at, updated_at`
 
-// CreateApp stores a; not_found if its workspace does not exist, conflict
-// if its id is taken.
-func (s *Store) CreateApp(ctx context.Context, a *model.App) error {
-	_, err := s.writer.ExecContext(ctx, `
-		INSERT INTO apps (`+appColumns+`)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
-		a.ID, a.WorkspaceID, a.Name, a.Platform, a.Profile, a.Enforcement, a.OnFailure,
-		a.FullPrivacy, a.MaxTokenLifetime, a.UserIDPattern, a.AudienceAlias, millis(a.CreatedAt), millis(a.UpdatedAt))
-	switch {
-	case err != nil && s.d.IsForeignKeyViolation(err):
-		return model.Errorf(model.CodeNotFound, "workspace %s not found", a.WorkspaceID)
-	case err != nil && s.d.IsUniqueViolation(err):
-		return model.Errorf(model.CodeConflict, "app %s already exists", a.ID)
-	case err != nil:
-		return fmt.Errorf("create app: %w", err)
-	}
-	return nil
+// CreateApp stores a, and audit in the same transaction when it is not
+// nil; not_found if its workspace does not exist, conflict if its id is
+// taken.
+func (s *Store) CreateApp(ctx context.Context, a *model.App, audit *model.AuditEntry) error {
+	return wrap("create app", s.audited(ctx, audit, func(tx *Tx) error {
+		_, err := tx.ExecContext(ctx, `
+			INSERT INTO apps (`+appColumns+`)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
+			a.ID, a.WorkspaceID, a.Name, a.Platform, a.Profile, a.Enforcement, a.OnFailure,
+			a.FullPrivacy, a.MaxTokenLifetime, a.UserIDPattern, a.AudienceAlias, millis(a.CreatedAt), millis(a.UpdatedAt))
+		switch {
+		case err != nil && s.d.IsForeignKeyViolation(err):
+			return model.Errorf(model.CodeNotFound, "workspace %s not found", a.WorkspaceID)
+		case err != nil && s.d.IsUniqueViolation(err):
+			return model.Errorf(model.CodeConflict, "app %s already exists", a.ID)
+		}
+		return err
+	}))
 }
 
 // App returns one app; not_found.
@@ -54,21 +55,24 @@ func (s *Store) Apps(ctx context.Context, workspaceID string) ([]model.App, erro
 }
 
 // UpdateApp saves a's settings (every field but ID, WorkspaceID,
-// CreatedAt); not_found.
-func (s *Store) UpdateApp(ctx context.Context, a *model.App) error {
-	n, err := affected(s.writer.ExecContext(ctx, `
-		UPDATE apps SET name = $2, platform = $3, profile = $4, enforcement = $5, on_failure = $6,
-			full_privacy = $7, max_token_lifetime = $8, user_id_pattern = $9, audience_alias = $10, updated_at = $11
-		WHERE id = $1`,
-		a.ID, a.Name, a.Platform, a.Profile, a.Enforcement, a.OnFailure,
-		a.FullPrivacy, a.MaxTokenLifetime, a.UserIDPattern, a.AudienceAlias, millis(a.UpdatedAt)))
-	switch {
-	case err != nil:
-		return fmt.Errorf("update app: %w", err)
-	case n == 0:
-		return model.Errorf(model.CodeNotFound, "app %s not found", a.ID)
-	}
-	return nil
+// CreatedAt), and audit in the same transaction when it is not nil;
+// not_found.
+func (s *Store) UpdateApp(ctx context.Context, a *model.App, audit *model.AuditEntry) error {
+	return wrap("update app", s.audited(ctx, audit, func(tx *Tx) error {
+		n, err := affected(tx.ExecContext(ctx, `
+			UPDATE apps SET name = $2, platform = $3, profile = $4, enforcement = $5, on_failure = $6,
+				full_privacy = $7, max_token_lifetime = $8, user_id_pattern = $9, audience_alias = $10, updated_at = $11
+			WHERE id = $1`,
+			a.ID, a.Name, a.Platform, a.Profile, a.Enforcement, a.OnFailure,
+			a.FullPrivacy, a.MaxTokenLifetime, a.UserIDPattern, a.AudienceAlias, millis(a.UpdatedAt)))
+		switch {
+		case err != nil:
+			return err
+		case n == 0:
+			return model.Errorf(model.CodeNotFound, "app %s not found", a.ID)
+		}
+		return nil
+	}))
 }
 
 func scanApp(sc scanner) (*model.App, error) {

@@ -23,6 +23,12 @@ const auditColumns = `id, COALESCE(workspace_id, ''), actor_role, actor_id, acti
 // User-Agent cut in the middle of a character, is written with U+FFFD in its
 // place, on both databases alike: an entry is never lost over a stray byte.
 func (s *Store) AppendAudit(ctx context.Context, e *model.AuditEntry) error {
+	return s.appendAudit(ctx, s.writer, e)
+}
+
+// appendAudit writes e through q: the writer pool, or the transaction of
+// the change e records (so that both are written, or neither).
+func (s *Store) appendAudit(ctx context.Context, q querier, e *model.AuditEntry) error {
 	if e.At.IsZero() {
 		return model.Errorf(model.CodeInvalid, "append audit: the time of the action is required")
 	}
@@ -36,7 +42,7 @@ func (s *Store) AppendAudit(ctx context.Context, e *model.AuditEntry) error {
 	if e.ID == "" {
 		e.ID = model.NewID("aud")
 	}
-	_, err = s.writer.ExecContext(ctx, `
+	_, err = q.ExecContext(ctx, `
 		INSERT INTO audit_log (id, workspace_id, actor_role, actor_id, action, target_type, target_id,
 			details, ip, user_agent, at)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
@@ -50,6 +56,33 @@ func (s *Store) AppendAudit(ctx context.Context, e *model.AuditEntry) error {
 		return fmt.Errorf("append audit: %w", err)
 	}
 	return nil
+}
+
+// recordEnded sets "sessions_ended" in an audit entry's details: a count
+// known only inside the change's transaction.
+func recordEnded(e *model.AuditEntry, n int) {
+	if e == nil {
+		return
+	}
+	if e.Details == nil {
+		e.Details = map[string]any{}
+	}
+	e.Details["sessions_ended"] = n
+}
+
+// audited runs change in a write transaction and, in the same
+// transaction, appends e when it is not nil: the change and its record
+// are written together or not at all.
+func (s *Store) audited(ctx context.Context, e *model.AuditEntry, change func(tx *Tx) error) error {
+	return s.inTx(ctx, func(tx *Tx) error {
+		if err := change(tx); err != nil {
+			return err
+		}
+		if e == nil {
+			return nil
+		}
+		return s.appendAudit(ctx, tx, e)
+	})
 }
 
 // Audit lists a workspace's audit entries (the instance-wide ones, stored

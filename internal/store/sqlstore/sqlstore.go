@@ -195,10 +195,10 @@ func (s *Store) tryTx(ctx context.Context, fn func(tx *Tx) error) error {
 }
 
 // wrap names the operation that failed with a database error; a
-// *model.Error, meant for the caller, passes unchanged.
+// *model.Error, meant for the caller, passes unchanged, and so does nil.
 func wrap(op string, err error) error {
 	var e *model.Error
-	if errors.As(err, &e) {
+	if err == nil || errors.As(err, &e) {
 		return err
 	}
 	return fmt.Errorf("%s: %w", op, err)

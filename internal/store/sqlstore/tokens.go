@@ -13,26 +13,31 @@ import (
 // tokenColumns are written; tokenFields read them back (owner tokens have
 // no workspace).
 const (
-	tokenColumns = `id, workspace_id, role, name, token_hash, created_at, revoked_at, last_used_at, expires_at`
-	tokenFields  = `id, COALESCE(workspace_id, ''), role, name, token_hash, created_at, revoked_at, last_used_at, expires_at`
+	tokenColumns = `id, workspace_id, role, name, kind, token_hash, created_at, revoked_at, last_used_at, expires_at`
+	tokenFields  = `id, COALESCE(workspace_id, ''), role, name, kind, token_hash, created_at, revoked_at, last_used_at, expires_at`
 )
 
-// CreateAPIToken stores t (its hash only); conflict if its id or hash is
-// taken, not_found if its workspace does not exist.
-func (s *Store) CreateAPIToken(ctx context.Context, t *model.APIToken) error {
-	_, err := s.writer.ExecContext(ctx, `
-		INSERT INTO api_tokens (`+tokenColumns+`) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
-		t.ID, nullString(t.WorkspaceID), t.Role, t.Name, t.TokenHash, millis(t.CreatedAt),
-		nullMillis(t.RevokedAt), nullMillis(t.LastUsedAt), nullMillis(t.ExpiresAt))
-	switch {
-	case err != nil && s.d.IsUniqueViolation(err):
-		return model.Errorf(model.CodeConflict, "API token %s or its hash already exists", t.ID)
-	case err != nil && s.d.IsForeignKeyViolation(err):
-		return model.Errorf(model.CodeNotFound, "workspace %s not found", t.WorkspaceID)
-	case err != nil:
-		return fmt.Errorf("create API token: %w", err)
+// CreateAPIToken stores t (its hash only), and audit in the same
+// transaction when it is not nil; conflict if its id or hash is taken,
+// not_found if its workspace does not exist.
+func (s *Store) CreateAPIToken(ctx context.Context, t *model.APIToken, audit *model.AuditEntry) error {
+	kind := t.Kind
+	if kind == "" {
+		kind = model.TokenAPI
 	}
-	return nil
+	return wrap("create API token", s.audited(ctx, audit, func(tx *Tx) error {
+		_, err := tx.ExecContext(ctx, `
+			INSERT INTO api_tokens (`+tokenColumns+`) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+			t.ID, nullString(t.WorkspaceID), t.Role, t.Name, kind, t.TokenHash, millis(t.CreatedAt),
+			nullMillis(t.RevokedAt), nullMillis(t.LastUsedAt), nullMillis(t.ExpiresAt))
+		switch {
+		case err != nil && s.d.IsUniqueViolation(err):
+			return model.Errorf(model.CodeConflict, "API token %s or its hash already exists", t.ID)
+		case err != nil && s.d.IsForeignKeyViolation(err):
+			return model.Errorf(model.CodeNotFound, "workspace %s not found", t.WorkspaceID)
+		}
+		return err
+	}))
 }
 
 // APITokenByHash finds a token by the SHA-256 of its text, revoked or not,
@@ -70,25 +75,27 @@ func (s *Store) APITokens(ctx context.Context, workspaceID string) ([]model.APIT
 	return l, nil
 }
 
-// RevokeAPIToken revokes a token; revoking it again keeps the first time;
-// not_found.
-func (s *Store) RevokeAPIToken(ctx context.Context, id string, at time.Time) error {
-	n, err := affected(s.writer.ExecContext(ctx, `
-		UPDATE api_tokens SET revoked_at = COALESCE(revoked_at, $2) WHERE id = $1`, id, millis(at)))
-	switch {
-	case err != nil:
-		return fmt.Errorf("revoke API token: %w", err)
-	case n == 0:
-		return model.Errorf(model.CodeNotFound, "API token %s not found", id)
-	}
-	return nil
+// RevokeAPIToken revokes a token, and writes audit in the same transaction
+// when it is not nil; revoking it again keeps the first time; not_found.
+func (s *Store) RevokeAPIToken(ctx context.Context, id string, at time.Time, audit *model.AuditEntry) error {
+	return wrap("revoke API token", s.audited(ctx, audit, func(tx *Tx) error {
+		n, err := affected(tx.ExecContext(ctx, `
+			UPDATE api_tokens SET revoked_at = COALESCE(revoked_at, $2) WHERE id = $1`, id, millis(at)))
+		switch {
+		case err != nil:
+			return err
+		case n == 0:
+			return model.Errorf(model.CodeNotFound, "API token %s not found", id)
+		}
+		return nil
+	}))
 }
 
 func scanToken(sc scanner) (*model.APIToken, error) {
 	var t model.APIToken
 	var created int64
 	var revoked, used, expires sql.NullInt64
-	if err := sc.Scan(&t.ID, &t.WorkspaceID, &t.Role, &t.Name, &t.TokenHash, &created, &revoked, &used, &expires); err != nil {
+	if err := sc.Scan(&t.ID, &t.WorkspaceID, &t.Role, &t.Name, &t.Kind, &t.TokenHash, &created, &revoked, &used, &expires); err != nil {
 		return nil, err
 	}
 	t.CreatedAt, t.RevokedAt, t.LastUsedAt, t.ExpiresAt = fromMillis(created), timePtr(revoked), timePtr(used), timePtr(expires)

@@ -9,18 +9,18 @@ import (
 	"github.com/signet-id/signet/internal/model"
 )
 
-// CreateWorkspace stores w; conflict if its id is taken.
-func (s *Store) CreateWorkspace(ctx context.Context, w *model.Workspace) error {
-	_, err := s.writer.ExecContext(ctx, `
-		INSERT INTO workspaces (id, name, created_at) VALUES ($1, $2, $3)`,
-		w.ID, w.Name, millis(w.CreatedAt))
-	switch {
-	case err != nil && s.d.IsUniqueViolation(err):
-		return model.Errorf(model.CodeConflict, "workspace %s already exists", w.ID)
-	case err != nil:
-		return fmt.Errorf("create workspace: %w", err)
-	}
-	return nil
+// CreateWorkspace stores w, and audit in the same transaction when it is
+// not nil; conflict if its id is taken.
+func (s *Store) CreateWorkspace(ctx context.Context, w *model.Workspace, audit *model.AuditEntry) error {
+	return wrap("create workspace", s.audited(ctx, audit, func(tx *Tx) error {
+		_, err := tx.ExecContext(ctx, `
+			INSERT INTO workspaces (id, name, created_at) VALUES ($1, $2, $3)`,
+			w.ID, w.Name, millis(w.CreatedAt))
+		if err != nil && s.d.IsUniqueViolation(err) {
+			return model.Errorf(model.CodeConflict, "workspace %s already exists", w.ID)
+		}
+		return err
+	}))
 }
 
 // Workspace returns one workspace; not_found.

@@ -16,7 +16,7 @@ func testAccounts(e *env) {
 	agent := &model.Account{ID: model.NewID("acc"), WorkspaceID: w.ID, Email: "agent@example.com", Role: model.RoleAgent,
 		PasswordHash: "$argon2id$y", CreatedAt: e.tick()}
 	for _, a := range []*model.Account{owner, admin, agent} {
-		e.must(e.s.CreateAccount(e.ctx, a))
+		e.must(e.s.CreateAccount(e.ctx, a, nil))
 	}
 
 	got, err := e.s.AccountByEmail(e.ctx, "admin@example.com")
@@ -57,11 +57,11 @@ func testAccounts(e *env) {
 		code model.Code
 	}{
 		{"email taken in another workspace", e.s.CreateAccount(e.ctx, &model.Account{ID: model.NewID("acc"), WorkspaceID: other.ID,
-			Email: "admin@example.com", Role: model.RoleAdmin, CreatedAt: t0}), model.CodeConflict},
+			Email: "admin@example.com", Role: model.RoleAdmin, CreatedAt: t0}, nil), model.CodeConflict},
 		{"email taken by an owner", e.s.CreateAccount(e.ctx, &model.Account{ID: model.NewID("acc"),
-			Email: "owner@example.com", Role: model.RoleOwner, CreatedAt: t0}), model.CodeConflict},
+			Email: "owner@example.com", Role: model.RoleOwner, CreatedAt: t0}, nil), model.CodeConflict},
 		{"unknown workspace", e.s.CreateAccount(e.ctx, &model.Account{ID: model.NewID("acc"), WorkspaceID: model.NewID("ws"),
-			Email: "new@example.com", Role: model.RoleAgent, CreatedAt: t0}), model.CodeNotFound},
+			Email: "new@example.com", Role: model.RoleAgent, CreatedAt: t0}, nil), model.CodeNotFound},
 		{"unknown email", func() error { _, err := e.s.AccountByEmail(e.ctx, "nobody@example.com"); return err }(), model.CodeNotFound},
 		{"email is exact", func() error { _, err := e.s.AccountByEmail(e.ctx, "Admin@example.com"); return err }(), model.CodeNotFound},
 	} {
@@ -77,7 +77,7 @@ func testAPITokens(e *env) {
 	adminTok := &model.APIToken{ID: model.NewID("tok"), WorkspaceID: w.ID, Role: model.RoleAdmin, Name: "ci", TokenHash: hash("admin"), CreatedAt: e.tick()}
 	agentTok := &model.APIToken{ID: model.NewID("tok"), WorkspaceID: w.ID, Role: model.RoleAgent, TokenHash: hash("agent"), CreatedAt: e.tick()}
 	for _, t := range []*model.APIToken{ownerTok, adminTok, agentTok} {
-		e.must(e.s.CreateAPIToken(e.ctx, t))
+		e.must(e.s.CreateAPIToken(e.ctx, t, nil))
 	}
 
 	// APITokenByHash records the use.
@@ -109,8 +109,8 @@ func testAPITokens(e *env) {
 	// A revoked token is still found, in its state; revoking again keeps
 	// the first time.
 	revoked := e.tick()
-	e.must(e.s.RevokeAPIToken(e.ctx, agentTok.ID, revoked))
-	e.must(e.s.RevokeAPIToken(e.ctx, agentTok.ID, e.tick()))
+	e.must(e.s.RevokeAPIToken(e.ctx, agentTok.ID, revoked, nil))
+	e.must(e.s.RevokeAPIToken(e.ctx, agentTok.ID, e.tick(), nil))
 	got, err = e.s.APITokenByHash(e.ctx, hash("agent"), e.tick())
 	e.must(err)
 	if !sameTime(got.RevokedAt, revoked) || !sameTime(got.LastUsedAt, e.now) {
@@ -123,11 +123,11 @@ func testAPITokens(e *env) {
 		code model.Code
 	}{
 		{"unknown hash", func() error { _, err := e.s.APITokenByHash(e.ctx, hash("nope"), e.now); return err }(), model.CodeNotFound},
-		{"revoke unknown", e.s.RevokeAPIToken(e.ctx, model.NewID("tok"), e.now), model.CodeNotFound},
+		{"revoke unknown", e.s.RevokeAPIToken(e.ctx, model.NewID("tok"), e.now, nil), model.CodeNotFound},
 		{"hash taken", e.s.CreateAPIToken(e.ctx, &model.APIToken{ID: model.NewID("tok"), WorkspaceID: other.ID,
-			Role: model.RoleAdmin, TokenHash: hash("admin"), CreatedAt: t0}), model.CodeConflict},
+			Role: model.RoleAdmin, TokenHash: hash("admin"), CreatedAt: t0}, nil), model.CodeConflict},
 		{"unknown workspace", e.s.CreateAPIToken(e.ctx, &model.APIToken{ID: model.NewID("tok"), WorkspaceID: model.NewID("ws"),
-			Role: model.RoleAdmin, TokenHash: hash("new"), CreatedAt: t0}), model.CodeNotFound},
+			Role: model.RoleAdmin, TokenHash: hash("new"), CreatedAt: t0}, nil), model.CodeNotFound},
 	} {
 		if got := model.ErrorCode(tc.err); got != tc.code {
 			e.t.Errorf("%s: %v (code %q), want %q", tc.name, tc.err, got, tc.code)
@@ -147,17 +147,17 @@ func testHasOwner(e *env) {
 	has(false, "on a fresh store")
 	w := e.workspace()
 	e.must(e.s.CreateAccount(e.ctx, &model.Account{ID: model.NewID("acc"), WorkspaceID: w.ID, Email: "admin@example.com",
-		Role: model.RoleAdmin, CreatedAt: e.tick()}))
+		Role: model.RoleAdmin, CreatedAt: e.tick()}, nil))
 	e.must(e.s.CreateAPIToken(e.ctx, &model.APIToken{ID: model.NewID("tok"), WorkspaceID: w.ID, Role: model.RoleAdmin,
-		TokenHash: hash("admin"), CreatedAt: e.tick()}))
+		TokenHash: hash("admin"), CreatedAt: e.tick()}, nil))
 	has(false, "with a workspace's admin account and token")
 	setup := &model.APIToken{ID: model.NewID("tok"), Role: model.RoleOwner, TokenHash: hash("setup"), CreatedAt: e.tick()}
-	e.must(e.s.CreateAPIToken(e.ctx, setup))
+	e.must(e.s.CreateAPIToken(e.ctx, setup, nil))
 	has(true, "with an owner token")
-	e.must(e.s.RevokeAPIToken(e.ctx, setup.ID, e.tick()))
+	e.must(e.s.RevokeAPIToken(e.ctx, setup.ID, e.tick(), nil))
 	has(false, "once the only owner token is revoked")
 	e.must(e.s.CreateAccount(e.ctx, &model.Account{ID: model.NewID("acc"), Email: "owner@example.com",
-		Role: model.RoleOwner, CreatedAt: e.tick()}))
+		Role: model.RoleOwner, CreatedAt: e.tick()}, nil))
 	has(true, "with an owner account")
 }
 
@@ -169,8 +169,8 @@ func testSetAccountPassword(e *env) {
 		PasswordHash: "$argon2id$old", CreatedAt: e.tick()}
 	b := &model.Account{ID: model.NewID("acc"), WorkspaceID: w.ID, Email: "other@example.com", Role: model.RoleAgent,
 		PasswordHash: "$argon2id$kept", CreatedAt: e.tick()}
-	e.must(e.s.CreateAccount(e.ctx, a))
-	e.must(e.s.CreateAccount(e.ctx, b))
+	e.must(e.s.CreateAccount(e.ctx, a, nil))
+	e.must(e.s.CreateAccount(e.ctx, b, nil))
 	e.must(e.s.SetAccountPassword(e.ctx, a.ID, "$argon2id$new"))
 	got, err := e.s.AccountByEmail(e.ctx, a.Email)
 	e.must(err)

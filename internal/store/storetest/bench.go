@@ -24,7 +24,7 @@ func BenchmarkReturningLogins(b *testing.B, s store.Store) {
 	a := &model.App{ID: model.NewID("app"), WorkspaceID: w.ID, Name: "web", Platform: model.PlatformWeb,
 		Profile: verify.Intercom, Enforcement: model.EnforcementEnforce, OnFailure: model.OnFailureReject, CreatedAt: now, UpdatedAt: now}
 	k := &model.Key{ID: model.NewID("key"), AppID: a.ID, WorkspaceID: w.ID, Sealed: random(48), Fingerprint: "fp", CreatedAt: now}
-	for _, err := range []error{s.CreateWorkspace(ctx, w), s.CreateApp(ctx, a), s.CreateKey(ctx, k)} {
+	for _, err := range []error{s.CreateWorkspace(ctx, w, nil), s.CreateApp(ctx, a, nil), s.CreateKey(ctx, k, nil)} {
 		if err != nil {
 			b.Fatal(err)
 		}

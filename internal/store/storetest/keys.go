@@ -17,7 +17,7 @@ func testKeys(e *env) {
 	used, retires := e.now.Add(-time.Minute), e.now.Add(time.Hour)
 	imported := &model.Key{ID: model.NewID("key"), AppID: a.ID, WorkspaceID: w.ID, Sealed: []byte{0, 1, 2, 255},
 		Imported: true, Weak: true, Fingerprint: "ab12cd", CreatedAt: e.tick(), RetiresAt: &retires, LastUsedAt: &used}
-	e.must(e.s.CreateKey(e.ctx, imported))
+	e.must(e.s.CreateKey(e.ctx, imported, nil))
 	k2, k3, kc := e.key(a), e.key(b), e.key(c)
 
 	got, err := e.s.Key(e.ctx, imported.ID)
@@ -41,7 +41,7 @@ func testKeys(e *env) {
 
 	// RetireKey sets (and may move) the end of the grace period.
 	until := e.now.Add(48 * time.Hour)
-	e.must(e.s.RetireKey(e.ctx, k2.ID, until))
+	e.must(e.s.RetireKey(e.ctx, k2.ID, until, nil))
 	got, err = e.s.Key(e.ctx, k2.ID)
 	e.must(err)
 	if !sameTime(got.RetiresAt, until) || got.State(e.now) != model.KeyRetiring {
@@ -63,7 +63,7 @@ func testKeys(e *env) {
 	}
 
 	// Revoked keys stay listed, in every state.
-	_, err = e.s.RevokeKey(e.ctx, k3.ID, e.tick())
+	_, err = e.s.RevokeKey(e.ctx, k3.ID, e.tick(), nil)
 	e.must(err)
 	appKeys, err = e.s.AppKeys(e.ctx, b.ID)
 	e.must(err)
@@ -79,13 +79,13 @@ func testKeys(e *env) {
 	}{
 		{"Key of an unknown id", func() error { _, err := e.s.Key(e.ctx, unknown); return err }(), model.CodeNotFound},
 		{"CreateKey for an unknown app", e.s.CreateKey(e.ctx, &model.Key{ID: model.NewID("key"), AppID: model.NewID("app"),
-			WorkspaceID: w.ID, Sealed: []byte{1}, CreatedAt: t0}), model.CodeNotFound},
+			WorkspaceID: w.ID, Sealed: []byte{1}, CreatedAt: t0}, nil), model.CodeNotFound},
 		{"CreateKey naming another workspace than its app's", e.s.CreateKey(e.ctx, &model.Key{ID: model.NewID("key"),
-			AppID: a.ID, WorkspaceID: other.ID, Sealed: []byte{1}, CreatedAt: t0}), model.CodeNotFound},
-		{"CreateKey with a taken id", e.s.CreateKey(e.ctx, k2), model.CodeConflict},
-		{"RetireKey of an unknown id", e.s.RetireKey(e.ctx, unknown, until), model.CodeNotFound},
-		{"RetireKey of a revoked key", e.s.RetireKey(e.ctx, k3.ID, until), model.CodeConflict},
-		{"RevokeKey of an unknown id", func() error { _, err := e.s.RevokeKey(e.ctx, unknown, t0); return err }(), model.CodeNotFound},
+			AppID: a.ID, WorkspaceID: other.ID, Sealed: []byte{1}, CreatedAt: t0}, nil), model.CodeNotFound},
+		{"CreateKey with a taken id", e.s.CreateKey(e.ctx, k2, nil), model.CodeConflict},
+		{"RetireKey of an unknown id", e.s.RetireKey(e.ctx, unknown, until, nil), model.CodeNotFound},
+		{"RetireKey of a revoked key", e.s.RetireKey(e.ctx, k3.ID, until, nil), model.CodeConflict},
+		{"RevokeKey of an unknown id", func() error { _, err := e.s.RevokeKey(e.ctx, unknown, t0, nil); return err }(), model.CodeNotFound},
 	} {
 		if got := model.ErrorCode(tc.err); got != tc.code {
 			e.t.Errorf("%s: %v (code %q), want %q", tc.name, tc.err, got, tc.code)
@@ -127,7 +127,7 @@ func testRevokeKey(e *env) {
 	unverified := e.login(e.newLogin(a, nil, claimed(verify.UID, "u1"))).Session
 
 	at := e.tick()
-	n, err := e.s.RevokeKey(e.ctx, k1.ID, at)
+	n, err := e.s.RevokeKey(e.ctx, k1.ID, at, nil)
 	e.must(err)
 	if n != 2 {
 		e.t.Errorf("RevokeKey ended %d sessions, want 2", n)
@@ -163,7 +163,7 @@ func testRevokeKey(e *env) {
 	}
 
 	// Revoking again ends nothing and keeps the first time.
-	n, err = e.s.RevokeKey(e.ctx, k1.ID, e.tick())
+	n, err = e.s.RevokeKey(e.ctx, k1.ID, e.tick(), nil)
 	e.must(err)
 	k, _ = e.s.Key(e.ctx, k1.ID)
 	if n != 0 || !sameTime(k.RevokedAt, at) {
@@ -196,9 +196,9 @@ func testResealKeys(e *env) {
 	k1, k2 := e.key(a), e.key(b)
 	weak := &model.Key{ID: model.NewID("key"), AppID: a.ID, WorkspaceID: w.ID, Sealed: random(48), Imported: true,
 		Weak: true, Fingerprint: "fp-weak", CreatedAt: e.tick()}
-	e.must(e.s.CreateKey(e.ctx, weak))
+	e.must(e.s.CreateKey(e.ctx, weak, nil))
 	revoked := e.key(a)
-	_, err = e.s.RevokeKey(e.ctx, revoked.ID, e.tick())
+	_, err = e.s.RevokeKey(e.ctx, revoked.ID, e.tick(), nil)
 	e.must(err)
 	snapshot := func() map[string]model.Key {
 		e.t.Helper()

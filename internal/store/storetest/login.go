@@ -750,7 +750,7 @@ func handOverAtomic(e *env, w *model.Workspace, a *model.App, k *model.Key) {
 	// A login through a revoked key fails last, when it marks the key
 	// used: after the hand-over.
 	revoked := e.key(a)
-	_, err := e.s.RevokeKey(e.ctx, revoked.ID, e.tick())
+	_, err := e.s.RevokeKey(e.ctx, revoked.ID, e.tick(), nil)
 	e.must(err)
 	_, err = e.s.Login(e.ctx, e.handOverLogin(a, revoked, "ada", anon))
 	e.wantCode(err, model.CodeConflict)
@@ -1016,7 +1016,7 @@ func testReturningLogin(e *env) {
 	}
 	before := e.count(w)
 	revoked := e.key(a)
-	_, err = e.s.RevokeKey(e.ctx, revoked.ID, e.tick())
+	_, err = e.s.RevokeKey(e.ctx, revoked.ID, e.tick(), nil)
 	e.must(err)
 	var wg sync.WaitGroup
 	errs := make([]error, 32)

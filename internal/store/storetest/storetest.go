@@ -72,6 +72,11 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"RevokeAppSessions", testRevokeAppSessions},
 		{"CountUserDevices", testCountUserDevices},
 		{"ResealKeys", testResealKeys},
+		{"AuditedWrites", testAuditedWrites},
+		{"KeyMaterial", testKeyMaterial},
+		{"KeyMaterialConcurrent", testKeyMaterialConcurrent},
+		{"SetKeyMaterials", testSetKeyMaterials},
+		{"TokenKind", testTokenKind},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -122,7 +127,7 @@ func (e *env) wantCode(err error, code model.Code) {
 func (e *env) workspace() *model.Workspace {
 	e.t.Helper()
 	w := &model.Workspace{ID: model.NewID("ws"), Name: "Acme", CreatedAt: e.tick()}
-	e.must(e.s.CreateWorkspace(e.ctx, w))
+	e.must(e.s.CreateWorkspace(e.ctx, w, nil))
 	return w
 }
 
@@ -132,7 +137,7 @@ func (e *env) app(w *model.Workspace) *model.App {
 	a := &model.App{ID: model.NewID("app"), WorkspaceID: w.ID, Name: "Acme iOS", Platform: model.PlatformIOS,
 		Profile: verify.Signet, Enforcement: model.EnforcementEnforce, OnFailure: model.OnFailureReject,
 		MaxTokenLifetime: 3600, CreatedAt: at, UpdatedAt: at}
-	e.must(e.s.CreateApp(e.ctx, a))
+	e.must(e.s.CreateApp(e.ctx, a, nil))
 	return a
 }
 
@@ -140,7 +145,7 @@ func (e *env) key(a *model.App) *model.Key {
 	e.t.Helper()
 	k := &model.Key{ID: model.NewID("key"), AppID: a.ID, WorkspaceID: a.WorkspaceID, Sealed: random(48),
 		Fingerprint: "fp-" + a.ID, CreatedAt: e.tick()}
-	e.must(e.s.CreateKey(e.ctx, k))
+	e.must(e.s.CreateKey(e.ctx, k, nil))
 	return k
 }
 

@@ -20,7 +20,7 @@ func testAPITokenExpiry(e *env) {
 	owner := &model.APIToken{ID: model.NewID("tok"), Role: model.RoleOwner, Name: "owner, a day",
 		TokenHash: hash("owner"), CreatedAt: created, ExpiresAt: new(created.Add(24 * time.Hour))}
 	for _, t := range []*model.APIToken{expiring, lasting, owner} {
-		e.must(e.s.CreateAPIToken(e.ctx, t))
+		e.must(e.s.CreateAPIToken(e.ctx, t, nil))
 	}
 
 	// Read back by every way in.
@@ -82,7 +82,7 @@ func testAPITokenExpiry(e *env) {
 	}
 
 	// Revoked and expired is still not found; revoking an expired token works.
-	e.must(e.s.RevokeAPIToken(e.ctx, expiring.ID, expires.Add(time.Minute)))
+	e.must(e.s.RevokeAPIToken(e.ctx, expiring.ID, expires.Add(time.Minute), nil))
 	if _, err := e.s.APITokenByHash(e.ctx, hash("expiring"), expires.Add(2*time.Minute)); model.ErrorCode(err) != model.CodeNotFound {
 		e.t.Errorf("revoked, expired token: %v, want not_found", err)
 	}

@@ -73,6 +73,11 @@ func CheckUpgradeTo0005(t *testing.T, s store.Store) {
 		case tok.ID != "tok_dashboard" && tok.ExpiresAt != nil:
 			t.Errorf("token %s after 0005: expires_at %v, want none", tok.ID, tok.ExpiresAt)
 		}
+		// Migration 0009 gives tokens a kind: the dashboard session's name
+		// marked it (exactly "dashboard: ", as the dashboard checked).
+		if wantKind := map[bool]model.TokenKind{true: model.TokenDashboard, false: model.TokenAPI}[tok.ID == "tok_dashboard"]; tok.Kind != wantKind {
+			t.Errorf("token %s (%q) after 0009: kind %q, want %q", tok.ID, tok.Name, tok.Kind, wantKind)
+		}
 	}
 	if len(tokens) != 3 {
 		t.Errorf("tokens after 0005 = %+v", tokens)

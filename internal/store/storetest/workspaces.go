@@ -16,8 +16,8 @@ func testWorkspaces(e *env) {
 	// Created out of order: the list is by creation time, oldest first.
 	newer := &model.Workspace{ID: model.NewID("ws"), Name: "Newer", CreatedAt: t0.Add(time.Hour)}
 	older := &model.Workspace{ID: model.NewID("ws"), Name: "Older", CreatedAt: t0}
-	e.must(e.s.CreateWorkspace(e.ctx, newer))
-	e.must(e.s.CreateWorkspace(e.ctx, older))
+	e.must(e.s.CreateWorkspace(e.ctx, newer, nil))
+	e.must(e.s.CreateWorkspace(e.ctx, older, nil))
 
 	got, err := e.s.Workspace(e.ctx, older.ID)
 	e.must(err)
@@ -32,7 +32,7 @@ func testWorkspaces(e *env) {
 
 	_, err = e.s.Workspace(e.ctx, model.NewID("ws"))
 	e.wantCode(err, model.CodeNotFound)
-	e.wantCode(e.s.CreateWorkspace(e.ctx, &model.Workspace{ID: older.ID, Name: "Again", CreatedAt: t0}), model.CodeConflict)
+	e.wantCode(e.s.CreateWorkspace(e.ctx, &model.Workspace{ID: older.ID, Name: "Again", CreatedAt: t0}, nil), model.CodeConflict)
 }
 
 func testApps(e *env) {
@@ -41,7 +41,7 @@ func testApps(e *env) {
 		Profile: verify.HelpshiftLegacy, Enforcement: model.EnforcementMonitor, OnFailure: model.OnFailureAnonymous,
 		FullPrivacy: true, MaxTokenLifetime: 600, UserIDPattern: `[0-9]+`, AudienceAlias: "pylon-widget-1",
 		CreatedAt: e.tick(), UpdatedAt: e.now}
-	e.must(e.s.CreateApp(e.ctx, a))
+	e.must(e.s.CreateApp(e.ctx, a, nil))
 	second := e.app(w)
 	e.app(other)
 
@@ -65,7 +65,7 @@ func testApps(e *env) {
 	upd.Enforcement, upd.OnFailure, upd.FullPrivacy = model.EnforcementEnforce, model.OnFailureReject, false
 	upd.MaxTokenLifetime, upd.UserIDPattern, upd.UpdatedAt = 86400, "", e.tick()
 	upd.AudienceAlias = "pylon-widget-2"
-	e.must(e.s.UpdateApp(e.ctx, &upd))
+	e.must(e.s.UpdateApp(e.ctx, &upd, nil))
 	got, err = e.s.App(e.ctx, a.ID)
 	e.must(err)
 	want = upd
@@ -80,10 +80,10 @@ func testApps(e *env) {
 		code model.Code
 	}{
 		{"App of an unknown id", func() error { _, err := e.s.App(e.ctx, model.NewID("app")); return err }(), model.CodeNotFound},
-		{"UpdateApp of an unknown id", e.s.UpdateApp(e.ctx, &model.App{ID: model.NewID("app"), UpdatedAt: t0}), model.CodeNotFound},
+		{"UpdateApp of an unknown id", e.s.UpdateApp(e.ctx, &model.App{ID: model.NewID("app"), UpdatedAt: t0}, nil), model.CodeNotFound},
 		{"CreateApp in an unknown workspace", e.s.CreateApp(e.ctx, &model.App{ID: model.NewID("app"),
-			WorkspaceID: model.NewID("ws"), CreatedAt: t0, UpdatedAt: t0}), model.CodeNotFound},
-		{"CreateApp with a taken id", e.s.CreateApp(e.ctx, a), model.CodeConflict},
+			WorkspaceID: model.NewID("ws"), CreatedAt: t0, UpdatedAt: t0}, nil), model.CodeNotFound},
+		{"CreateApp with a taken id", e.s.CreateApp(e.ctx, a, nil), model.CodeConflict},
 	} {
 		if got := model.ErrorCode(tc.err); got != tc.code {
 			e.t.Errorf("%s: %v (code %q), want %q", tc.name, tc.err, got, tc.code)
