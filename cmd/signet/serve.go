@@ -102,6 +102,13 @@ func runServe(args []string, stdout, stderr io.Writer, getenv func(string) strin
 	fs.IntVar(&guard.Devices, "suspicious-devices", login.DefaultDevices, "more devices than this for one user within --suspicious-device-window ends the user's sessions (-1: off)")
 	fs.DurationVar(&guard.DeviceWindow, "suspicious-device-window", login.DefaultDeviceWindow, "the window of --suspicious-devices")
 	fs.IntVar(&guard.UnsignedLogins, "max-unsigned-logins", login.DefaultUnsignedLogins, "logins without a proof (anonymous, unsigned) per client address per minute on each node before 429 (-1: off)")
+	// Live streams and connections (issue 12).
+	var streams httpapi.StreamLimits
+	fs.IntVar(&streams.PerSession, "max-streams-per-session", httpapi.DefaultStreamsPerSession, "live event streams one session or API token may hold open (-1: off)")
+	fs.IntVar(&streams.PerAddress, "max-streams-per-address", httpapi.DefaultStreamsPerAddress, "live event streams one client address (an IPv6 /64) may hold open (-1: off)")
+	fs.IntVar(&streams.Total, "max-streams", httpapi.DefaultStreams, "live event streams this node holds open (at most 3/4 of --max-connections)")
+	fs.DurationVar(&streams.Lifetime, "stream-lifetime", httpapi.DefaultStreamLifetime, "a live event stream ends after this; the client reconnects")
+	maxConns := fs.Int("max-connections", server.DefaultMaxConnections, "connections open at once; past it a connection gets 503 (lowered to fit the open-file limit)")
 	if code, done := parse(fs, args, stdout); done {
 		return code
 	}
@@ -152,7 +159,7 @@ func runServe(args []string, stdout, stderr io.Writer, getenv func(string) strin
 	defer stop()
 	m, err := server.New(ctx, server.Config{Addr: *addr, Database: dsn, DataDir: *dataDir, AdminToken: adminToken,
 		SessionLifetime: *lifetime, Logger: slog.New(handler), Getenv: getenv, Out: stdout, Guard: guard, TrustedProxies: trusted, Demo: *demoMode,
-		LogRetention: *retention})
+		LogRetention: *retention, Streams: streams, MaxConnections: *maxConns})
 	if err != nil {
 		fmt.Fprintf(stderr, "signet serve: %v\n", err)
 		return 1

@@ -45,6 +45,8 @@ type Config struct {
 	Stopping <-chan struct{}
 	// TrustedProxies are the proxies whose X-Forwarded-For is believed.
 	TrustedProxies []netip.Prefix
+	// Streams bound the live event streams (stream.go).
+	Streams StreamLimits
 }
 
 type server struct {
@@ -60,6 +62,7 @@ type server struct {
 	bus            events.Bus
 	stopping       <-chan struct{}
 	trustedProxies []netip.Prefix
+	streams        *streamGate
 }
 
 // route is one endpoint; the table is what the OpenAPI test checks.
@@ -71,7 +74,8 @@ type route struct {
 // New returns the HTTP handler. It also wires c.Logins.Observe to metrics.
 func New(c Config) http.Handler {
 	s := &server{store: c.Store, box: c.Box, logins: c.Logins, log: c.Logger, now: c.Now, draining: c.Draining,
-		conv: c.Conversations, bus: c.Bus, stopping: c.Stopping, trustedProxies: c.TrustedProxies}
+		conv: c.Conversations, bus: c.Bus, stopping: c.Stopping, trustedProxies: c.TrustedProxies,
+		streams: newStreamGate(c.Streams)}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
 	}

@@ -68,6 +68,13 @@ type Config struct {
 	// DefaultLogRetention (30 days); negative keeps it forever. Ended
 	// sessions are kept SessionGrace after they end (retention.go).
 	LogRetention time.Duration
+	// Streams bound the live event streams (per session, per address, per
+	// node, lifetime); the per-node cap never exceeds three quarters of
+	// MaxConnections.
+	Streams httpapi.StreamLimits
+	// MaxConnections caps the connections open at once (connlimit.go); 0:
+	// DefaultMaxConnections, or less when the open-file limit is lower.
+	MaxConnections int
 }
 
 // Main is a running (or ready to run) server.
@@ -117,6 +124,11 @@ func New(ctx context.Context, cfg Config) (*Main, error) {
 	if cfg.LogRetention == 0 {
 		cfg.LogRetention = DefaultLogRetention
 	}
+	cfg.MaxConnections = maxConnections(cfg.MaxConnections)
+	if cfg.Streams.Total == 0 {
+		cfg.Streams.Total = httpapi.DefaultStreams
+	}
+	cfg.Streams.Total = streamsUnder(cfg.Streams.Total, cfg.MaxConnections)
 	if cfg.AdminToken != "" && len(cfg.AdminToken) < 32 {
 		return nil, errors.New("SIGNET_ADMIN_TOKEN must be 32 characters or more")
 	}
@@ -160,7 +172,8 @@ func New(ctx context.Context, cfg Config) (*Main, error) {
 			func() float64 { _, m := cached.Stats(); return float64(m) }))
 	api := httpapi.New(httpapi.Config{Store: st, Box: box, Logins: logins, Logger: cfg.Logger,
 		Registry: reg, AdminToken: cfg.AdminToken, Now: cfg.Now, Draining: m.draining.Load,
-		Conversations: conv, Bus: bus, Stopping: m.stopping, TrustedProxies: cfg.TrustedProxies})
+		Conversations: conv, Bus: bus, Stopping: m.stopping, TrustedProxies: cfg.TrustedProxies,
+		Streams: cfg.Streams})
 	// The dashboard (and the widget's script) is a client of the API, in
 	// process; it sets its own security headers, so it is not wrapped by
 	// the API's middleware.
@@ -280,7 +293,7 @@ func (m *Main) Listen() error {
 	if err != nil {
 		return err
 	}
-	m.listener = l
+	m.listener = newLimitListener(l, m.cfg.MaxConnections)
 	return nil
 }
 
@@ -314,7 +327,7 @@ func (m *Main) Run(ctx context.Context) error {
 	go func() { served <- srv.Serve(m.listener) }()
 	go m.purgeThrottles(ctx)
 	go m.prune(ctx)
-	m.cfg.Logger.Info("signet is serving", "addr", m.Addr())
+	m.cfg.Logger.Info("signet is serving", "addr", m.Addr(), "max_connections", m.cfg.MaxConnections, "max_streams", m.cfg.Streams.Total)
 	var err error
 	select {
 	case err = <-served:

@@ -294,3 +294,48 @@ func TestKeyLock(t *testing.T) {
 		t.Errorf("%d locks left behind", len(k.locks))
 	}
 }
+
+func TestSlots(t *testing.T) {
+	s := &Slots{Total: 3}
+	a := SlotCheck{Key: "ses:a", Max: 2}
+	r1, ok1 := s.Acquire(a)
+	r2, ok2 := s.Acquire(a)
+	if !ok1 || !ok2 {
+		t.Fatal("the first two slots of a key were refused")
+	}
+	if _, ok := s.Acquire(a); ok {
+		t.Fatal("a third slot of a key with Max 2 was given")
+	}
+	r3, ok := s.Acquire(SlotCheck{Key: "ses:b", Max: 2})
+	if !ok {
+		t.Fatal("another key was refused below the total")
+	}
+	if _, ok := s.Acquire(SlotCheck{Key: "ses:c", Max: 2}); ok {
+		t.Fatal("a slot past the total was given")
+	}
+	r1()
+	r1() // idempotent: must not free a second slot
+	if total, n := s.Open("ses:a"); total != 2 || n != 1 {
+		t.Fatalf("after one release: total %d, key %d; want 2, 1", total, n)
+	}
+	if _, ok := s.Acquire(a); !ok {
+		t.Fatal("a released slot was not given again")
+	}
+	r2()
+	r3()
+}
+
+func TestAddressGroup(t *testing.T) {
+	for _, c := range []struct{ in, want string }{
+		{"203.0.113.7", "203.0.113.7"},
+		{"::ffff:203.0.113.7", "203.0.113.7"},
+		{"2001:db8:1:2:aaaa::1", "2001:db8:1:2::/64"},
+		{"2001:db8:1:2:ffff:ffff:ffff:ffff", "2001:db8:1:2::/64"},
+		{"2001:db8:1:3::1", "2001:db8:1:3::/64"},
+		{"", ""},
+	} {
+		if got := AddressGroup(c.in); got != c.want {
+			t.Errorf("AddressGroup(%q) = %q, want %q", c.in, got, c.want)
+		}
+	}
+}
