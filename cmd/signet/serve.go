@@ -96,12 +96,13 @@ func runServe(args []string, stdout, stderr io.Writer, getenv func(string) strin
 	proxies := fs.String("trusted-proxies", envOr(getenv, "SIGNET_TRUSTED_PROXIES", ""), "comma-separated addresses or CIDR prefixes of the proxies whose X-Forwarded-For is believed")
 	var guard login.Guard
 	fs.DurationVar(&guard.Window, "failure-window", login.DefaultWindow, "how long failed verifications are counted")
-	fs.IntVar(&guard.IdentityFailures, "max-identity-failures", login.DefaultIdentityFailures, "failed verifications per identity in a window before 429 (-1: off)")
+	fs.IntVar(&guard.IdentityFailures, "max-identity-failures", login.DefaultIdentityFailures, "failed verifications per identity from one address in a window before 429; as many from all unknown addresses lock the identity for addresses and devices it never logged in from (-1: off)")
 	fs.IntVar(&guard.AddressFailures, "max-address-failures", login.DefaultAddressFailures, "failed verifications per client address in a window before 429 (-1: off)")
 	fs.IntVar(&guard.FailuresThenSuccess, "suspicious-failures", login.DefaultFailuresThenSuccess, "a success after this many failures of one identity ends the user's sessions (-1: off)")
 	fs.IntVar(&guard.Devices, "suspicious-devices", login.DefaultDevices, "more devices than this for one user within --suspicious-device-window ends the user's sessions (-1: off)")
 	fs.DurationVar(&guard.DeviceWindow, "suspicious-device-window", login.DefaultDeviceWindow, "the window of --suspicious-devices")
 	fs.IntVar(&guard.UnsignedLogins, "max-unsigned-logins", login.DefaultUnsignedLogins, "logins without a proof (anonymous, unsigned) per client address per minute on each node before 429 (-1: off)")
+	fs.DurationVar(&guard.Delay, "failure-delay", login.DefaultDelay, "past half a failure limit, each further failure is answered this much later, doubling (at most 4s; -1s: off)")
 	// Live streams and connections (issue 12).
 	var streams httpapi.StreamLimits
 	fs.IntVar(&streams.PerSession, "max-streams-per-session", httpapi.DefaultStreamsPerSession, "live event streams one session or API token may hold open (-1: off)")

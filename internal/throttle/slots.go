@@ -1,8 +1,12 @@
 package throttle
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"net/netip"
+	"strings"
 	"sync"
+	"time"
 )
 
 // Slots bounds what is held open at once (live event streams) per key and
@@ -92,4 +96,19 @@ func AddressGroup(addr string) string {
 		return addr
 	}
 	return p.String()
+}
+
+// SignInDelay is the dashboard's slow-down before its password lock: past
+// half the limit, each failed sign-in is answered this much later,
+// doubling per failure (argon2id already makes each check slow).
+const SignInDelay = 100 * time.Millisecond
+
+// SignInKeys name the dashboard's password-failure counters: one account
+// from one address (IPv6 per /64), and one address whatever the account.
+// A flood of wrong passwords from elsewhere never locks an owner out of
+// the address they sign in from. Hashed: no email or address is stored.
+func SignInKeys(email, addr string) []string {
+	hash := func(s string) string { h := sha256.Sum256([]byte(s)); return hex.EncodeToString(h[:16]) }
+	group := AddressGroup(addr)
+	return []string{"dash-pair:" + hash(strings.ToLower(email)+"\x00"+group), "dash-addr:" + hash(group)}
 }

@@ -339,3 +339,31 @@ func TestAddressGroup(t *testing.T) {
 		}
 	}
 }
+
+func TestSlowDown(t *testing.T) {
+	l := Limit{Max: 10, Window: time.Minute, SlowAfter: 5, Delay: 100 * time.Millisecond}
+	for _, c := range []struct {
+		count int
+		want  time.Duration
+	}{{1, 0}, {5, 0}, {6, 100 * time.Millisecond}, {7, 200 * time.Millisecond}, {9, 800 * time.Millisecond}, {40, MaxDelay}} {
+		if got := l.delay(c.count); got != c.want {
+			t.Errorf("delay after %d failures: %v, want %v", c.count, got, c.want)
+		}
+	}
+	lim := New(nil, nil, nil)
+	now := time.Unix(1000, 0)
+	fast := Limit{Max: 10, Window: time.Minute, SlowAfter: 1, Delay: 150 * time.Millisecond}
+	var took []time.Duration
+	for range 3 {
+		tk, err := lim.Try(context.Background(), now, Check{Key: "k", Limit: fast})
+		if err != nil {
+			t.Fatal(err)
+		}
+		began := time.Now()
+		tk.Done(context.Background(), now, true)
+		took = append(took, time.Since(began))
+	}
+	if took[0] > 100*time.Millisecond || took[1] < 150*time.Millisecond || took[2] < 300*time.Millisecond {
+		t.Errorf("failed checks answered after %v; want none, then 150 ms, then 300 ms", took)
+	}
+}

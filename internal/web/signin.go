@@ -1,8 +1,6 @@
 package web
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"net"
@@ -65,12 +63,9 @@ func (h *handler) signInPage(w http.ResponseWriter, r *http.Request) {
 	h.render(w, r, nil, http.StatusOK, "signin", &page{Title: "Sign in", Bare: true, CSRF: csrfToken(pre), Data: v})
 }
 
-// throttleKeys name the sign-in failure counters of an email and of a
-// client address, hashed: no personal data in the throttle table.
-func throttleKeys(email, addr string) []string {
-	hash := func(s string) string { h := sha256.Sum256([]byte(s)); return hex.EncodeToString(h[:16]) }
-	return []string{"dash-email:" + hash(strings.ToLower(email)), "dash-addr:" + hash(addr)}
-}
+// throttleKeys name the sign-in failure counters: an email from an
+// address, and an address (throttle.SignInKeys).
+func throttleKeys(email, addr string) []string { return throttle.SignInKeys(email, addr) }
 
 // try admits one sign-in check under the limits of keys, checking and
 // counting in one step (throttle.Limiter): concurrent wrong passwords get
@@ -79,7 +74,7 @@ func throttleKeys(email, addr string) []string {
 func (h *handler) try(r *http.Request, keys []string) (*throttle.Ticket, time.Duration, error) {
 	checks := make([]throttle.Check, len(keys))
 	for i, k := range keys {
-		checks[i] = throttle.Check{Key: k, Limit: throttle.Limit{Max: h.signInFailures, Window: h.signInWindow}}
+		checks[i] = throttle.Check{Key: k, Limit: throttle.Limit{Max: h.signInFailures, Window: h.signInWindow, SlowAfter: h.signInFailures / 2, Delay: throttle.SignInDelay}}
 	}
 	t, err := h.limiter.Try(r.Context(), h.now(), checks...)
 	var e *model.Error
