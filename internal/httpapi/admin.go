@@ -300,7 +300,7 @@ func (s *server) createKey(w http.ResponseWriter, r *http.Request, p *principal)
 // workspace under another profile: a secret shared across schemes lets a
 // proof made for one be replayed as the other.
 func (s *server) secretServesOneProfile(r *http.Request, a *model.App, secret string) error {
-	fp := keyring.Fingerprint(secret)
+	fp := keyring.Fingerprint(s.box, secret)
 	keys, err := s.store.WorkspaceKeys(r.Context(), a.WorkspaceID)
 	if err != nil {
 		return err

@@ -4,9 +4,12 @@
 package secretbox
 
 import (
+	"bytes"
 	"crypto/aes"
 	"crypto/cipher"
+	"crypto/hkdf"
 	"crypto/rand"
+	"crypto/sha256"
 	"encoding/base64"
 	"encoding/hex"
 	"errors"
@@ -27,6 +30,7 @@ const version1 = 1
 type Box struct {
 	aead     cipher.AEAD   // the primary master key: seals and opens
 	previous []cipher.AEAD // earlier master keys: open only, during a rotation
+	master   []byte        // the primary master key, for Derive
 }
 
 // New returns a Box for a 32-byte master key, and the previous master keys
@@ -36,7 +40,7 @@ func New(masterKey []byte, previous ...[]byte) (*Box, error) {
 	if err != nil {
 		return nil, err
 	}
-	b := &Box{aead: aead}
+	b := &Box{aead: aead, master: bytes.Clone(masterKey)}
 	for _, k := range previous {
 		p, err := newAEAD(k)
 		if err != nil {
@@ -45,6 +49,17 @@ func New(masterKey []byte, previous ...[]byte) (*Box, error) {
 		b.previous = append(b.previous, p)
 	}
 	return b, nil
+}
+
+// Derive returns a 32-byte key for one purpose, named by label, derived
+// from the master key with HKDF-SHA256: keys of different labels are
+// independent, and none reveals the master key.
+func (b *Box) Derive(label string) []byte {
+	k, err := hkdf.Key(sha256.New, b.master, nil, "signet "+label, 32)
+	if err != nil {
+		panic(err) // only for an output length HKDF cannot give; 32 it can
+	}
+	return k
 }
 
 func newAEAD(key []byte) (cipher.AEAD, error) {

@@ -25,6 +25,7 @@ import (
 	"github.com/signet-id/signet/internal/demo"
 	"github.com/signet-id/signet/internal/events"
 	"github.com/signet-id/signet/internal/httpapi"
+	"github.com/signet-id/signet/internal/keyring"
 	"github.com/signet-id/signet/internal/login"
 	"github.com/signet-id/signet/internal/model"
 	"github.com/signet-id/signet/internal/secretbox"
@@ -147,6 +148,14 @@ func New(ctx context.Context, cfg Config) (*Main, error) {
 		return nil, err
 	}
 	cfg.Logger.Info("master key loaded", "from", string(source))
+	// Fingerprints are keyed with the master key: those of an upgrade
+	// (unkeyed, cleared by migration 0009) or of a rotation are made again.
+	if n, err := keyring.Refingerprint(ctx, st, box); err != nil {
+		st.Close()
+		return nil, fmt.Errorf("key fingerprints: %w", err)
+	} else if n > 0 {
+		cfg.Logger.Info("key fingerprints recomputed under the master key", "keys", n)
+	}
 	bus, err := openBus(ctx, cfg.Database, cfg.Logger)
 	if err != nil {
 		st.Close()
@@ -251,6 +260,9 @@ func RotateMasterKey(ctx context.Context, cfg Config) (int, error) {
 		sealed, err := box.Reseal(k.Sealed, k.ID)
 		if err != nil {
 			return nil, fmt.Errorf("key %s opens with neither master key: %w", k.ID, err)
+		}
+		if secret, err := box.Open(sealed, k.ID); err == nil {
+			k.Fingerprint = keyring.Fingerprint(box, string(secret)) // keyed with the new master key
 		}
 		return sealed, nil
 	})

@@ -200,7 +200,8 @@ type Store interface {
 	AddressKnown(ctx context.Context, userID, addrKey string, since time.Time) (bool, error)
 	// ResealKeys rewrites every key's sealed secret with reseal, in one
 	// transaction (master-key rotation): all keys or none. It returns how
-	// many changed; reseal returns nil to leave a key as it is.
+	// many changed; reseal returns nil to leave a key's secret as it is.
+	// A fingerprint reseal set on k is written too (keyring.Refingerprint).
 	ResealKeys(ctx context.Context, reseal func(k *model.Key) ([]byte, error)) (int, error)
 
 	// HasOwner reports whether any owner account or unrevoked owner API
