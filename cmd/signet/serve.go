@@ -109,6 +109,7 @@ func runServe(args []string, stdout, stderr io.Writer, getenv func(string) strin
 	fs.IntVar(&streams.PerAddress, "max-streams-per-address", httpapi.DefaultStreamsPerAddress, "live event streams one client address (an IPv6 /64) may hold open (-1: off)")
 	fs.IntVar(&streams.Total, "max-streams", httpapi.DefaultStreams, "live event streams this node holds open (at most 3/4 of --max-connections)")
 	fs.DurationVar(&streams.Lifetime, "stream-lifetime", httpapi.DefaultStreamLifetime, "a live event stream ends after this; the client reconnects")
+	metricsAddr := fs.String("metrics-addr", envOr(getenv, "SIGNET_METRICS_ADDR", ""), "serve /metrics on this address without a token (e.g. 127.0.0.1:9090), and not on --addr, where it otherwise needs an owner token")
 	maxConns := fs.Int("max-connections", server.DefaultMaxConnections, "connections open at once; past it a connection gets 503 (lowered to fit the open-file limit)")
 	if code, done := parse(fs, args, stdout); done {
 		return code
@@ -160,7 +161,7 @@ func runServe(args []string, stdout, stderr io.Writer, getenv func(string) strin
 	defer stop()
 	m, err := server.New(ctx, server.Config{Addr: *addr, Database: dsn, DataDir: *dataDir, AdminToken: adminToken,
 		SessionLifetime: *lifetime, Logger: slog.New(handler), Getenv: getenv, Out: stdout, Guard: guard, TrustedProxies: trusted, Demo: *demoMode,
-		LogRetention: *retention, Streams: streams, MaxConnections: *maxConns})
+		LogRetention: *retention, Streams: streams, MaxConnections: *maxConns, MetricsAddr: *metricsAddr})
 	if err != nil {
 		fmt.Fprintf(stderr, "signet serve: %v\n", err)
 		return 1

@@ -394,6 +394,12 @@ func (s *server) retireKey(w http.ResponseWriter, r *http.Request, p *principal)
 	if err := s.store.RetireKey(r.Context(), k.ID, until); err != nil {
 		return err
 	}
+	if grace == 0 { // no grace is a revocation: the key's sessions end too, on every node
+		if _, err := s.store.RevokeKey(r.Context(), k.ID, until); err != nil {
+			return err
+		}
+		k.RevokedAt = &until
+	}
 	k.RetiresAt = &until
 	s.audit(r, p, k.WorkspaceID, "key.retire", "key", k.ID, map[string]any{"app_id": k.AppID, "retires_at": until})
 	writeJSON(w, http.StatusOK, s.view(k))

@@ -1379,7 +1379,8 @@ func TestOpenAPILive(t *testing.T) {
 	draining.Store(true)
 	c.want(c.do("GET", "/readyz", "", nil), 503, "")
 	draining.Store(false)
-	c.want(c.do("GET", "/metrics", "", nil), 200, "")
+	c.want(c.do("GET", "/metrics", "", nil), 401, "unauthenticated")
+	c.want(c.do("GET", "/metrics", owner, nil), 200, "")
 	if a := c.want(c.do("GET", "/openapi.json", "", nil), 200, ""); !bytes.Equal(a.raw, openAPI) {
 		t.Errorf("GET /openapi.json does not serve openapi.json")
 	}

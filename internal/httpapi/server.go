@@ -47,6 +47,9 @@ type Config struct {
 	TrustedProxies []netip.Prefix
 	// Streams bound the live event streams (stream.go).
 	Streams StreamLimits
+	// MetricsElsewhere: /metrics is served on its own address
+	// (--metrics-addr), not here.
+	MetricsElsewhere bool
 }
 
 type server struct {
@@ -95,6 +98,9 @@ func New(c Config) http.Handler {
 	c.Logins.Suspicious = func(signal string) { s.metrics.suspicious.WithLabelValues(signal).Inc() }
 	mux := http.NewServeMux()
 	for _, rt := range s.routes(reg) {
+		if rt.pattern == "GET /metrics" && c.MetricsElsewhere {
+			continue
+		}
 		mux.Handle(rt.pattern, rt.handler)
 	}
 	return s.observe(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -129,7 +135,7 @@ func (s *server) routes(reg *prometheus.Registry) []route {
 	return []route{
 		{"GET /healthz", http.HandlerFunc(s.healthz)},
 		{"GET /readyz", http.HandlerFunc(s.readyz)},
-		{"GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{})},
+		{"GET /metrics", s.ownerOnly(promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))},
 		{"GET /openapi.json", http.HandlerFunc(s.openapi)},
 
 		{"POST /v1/apps/{app}/login", http.HandlerFunc(s.login)},

@@ -19,6 +19,7 @@ import (
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"github.com/signet-id/signet/internal/cache"
 	"github.com/signet-id/signet/internal/conversation"
@@ -76,19 +77,24 @@ type Config struct {
 	// MaxConnections caps the connections open at once (connlimit.go); 0:
 	// DefaultMaxConnections, or less when the open-file limit is lower.
 	MaxConnections int
+	// MetricsAddr, when set, serves /metrics there without a token, and
+	// not on Addr (where it needs an owner token otherwise).
+	MetricsAddr string
 }
 
 // Main is a running (or ready to run) server.
 type Main struct {
-	cfg      Config
-	store    store.Store
-	bus      events.Bus
-	limiter  *throttle.Limiter
-	stopping chan struct{} // closed at shutdown: event streams end
-	demo     *demo.Demo    // set with Config.Demo
-	handler  http.Handler
-	listener net.Listener
-	draining atomic.Bool
+	cfg         Config
+	store       store.Store
+	bus         events.Bus
+	limiter     *throttle.Limiter
+	stopping    chan struct{} // closed at shutdown: event streams end
+	demo        *demo.Demo    // set with Config.Demo
+	handler     http.Handler
+	metrics     http.Handler // served on MetricsAddr
+	listener    net.Listener
+	draining    atomic.Bool
+	metricsAddr atomic.Value // string: where /metrics is served, with MetricsAddr
 }
 
 // New opens the database and the master key and builds the handler; Run
@@ -182,7 +188,8 @@ func New(ctx context.Context, cfg Config) (*Main, error) {
 	api := httpapi.New(httpapi.Config{Store: st, Box: box, Logins: logins, Logger: cfg.Logger,
 		Registry: reg, AdminToken: cfg.AdminToken, Now: cfg.Now, Draining: m.draining.Load,
 		Conversations: conv, Bus: bus, Stopping: m.stopping, TrustedProxies: cfg.TrustedProxies,
-		Streams: cfg.Streams})
+		Streams: cfg.Streams, MetricsElsewhere: cfg.MetricsAddr != ""})
+	m.metrics = promhttp.HandlerFor(reg, promhttp.HandlerOpts{})
 	// The dashboard (and the widget's script) is a client of the API, in
 	// process; it sets its own security headers, so it is not wrapped by
 	// the API's middleware.
@@ -196,7 +203,7 @@ func New(ctx context.Context, cfg Config) (*Main, error) {
 		}
 		m.demo, demoPage = d, d.Handler()
 	}
-	m.handler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	m.handler = withHSTS(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		switch {
 		case demoPage != nil && (r.URL.Path == "/demo" || strings.HasPrefix(r.URL.Path, "/demo/")):
 			demoPage.ServeHTTP(w, r)
@@ -205,7 +212,7 @@ func New(ctx context.Context, cfg Config) (*Main, error) {
 		default:
 			api.ServeHTTP(w, r)
 		}
-	})
+	}), cfg.TrustedProxies)
 	return m, nil
 }
 
@@ -337,6 +344,16 @@ func (m *Main) Run(ctx context.Context) error {
 	}
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(m.listener) }()
+	if m.cfg.MetricsAddr != "" {
+		stop, err := m.serveMetrics()
+		if err != nil {
+			srv.Close()
+			<-served
+			m.close()
+			return fmt.Errorf("--metrics-addr: %w", err)
+		}
+		defer stop()
+	}
 	go m.purgeThrottles(ctx)
 	go m.prune(ctx)
 	m.cfg.Logger.Info("signet is serving", "addr", m.Addr(), "max_connections", m.cfg.MaxConnections, "max_streams", m.cfg.Streams.Total)
@@ -359,6 +376,29 @@ func (m *Main) Run(ctx context.Context) error {
 		err = nil
 	}
 	return err
+}
+
+// serveMetrics serves /metrics alone on MetricsAddr, and returns its stop.
+func (m *Main) serveMetrics() (stop func(), err error) {
+	l, err := net.Listen("tcp", m.cfg.MetricsAddr)
+	if err != nil {
+		return nil, err
+	}
+	mux := http.NewServeMux()
+	mux.Handle("GET /metrics", m.metrics)
+	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second, WriteTimeout: 30 * time.Second,
+		ErrorLog: slog.NewLogLogger(m.cfg.Logger.Handler(), slog.LevelWarn)}
+	go srv.Serve(l)
+	m.metricsAddr.Store(l.Addr().String())
+	m.cfg.Logger.Info("metrics are served on their own address", "addr", l.Addr().String())
+	return func() { srv.Close() }, nil
+}
+
+// MetricsAddr is where --metrics-addr serves /metrics once Run started it
+// ("" before, or when it is not set).
+func (m *Main) MetricsAddr() string {
+	a, _ := m.metricsAddr.Load().(string)
+	return a
 }
 
 // purgeThrottles deletes ended failure windows now and then.
