@@ -323,11 +323,12 @@ func TestOpenAPIDocument(t *testing.T) {
 			}
 		}
 
-		// Security: API token on /api/ (admin and agent), session token on
-		// /v1/ but login, none elsewhere.
+		// Security: API token on /api/ (admin and agent) and /metrics (an
+		// owner's: it names every workspace's apps), session token on /v1/
+		// but login, none elsewhere.
 		want := ""
 		switch {
-		case strings.HasPrefix(o.path, "/api/"):
+		case strings.HasPrefix(o.path, "/api/"), o.path == "/metrics":
 			want = "apiToken"
 		case strings.HasPrefix(o.path, "/v1/") && !strings.HasSuffix(o.path, "/login"):
 			want = "sessionToken"
