@@ -401,11 +401,15 @@ func (m *Main) MetricsAddr() string {
 	return a
 }
 
-// purgeThrottles deletes ended failure windows now and then.
+// purgeThrottles deletes ended failure windows, and the known addresses
+// older than login.KnownAddressAge, now and then.
 func (m *Main) purgeThrottles(ctx context.Context) {
 	every(ctx, 5*time.Minute, func() {
 		if _, err := m.store.PurgeThrottles(ctx, m.cfg.Now()); err != nil && ctx.Err() == nil {
 			m.cfg.Logger.Warn("purging throttle windows failed", "err", err)
+		}
+		if _, err := m.store.ForgetAddresses(ctx, m.cfg.Now().Add(-login.KnownAddressAge)); err != nil && ctx.Err() == nil {
+			m.cfg.Logger.Warn("forgetting old known addresses failed", "err", err)
 		}
 	})
 }

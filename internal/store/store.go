@@ -198,6 +198,9 @@ type Store interface {
 	// AddressKnown reports whether the user logged in, verified, from
 	// addrKey after `since` (a primary-key lookup).
 	AddressKnown(ctx context.Context, userID, addrKey string, since time.Time) (bool, error)
+	// ForgetAddresses deletes the known addresses last seen before
+	// `before`, returning how many.
+	ForgetAddresses(ctx context.Context, before time.Time) (int, error)
 	// ResealKeys rewrites every key's sealed secret with reseal, in one
 	// transaction (master-key rotation): all keys or none. It returns how
 	// many changed; reseal returns nil to leave a key's secret as it is.

@@ -32,3 +32,13 @@ func (s *Store) AddressKnown(ctx context.Context, userID, addrKey string, since 
 	}
 	return known, nil
 }
+
+// ForgetAddresses deletes the known addresses last seen before `before`,
+// returning how many.
+func (s *Store) ForgetAddresses(ctx context.Context, before time.Time) (int, error) {
+	n, err := affected(s.writer.ExecContext(ctx, `DELETE FROM known_addresses WHERE seen_at < $1`, millis(before)))
+	if err != nil {
+		return 0, fmt.Errorf("forget addresses: %w", err)
+	}
+	return n, nil
+}

@@ -32,4 +32,10 @@ func testKnownAddresses(e *env) {
 	if !known("usr_a", "ip:1", t0.Add(30*time.Minute)) {
 		e.t.Error("remembering again did not move the time on")
 	}
+	e.must(e.s.RememberAddress(e.ctx, "usr_b", "ip:2", t0))
+	n, err := e.s.ForgetAddresses(e.ctx, t0.Add(time.Minute))
+	e.must(err)
+	if n != 1 || known("usr_b", "ip:2", t0.Add(-time.Hour)) || !known("usr_a", "ip:1", t0) {
+		e.t.Errorf("ForgetAddresses forgot %d: want usr_b's old address only", n)
+	}
 }
