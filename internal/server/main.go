@@ -155,7 +155,7 @@ func New(ctx context.Context, cfg Config) (*Main, error) {
 	}
 	cfg.Logger.Info("master key loaded", "from", string(source))
 	// Fingerprints are keyed with the master key: those of an upgrade
-	// (unkeyed, cleared by migration 0009) or of a rotation are made again.
+	// (unkeyed, cleared by migration 0011) or of a rotation are made again.
 	if n, err := keyring.Refingerprint(ctx, st, box); err != nil {
 		st.Close()
 		return nil, fmt.Errorf("key fingerprints: %w", err)

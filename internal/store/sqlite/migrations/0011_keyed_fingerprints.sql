@@ -1,7 +1,7 @@
 -- Key fingerprints become keyed with the master key (keyring.Fingerprint):
 -- the unkeyed ones of earlier versions let whoever copied the database test
 -- dictionary guesses against them. Keep it in step with
--- ../../postgres/migrations/0009_keyed_fingerprints.sql.
+-- ../../postgres/migrations/0011_keyed_fingerprints.sql.
 --
 -- The database cannot compute the keyed ones (it has no master key): they
 -- are cleared here and recomputed by the server at start, before it serves
