@@ -60,7 +60,7 @@ func TestFingerprintsAreKeyed(t *testing.T) {
 				`UPDATE keys SET fingerprint = '` + old + `' WHERE id = '` + key.Str("id") + `'`,
 				`INSERT INTO audit_log (id, workspace_id, actor_role, actor_id, action, target_type, target_id, details, ip, user_agent, at)
 				 VALUES ('aud_old', '` + ws + `', 'owner', '', 'key.create', 'key', '` + key.Str("id") + `', '{"app_id":"` + app + `","fingerprint":"` + old + `","imported":true}', '127.0.0.1', 'old', 1)`,
-				`DELETE FROM schema_migrations WHERE version = 11` // 0011_keyed_fingerprints: run again,
+				`DELETE FROM schema_migrations WHERE version = 11`, // 0011_keyed_fingerprints: run again
 			} {
 				if _, err := db.Exec(stmt); err != nil {
 					t.Fatal(err)
