@@ -94,6 +94,9 @@ type serveOptions struct {
 	guard                   login.Guard
 	publicURL               string
 	insecureCookies         bool
+	streams                 httpapi.StreamLimits
+	metricsAddr             string
+	maxConns                int
 }
 
 // register declares every serve flag: one line each, in the order --help
@@ -110,12 +113,20 @@ func (o *serveOptions) register(fs *flag.FlagSet) {
 	fs.StringVar(&o.pprofAddr, "pprof-addr", "", "serve Go's profiler (net/http/pprof) on this address, e.g. 127.0.0.1:6060, to see where a node's time goes (off by default; never expose it)")
 	fs.StringVar(&o.proxies, "trusted-proxies", "", "comma-separated addresses or CIDR prefixes of the proxies whose X-Forwarded-For is believed")
 	fs.DurationVar(&o.guard.Window, "failure-window", login.DefaultWindow, "how long failed verifications are counted")
-	fs.IntVar(&o.guard.IdentityFailures, "max-identity-failures", login.DefaultIdentityFailures, "failed verifications per identity in a window before 429 (-1: off)")
+	fs.IntVar(&o.guard.IdentityFailures, "max-identity-failures", login.DefaultIdentityFailures, "failed verifications per identity from one address in a window before 429; as many from all unknown addresses lock the identity for addresses and devices it never logged in from (-1: off)")
 	fs.IntVar(&o.guard.AddressFailures, "max-address-failures", login.DefaultAddressFailures, "failed verifications per client address in a window before 429 (-1: off)")
 	fs.IntVar(&o.guard.FailuresThenSuccess, "suspicious-failures", login.DefaultFailuresThenSuccess, "a success after this many failures of one identity ends the user's sessions (-1: off)")
 	fs.IntVar(&o.guard.Devices, "suspicious-devices", login.DefaultDevices, "more devices than this for one user within --suspicious-device-window ends the user's sessions (-1: off)")
 	fs.DurationVar(&o.guard.DeviceWindow, "suspicious-device-window", login.DefaultDeviceWindow, "the window of --suspicious-devices")
 	fs.IntVar(&o.guard.UnsignedLogins, "max-unsigned-logins", login.DefaultUnsignedLogins, "logins without a proof (anonymous, unsigned) per client address per minute on each node before 429 (-1: off)")
+	fs.DurationVar(&o.guard.Delay, "failure-delay", login.DefaultDelay, "past half a failure limit, each further failure is answered this much later, doubling (at most 4s; -1s: off)")
+	// Live streams and connections.
+	fs.IntVar(&o.streams.PerSession, "max-streams-per-session", httpapi.DefaultStreamsPerSession, "live event streams one session or API token may hold open (-1: off)")
+	fs.IntVar(&o.streams.PerAddress, "max-streams-per-address", httpapi.DefaultStreamsPerAddress, "live event streams one client address (an IPv6 /64) may hold open (-1: off)")
+	fs.IntVar(&o.streams.Total, "max-streams", httpapi.DefaultStreams, "live event streams this node holds open (at most 3/4 of --max-connections)")
+	fs.DurationVar(&o.streams.Lifetime, "stream-lifetime", httpapi.DefaultStreamLifetime, "a live event stream ends after this; the client reconnects")
+	fs.StringVar(&o.metricsAddr, "metrics-addr", "", "serve /metrics on this address without a token (e.g. 127.0.0.1:9090), and not on --addr, where it otherwise needs an owner token")
+	fs.IntVar(&o.maxConns, "max-connections", server.DefaultMaxConnections, "connections open at once; past it a connection gets 503 (lowered to fit the open-file limit)")
 	fs.StringVar(&o.publicURL, "public-url", "", "where people open Signet, such as https://signet.example.com behind a TLS proxy (the dashboard's sign-in needs HTTPS beyond loopback)")
 	fs.BoolVar(&o.insecureCookies, "insecure-cookies", false, "let the dashboard sign in over plain HTTP (cookies without Secure): a trusted network only, warned at start")
 }
@@ -171,7 +182,8 @@ func runServe(args []string, stdout, stderr io.Writer, getenv func(string) strin
 	defer stop()
 	m, err := server.New(ctx, server.Config{Addr: o.addr, Database: dsn, DataDir: o.dataDir, AdminToken: adminToken,
 		SessionLifetime: o.lifetime, Logger: slog.New(handler), Getenv: getenv, Out: stdout, Guard: o.guard, TrustedProxies: trusted, Demo: o.demo,
-		LogRetention: o.retention, PublicURL: o.publicURL, InsecureCookies: o.insecureCookies})
+		LogRetention: o.retention, PublicURL: o.publicURL, InsecureCookies: o.insecureCookies,
+		Streams: o.streams, MaxConnections: o.maxConns, MetricsAddr: o.metricsAddr})
 	if err != nil {
 		fmt.Fprintf(stderr, "signet serve: %v\n", err)
 		return 1

@@ -141,6 +141,14 @@ func (s *Service) RetireKey(ctx context.Context, actor *model.Actor, appID, keyI
 	if err := s.store.RetireKey(ctx, k.ID, until, e); err != nil {
 		return nil, err
 	}
+	if grace == 0 {
+		// No grace is a revocation: the key's sessions end too, on every node.
+		e := actor.Audit(now, k.WorkspaceID, "key.revoke", "key", k.ID, map[string]any{"app_id": k.AppID, "sessions_ended": 0})
+		if _, err := s.store.RevokeKey(ctx, k.ID, until, e); err != nil {
+			return nil, err
+		}
+		k.RevokedAt = &until
+	}
 	k.RetiresAt = &until
 	v := s.view(k)
 	return &v, nil
@@ -152,7 +160,7 @@ func (s *Service) RetireKey(ctx context.Context, actor *model.Actor, appID, keyI
 // (made before migration 0008, or under a previous master key). The store
 // holds the rule for every key made since, by key bytes, race or not.
 func (s *Service) sameTextElsewhere(ctx context.Context, a *model.App, secret string) error {
-	fp := keyring.Fingerprint(secret)
+	fp := keyring.Fingerprint(s.box, secret)
 	keys, err := s.store.WorkspaceKeys(ctx, a.WorkspaceID)
 	if err != nil {
 		return err

@@ -542,6 +542,14 @@ func (c *Store) RevokeAppSessions(ctx context.Context, appID, reason string, at 
 	return n, err
 }
 
+// RevokeAPIToken revokes an API token; see store.Store. Tokens are not
+// cached, but the streams a token opened, on every node, close on the event.
+func (c *Store) RevokeAPIToken(ctx context.Context, id string, at time.Time, audit *model.AuditEntry) error {
+	err := c.Store.RevokeAPIToken(ctx, id, at, audit)
+	c.changed(ctx, events.Event{Kind: events.TokenRevoked, TokenID: id})
+	return err
+}
+
 // Login writes a login; when it handed an anonymous session over, that
 // session ended. See store.Store.
 func (c *Store) Login(ctx context.Context, l *store.Login) (*store.LoginOutcome, error) {

@@ -42,6 +42,10 @@ const (
 	// (ThrottleKey) and gives the window's state (Count, ResetAt in UNIX
 	// milliseconds): every node's limiter learns it without a read.
 	FailureCounted Kind = "failure.counted"
+	// TokenRevoked says an API token (TokenID) was revoked: every node
+	// closes the live streams it opened, at once rather than at their next
+	// heartbeat.
+	TokenRevoked Kind = "token.revoked"
 )
 
 // Conversation reports whether k is about a conversation (what streams
@@ -65,6 +69,7 @@ type Event struct {
 	ThrottleKey string `json:"t,omitempty"`
 	Count       int    `json:"n,omitempty"`
 	ResetAt     int64  `json:"r,omitempty"`
+	TokenID     string `json:"tk,omitempty"`
 }
 
 // maxIDLen bounds each id, so a payload stays far below NOTIFY's limit and
@@ -97,10 +102,14 @@ func (e Event) check() error {
 		if e.ThrottleKey == "" || e.Count < 1 || e.ResetAt <= 0 {
 			return errors.New("events: a failure.counted event needs a key, a count and a window end")
 		}
+	case TokenRevoked:
+		if e.TokenID == "" {
+			return errors.New("events: a token.revoked event needs a token id")
+		}
 	default:
 		return fmt.Errorf("events: unknown kind %q", e.Kind)
 	}
-	for _, id := range []string{e.WorkspaceID, e.IssueID, e.UserID, e.MessageID, e.AppID, e.SessionID, e.KeyID, e.ThrottleKey} {
+	for _, id := range []string{e.WorkspaceID, e.IssueID, e.UserID, e.MessageID, e.AppID, e.SessionID, e.KeyID, e.ThrottleKey, e.TokenID} {
 		if len(id) > maxIDLen {
 			return fmt.Errorf("events: an id is longer than %d bytes", maxIDLen)
 		}

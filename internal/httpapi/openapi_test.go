@@ -324,11 +324,12 @@ func TestOpenAPIDocument(t *testing.T) {
 			}
 		}
 
-		// Security: API token on /api/ (admin and agent), session token on
-		// /v1/ but login, none elsewhere.
+		// Security: API token on /api/ (admin and agent) and /metrics (an
+		// owner's: it names every workspace's apps), session token on /v1/
+		// but login, none elsewhere.
 		want := ""
 		switch {
-		case strings.HasPrefix(o.path, "/api/"):
+		case strings.HasPrefix(o.path, "/api/"), o.path == "/metrics":
 			want = "apiToken"
 		case strings.HasPrefix(o.path, "/v1/") && !strings.HasSuffix(o.path, "/login"):
 			want = "sessionToken"
@@ -1380,7 +1381,8 @@ func TestOpenAPILive(t *testing.T) {
 	draining.Store(true)
 	c.want(c.do("GET", "/readyz", "", nil), 503, "")
 	draining.Store(false)
-	c.want(c.do("GET", "/metrics", "", nil), 200, "")
+	c.want(c.do("GET", "/metrics", "", nil), 401, "unauthenticated")
+	c.want(c.do("GET", "/metrics", owner, nil), 200, "")
 	if a := c.want(c.do("GET", "/openapi.json", "", nil), 200, ""); !bytes.Equal(a.raw, openAPI) {
 		t.Errorf("GET /openapi.json does not serve openapi.json")
 	}

@@ -49,6 +49,11 @@ type Config struct {
 	// Admin administers workspaces, apps, keys and tokens; nil makes one
 	// over Store and Box.
 	Admin *admin.Service
+	// Streams bound the live event streams (stream.go).
+	Streams StreamLimits
+	// MetricsElsewhere: /metrics is served on its own address
+	// (--metrics-addr), not here.
+	MetricsElsewhere bool
 }
 
 type server struct {
@@ -65,6 +70,7 @@ type server struct {
 	bus            events.Bus
 	stopping       <-chan struct{}
 	trustedProxies []netip.Prefix
+	streams        *streamGate
 }
 
 // route is one endpoint; the table is what the OpenAPI test checks.
@@ -76,7 +82,8 @@ type route struct {
 // New returns the HTTP handler. It also wires c.Logins.Observe to metrics.
 func New(c Config) http.Handler {
 	s := &server{store: c.Store, box: c.Box, logins: c.Logins, log: c.Logger, now: c.Now, draining: c.Draining,
-		conv: c.Conversations, bus: c.Bus, stopping: c.Stopping, trustedProxies: c.TrustedProxies}
+		conv: c.Conversations, bus: c.Bus, stopping: c.Stopping, trustedProxies: c.TrustedProxies,
+		streams: newStreamGate(c.Streams)}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
 	}
@@ -103,6 +110,9 @@ func New(c Config) http.Handler {
 	c.Logins.Suspicious = func(signal string) { s.metrics.suspicious.WithLabelValues(signal).Inc() }
 	mux := http.NewServeMux()
 	for _, rt := range s.routes(reg) {
+		if rt.pattern == "GET /metrics" && c.MetricsElsewhere {
+			continue
+		}
 		mux.Handle(rt.pattern, rt.handler)
 	}
 	return s.observe(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -137,7 +147,7 @@ func (s *server) routes(reg *prometheus.Registry) []route {
 	return []route{
 		{"GET /healthz", http.HandlerFunc(s.healthz)},
 		{"GET /readyz", http.HandlerFunc(s.readyz)},
-		{"GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{})},
+		{"GET /metrics", s.ownerOnly(promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))},
 		{"GET /openapi.json", http.HandlerFunc(s.openapi)},
 
 		{"POST /v1/apps/{app}/login", http.HandlerFunc(s.login)},

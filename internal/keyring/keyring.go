@@ -4,11 +4,13 @@
 package keyring
 
 import (
+	"context"
 	"crypto/hmac"
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/hex"
+	"fmt"
 	"time"
 
 	"github.com/signet-id/signet/internal/model"
@@ -32,35 +34,46 @@ func Generate(p verify.Profile) string {
 }
 
 // CheckImport checks a brand's existing secret for profile p. A secret the
-// profile cannot use is invalid_request; a weak one (under 16 bytes)
-// weak_secret unless force, and then weak is true: the key is flagged.
-// Errors never repeat the secret.
+// profile cannot use is invalid_request; a weak one (Weak: under 16 bytes,
+// or guessable: a common password, a vendor placeholder, a repeated or
+// sequential pattern) weak_secret unless force, and then weak is true: the
+// key is flagged. Errors never repeat the secret.
 func CheckImport(p verify.Profile, secret string, force bool) (weak bool, err error) {
 	if _, err := verify.MACKey(p, secret); err != nil {
 		return false, model.Errorf(model.CodeInvalid, "secret: %v", err)
 	}
-	if len(secret) < MinSecretLength {
-		if !force {
-			return true, model.Errorf(model.CodeWeakSecret, "the secret is shorter than %d bytes; import it anyway with \"force\": true, and rotate it soon", MinSecretLength)
-		}
+	switch {
+	case !Weak(secret):
+		return false, nil
+	case force:
 		return true, nil
+	case len(secret) < MinSecretLength:
+		return true, model.Errorf(model.CodeWeakSecret, "the secret is shorter than %d bytes; import it anyway with \"force\": true, and rotate it soon", MinSecretLength)
 	}
-	return false, nil
+	return true, model.Errorf(model.CodeWeakSecret, "the secret is easy to guess (a common word or placeholder, or a repeated or sequential pattern); import it anyway with \"force\": true, and rotate it soon")
 }
 
 // Fingerprint is a short, non-reversible label of a secret, so admins can
-// tell keys apart (and match them with their vendor's) without seeing them.
-func Fingerprint(secret string) string {
-	h := hmac.New(sha256.New, []byte(secret))
-	h.Write([]byte("signet key fingerprint"))
-	return hex.EncodeToString(h.Sum(nil)[:6])
+// tell keys apart without seeing them: HMAC-SHA256 of the secret under a
+// key derived from the master key (secretbox.Derive), so a copied
+// database without the master key gives a dictionary attack nothing to
+// test guesses against. 16 hex digits (the unkeyed fingerprints of
+// earlier versions had 12; Refingerprint replaces them).
+func Fingerprint(box *secretbox.Box, secret string) string {
+	h := hmac.New(sha256.New, box.Derive(fingerprintLabel))
+	h.Write([]byte(secret))
+	return hex.EncodeToString(h.Sum(nil)[:8])
 }
+
+// fingerprintLabel is the domain of the fingerprint key: no other use of
+// secretbox.Derive shares it.
+const fingerprintLabel = "key fingerprint v1"
 
 // New seals secret into a key for app a, with its material (Material).
 func New(box *secretbox.Box, a *model.App, secret string, imported bool, now time.Time) *model.Key {
 	id := model.NewID("key")
 	k := &model.Key{ID: id, AppID: a.ID, WorkspaceID: a.WorkspaceID, Sealed: box.Seal([]byte(secret), id),
-		Imported: imported, Fingerprint: Fingerprint(secret), CreatedAt: now}
+		Imported: imported, Fingerprint: Fingerprint(box, secret), CreatedAt: now}
 	k.Material, _ = Material(box, a.Profile, secret) // a secret New is given passed CheckImport or Generate
 	return k
 }
@@ -76,6 +89,27 @@ func Material(box *secretbox.Box, p verify.Profile, secret string) ([]byte, erro
 		return nil, err
 	}
 	return box.Digest("signet key material", b), nil
+}
+
+// Resealer rewrites every key in one transaction (store.Store.ResealKeys):
+// the sealed secret reseal returns, and the fingerprint it set on k.
+type Resealer interface {
+	ResealKeys(ctx context.Context, reseal func(k *model.Key) ([]byte, error)) (int, error)
+}
+
+// Refingerprint recomputes every stored key's fingerprint under box's
+// master key, writing those that differ (all of them after an upgrade from
+// unkeyed fingerprints, or after a master-key rotation; none otherwise).
+// It returns how many changed.
+func Refingerprint(ctx context.Context, st Resealer, box *secretbox.Box) (int, error) {
+	return st.ResealKeys(ctx, func(k *model.Key) ([]byte, error) {
+		secret, err := Open(box, k)
+		if err != nil {
+			return nil, fmt.Errorf("key %s does not open with the master key: %w", k.ID, err)
+		}
+		k.Fingerprint = Fingerprint(box, secret)
+		return nil, nil
+	})
 }
 
 // Open unseals k's secret.

@@ -89,3 +89,53 @@ func TestVerifierKeys(t *testing.T) {
 		t.Error("opened with the wrong master key")
 	}
 }
+
+func TestWeak(t *testing.T) {
+	weak := []string{
+		"aaaaaaaaaaaaaaaa", "passwordpassword", "your_secret_key", "YOUR-SECRET-KEY-HERE", "secret", "changeme",
+		"changemechangeme", "0123456789abcdef", "abcdefghijklmnopqrstuvwxyz", "1234567890123456",
+		"qwertyuiopasdfghjkl", "abcabcabcabcabcabc", "Password123456789", "supersecretkey!!",
+		"deadbeefdeadbeefdeadbeefdeadbeef", "c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3",
+	}
+	for _, s := range weak {
+		if !Weak(s) {
+			t.Errorf("%q passes as strong (%.0f bits)", s, Strength(s))
+		}
+	}
+	strong := []string{
+		"hs-secret-3f9a1c7e5b2d4f60", "acme-helpshift-secret-2019", "a-long-enough-vendor-secret-0001",
+		"q7Rk2vXn9TzL4mWp8sJd", "5f1c9e0a7b3d2e8f46a1c0b9d7e35f28", "Tr0ub4dor&3-horse-staple",
+	}
+	for _, p := range verify.Profiles() {
+		strong = append(strong, Generate(p))
+	}
+	for _, s := range strong {
+		if Weak(s) {
+			t.Errorf("%q is called weak (%.0f bits)", s, Strength(s))
+		}
+	}
+	for _, s := range []string{"passwordpassword", "0123456789abcdef"} {
+		if _, err := CheckImport(verify.Intercom, s, false); model.ErrorCode(err) != model.CodeWeakSecret {
+			t.Errorf("CheckImport(%q): %v, want weak_secret", s, err)
+		}
+		if weak, err := CheckImport(verify.Intercom, s, true); err != nil || !weak {
+			t.Errorf("CheckImport(%q, force): weak=%v %v", s, weak, err)
+		}
+	}
+}
+
+func TestFingerprintIsKeyed(t *testing.T) {
+	a, _ := secretbox.New(bytes.Repeat([]byte{1}, secretbox.KeySize))
+	b, _ := secretbox.New(bytes.Repeat([]byte{2}, secretbox.KeySize))
+	const secret = "acme-intercom-secret-2021"
+	fa := Fingerprint(a, secret)
+	if len(fa) != 16 || fa != Fingerprint(a, secret) {
+		t.Fatalf("fingerprint %q is not 16 stable hex digits", fa)
+	}
+	if fa == Fingerprint(b, secret) {
+		t.Error("two master keys give one fingerprint: it is not keyed")
+	}
+	if fa == Fingerprint(a, secret+"x") {
+		t.Error("two secrets share a fingerprint")
+	}
+}

@@ -37,6 +37,10 @@ type Guard struct {
 	// visitors, old app versions during monitor, apps under off) one
 	// client address may make per minute on a node, before 429.
 	UnsignedLogins int
+	// Delay slows guessing down before the lock: past half of a limit,
+	// each further failure is answered Delay later, doubling per failure
+	// (at most throttle.MaxDelay). Negative: no slow-down.
+	Delay time.Duration
 }
 
 // Defaults of Guard.
@@ -48,6 +52,10 @@ const (
 	DefaultDevices             = 10
 	DefaultDeviceWindow        = 10 * time.Minute
 	DefaultUnsignedLogins      = 300
+	DefaultDelay               = 500 * time.Millisecond
+	// KnownAddressAge is how long a verified login keeps its address (and
+	// device) known for the user: the identity's lock does not apply there.
+	KnownAddressAge = 90 * 24 * time.Hour
 )
 
 func (g Guard) window() time.Duration { return orDuration(g.Window, DefaultWindow) }
@@ -70,18 +78,24 @@ func limit(v, def int) (int, bool) {
 	return v, true
 }
 
-// identityKey names the counter of the identity a proof claims: the
-// identifiers a digest covers (never an unsigned field riding along, which
-// an attacker could vary to get a fresh counter), or the uid and email a
-// token claims, read before it is verified. Hashed: personal data stays out
-// of the throttle table.
-func identityKey(app *model.App, r *Request) string {
-	var ids []verify.Identity
+// claimedIdentities are the identifiers a proof claims to cover: those a
+// digest covers (never an unsigned field riding along, which an attacker
+// could vary to get a fresh counter), or those a token claims, read before
+// it is verified.
+func claimedIdentities(app *model.App, r *Request) []verify.Identity {
 	if app.Profile.IsJWT() {
-		ids = verify.PeekIdentities(app.Profile, r.IdentityToken)
-	} else if _, covered, err := verify.DigestMessage(app.Profile, r.UserID, r.Email, app.FullPrivacy); err == nil {
-		ids = covered
+		return verify.PeekIdentities(app.Profile, r.IdentityToken)
 	}
+	if _, covered, err := verify.DigestMessage(app.Profile, r.UserID, r.Email, app.FullPrivacy); err == nil {
+		return covered
+	}
+	return nil
+}
+
+// identityKey names the counter of the identity a proof claims. Hashed:
+// personal data stays out of the throttle table.
+func identityKey(app *model.App, r *Request) string {
+	ids := claimedIdentities(app, r)
 	if len(ids) == 0 {
 		return ""
 	}
@@ -93,36 +107,137 @@ func identityKey(app *model.App, r *Request) string {
 	return "id:" + hex.EncodeToString(h.Sum(nil)[:16])
 }
 
-// addressKey names a client address's counter, hashed like identities: no
-// raw address is kept in the database.
+// addressKey names a client address's counter: the address for IPv4, its
+// /64 for IPv6 (throttle.AddressGroup), hashed like identities: no raw
+// address is kept in the database.
 func addressKey(addr string) string {
 	if addr == "" {
 		return ""
 	}
-	h := sha256.Sum256([]byte(addr))
+	h := sha256.Sum256([]byte(throttle.AddressGroup(addr)))
 	return "ip:" + hex.EncodeToString(h[:16])
 }
 
+// pairKey names the counter of one identity from one address: the limit
+// that stops a guesser without touching the identity's owner elsewhere.
+func pairKey(idKey, addrKey string) string {
+	if idKey == "" || addrKey == "" {
+		return ""
+	}
+	h := sha256.Sum256([]byte(idKey + "\x00" + addrKey))
+	return "pair:" + hex.EncodeToString(h[:16])
+}
+
+// The lock-out rules, after Keycloak's brute-force detector and Auth0's
+// (SECURITY.md, "Lock-out"):
+//
+//   - an identity from one address (pairKey) may fail IdentityFailures
+//     times in a window, then that pair is locked until the window ends;
+//   - an address may fail AddressFailures times, whatever the identities;
+//   - an identity may fail IdentityFailures times in all, from anywhere;
+//     then it is locked only for addresses and devices it never logged in
+//     from (a verified login in the last KnownAddressAge): its owner, on
+//     their usual address or device, still logs in, under the pair limit;
+//   - past half of a limit each failure is answered later (Delay,
+//     doubling): slow-down before the lock;
+//   - the failures-then-success signal counts the pair: only a success
+//     from the address that failed ends the user's sessions.
+//
+// Every lock is a fixed window from the first failure: it expires.
+
 // checks are the brute-force limits a login with a proof is checked
-// against: its identity's and its address's.
+// against: its identity's from its address, its address's, and its
+// identity's from anywhere.
 func (s *Service) checks(idKey, addrKey string) []throttle.Check {
 	window := s.Guard.window()
+	delay := s.Guard.Delay
+	if delay == 0 {
+		delay = DefaultDelay
+	}
 	var out []throttle.Check
 	for _, c := range []struct {
 		key    string
 		v, def int
-	}{{idKey, s.Guard.IdentityFailures, DefaultIdentityFailures}, {addrKey, s.Guard.AddressFailures, DefaultAddressFailures}} {
+	}{
+		{pairKey(idKey, addrKey), s.Guard.IdentityFailures, DefaultIdentityFailures},
+		{addrKey, s.Guard.AddressFailures, DefaultAddressFailures},
+		{idKey, s.Guard.IdentityFailures, DefaultIdentityFailures},
+	} {
 		// A limit that is off still counts: the failures-then-success
-		// signal reads the identity's count.
+		// signal reads the pair's count.
 		max, on := limit(c.v, c.def)
 		if !on {
 			max = -1
 		}
 		if c.key != "" {
-			out = append(out, throttle.Check{Key: c.key, Limit: throttle.Limit{Max: max, Window: window}})
+			l := throttle.Limit{Max: max, Window: window}
+			if on && delay > 0 {
+				l.SlowAfter, l.Delay = max/2, delay
+			}
+			out = append(out, throttle.Check{Key: c.key, Limit: l})
 		}
 	}
 	return out
+}
+
+// admit admits one check of a login's proof under its limits (checks).
+// When the identity's limit refused it, and the identity's owner logged in
+// from this address or device before, it is admitted under the pair and
+// address limits alone: failures from elsewhere never lock the owner out.
+// The owner's look-up runs only then, never on the common path.
+func (s *Service) admit(ctx context.Context, app *model.App, r *Request, idKey, clientAddr string, now time.Time) (*throttle.Ticket, error) {
+	addrKey := addressKey(clientAddr)
+	checks := s.checks(idKey, addrKey)
+	t, err := s.limiter().Try(ctx, now, checks...)
+	if model.ErrorCode(err) != model.CodeRateLimited || idKey == "" {
+		return t, err
+	}
+	known, kerr := s.knownHere(ctx, app, r, addrKey, now)
+	if kerr != nil || !known {
+		return nil, err
+	}
+	for i := range checks {
+		if checks[i].Key == idKey {
+			checks[i].Limit.Max = -1 // counted, not refused
+		}
+	}
+	return s.limiter().Try(ctx, now, checks...)
+}
+
+// knownHere reports whether the user who holds the identity r claims
+// logged in, verified, from this address (or with this device id) lately.
+func (s *Service) knownHere(ctx context.Context, app *model.App, r *Request, addrKey string, now time.Time) (bool, error) {
+	holder, err := s.holder(ctx, app.WorkspaceID, claimedIdentities(app, r))
+	if err != nil || holder == nil {
+		return false, err
+	}
+	since := now.Add(-KnownAddressAge)
+	if addrKey != "" {
+		if known, err := s.Store.AddressKnown(ctx, holder.ID, addrKey, since); err != nil || known {
+			return known, err
+		}
+	}
+	if r.DeviceID != "" {
+		return s.Store.DeviceSeen(ctx, holder.ID, r.DeviceID, since)
+	}
+	return false, nil
+}
+
+// remember records, after a verified login, that the user logs in from
+// this address: written once per (user, address) per node and day, so a
+// returning login costs no write and no read.
+func (s *Service) remember(ctx context.Context, userID, clientAddr string, now time.Time) {
+	addrKey := addressKey(clientAddr)
+	if userID == "" || addrKey == "" || s.addresses.seen(userID, addrKey, now.Add(-24*time.Hour)) {
+		return
+	}
+	if err := s.Store.RememberAddress(ctx, userID, addrKey, now); err != nil {
+		if s.Log != nil {
+			s.Log.WarnContext(ctx, "the login's address was not remembered", "user", userID, "err", err)
+		}
+		return
+	}
+	s.addresses.add(userID, addrKey, now)
 }
 
 // unsignedAllowed applies the rate of logins without a proof per address.
@@ -135,11 +250,12 @@ func (s *Service) unsignedAllowed(addrKey string, now time.Time) error {
 }
 
 // suspicious checks the signals on a verified login, before anything is
-// written. holder is the user who already holds the signed identity (nil for
+// written. failKey is the counter the failures-then-success signal reads:
+// the identity's from this address (pairKey). holder is the user who already holds the signed identity (nil for
 // a new one). It returns the signal that fired, if any, and how long to wait.
-func (s *Service) suspicious(ctx context.Context, idKey string, holder *model.User, deviceID string, now time.Time) (string, time.Duration, error) {
-	if max, on := limit(s.Guard.FailuresThenSuccess, DefaultFailuresThenSuccess); on && idKey != "" {
-		t, err := s.limiter().Failures(ctx, idKey, now)
+func (s *Service) suspicious(ctx context.Context, failKey string, holder *model.User, deviceID string, now time.Time) (string, time.Duration, error) {
+	if max, on := limit(s.Guard.FailuresThenSuccess, DefaultFailuresThenSuccess); on && failKey != "" {
+		t, err := s.limiter().Failures(ctx, failKey, now)
 		if err != nil {
 			return "", 0, err
 		}

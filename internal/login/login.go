@@ -51,7 +51,8 @@ type Service struct {
 	once      sync.Once
 	unsigned  *throttle.Rate
 	devices   deviceMemo
-	verifiers sync.Map // app id → *verifierEntry
+	addresses deviceMemo // (user, address key) pairs remembered (guard.go)
+	verifiers sync.Map   // app id → *verifierEntry
 }
 
 // init fills in what the zero Service lacks.
@@ -237,7 +238,7 @@ func (s *Service) login(ctx context.Context, appID string, r Request, clientAddr
 		if proof {
 			// Checking and counting are one step: this check is admitted
 			// only while failures plus checks in flight stay under the limit.
-			if ticket, err = s.limiter().Try(ctx, start, s.checks(idKey, addrKey)...); err != nil {
+			if ticket, err = s.admit(ctx, app, &r, idKey, clientAddr, start); err != nil {
 				if model.ErrorCode(err) == model.CodeRateLimited {
 					s.observe(app, &model.Attempt{Result: model.ResultThrottled}, start)
 				}
@@ -252,7 +253,7 @@ func (s *Service) login(ctx context.Context, appID string, r Request, clientAddr
 			l.Holder, err = s.holder(ctx, app.WorkspaceID, verified.Identities)
 		}
 		if err == nil && verified != nil {
-			err = s.refuseIfSuspicious(ctx, app, att, verified, l.Holder, idKey, r.DeviceID, start)
+			err = s.refuseIfSuspicious(ctx, app, att, verified, l.Holder, pairKey(idKey, addrKey), r.DeviceID, start)
 		}
 		switch {
 		case err != nil:
@@ -307,6 +308,9 @@ func (s *Service) login(ctx context.Context, appID string, r Request, clientAddr
 		return nil, err
 	}
 	s.devices.add(out.User.ID, r.DeviceID, start)
+	if l.Session.Verified {
+		s.remember(ctx, out.User.ID, clientAddr, start)
+	}
 	s.observe(app, att, start)
 	if s.Log != nil && len(out.Changed) > 0 {
 		// Identity values are personal data: the log names the types only;

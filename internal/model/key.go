@@ -12,13 +12,14 @@ type Key struct {
 	Sealed []byte `json:"-"`
 	// Imported is true for a brand's existing vendor secret.
 	Imported bool `json:"imported"`
-	// Weak marks an imported secret shorter than 16 bytes, accepted only
-	// because the admin forced it: the dashboard keeps warning until it is
-	// rotated.
+	// Weak marks an imported secret that is short or easy to guess
+	// (keyring.Weak), accepted only because the admin forced it: the
+	// dashboard keeps warning until it is rotated.
 	Weak bool `json:"weak"`
 	// Fingerprint is a short, non-reversible id of the secret (the first
-	// bytes of HMAC-SHA256(secret, "signet key fingerprint")), shown so an
-	// admin can tell keys apart without seeing them.
+	// bytes of HMAC-SHA256 of the secret under a key derived from the master
+	// key: keyring.Fingerprint), shown so an admin can tell keys apart
+	// without seeing them.
 	Fingerprint string `json:"fingerprint"`
 	// Material is a keyed digest of the key bytes its profile uses (under a
 	// key derived from the master key; keyring.Material), never shown: the

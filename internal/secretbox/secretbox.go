@@ -4,8 +4,10 @@
 package secretbox
 
 import (
+	"bytes"
 	"crypto/aes"
 	"crypto/cipher"
+	"crypto/hkdf"
 	"crypto/hmac"
 	"crypto/rand"
 	"crypto/sha256"
@@ -32,6 +34,7 @@ type Box struct {
 	// digestKey keys Digest: derived from the primary master key, never
 	// the master key itself.
 	digestKey []byte
+	master    []byte // the primary master key, for Derive
 }
 
 // New returns a Box for a 32-byte master key, and the previous master keys
@@ -43,7 +46,7 @@ func New(masterKey []byte, previous ...[]byte) (*Box, error) {
 	}
 	derive := hmac.New(sha256.New, masterKey)
 	derive.Write([]byte("signet secretbox digest key"))
-	b := &Box{aead: aead, digestKey: derive.Sum(nil)}
+	b := &Box{aead: aead, digestKey: derive.Sum(nil), master: bytes.Clone(masterKey)}
 	for _, k := range previous {
 		p, err := newAEAD(k)
 		if err != nil {
@@ -65,6 +68,17 @@ func (b *Box) Digest(purpose string, data []byte) []byte {
 	h.Write([]byte{0})
 	h.Write(data)
 	return h.Sum(nil)
+}
+
+// Derive returns a 32-byte key for one purpose, named by label, derived
+// from the master key with HKDF-SHA256: keys of different labels are
+// independent, and none reveals the master key.
+func (b *Box) Derive(label string) []byte {
+	k, err := hkdf.Key(sha256.New, b.master, nil, "signet "+label, 32)
+	if err != nil {
+		panic(err) // only for an output length HKDF cannot give; 32 it can
+	}
+	return k
 }
 
 func newAEAD(key []byte) (cipher.AEAD, error) {

@@ -120,3 +120,18 @@ func TestLoadMasterKey(t *testing.T) {
 		t.Fatalf("from file: %v", err)
 	}
 }
+
+func TestDerive(t *testing.T) {
+	a, _ := New(bytes.Repeat([]byte{1}, KeySize))
+	b, _ := New(bytes.Repeat([]byte{2}, KeySize))
+	fp := a.Derive("key fingerprint")
+	if len(fp) != 32 || !bytes.Equal(fp, a.Derive("key fingerprint")) {
+		t.Fatal("Derive is not a stable 32-byte key")
+	}
+	if bytes.Equal(fp, a.Derive("another purpose")) || bytes.Equal(fp, b.Derive("key fingerprint")) {
+		t.Error("two labels, or two master keys, derive the same key")
+	}
+	if bytes.Contains(fp, bytes.Repeat([]byte{1}, 8)) {
+		t.Error("the derived key shows the master key")
+	}
+}

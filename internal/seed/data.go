@@ -153,7 +153,7 @@ func (g *generator) createApp(ctx context.Context, st store.Store, box *secretbo
 	}
 	// keyring.New with the seeded key id.
 	k := &model.Key{ID: a.keyID, AppID: a.ID, WorkspaceID: a.WorkspaceID, Sealed: box.Seal([]byte(a.secret), a.keyID),
-		Fingerprint: keyring.Fingerprint(a.secret), CreatedAt: a.CreatedAt}
+		Fingerprint: keyring.Fingerprint(box, a.secret), CreatedAt: a.CreatedAt}
 	if err := st.CreateKey(ctx, k, nil); err != nil {
 		return fmt.Errorf("create key: %w", err)
 	}

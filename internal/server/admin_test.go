@@ -152,7 +152,7 @@ func TestOperations(t *testing.T) {
 	kid, secret := s.key(app)
 	s.must(200, s.login(app, proof(t, s.Clock, verify.Intercom, app, kid, secret, "u1", "")))
 	s.must(200, s.login(app, proof(t, s.Clock, verify.Intercom, app, kid, "wrong-secret-0123456789", "u1", "")))
-	m := s.do("GET", "/metrics", "", nil)
+	m := s.do("GET", "/metrics", adminToken, nil)
 	for _, want := range []string{
 		`signet_logins_total{app="` + app + `",profile="intercom",reason="",result="verified"} 1`,
 		`signet_logins_total{app="` + app + `",profile="intercom",reason="signature_mismatch",result="unverified"} 1`,

@@ -62,7 +62,7 @@ func TestBruteForce(t *testing.T) {
 			if ok.Body["verified"] != true {
 				t.Errorf("after the window: %s", ok.Raw)
 			}
-			m := s.do("GET", "/metrics", "", nil)
+			m := s.do("GET", "/metrics", adminToken, nil)
 			if !strings.Contains(m.Raw, `result="throttled"`) {
 				t.Error("throttled logins are not in the metrics")
 			}
@@ -154,7 +154,7 @@ func TestSuspiciousActivity(t *testing.T) {
 		if !strings.Contains(logs, "signal="+signal) {
 			t.Errorf("signal %s not logged", signal)
 		}
-		if !strings.Contains(s.do("GET", "/metrics", "", nil).Raw, `signet_suspicious_activity_total{signal="`+signal+`"} 1`) {
+		if !strings.Contains(s.do("GET", "/metrics", adminToken, nil).Raw, `signet_suspicious_activity_total{signal="`+signal+`"} 1`) {
 			t.Errorf("signal %s not in the metrics", signal)
 		}
 	}
@@ -373,7 +373,7 @@ func TestBurstGetsNoMoreChecksThanTheLimit(t *testing.T) {
 			s.must(200, s.login(app, map[string]any{}))
 
 			// The app, its keys and the sessions were served from the cache.
-			m := s.do("GET", "/metrics", "", nil)
+			m := s.do("GET", "/metrics", adminToken, nil)
 			hits := regexp.MustCompile(`(?m)^signet_cache_hits_total (\d+)`).FindStringSubmatch(m.Raw)
 			if hits == nil || hits[1] == "0" {
 				t.Errorf("signet_cache_hits_total: %v", hits)

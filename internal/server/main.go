@@ -19,6 +19,7 @@ import (
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"github.com/signet-id/signet/internal/admin"
 	"github.com/signet-id/signet/internal/cache"
@@ -76,19 +77,31 @@ type Config struct {
 	// InsecureCookies lets the dashboard sign in over plain HTTP (transport.go).
 	PublicURL       string
 	InsecureCookies bool
+	// Streams bound the live event streams (per session, per address, per
+	// node, lifetime); the per-node cap never exceeds three quarters of
+	// MaxConnections.
+	Streams httpapi.StreamLimits
+	// MaxConnections caps the connections open at once (connlimit.go); 0:
+	// DefaultMaxConnections, or less when the open-file limit is lower.
+	MaxConnections int
+	// MetricsAddr, when set, serves /metrics there without a token, and
+	// not on Addr (where it needs an owner token otherwise).
+	MetricsAddr string
 }
 
 // Main is a running (or ready to run) server.
 type Main struct {
-	cfg      Config
-	store    store.Store
-	bus      events.Bus
-	limiter  *throttle.Limiter
-	stopping chan struct{} // closed at shutdown: event streams end
-	demo     *demo.Demo    // set with Config.Demo
-	handler  http.Handler
-	listener net.Listener
-	draining atomic.Bool
+	cfg         Config
+	store       store.Store
+	bus         events.Bus
+	limiter     *throttle.Limiter
+	stopping    chan struct{} // closed at shutdown: event streams end
+	demo        *demo.Demo    // set with Config.Demo
+	handler     http.Handler
+	metrics     http.Handler // served on MetricsAddr
+	listener    net.Listener
+	draining    atomic.Bool
+	metricsAddr atomic.Value // string: where /metrics is served, with MetricsAddr
 }
 
 // New opens the database and the master key and builds the handler; Run
@@ -125,6 +138,11 @@ func New(ctx context.Context, cfg Config) (*Main, error) {
 	if cfg.LogRetention == 0 {
 		cfg.LogRetention = DefaultLogRetention
 	}
+	cfg.MaxConnections = maxConnections(cfg.MaxConnections)
+	if cfg.Streams.Total == 0 {
+		cfg.Streams.Total = httpapi.DefaultStreams
+	}
+	cfg.Streams.Total = streamsUnder(cfg.Streams.Total, cfg.MaxConnections)
 	if cfg.AdminToken != "" && len(cfg.AdminToken) < 32 {
 		return nil, errors.New("SIGNET_ADMIN_TOKEN must be 32 characters or more")
 	}
@@ -150,6 +168,14 @@ func New(ctx context.Context, cfg Config) (*Main, error) {
 		return nil, fmt.Errorf("key materials: %w", err)
 	} else if n > 0 {
 		cfg.Logger.Info("key materials set", "keys", n)
+	}
+	// Fingerprints are keyed with the master key: those of an upgrade
+	// (unkeyed, cleared by migration 0011) or of a rotation are made again.
+	if n, err := keyring.Refingerprint(ctx, st, box); err != nil {
+		st.Close()
+		return nil, fmt.Errorf("key fingerprints: %w", err)
+	} else if n > 0 {
+		cfg.Logger.Info("key fingerprints recomputed under the master key", "keys", n)
 	}
 	bus, err := openBus(ctx, cfg.Database, cfg.Logger)
 	if err != nil {
@@ -177,7 +203,9 @@ func New(ctx context.Context, cfg Config) (*Main, error) {
 	adm := admin.New(st, box, cfg.Now, cfg.Logger)
 	api := httpapi.New(httpapi.Config{Store: st, Box: box, Logins: logins, Logger: cfg.Logger, Admin: adm,
 		Registry: reg, AdminToken: cfg.AdminToken, Now: cfg.Now, Draining: m.draining.Load,
-		Conversations: conv, Bus: bus, Stopping: m.stopping, TrustedProxies: cfg.TrustedProxies})
+		Conversations: conv, Bus: bus, Stopping: m.stopping, TrustedProxies: cfg.TrustedProxies,
+		Streams: cfg.Streams, MetricsElsewhere: cfg.MetricsAddr != ""})
+	m.metrics = promhttp.HandlerFor(reg, promhttp.HandlerOpts{})
 	// The dashboard (and the widget's script) is a client of the API, in
 	// process; it sets its own security headers, so it is not wrapped by
 	// the API's middleware.
@@ -194,7 +222,7 @@ func New(ctx context.Context, cfg Config) (*Main, error) {
 		}
 		m.demo, demoPage = d, d.Handler()
 	}
-	m.handler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	m.handler = withHSTS(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		switch {
 		case demoPage != nil && (r.URL.Path == "/demo" || strings.HasPrefix(r.URL.Path, "/demo/")):
 			demoPage.ServeHTTP(w, r)
@@ -203,7 +231,7 @@ func New(ctx context.Context, cfg Config) (*Main, error) {
 		default:
 			api.ServeHTTP(w, r)
 		}
-	})
+	}), cfg.TrustedProxies)
 	return m, nil
 }
 
@@ -275,6 +303,9 @@ func RotateMasterKey(ctx context.Context, cfg Config) (int, error) {
 		if err != nil {
 			return nil, fmt.Errorf("key %s opens with neither master key: %w", k.ID, err)
 		}
+		if secret, err := box.Open(sealed, k.ID); err == nil {
+			k.Fingerprint = keyring.Fingerprint(box, string(secret)) // keyed with the new master key
+		}
 		return sealed, nil
 	})
 	if err != nil {
@@ -322,7 +353,7 @@ func (m *Main) Listen() error {
 	if err != nil {
 		return err
 	}
-	m.listener = l
+	m.listener = newLimitListener(l, m.cfg.MaxConnections)
 	return nil
 }
 
@@ -354,9 +385,19 @@ func (m *Main) Run(ctx context.Context) error {
 	}
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(m.listener) }()
+	if m.cfg.MetricsAddr != "" {
+		stop, err := m.serveMetrics()
+		if err != nil {
+			srv.Close()
+			<-served
+			m.close()
+			return fmt.Errorf("--metrics-addr: %w", err)
+		}
+		defer stop()
+	}
 	go m.purgeThrottles(ctx)
 	go m.prune(ctx)
-	m.cfg.Logger.Info("signet is serving", "addr", m.Addr())
+	m.cfg.Logger.Info("signet is serving", "addr", m.Addr(), "max_connections", m.cfg.MaxConnections, "max_streams", m.cfg.Streams.Total)
 	var err error
 	select {
 	case err = <-served:
@@ -378,11 +419,38 @@ func (m *Main) Run(ctx context.Context) error {
 	return err
 }
 
-// purgeThrottles deletes ended failure windows now and then.
+// serveMetrics serves /metrics alone on MetricsAddr, and returns its stop.
+func (m *Main) serveMetrics() (stop func(), err error) {
+	l, err := net.Listen("tcp", m.cfg.MetricsAddr)
+	if err != nil {
+		return nil, err
+	}
+	mux := http.NewServeMux()
+	mux.Handle("GET /metrics", m.metrics)
+	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second, WriteTimeout: 30 * time.Second,
+		ErrorLog: slog.NewLogLogger(m.cfg.Logger.Handler(), slog.LevelWarn)}
+	go srv.Serve(l)
+	m.metricsAddr.Store(l.Addr().String())
+	m.cfg.Logger.Info("metrics are served on their own address", "addr", l.Addr().String())
+	return func() { srv.Close() }, nil
+}
+
+// MetricsAddr is where --metrics-addr serves /metrics once Run started it
+// ("" before, or when it is not set).
+func (m *Main) MetricsAddr() string {
+	a, _ := m.metricsAddr.Load().(string)
+	return a
+}
+
+// purgeThrottles deletes ended failure windows, and the known addresses
+// older than login.KnownAddressAge, now and then.
 func (m *Main) purgeThrottles(ctx context.Context) {
 	every(ctx, 5*time.Minute, func() {
 		if _, err := m.store.PurgeThrottles(ctx, m.cfg.Now()); err != nil && ctx.Err() == nil {
 			m.cfg.Logger.Warn("purging throttle windows failed", "err", err)
+		}
+		if _, err := m.store.ForgetAddresses(ctx, m.cfg.Now().Add(-login.KnownAddressAge)); err != nil && ctx.Err() == nil {
+			m.cfg.Logger.Warn("forgetting old known addresses failed", "err", err)
 		}
 	})
 }

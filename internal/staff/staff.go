@@ -88,6 +88,8 @@ func New(c Config) *Service {
 	if s.limit.Window == 0 {
 		s.limit.Window = DefaultSignInWindow
 	}
+	// Slow down before the lock: past half the limit each failure waits.
+	s.limit.SlowAfter, s.limit.Delay = s.limit.Max/2, throttle.SignInDelay
 	if c.AdminToken != "" {
 		h := sha256.Sum256([]byte(c.AdminToken))
 		s.adminHash = h[:]
@@ -199,12 +201,11 @@ func (s *Service) SignOut(ctx context.Context, sess *Session, address, userAgent
 	return s.store.RevokeAPIToken(ctx, sess.TokenID, now, e)
 }
 
-// throttleKeys name the sign-in failure counters of an email and of a
-// client address, hashed: no personal data in the throttle table.
-func throttleKeys(email, addr string) []string {
-	hash := func(s string) string { h := sha256.Sum256([]byte(s)); return hex.EncodeToString(h[:16]) }
-	return []string{"dash-email:" + hash(strings.ToLower(email)), "dash-addr:" + hash(addr)}
-}
+// throttleKeys name the sign-in failure counters: an email from an
+// address (an IPv6 /64), and an address (throttle.SignInKeys). A flood of
+// wrong passwords from elsewhere never locks an owner out of their own
+// address.
+func throttleKeys(email, addr string) []string { return throttle.SignInKeys(email, addr) }
 
 // try admits one check under the limits of keys, checking and counting in
 // one step: concurrent wrong passwords get no more checks than the limit.

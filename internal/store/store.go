@@ -208,9 +208,19 @@ type Store interface {
 	// DeviceSeen reports whether the user has a session from deviceID
 	// created after `since` (an index lookup).
 	DeviceSeen(ctx context.Context, userID, deviceID string, since time.Time) (bool, error)
+	// RememberAddress records that the user logged in, verified, from the
+	// address group addrKey (hashed) at `at`.
+	RememberAddress(ctx context.Context, userID, addrKey string, at time.Time) error
+	// AddressKnown reports whether the user logged in, verified, from
+	// addrKey after `since` (a primary-key lookup).
+	AddressKnown(ctx context.Context, userID, addrKey string, since time.Time) (bool, error)
+	// ForgetAddresses deletes the known addresses last seen before
+	// `before`, returning how many.
+	ForgetAddresses(ctx context.Context, before time.Time) (int, error)
 	// ResealKeys rewrites every key's sealed secret with reseal, in one
 	// transaction (master-key rotation): all keys or none. It returns how
-	// many changed; reseal returns nil to leave a key as it is.
+	// many changed; reseal returns nil to leave a key's secret as it is.
+	// A fingerprint reseal set on k is written too (keyring.Refingerprint).
 	ResealKeys(ctx context.Context, reseal func(k *model.Key) ([]byte, error)) (int, error)
 
 	// SetKeyMaterials gives keys that are not revoked their material

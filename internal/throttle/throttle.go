@@ -46,6 +46,28 @@ type Counter interface {
 type Limit struct {
 	Max    int
 	Window time.Duration
+	// SlowAfter and Delay slow guessing down before the lock: past
+	// SlowAfter failures in a window, the answer to each further failure
+	// is held back Delay, doubling with each failure up to MaxDelay: a
+	// guesser waiting for each answer guesses slower and slower. Delay 0:
+	// no slow-down.
+	SlowAfter int
+	Delay     time.Duration
+}
+
+// MaxDelay bounds the slow-down of one failed check.
+const MaxDelay = 4 * time.Second
+
+// delay is how long the answer to the count-th failure is held back.
+func (l Limit) delay(count int) time.Duration {
+	if l.Delay <= 0 || count <= l.SlowAfter {
+		return 0
+	}
+	d := l.Delay
+	for i := l.SlowAfter + 1; i < count && d < MaxDelay; i++ {
+		d *= 2
+	}
+	return min(d, MaxDelay)
 }
 
 // On reports whether the limit refuses checks.
@@ -246,8 +268,10 @@ func (l *Limiter) Try(ctx context.Context, now time.Time, checks ...Check) (*Tic
 }
 
 // Done ends the check. When it failed, the failure is counted under every
-// key: in memory at once, in the database, and on the other nodes. Calling
-// Done again does nothing. Errors: the Counter's.
+// key: in memory at once, in the database, and on the other nodes; when a
+// key is past its SlowAfter, Done then waits its delay (or until ctx ends)
+// before it returns, so the answer to the guess comes late. Calling Done
+// again does nothing. Errors: the Counter's.
 func (t *Ticket) Done(ctx context.Context, now time.Time, failed bool) error {
 	if t == nil || t.done {
 		return nil
@@ -255,6 +279,7 @@ func (t *Ticket) Done(ctx context.Context, now time.Time, failed bool) error {
 	t.done = true
 	l := t.l
 	var err error
+	var wait time.Duration
 	for _, c := range t.checks {
 		var counted model.Throttle
 		if failed && l.counter != nil {
@@ -279,11 +304,24 @@ func (t *Ticket) Done(ctx context.Context, now time.Time, failed bool) error {
 			delete(l.keys, c.Key)
 		}
 		l.mu.Unlock()
+		if failed {
+			wait = max(wait, c.Limit.delay(counted.Count))
+		}
 		if failed && l.bus != nil && counted.Count > 0 {
 			e := events.Event{Kind: events.FailureCounted, ThrottleKey: c.Key, Count: counted.Count, ResetAt: counted.ResetAt.UnixMilli()}
 			if perr := l.bus.Publish(context.WithoutCancel(ctx), e); perr != nil {
 				l.log("throttle: a failure count was not published to the other nodes", perr)
 			}
+		}
+	}
+	if wait > 0 {
+		// The failure is counted already: waiting holds back only this
+		// answer, never another check's admission.
+		timer := time.NewTimer(wait)
+		select {
+		case <-timer.C:
+		case <-ctx.Done():
+			timer.Stop()
 		}
 	}
 	return err

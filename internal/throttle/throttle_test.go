@@ -294,3 +294,76 @@ func TestKeyLock(t *testing.T) {
 		t.Errorf("%d locks left behind", len(k.locks))
 	}
 }
+
+func TestSlots(t *testing.T) {
+	s := &Slots{Total: 3}
+	a := SlotCheck{Key: "ses:a", Max: 2}
+	r1, ok1 := s.Acquire(a)
+	r2, ok2 := s.Acquire(a)
+	if !ok1 || !ok2 {
+		t.Fatal("the first two slots of a key were refused")
+	}
+	if _, ok := s.Acquire(a); ok {
+		t.Fatal("a third slot of a key with Max 2 was given")
+	}
+	r3, ok := s.Acquire(SlotCheck{Key: "ses:b", Max: 2})
+	if !ok {
+		t.Fatal("another key was refused below the total")
+	}
+	if _, ok := s.Acquire(SlotCheck{Key: "ses:c", Max: 2}); ok {
+		t.Fatal("a slot past the total was given")
+	}
+	r1()
+	r1() // idempotent: must not free a second slot
+	if total, n := s.Open("ses:a"); total != 2 || n != 1 {
+		t.Fatalf("after one release: total %d, key %d; want 2, 1", total, n)
+	}
+	if _, ok := s.Acquire(a); !ok {
+		t.Fatal("a released slot was not given again")
+	}
+	r2()
+	r3()
+}
+
+func TestAddressGroup(t *testing.T) {
+	for _, c := range []struct{ in, want string }{
+		{"203.0.113.7", "203.0.113.7"},
+		{"::ffff:203.0.113.7", "203.0.113.7"},
+		{"2001:db8:1:2:aaaa::1", "2001:db8:1:2::/64"},
+		{"2001:db8:1:2:ffff:ffff:ffff:ffff", "2001:db8:1:2::/64"},
+		{"2001:db8:1:3::1", "2001:db8:1:3::/64"},
+		{"", ""},
+	} {
+		if got := AddressGroup(c.in); got != c.want {
+			t.Errorf("AddressGroup(%q) = %q, want %q", c.in, got, c.want)
+		}
+	}
+}
+
+func TestSlowDown(t *testing.T) {
+	l := Limit{Max: 10, Window: time.Minute, SlowAfter: 5, Delay: 100 * time.Millisecond}
+	for _, c := range []struct {
+		count int
+		want  time.Duration
+	}{{1, 0}, {5, 0}, {6, 100 * time.Millisecond}, {7, 200 * time.Millisecond}, {9, 800 * time.Millisecond}, {40, MaxDelay}} {
+		if got := l.delay(c.count); got != c.want {
+			t.Errorf("delay after %d failures: %v, want %v", c.count, got, c.want)
+		}
+	}
+	lim := New(nil, nil, nil)
+	now := time.Unix(1000, 0)
+	fast := Limit{Max: 10, Window: time.Minute, SlowAfter: 1, Delay: 150 * time.Millisecond}
+	var took []time.Duration
+	for range 3 {
+		tk, err := lim.Try(context.Background(), now, Check{Key: "k", Limit: fast})
+		if err != nil {
+			t.Fatal(err)
+		}
+		began := time.Now()
+		tk.Done(context.Background(), now, true)
+		took = append(took, time.Since(began))
+	}
+	if took[0] > 100*time.Millisecond || took[1] < 150*time.Millisecond || took[2] < 300*time.Millisecond {
+		t.Errorf("failed checks answered after %v; want none, then 150 ms, then 300 ms", took)
+	}
+}

@@ -217,17 +217,20 @@ func (s *Store) ResealKeys(ctx context.Context, reseal func(k *model.Key) ([]byt
 		}
 		for i := range l {
 			k := &l[i]
-			old := bytes.Clone(k.Sealed) // reseal may change k
+			old, oldFingerprint := bytes.Clone(k.Sealed), k.Fingerprint // reseal may change k
 			sealed, err := reseal(k)
 			switch {
 			case err != nil:
 				return fmt.Errorf("key %s: %w", k.ID, err)
-			case sealed == nil || bytes.Equal(sealed, old):
-				continue
+			case sealed == nil:
+				sealed = old
 			case len(sealed) == 0:
 				return model.Errorf(model.CodeInvalid, "reseal keys: key %s was given an empty secret", k.ID)
 			}
-			if _, err := tx.ExecContext(ctx, `UPDATE keys SET sealed = $2 WHERE id = $1`, k.ID, sealed); err != nil {
+			if bytes.Equal(sealed, old) && k.Fingerprint == oldFingerprint {
+				continue
+			}
+			if _, err := tx.ExecContext(ctx, `UPDATE keys SET sealed = $2, fingerprint = $3 WHERE id = $1`, k.ID, sealed, k.Fingerprint); err != nil {
 				return err
 			}
 			changed++

@@ -66,6 +66,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"Throttles", testThrottles},
 		{"PurgeThrottles", testPurgeThrottles},
 		{"ThrottlesConcurrent", testThrottlesConcurrent},
+		{"KnownAddresses", testKnownAddresses},
 		{"Audit", testAudit},
 		{"AuditWrites", testAuditWrites},
 		{"AuditAppendOnly", testAuditAppendOnly},
