@@ -209,7 +209,7 @@ func (s *Service) login(ctx context.Context, appID string, r Request, clientAddr
 	if err := checkRequest(&r); err != nil {
 		return nil, err
 	}
-	att := &model.Attempt{ID: model.NewID("att"), WorkspaceID: app.WorkspaceID, AppID: app.ID, Platform: app.Platform,
+	att := &model.Attempt{ID: model.NewOrderedID("att", start), WorkspaceID: app.WorkspaceID, AppID: app.ID, Platform: app.Platform,
 		Profile: app.Profile, AppVersion: r.AppVersion, At: start}
 	l := &store.Login{WorkspaceID: app.WorkspaceID, AppID: app.ID, Name: r.Name, Resolve: resolution.Resolve}
 	hasIdentifier := r.UserID != "" || r.Email != "" || r.UserHash != "" || r.IdentityToken != ""
@@ -224,6 +224,7 @@ func (s *Service) login(ctx context.Context, appID string, r Request, clientAddr
 			return nil, err
 		}
 	}
+	var idKey string // the identities claimed (guard.go), for a verified login
 	switch {
 	case !hasIdentifier:
 		// Nothing to verify: an anonymous visitor, in every mode.
@@ -233,7 +234,7 @@ func (s *Service) login(ctx context.Context, appID string, r Request, clientAddr
 		att.Result = model.ResultUnverified
 		l.Identities = claims(app, &r, nil)
 	default:
-		idKey := identityKey(app, &r)
+		idKey = identityKey(app, &r)
 		var ticket *throttle.Ticket
 		if proof {
 			// Checking and counting are one step: this check is admitted
@@ -250,10 +251,12 @@ func (s *Service) login(ctx context.Context, appID string, r Request, clientAddr
 			err = derr
 		}
 		if err == nil && verified != nil {
-			l.Holder, err = s.holder(ctx, app.WorkspaceID, verified.Identities)
-		}
-		if err == nil && verified != nil {
-			err = s.refuseIfSuspicious(ctx, app, att, verified, l.Holder, pairKey(idKey, addrKey), r.DeviceID, start)
+			// The holder is read here only when a signal needs it; most
+			// returning logins leave it to the store, which reads the
+			// holders of a whole batch at once inside its transaction.
+			h := &lazyHolder{s: s, workspaceID: app.WorkspaceID, ids: verified.Identities}
+			err = s.refuseIfSuspicious(ctx, app, att, verified, h, pairKey(idKey, addrKey), idKey, r.DeviceID, start)
+			l.Holder = h.user
 		}
 		switch {
 		case err != nil:
@@ -288,7 +291,7 @@ func (s *Service) login(ctx context.Context, appID string, r Request, clientAddr
 	if lifetime <= 0 {
 		lifetime = model.DefaultSessionLifetime
 	}
-	l.Session.ID = model.NewID("ses")
+	l.Session.ID = model.NewOrderedID("ses", start)
 	l.Session.WorkspaceID, l.Session.AppID = app.WorkspaceID, app.ID
 	l.Session.TokenHash = hash
 	l.Session.Verified = att.Result == model.ResultVerified
@@ -307,8 +310,11 @@ func (s *Service) login(ctx context.Context, appID string, r Request, clientAddr
 	if err != nil {
 		return nil, err
 	}
-	s.devices.add(out.User.ID, r.DeviceID, start)
 	if l.Session.Verified {
+		s.devices.add(deviceMemoKey(out.User.ID, ""), r.DeviceID, start)
+		if idKey != "" {
+			s.devices.add(deviceMemoKey("", idKey), r.DeviceID, start)
+		}
 		s.remember(ctx, out.User.ID, clientAddr, start)
 	}
 	s.observe(app, att, start)
@@ -516,9 +522,13 @@ func HashToken(token string) []byte {
 // login before anything is written: when one fires, the user's sessions end,
 // the attempt is logged as rejected with the signal, and the login is
 // refused with 429 — no session, no hand-over.
-func (s *Service) refuseIfSuspicious(ctx context.Context, app *model.App, att *model.Attempt, v *verify.Verified, holder *model.User, idKey, deviceID string, now time.Time) error {
-	signal, wait, err := s.suspicious(ctx, idKey, holder, deviceID, now)
+func (s *Service) refuseIfSuspicious(ctx context.Context, app *model.App, att *model.Attempt, v *verify.Verified, h *lazyHolder, failKey, idKey, deviceID string, now time.Time) error {
+	signal, wait, err := s.suspicious(ctx, failKey, idKey, h, deviceID, now)
 	if err != nil || signal == "" {
+		return err
+	}
+	holder, err := h.get(ctx)
+	if err != nil {
 		return err
 	}
 	ended := 0
