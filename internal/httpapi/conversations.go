@@ -199,7 +199,7 @@ func (s *server) agentListMessages(w http.ResponseWriter, r *http.Request, p *pr
 	if err != nil {
 		return err
 	}
-	msgs, err := s.store.Messages(r.Context(), i.ID, model.MessageFilter{After: q.Get("after"), Limit: limit})
+	msgs, err := s.conv.AgentMessages(r.Context(), p, i, model.MessageFilter{After: q.Get("after"), Limit: limit})
 	if err != nil {
 		return err
 	}

@@ -1351,7 +1351,7 @@ func TestOpenAPILive(t *testing.T) {
 	// change its configuration (brute-force limits, trusted proxies).
 	newServer := func(bus events.Bus, stopping <-chan struct{}, opts ...func(*Config)) *httptest.Server {
 		conv := &conversation.Service{Store: st, Bus: bus, Now: clock.Now}
-		cfg := Config{Store: st, Box: box, Logins: &login.Service{Store: st, Box: box, Now: clock.Now},
+		cfg := Config{Database: st, Logins: &login.Service{Store: st, Box: box, Now: clock.Now}, Admin: admin.New(st, box, clock.Now, nil),
 			Registry: prometheus.NewRegistry(), AdminToken: owner, Now: clock.Now, Draining: draining.Load,
 			Conversations: conv, Bus: bus, Stopping: stopping}
 		for _, o := range opts {

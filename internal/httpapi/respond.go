@@ -59,7 +59,7 @@ func status(code model.Code) int {
 func (s *server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 	code, message := model.ErrorCode(err), model.ErrorMessage(err)
 	switch {
-	case code == model.CodeInternal && s.store.Unavailable(err):
+	case code == model.CodeInternal && s.db.Unavailable(err):
 		// The database cannot serve now: a client or load balancer may
 		// retry, here or on another node. Nothing was acknowledged.
 		s.log.WarnContext(r.Context(), "request failed: the database is unavailable", "method", r.Method, "path", r.URL.Path, "err", err)

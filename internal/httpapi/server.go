@@ -5,6 +5,7 @@
 package httpapi
 
 import (
+	"context"
 	"crypto/sha256"
 	"log/slog"
 	"net/http"
@@ -20,16 +21,24 @@ import (
 	"github.com/signet-id/signet/internal/events"
 	"github.com/signet-id/signet/internal/login"
 	"github.com/signet-id/signet/internal/model"
-	"github.com/signet-id/signet/internal/secretbox"
-	"github.com/signet-id/signet/internal/store"
 )
+
+// Database is what the HTTP layer asks of the database itself; everything
+// else goes through the services.
+type Database interface {
+	// Ping reports whether the database answers (GET /readyz).
+	Ping(ctx context.Context) error
+	// Unavailable reports whether err means the database cannot serve now
+	// (answered 503 with Retry-After rather than 500).
+	Unavailable(err error) bool
+}
 
 // Config is what the HTTP layer needs.
 type Config struct {
-	Store  store.Store
-	Box    *secretbox.Box
-	Logins *login.Service
-	Logger *slog.Logger
+	// Database answers readiness probes and classifies failures.
+	Database Database
+	Logins   *login.Service
+	Logger   *slog.Logger
 	// Registry receives the metrics; each server (and test) has its own.
 	Registry *prometheus.Registry
 	// AdminToken, when set (SIGNET_ADMIN_TOKEN), is an owner API token.
@@ -38,7 +47,7 @@ type Config struct {
 	Now func() time.Time
 	// Draining, when set, reports that the server is shutting down.
 	Draining func() bool
-	// Conversations is the issues and messages logic.
+	// Conversations is the issues and messages logic (required).
 	Conversations *conversation.Service
 	// Bus carries live updates for the event streams; nil disables them.
 	Bus events.Bus
@@ -46,8 +55,7 @@ type Config struct {
 	Stopping <-chan struct{}
 	// TrustedProxies are the proxies whose X-Forwarded-For is believed.
 	TrustedProxies []netip.Prefix
-	// Admin administers workspaces, apps, keys and tokens; nil makes one
-	// over Store and Box.
+	// Admin administers workspaces, apps, keys and tokens (required).
 	Admin *admin.Service
 	// Streams bound the live event streams (stream.go).
 	Streams StreamLimits
@@ -57,8 +65,7 @@ type Config struct {
 }
 
 type server struct {
-	store          store.Store
-	box            *secretbox.Box
+	db             Database
 	logins         *login.Service
 	log            *slog.Logger
 	adminTokenHash []byte
@@ -81,7 +88,7 @@ type route struct {
 
 // New returns the HTTP handler. It also wires c.Logins.Observe to metrics.
 func New(c Config) http.Handler {
-	s := &server{store: c.Store, box: c.Box, logins: c.Logins, log: c.Logger, now: c.Now, draining: c.Draining,
+	s := &server{db: c.Database, logins: c.Logins, log: c.Logger, now: c.Now, draining: c.Draining,
 		conv: c.Conversations, bus: c.Bus, stopping: c.Stopping, trustedProxies: c.TrustedProxies,
 		streams: newStreamGate(c.Streams)}
 	if s.log == nil {
@@ -90,13 +97,7 @@ func New(c Config) http.Handler {
 	if s.now == nil {
 		s.now = time.Now
 	}
-	if s.conv == nil {
-		s.conv = &conversation.Service{Store: c.Store, Bus: c.Bus, Log: s.log, Now: s.now}
-	}
 	s.admin = c.Admin
-	if s.admin == nil {
-		s.admin = admin.New(c.Store, c.Box, s.now, s.log)
-	}
 	if c.AdminToken != "" {
 		h := sha256.Sum256([]byte(c.AdminToken))
 		s.adminTokenHash = h[:]

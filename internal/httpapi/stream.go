@@ -225,13 +225,13 @@ func (s *server) myEvents(w http.ResponseWriter, r *http.Request, sess *model.Se
 		render: func(out *sse, e events.Event) error {
 			switch e.Kind {
 			case events.MessageCreated, events.IssueCreated:
-				m, err := s.store.Message(ctx, e.MessageID)
+				m, err := s.conv.EventMessage(ctx, e.MessageID)
 				if err != nil {
 					return err
 				}
 				return out.send("message", m.ID, toSDKMessage(m))
 			case events.IssueStatus:
-				i, err := s.store.Issue(ctx, e.IssueID)
+				i, err := s.conv.EventIssue(ctx, e.IssueID)
 				if err != nil {
 					return err
 				}
@@ -242,11 +242,7 @@ func (s *server) myEvents(w http.ResponseWriter, r *http.Request, sess *model.Se
 		check: func() error {
 			// Read from the database, never a cache: the revocation that
 			// woke this check may not have reached this node's cache yet.
-			cur, err := s.store.Session(ctx, sess.ID)
-			if err != nil {
-				return err
-			}
-			return cur.Check(s.now())
+			return s.logins.Recheck(ctx, sess)
 		},
 	})
 }
@@ -269,7 +265,7 @@ func (s *server) agentEvents(w http.ResponseWriter, r *http.Request, p *principa
 			return e.Kind == events.TokenRevoked && e.TokenID == p.TokenID
 		},
 		render: func(out *sse, e events.Event) error {
-			i, err := s.store.Issue(ctx, e.IssueID)
+			i, err := s.conv.EventIssue(ctx, e.IssueID)
 			if err != nil {
 				return err
 			}
@@ -277,7 +273,7 @@ func (s *server) agentEvents(w http.ResponseWriter, r *http.Request, p *principa
 			case events.IssueCreated:
 				return out.send("issue", "", i)
 			case events.MessageCreated:
-				m, err := s.store.Message(ctx, e.MessageID)
+				m, err := s.conv.EventMessage(ctx, e.MessageID)
 				if err != nil {
 					return err
 				}
