@@ -163,7 +163,7 @@ func (s *server) stream(w http.ResponseWriter, r *http.Request, st streamOf) err
 	defer lifetime.Stop()
 	ended := func() bool {
 		if err := st.check(); err != nil {
-			out.send("session_ended", "", map[string]string{"code": string(model.ErrorCode(err))})
+			out.send("session_ended", "", streamSessionEnded{Code: model.ErrorCode(err)})
 			return true
 		}
 		return false
@@ -173,14 +173,14 @@ func (s *server) stream(w http.ResponseWriter, r *http.Request, st streamOf) err
 		case <-r.Context().Done():
 			return nil
 		case <-s.stopping:
-			out.send("bye", "", map[string]string{"reason": "server shutting down; reconnect"})
+			out.send("bye", "", streamNotice{Reason: "server shutting down; reconnect"})
 			return nil
 		case <-lifetime.C:
-			out.send("resync", "", map[string]string{"reason": "this stream reached its lifetime; re-read and reconnect"})
+			out.send("resync", "", streamNotice{Reason: "this stream reached its lifetime; re-read and reconnect"})
 			return nil
 		case e, ok := <-sub.C:
 			if !ok {
-				out.send("resync", "", map[string]string{"reason": "updates were missed; re-read and reconnect"})
+				out.send("resync", "", streamNotice{Reason: "updates were missed; re-read and reconnect"})
 				return nil
 			}
 			if st.mayEnd(e) {
@@ -195,7 +195,7 @@ func (s *server) stream(w http.ResponseWriter, r *http.Request, st streamOf) err
 				// What the event names could not be read (or written): the
 				// client must re-read rather than silently miss it.
 				s.log.DebugContext(r.Context(), "stream ended", "err", err)
-				out.send("resync", "", map[string]string{"reason": "an update could not be delivered; re-read and reconnect"})
+				out.send("resync", "", streamNotice{Reason: "an update could not be delivered; re-read and reconnect"})
 				return nil
 			}
 		case <-tick.C:
@@ -277,7 +277,7 @@ func (s *server) agentEvents(w http.ResponseWriter, r *http.Request, p *principa
 				if err != nil {
 					return err
 				}
-				return out.send("message", m.ID, map[string]any{"issue": i, "message": m})
+				return out.send("message", m.ID, agentMessageEvent{Issue: i, Message: m})
 			case events.IssueStatus:
 				return out.send("issue", "", i)
 			}
