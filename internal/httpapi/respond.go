@@ -19,8 +19,8 @@ const maxBody = 64 << 10
 // errorBody is the error answer of CONTRACT.md.
 type errorBody struct {
 	Error struct {
-		Code    string `json:"code"`
-		Message string `json:"message"`
+		Code    model.Code `json:"code"`
+		Message string     `json:"message"`
 	} `json:"error"`
 }
 
@@ -73,7 +73,7 @@ func (s *server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 		w.Header().Set("Retry-After", strconv.Itoa(int(e.RetryAfter.Seconds())))
 	}
 	var body errorBody
-	body.Error.Code, body.Error.Message = string(code), message
+	body.Error.Code, body.Error.Message = code, message
 	writeJSON(w, status(code), body)
 }
 
