@@ -24,7 +24,7 @@ var schemaDefs = []schemaDef{
 		Name: "Error", Type: typeOf[errorBody](),
 		Doc: "Every error, everywhere: an HTTP status and this body.",
 		Props: map[string]prop{
-			"error": {Extra: `{"properties":{"code":{"$ref":"#/components/schemas/ErrorCode"},"message":{"type":"string","description":"What went wrong, for a developer to read. Never contains a secret, digest or token."}},"required":["code","message"],"additionalProperties":false}`},
+			"error": {Extra: `{"properties":{"message":{"description":"What went wrong, for a developer to read. Never contains a secret, digest or token."}}}`},
 		},
 		Extra: `{"examples":[{"error":{"code":"not_found","message":"no such app"}}]}`,
 	},
@@ -246,7 +246,7 @@ var schemaDefs = []schemaDef{
 		Props: map[string]prop{
 			"value":       {Doc: "The identifier exactly as signed or sent: never folded, trimmed or normalised."},
 			"verified":    {Doc: "True when a signature Signet checked covers it; false for an identifier only claimed (sent, not signed), which is never used to find or link a user."},
-			"metadata":    {Doc: "Signed metadata (helpshift-userhub and signet tokens). Absent when none.", Extra: `{"additionalProperties":{"type":"string"}}`},
+			"metadata":    {Doc: "Signed metadata (helpshift-userhub and signet tokens). Absent when none."},
 			"app_id":      {Doc: "The app through which it was last verified, or sent. Absent when unknown.", ID: "app"},
 			"key_id":      {Doc: "The key that last verified it. Absent for a claim.", ID: "key"},
 			"seen_at":     {Doc: "When it was last presented."},
@@ -430,7 +430,11 @@ var schemaDefs = []schemaDef{
 		Doc:  "Who wrote a message: the issue's user (from the SDK or widget) or an agent.",
 		Enum: strs(model.AuthorUser, model.AuthorAgent),
 	},
-	{Name: "MessageBody", Extra: "{\"type\":\"string\",\"minLength\":1,\"maxLength\":10000,\"pattern\":\"^[^\\\\x00-\\\\x08\\\\x0b\\\\x0c\\\\x0e-\\\\x1f\\\\x7f-\\\\x9f]*$\",\"description\":\"A message's text: 1 to 10,000 bytes of UTF-8 (maxLength counts characters; the limit is in bytes), not only white space, and no control characters but line breaks (\\\\n, \\\\r) and tabs. Otherwise 400 `invalid_request`.\",\"examples\":[\"My purchase did not arrive.\"]}"},
+	{
+		Name:  "MessageBody",
+		Doc:   "A message's text: 1 to 10,000 bytes of UTF-8 (maxLength counts characters; the limit is in bytes), not only white space, and no control characters but line breaks (\\n, \\r) and tabs. Otherwise 400 `invalid_request`.",
+		Extra: `{"type":"string","minLength":1,"maxLength":10000,"pattern":"^[^\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f-\\x9f]*$","examples":["My purchase did not arrive."]}`,
+	},
 	{
 		Name: "SDKIssue", Type: typeOf[sdkIssue](),
 		Doc: "A support issue of the session's user, as the SDK sees it.",
@@ -587,7 +591,7 @@ var schemaDefs = []schemaDef{
 		Props: map[string]prop{
 			"value":       {Doc: "The identifier exactly as signed or sent."},
 			"verified":    {Doc: "True when a signature Signet checked covers it; false for an identifier only claimed (sent, not signed): treat it as the user's say-so."},
-			"metadata":    {Doc: "Signed metadata (helpshift-userhub and signet tokens). Absent when none.", Extra: `{"additionalProperties":{"type":"string"}}`},
+			"metadata":    {Doc: "Signed metadata (helpshift-userhub and signet tokens). Absent when none."},
 			"app_id":      {Doc: "The app through which it was last verified, or sent. Absent when unknown.", ID: "app"},
 			"app_name":    {Doc: "That app's name. Absent when unknown."},
 			"key_id":      {Doc: "The key that last verified it. Absent for a claim.", ID: "key"},
@@ -629,8 +633,17 @@ var schemaDefs = []schemaDef{
 			"code": {Doc: "What a request with that credential would answer now: `session_expired` (log in again), `session_revoked`, or `unauthenticated` for an API token that was revoked."},
 		},
 	},
-	{Name: "AuditAction", Extra: "{\"type\":\"string\",\"description\":\"What was done, a stable verb:\\n\\n- `workspace.create` (a workspace; filed in the new workspace's log)\\n- `app.create`, `app.update` (an app's settings)\\n- `key.create`, `key.retire`, `key.revoke`\\n- `token.create`, `token.revoke` (API tokens)\\n- `account.create`\\n- `session.revoke`, `user.sessions.revoke`, `app.sessions.revoke`\",\"enum\":[\"workspace.create\",\"app.create\",\"app.update\",\"key.create\",\"key.retire\",\"key.revoke\",\"token.create\",\"token.revoke\",\"account.create\",\"session.revoke\",\"user.sessions.revoke\",\"app.sessions.revoke\"]}"},
-	{Name: "AuditTargetType", Extra: "{\"type\":\"string\",\"description\":\"The kind of thing acted on; `target_id` is its id.\",\"enum\":[\"workspace\",\"app\",\"key\",\"token\",\"account\",\"user\",\"session\"]}"},
+	{
+		Name: "AuditAction",
+		Doc: "What was done, a stable verb:\n\n" +
+			"- `workspace.create` (a workspace; filed in the new workspace's log)\n- `app.create`, `app.update` (an app's settings)\n- `key.create`, `key.retire`, `key.revoke`\n- `token.create`, `token.revoke` (API tokens)\n- `account.create`\n- `session.revoke`, `user.sessions.revoke`, `app.sessions.revoke`",
+		Extra: `{"type":"string","enum":["workspace.create","app.create","app.update","key.create","key.retire","key.revoke","token.create","token.revoke","account.create","session.revoke","user.sessions.revoke","app.sessions.revoke"]}`,
+	},
+	{
+		Name:  "AuditTargetType",
+		Doc:   "The kind of thing acted on; `target_id` is its id.",
+		Extra: `{"type":"string","enum":["workspace","app","key","token","account","user","session"]}`,
+	},
 	{
 		Name: "AuditEntry", Type: typeOf[model.AuditEntry](),
 		Doc: "One admin action in the append-only audit log: who did what, to what, when and from where. Entries are never changed or deleted (the database refuses). `details` are the settings given and other context, per action (below); never a secret.",
@@ -1335,7 +1348,7 @@ var errorAnswers = []errorAnswer{
 		Doc: "No API token, or an unknown or revoked one: `unauthenticated`."},
 	{Name: "SessionUnauthorized", Status: 401, Codes: []string{"unauthenticated", "session_expired", "session_revoked"},
 		Doc: "`unauthenticated` (no session token, or an unknown one), `session_expired` (log in again with a freshly signed identity) or `session_revoked` (the session was ended)."},
-	{Name: "LoginRejected", Status: 401, Codes: []string{"malformed", "too_large", "algorithm_not_allowed", "header_not_allowed", "signature_mismatch", "claim_invalid", "expired", "not_yet_valid", "issued_in_future", "issued_too_long_ago", "lifetime_too_long", "audience_mismatch", "identity_required", "unknown_identity_type", "identity_mismatch", "replayed", "key_unknown", "key_revoked"},
+	{Name: "LoginRejected", Status: 401, Codes: strs(verify.Reasons()...),
 		Doc: "Identity verification failed on an app that enforces with on_failure `reject`. The code is the reason (profiles.md); the brand's admins see the doctor's cause in the verification log. The web widget shows \"authentication failed\"."},
 	{Name: "Forbidden", Status: 403, Codes: []string{"forbidden"},
 		Doc: "The token may not do this: an agent token on keys or settings, or a workspace token on an owner-only action: `forbidden`."},
