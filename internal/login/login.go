@@ -587,11 +587,23 @@ func (s *Service) Authenticate(ctx context.Context, token string) (*model.Sessio
 	return sess, nil
 }
 
-// Logout ends the session of token.
-func (s *Service) Logout(ctx context.Context, token string) error {
-	sess, err := s.Authenticate(ctx, token)
+// Logout ends sess, a session Authenticate returned: POST /v1/logout.
+func (s *Service) Logout(ctx context.Context, sess *model.Session) error {
+	return s.Store.RevokeSession(ctx, sess.ID, model.RevokedByLogout, s.now())
+}
+
+// User returns sess's user, with its identities: GET /v1/me.
+func (s *Service) User(ctx context.Context, sess *model.Session) (*model.User, error) {
+	return s.Store.User(ctx, sess.UserID)
+}
+
+// Recheck reads sess again and checks it is still live, for a long-lived
+// request (an event stream) that a revocation should end. Errors as
+// Authenticate's: session_expired, session_revoked.
+func (s *Service) Recheck(ctx context.Context, sess *model.Session) error {
+	cur, err := s.Store.Session(ctx, sess.ID)
 	if err != nil {
 		return err
 	}
-	return s.Store.RevokeSession(ctx, sess.ID, model.RevokedByLogout, s.now())
+	return cur.Check(s.now())
 }
