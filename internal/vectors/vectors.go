@@ -3,6 +3,10 @@
 // copy of the product's ../shared/vectors, kept in the module so that a
 // plain clone tests on its own; vectors_test.go checks the copy still equals
 // ../shared/vectors wherever that folder sits beside the repository.
+//
+// The second-wave vendor profiles' vectors (profiles.md, "Second-wave vendor
+// profiles") have no counterpart in ../shared/vectors: they live beside it,
+// in testdata/vectors-second-wave, which Load reads too.
 package vectors
 
 import (
@@ -74,6 +78,21 @@ func Dir() (string, error) {
 	return filepath.Join(root, "testdata", "vectors"), nil
 }
 
+// SecondWaveDir is the module's testdata/vectors-second-wave: the vectors of
+// the second-wave vendor profiles, written in the project (../shared/vectors
+// has none), so the copy check leaves them alone. With $SIGNET_VECTORS set,
+// "" (that folder is then the only one read).
+func SecondWaveDir() (string, error) {
+	if os.Getenv("SIGNET_VECTORS") != "" {
+		return "", nil
+	}
+	root, err := ModuleRoot()
+	if err != nil {
+		return "", err
+	}
+	return filepath.Join(root, "testdata", "vectors-second-wave"), nil
+}
+
 // SharedDir is the product's ../shared/vectors beside the module root (it
 // may not exist: a plain clone has none).
 func SharedDir() (string, error) {
@@ -102,7 +121,8 @@ func ModuleRoot() (string, error) {
 	}
 }
 
-// Load reads every vectors file, keyed by profile name.
+// Load reads every vectors file, of Dir and of SecondWaveDir, keyed by
+// profile name.
 func Load() (map[string]File, error) {
 	dir, err := Dir()
 	if err != nil {
@@ -114,6 +134,17 @@ func Load() (map[string]File, error) {
 	}
 	if len(paths) == 0 {
 		return nil, errors.New("no vectors in " + dir)
+	}
+	second, err := SecondWaveDir()
+	if err != nil {
+		return nil, err
+	}
+	if second != "" {
+		more, err := filepath.Glob(filepath.Join(second, "*.json"))
+		if err != nil {
+			return nil, err
+		}
+		paths = append(paths, more...)
 	}
 	files := make(map[string]File)
 	for _, p := range paths {
@@ -136,6 +167,9 @@ func Load() (map[string]File, error) {
 			if c.AppID == "" {
 				c.AppID = f.AppID
 			}
+		}
+		if _, dup := files[f.Scheme]; dup {
+			return nil, errors.New(p + ": a second vectors file for " + f.Scheme)
 		}
 		files[f.Scheme] = f
 	}

@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"slices"
 	"sort"
+	"strings"
 	"testing"
 )
 
@@ -80,4 +81,43 @@ func listFiles(t *testing.T, dir string) []string {
 	}
 	sort.Strings(names)
 	return names
+}
+
+// TestLoadReadsTheSecondWave: the second-wave vendor profiles' vectors, in
+// testdata/vectors-second-wave, are loaded with the others, and none of
+// them sits in testdata/vectors, which must stay equal to ../shared/vectors.
+func TestLoadReadsTheSecondWave(t *testing.T) {
+	t.Setenv("SIGNET_VECTORS", "")
+	second, err := SecondWaveDir()
+	if err != nil {
+		t.Fatal(err)
+	}
+	root, _ := ModuleRoot()
+	names := listFiles(t, second)
+	files, err := Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for _, name := range names {
+		scheme, ok := strings.CutSuffix(name, ".json")
+		if !ok {
+			continue
+		}
+		n++
+		if _, err := os.Stat(filepath.Join(root, "testdata", "vectors", name)); err == nil {
+			t.Errorf("%s is in both testdata/vectors and testdata/vectors-second-wave", name)
+		}
+		if f, ok := files[scheme]; !ok || len(f.Cases) == 0 {
+			t.Errorf("Load() has no cases for %s", scheme)
+		}
+	}
+	if n == 0 {
+		t.Fatalf("no vectors in %s", second)
+	}
+	// With $SIGNET_VECTORS, that folder alone is read.
+	t.Setenv("SIGNET_VECTORS", filepath.Join(root, "testdata", "vectors"))
+	if d, _ := SecondWaveDir(); d != "" {
+		t.Errorf("SecondWaveDir() = %q with $SIGNET_VECTORS set", d)
+	}
 }
