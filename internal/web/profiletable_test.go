@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"html"
+	"net/url"
 	"regexp"
 	"strings"
 	"testing"
@@ -127,4 +128,28 @@ func listHas(list []string, s string) bool {
 		}
 	}
 	return false
+}
+
+// TestNewSecretSaysWhatItSigns: the note under a new secret follows the
+// profile's proof (IsJWT), not its name: a token profile's backend signs
+// tokens, a digest profile's computes the user_hash.
+func TestNewSecretSaysWhatItSigns(t *testing.T) {
+	e := start(t)
+	ws := e.workspace("Acme")
+	e.account(ws, "admin@acme.test", "admin")
+	admin := e.browser()
+	admin.signIn("admin@acme.test")
+	for profile, want := range map[string]string{
+		"pylon-jwt":         "Your backend signs its tokens with this secret",
+		"helpshift-userhub": "Your backend signs its tokens with this secret",
+		"helpscout":         "Your backend computes the <code>user_hash</code> with this secret",
+		"gleap":             "Your backend computes the <code>user_hash</code> with this secret",
+	} {
+		appID := e.app(ws, map[string]any{"name": "Web " + profile, "profile": profile, "enforcement": "monitor"})
+		app := "/dashboard/w/" + ws + "/apps/" + appID
+		p := admin.post(app+"/keys", url.Values{"mode": {"generate"}, "nonce": {nonceOf(admin.get(app).Body)}})
+		if p.Status != 201 || !p.has(want) {
+			t.Errorf("%s: %d, the new secret's note does not say %q", profile, p.Status, want)
+		}
+	}
 }
