@@ -4,9 +4,11 @@
 // plain clone tests on its own; vectors_test.go checks the copy still equals
 // ../shared/vectors wherever that folder sits beside the repository.
 //
-// The second-wave vendor profiles' vectors (profiles.md, "Second-wave vendor
-// profiles") have no counterpart in ../shared/vectors: they live beside it,
-// in testdata/vectors-second-wave, which Load reads too.
+// The second-wave vendors' vectors (profiles.md, "Second-wave vendor
+// profiles") have no counterpart in ../shared/vectors: they are the
+// project's own, in testdata/vectors-second-wave, which Load reads too. A
+// profile whose vectors later reach ../shared/vectors moves from there to
+// testdata/vectors; a profile in both folders is an error.
 package vectors
 
 import (
@@ -78,14 +80,9 @@ func Dir() (string, error) {
 	return filepath.Join(root, "testdata", "vectors"), nil
 }
 
-// SecondWaveDir is the module's testdata/vectors-second-wave: the vectors of
-// the second-wave vendor profiles, written in the project (../shared/vectors
-// has none), so the copy check leaves them alone. With $SIGNET_VECTORS set,
-// "" (that folder is then the only one read).
+// SecondWaveDir is the module's testdata/vectors-second-wave: the vectors
+// of the profiles that ../shared/vectors does not hold.
 func SecondWaveDir() (string, error) {
-	if os.Getenv("SIGNET_VECTORS") != "" {
-		return "", nil
-	}
 	root, err := ModuleRoot()
 	if err != nil {
 		return "", err
@@ -121,8 +118,8 @@ func ModuleRoot() (string, error) {
 	}
 }
 
-// Load reads every vectors file, of Dir and of SecondWaveDir, keyed by
-// profile name.
+// Load reads every vectors file, keyed by profile name: those of Dir and
+// those of SecondWaveDir.
 func Load() (map[string]File, error) {
 	dir, err := Dir()
 	if err != nil {
@@ -139,13 +136,11 @@ func Load() (map[string]File, error) {
 	if err != nil {
 		return nil, err
 	}
-	if second != "" {
-		more, err := filepath.Glob(filepath.Join(second, "*.json"))
-		if err != nil {
-			return nil, err
-		}
-		paths = append(paths, more...)
+	more, err := filepath.Glob(filepath.Join(second, "*.json"))
+	if err != nil {
+		return nil, err
 	}
+	paths = append(paths, more...)
 	files := make(map[string]File)
 	for _, p := range paths {
 		b, err := os.ReadFile(p)
@@ -169,7 +164,7 @@ func Load() (map[string]File, error) {
 			}
 		}
 		if _, dup := files[f.Scheme]; dup {
-			return nil, errors.New(p + ": a second vectors file for " + f.Scheme)
+			return nil, errors.New(p + ": the vectors of " + f.Scheme + " are in another file too (a second-wave profile whose vectors reached testdata/vectors leaves testdata/vectors-second-wave)")
 		}
 		files[f.Scheme] = f
 	}

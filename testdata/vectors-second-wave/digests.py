@@ -21,8 +21,10 @@ def case(name, digest, valid, uid=None, email=None, reason=None, cause=None, ide
     if identities is not None: c['identities'] = identities
     return c
 
+NOW = 1767225600  # digests have no time rule; a fixed clock, as the JWT files give
+
 def write(scheme, source, secret, cases):
-    f = collections.OrderedDict(scheme=scheme, source=source, secret=secret, cases=cases)
+    f = collections.OrderedDict(scheme=scheme, source=source, secret=secret, now=NOW, cases=cases)
     with open(scheme + '.json', 'w', encoding='utf-8') as out:
         json.dump(f, out, ensure_ascii=False, indent=2)
         out.write('\n')
