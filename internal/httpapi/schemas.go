@@ -1,6 +1,9 @@
 package httpapi
 
 import (
+	"fmt"
+	"strings"
+
 	"github.com/signet-id/signet/internal/admin"
 	"github.com/signet-id/signet/internal/login"
 	"github.com/signet-id/signet/internal/model"
@@ -40,7 +43,7 @@ var schemaDefs = []schemaDef{
 	},
 	{
 		Name: "Profile", Type: typeOf[verify.Profile](),
-		Doc:  "The signing scheme the app's backend uses (profiles.md):\n- `helpshift-legacy`: base64 HMAC-SHA256 over user id + email (user_hash)\n- `intercom`: hex HMAC-SHA256 over user_id, else email (user_hash)\n- `akece`: hex HMAC-SHA256 over the identifier sent as user_id (user_hash)\n- `pylon-hmac`: hex HMAC-SHA256 over the email with the hex-decoded secret (user_hash)\n- `helpshift-userhub`: HS256 JWT with identities and iat (identity_token)\n- `pylon-jwt`: HS256 JWT with email, aud = app id, iat, exp (identity_token)\n- `signet`: HS256 JWT with kid = key id, aud = app id, iat, exp, identities (identity_token); the default",
+		Doc:  profileDoc(),
 		Enum: strs(verify.Profiles()...),
 	},
 	{
@@ -356,7 +359,7 @@ var schemaDefs = []schemaDef{
 		Props: map[string]prop{
 			"user_id":           {Doc: "The brand's user id (uid); akece's identifier. At most 1024 bytes, no control characters.", Extra: `{"maxLength":1024}`},
 			"email":             {Doc: "The user's email. At most 1024 bytes, no control characters.", Extra: `{"maxLength":1024}`},
-			"user_hash":         {Doc: "The digest of an HMAC profile (helpshift-legacy, intercom, akece, pylon-hmac), computed by the brand's backend. At most 8 KiB."},
+			"user_hash":         {Doc: "The digest of an HMAC profile (" + digestProfiles() + "), computed by the brand's backend. At most 8 KiB."},
 			"identity_token":    {Doc: "The JWT of a JWT profile (helpshift-userhub, pylon-jwt, signet), signed by the brand's backend. At most 8 KiB. Identifiers sent next to it must equal the signed ones."},
 			"name":              {Doc: "A display name (a signed name takes precedence).", Extra: `{"maxLength":200}`},
 			"device_id":         {Doc: "An id of the device, for the brand's admins.", Extra: `{"maxLength":200}`},
@@ -1240,7 +1243,7 @@ var schemaDefs = []schemaDef{
 		Props: map[string]prop{
 			"user_id":        {Doc: "The user id (uid). At most 1024 bytes, no control characters.", Extra: `{"maxLength":1024}`},
 			"email":          {Doc: "The email. At most 1024 bytes, no control characters.", Extra: `{"maxLength":1024}`},
-			"user_hash":      {Doc: "The digest of an HMAC profile (helpshift-legacy, intercom, akece, pylon-hmac). Over 8 KiB is a failed proof (`too_large`)."},
+			"user_hash":      {Doc: "The digest of an HMAC profile (" + digestProfiles() + "). Over 8 KiB is a failed proof (`too_large`)."},
 			"identity_token": {Doc: "The JWT of a JWT profile (helpshift-userhub, pylon-jwt, signet). Over 8 KiB is a failed proof (`too_large`)."},
 		},
 	},
@@ -1454,4 +1457,33 @@ func strs[T ~string](v ...T) []string {
 		out[i] = string(x)
 	}
 	return out
+}
+
+// profileDoc describes every registered profile with its summary and the
+// login field its proof goes in (verify.Description).
+func profileDoc() string {
+	var b strings.Builder
+	b.WriteString("The signing scheme the app's backend uses (profiles.md):")
+	for _, p := range verify.Profiles() {
+		field := "user_hash"
+		if p.IsJWT() {
+			field = "identity_token"
+		}
+		fmt.Fprintf(&b, "\n- `%s`: %s (%s)", p, p.Description().Summary, field)
+		if p == verify.Signet { // what an app gets when it names none
+			b.WriteString("; the default")
+		}
+	}
+	return b.String()
+}
+
+// digestProfiles lists the profiles whose proof is a digest.
+func digestProfiles() string {
+	var names []string
+	for _, p := range verify.Profiles() {
+		if !p.IsJWT() {
+			names = append(names, string(p))
+		}
+	}
+	return strings.Join(names, ", ")
 }

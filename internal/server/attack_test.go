@@ -187,9 +187,9 @@ func (a *atkApp) digest(msg string) string {
 // wantIDs are the identities a valid proof of the app verifies.
 func (a *atkApp) wantIDs() []string {
 	switch a.p {
-	case verify.PylonJWT, verify.PylonHMAC:
+	case verify.PylonJWT, verify.PylonHMAC, verify.HelpScout, verify.Plain:
 		return []string{"email=" + atkEmail}
-	case verify.Intercom, verify.Akece:
+	case verify.Intercom, verify.Akece, verify.Front, verify.Gleap:
 		return []string{"uid=" + atkUID}
 	}
 	if a.full {
@@ -213,9 +213,9 @@ func (a *atkApp) digestBody(uid, email, digest string) map[string]any {
 // validDigestBody is a valid digest login for the app.
 func (a *atkApp) validDigestBody() map[string]any {
 	switch a.p {
-	case verify.PylonHMAC:
+	case verify.PylonHMAC, verify.HelpScout, verify.Plain:
 		return a.digestBody("", atkEmail, a.digest(atkEmail))
-	case verify.Intercom, verify.Akece:
+	case verify.Intercom, verify.Akece, verify.Front, verify.Gleap:
 		return a.digestBody(atkUID, "", a.digest(atkUID))
 	}
 	if a.full {
@@ -528,7 +528,8 @@ func atkLoginCases() []atkLogin {
 			}})
 	}
 	// Digest profiles.
-	for _, p := range []verify.Profile{verify.HelpshiftLegacy, verify.Intercom, verify.Akece, verify.PylonHMAC} {
+	for _, p := range []verify.Profile{verify.HelpshiftLegacy, verify.Intercom, verify.Akece, verify.PylonHMAC,
+		verify.HelpScout, verify.Front, verify.Plain, verify.Gleap} {
 		add(atkLogin{class: "valid", name: "a valid digest", p: p, status: 200, body: func(a *atkApp, now int64) any { return a.validDigestBody() }})
 		with := func(f func(d string) string) func(a *atkApp, now int64) any {
 			return func(a *atkApp, now int64) any {
@@ -591,9 +592,9 @@ func atkLoginCases() []atkLogin {
 		for _, l := range atkLookalikes {
 			lookBody := func(a *atkApp) (map[string]any, []string) {
 				switch p {
-				case verify.PylonHMAC:
+				case verify.PylonHMAC, verify.HelpScout, verify.Plain:
 					return a.digestBody("", l.email, a.digest(l.email)), []string{"email=" + l.email}
-				case verify.Intercom, verify.Akece:
+				case verify.Intercom, verify.Akece, verify.Front, verify.Gleap:
 					return a.digestBody(l.uid, "", a.digest(l.uid)), []string{"uid=" + l.uid}
 				}
 				return a.digestBody(l.uid, l.email, a.digest(l.uid+l.email)), []string{"uid=" + l.uid, "email=" + l.email}
@@ -642,6 +643,21 @@ func atkLoginCases() []atkLogin {
 			body: func(a *atkApp, now int64) any { return a.digestBody(atkUID, atkEmail, a.digest(atkUID+atkEmail)) }},
 		atkLogin{class: "legacy-concat", name: "full privacy: the email rides along unsigned", p: verify.HelpshiftLegacy, full: true, status: 200, ids: []string{"uid=" + atkUID},
 			body: func(a *atkApp, now int64) any { return a.digestBody(atkUID, "victim@example.com", a.digest(atkUID)) }},
+		// front: "the signed one", as intercom.
+		atkLogin{class: "field-confusion", name: "front: a uid digest sent as the email", p: verify.Front, status: 200, ids: []string{"email=" + atkUID},
+			body: func(a *atkApp, now int64) any { return a.digestBody("", atkUID, a.digest(atkUID)) }},
+		atkLogin{class: "field-confusion", name: "front: an email digest with both sent", p: verify.Front, status: 401, code: string(verify.ReasonSignatureMismatch), cause: verify.CauseWrongMessage,
+			body: func(a *atkApp, now int64) any { return a.digestBody(atkUID, atkEmail, a.digest(atkEmail)) }},
+		atkLogin{class: "field-confusion", name: "front: the email rides along unsigned", p: verify.Front, status: 200, ids: []string{"uid=" + atkUID},
+			body: func(a *atkApp, now int64) any { return a.digestBody(atkUID, "victim@example.com", a.digest(atkUID)) }},
+		atkReject("field-confusion", "helpscout: an email digest sent as the uid", verify.HelpScout, verify.ReasonIdentityRequired,
+			func(a *atkApp, now int64) any { return a.digestBody(atkEmail, "", a.digest(atkEmail)) }),
+		atkLogin{class: "field-confusion", name: "plain: the uid rides along unsigned", p: verify.Plain, status: 200, ids: []string{"email=" + atkEmail},
+			body: func(a *atkApp, now int64) any { return a.digestBody("admin", atkEmail, a.digest(atkEmail)) }},
+		atkReject("field-confusion", "gleap: a uid digest sent as the email", verify.Gleap, verify.ReasonIdentityRequired,
+			func(a *atkApp, now int64) any { return a.digestBody("", atkUID, a.digest(atkUID)) }),
+		atkLogin{class: "field-confusion", name: "gleap: an email digest beside the uid", p: verify.Gleap, status: 401, code: string(verify.ReasonSignatureMismatch), cause: verify.CauseWrongMessage,
+			body: func(a *atkApp, now int64) any { return a.digestBody(atkUID, atkEmail, a.digest(atkEmail)) }},
 	)
 	return out
 }
