@@ -485,8 +485,8 @@ func signedFields(v *verify.Verified) []string {
 
 func checkRequest(r *Request) error {
 	for _, f := range []struct{ name, value string }{{"user_id", r.UserID}, {"email", r.Email}} {
-		if !verify.ValidIdentityValue(f.value) {
-			return model.Errorf(model.CodeInvalid, "%s must be UTF-8 text without control characters, at most %d bytes", f.name, verify.MaxIdentityLength)
+		if !verify.ValidIdentity(f.value) {
+			return model.Errorf(model.CodeInvalid, "%s must be UTF-8 text without control or invisible formatting characters, at most %d bytes", f.name, verify.MaxIdentityLength)
 		}
 	}
 	for _, f := range []struct {

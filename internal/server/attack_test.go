@@ -256,6 +256,12 @@ func atkReject(class, name string, p verify.Profile, r verify.Reason, body func(
 	return atkLogin{class: class, name: name, p: p, body: body, status: 401, code: string(r)}
 }
 
+// atkInvalid: a login refused before verification, as a bad request (a
+// field with control or invisible formatting characters).
+func atkInvalid(class, name string, p verify.Profile, body func(a *atkApp, now int64) any) atkLogin {
+	return atkLogin{class: class, name: name, p: p, body: body, status: 400, code: string(model.CodeInvalid)}
+}
+
 // atkTokCase: a token of p built by f, alone in the body, refused with r.
 func atkTokCase(class, name string, p verify.Profile, r verify.Reason, f func(a *atkApp, now int64) string) atkLogin {
 	return atkReject(class, name, p, r, func(a *atkApp, now int64) any { return tokenBody(f(a, now)) })
@@ -436,11 +442,12 @@ func atkLoginCases() []atkLogin {
 			for _, l := range atkLookalikes {
 				if atkInvisible(l.uid) {
 					// Invisible formatting characters are never an identity
-					// (issue 12): refused when signed, a mismatch when sent.
+					// (issue 12): refused when signed, and a bad request
+					// when sent, as control characters are.
 					add(atkReject("unicode", l.name+": signed, refused", p, verify.ReasonClaimInvalid, func(a *atkApp, now int64) any {
-						return tokenBody(a.tok(a.hdr(), a.claims(now).set("identities", "["+atkIdent("uid", l.uid)+","+atkIdent("email", l.email)+"]")), "user_id", l.uid)
+						return tokenBody(a.tok(a.hdr(), a.claims(now).set("identities", "["+atkIdent("uid", l.uid)+","+atkIdent("email", l.email)+"]")))
 					}),
-						atkReject("unicode", l.name+": sent next to the plain token", p, verify.ReasonIdentityMismatch, func(a *atkApp, now int64) any {
+						atkInvalid("unicode", l.name+": sent next to the plain token", p, func(a *atkApp, now int64) any {
 							return tokenBody(a.valid(now), "user_id", l.uid, "email", l.email)
 						}))
 					continue
@@ -461,9 +468,12 @@ func atkLoginCases() []atkLogin {
 				return tokenBody(a.valid(now), "user_id", atkEmail)
 			}))
 			for _, l := range atkLookalikes {
-				add(atkReject("unicode", l.name+": sent next to the plain token", p, verify.ReasonIdentityMismatch, func(a *atkApp, now int64) any {
-					return tokenBody(a.valid(now), "email", l.email)
-				}))
+				body := func(a *atkApp, now int64) any { return tokenBody(a.valid(now), "email", l.email) }
+				if atkInvisible(l.email) {
+					add(atkInvalid("unicode", l.name+": sent next to the plain token", p, body))
+					continue
+				}
+				add(atkReject("unicode", l.name+": sent next to the plain token", p, verify.ReasonIdentityMismatch, body))
 			}
 		}
 		add(atkLogin{class: "valid", name: "a valid token", p: p, status: 200, body: func(a *atkApp, now int64) any { return tokenBody(a.valid(now)) }})
@@ -601,8 +611,9 @@ func atkLoginCases() []atkLogin {
 			}
 			_, ids := lookBody(&atkApp{p: p})
 			if atkInvisible(l.uid) {
-				// Refused even when the digest covers it (issue 12).
-				add(atkReject("unicode", l.name+": a digest over it, refused", p, verify.ReasonMalformed, func(a *atkApp, now int64) any {
+				// Refused even when the digest covers it (issue 12), as
+				// control characters are: the request is wrong.
+				add(atkInvalid("unicode", l.name+": a digest over it, refused", p, func(a *atkApp, now int64) any {
 					b, _ := lookBody(a)
 					return b
 				}))
