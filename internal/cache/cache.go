@@ -522,22 +522,22 @@ func (c *Store) ResealKeys(ctx context.Context, reseal func(k *model.Key) ([]byt
 }
 
 // RevokeSession ends one session; see store.Store.
-func (c *Store) RevokeSession(ctx context.Context, id, reason string, at time.Time) error {
-	err := c.Store.RevokeSession(ctx, id, reason, at)
+func (c *Store) RevokeSession(ctx context.Context, id, reason string, at time.Time, audit *model.AuditEntry) error {
+	err := c.Store.RevokeSession(ctx, id, reason, at, audit)
 	c.changed(ctx, events.Event{Kind: events.SessionsEnded, SessionID: id})
 	return err
 }
 
 // RevokeUserSessions ends a user's sessions; see store.Store.
-func (c *Store) RevokeUserSessions(ctx context.Context, userID, reason string, at time.Time) (int, error) {
-	n, err := c.Store.RevokeUserSessions(ctx, userID, reason, at)
+func (c *Store) RevokeUserSessions(ctx context.Context, userID, reason string, at time.Time, audit *model.AuditEntry) (int, error) {
+	n, err := c.Store.RevokeUserSessions(ctx, userID, reason, at, audit)
 	c.changed(ctx, events.Event{Kind: events.SessionsEnded, UserID: userID})
 	return n, err
 }
 
 // RevokeAppSessions ends an app's sessions; see store.Store.
-func (c *Store) RevokeAppSessions(ctx context.Context, appID, reason string, at time.Time) (int, error) {
-	n, err := c.Store.RevokeAppSessions(ctx, appID, reason, at)
+func (c *Store) RevokeAppSessions(ctx context.Context, appID, reason string, at time.Time, audit *model.AuditEntry) (int, error) {
+	n, err := c.Store.RevokeAppSessions(ctx, appID, reason, at, audit)
 	c.changed(ctx, events.Event{Kind: events.SessionsEnded, AppID: appID})
 	return n, err
 }

@@ -533,7 +533,7 @@ func (s *Service) refuseIfSuspicious(ctx context.Context, app *model.App, att *m
 	}
 	ended := 0
 	if holder != nil {
-		if ended, err = s.Store.RevokeUserSessions(ctx, holder.ID, model.RevokedBySuspicion, now); err != nil {
+		if ended, err = s.Store.RevokeUserSessions(ctx, holder.ID, model.RevokedBySuspicion, now, nil); err != nil {
 			return err
 		}
 		att.UserID = holder.ID
@@ -589,7 +589,7 @@ func (s *Service) Authenticate(ctx context.Context, token string) (*model.Sessio
 
 // Logout ends sess, a session Authenticate returned: POST /v1/logout.
 func (s *Service) Logout(ctx context.Context, sess *model.Session) error {
-	return s.Store.RevokeSession(ctx, sess.ID, model.RevokedByLogout, s.now())
+	return s.Store.RevokeSession(ctx, sess.ID, model.RevokedByLogout, s.now(), nil)
 }
 
 // User returns sess's user, with its identities: GET /v1/me.

@@ -95,9 +95,11 @@ type Store interface {
 	Sessions(ctx context.Context, workspaceID string, f model.SessionFilter) ([]model.Session, error)
 	// RevokeSession ends one session; ending an ended session is a no-op
 	// that keeps the first reason; not_found.
-	RevokeSession(ctx context.Context, id, reason string, at time.Time) error
+	RevokeSession(ctx context.Context, id, reason string, at time.Time, audit *model.AuditEntry) error
 	// RevokeUserSessions ends every live session of a user, returning how many.
-	RevokeUserSessions(ctx context.Context, userID, reason string, at time.Time) (int, error)
+	// A non-nil audit entry is appended in the same transaction, with
+	// "sessions_ended" (how many) added to its details; so for the others.
+	RevokeUserSessions(ctx context.Context, userID, reason string, at time.Time, audit *model.AuditEntry) (int, error)
 
 	// CreateAccount stores a; conflict if the email is taken.
 	CreateAccount(ctx context.Context, a *model.Account, audit *model.AuditEntry) error
@@ -199,7 +201,7 @@ type Store interface {
 	PruneSessions(ctx context.Context, endedBefore time.Time, limit int) (int, error)
 
 	// RevokeAppSessions ends every live session of an app, returning how many.
-	RevokeAppSessions(ctx context.Context, appID, reason string, at time.Time) (int, error)
+	RevokeAppSessions(ctx context.Context, appID, reason string, at time.Time, audit *model.AuditEntry) (int, error)
 	// CountUserDevices counts the distinct device ids of the user's
 	// sessions created after `since`, counting `current` too (the device
 	// logging in now); sessions without a device id tell nothing. One

@@ -74,6 +74,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"CountUserDevices", testCountUserDevices},
 		{"ResealKeys", testResealKeys},
 		{"AuditedWrites", testAuditedWrites},
+		{"AuditedRevocations", testAuditedRevocations},
 		{"KeyMaterial", testKeyMaterial},
 		{"KeyMaterialConcurrent", testKeyMaterialConcurrent},
 		{"SetKeyMaterials", testSetKeyMaterials},
