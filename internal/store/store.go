@@ -266,6 +266,9 @@ type Login struct {
 	Identities  []model.Identity
 	// Name is the display name sent at login, stored on the user.
 	Name string
+	// NameSigned says Name was covered by the login's signature; stored
+	// with it (model.User.NameSigned).
+	NameSigned bool
 	// Session is the session to create; the store sets UserID.
 	Session model.Session
 	// Attempt is the log entry; the store sets UserID.
