@@ -6,6 +6,8 @@ import (
 
 	"github.com/signet-id/signet/internal/model"
 	"github.com/signet-id/signet/internal/testserver"
+	"github.com/signet-id/signet/sign"
+	"github.com/signet-id/signet/verify"
 )
 
 // TestLogShowsClaimedIdentity: a failed login's row of the verification
@@ -66,5 +68,43 @@ func logShowsClaimedIdentity(t *testing.T, e *env) {
 	}
 	if l.Status != 200 || claims["<b>mallory</b>"] != "m@example.com" || claims[model.ClaimedInvalid] != "m@example.com" {
 		t.Errorf("GET attempts: %d %s", l.Status, l.Raw)
+	}
+}
+
+// TestNameSignedStored: whether a user's name was signed is stored at
+// login and answered by the admin API, on both databases: a name inside a
+// signet token is signed; the same user's next login sending the name
+// beside the token, unsigned, makes it unsigned.
+func TestNameSignedStored(t *testing.T) {
+	for _, backend := range []string{"sqlite", "postgres"} {
+		t.Run(backend, func(t *testing.T) {
+			e := startOn(t, backend)
+			ws := e.workspace("Acme")
+			app := e.app(ws, map[string]any{"name": "Web", "platform": "web", "profile": "signet", "enforcement": "monitor"})
+			kid, secret := e.key(app)
+			signer := sign.Signer{Profile: verify.Signet, Secret: secret, KeyID: kid, AppID: app, Now: e.Clock.Now}
+			named := func(body map[string]any, claims sign.Claims) (string, bool) {
+				t.Helper()
+				tok, err := signer.Token(claims)
+				if err != nil {
+					t.Fatal(err)
+				}
+				body["identity_token"] = tok
+				user, _ := e.must(200, e.Login(t, app, body)).Body["user"].(map[string]any)
+				id, _ := user["id"].(string)
+				u := e.must(200, e.api("GET", "/api/admin/users/"+id, adminToken, nil))
+				signed, ok := u.Body["name_signed"].(bool)
+				if !ok {
+					t.Fatalf("GET user: no name_signed: %s", u.Raw)
+				}
+				return u.Str("name"), signed
+			}
+			if name, signed := named(map[string]any{}, sign.Claims{UserID: "u-1", Name: "Jane"}); name != "Jane" || !signed {
+				t.Errorf("a signed name: %q signed %v", name, signed)
+			}
+			if name, signed := named(map[string]any{"name": "Jane D."}, sign.Claims{UserID: "u-1"}); name != "Jane D." || signed {
+				t.Errorf("a name sent beside the token: %q signed %v", name, signed)
+			}
+		})
 	}
 }
