@@ -44,7 +44,7 @@ func (s *Service) EndUserSessions(ctx context.Context, actor *model.Actor, id st
 	}
 	now := s.now()
 	return s.store.RevokeUserSessions(ctx, u.ID, model.RevokedByUser, now,
-		actor.Audit(now, u.WorkspaceID, "user.sessions.revoke", "user", u.ID, nil))
+		actor.Audit(now, u.WorkspaceID, "user.sessions.revoke", "user", u.ID, map[string]any{"sessions_ended": 0})) // the store counts them
 }
 
 // EndAppSessions ends every live session of app id, returning how many;
@@ -56,7 +56,7 @@ func (s *Service) EndAppSessions(ctx context.Context, actor *model.Actor, id str
 	}
 	now := s.now()
 	return s.store.RevokeAppSessions(ctx, a.ID, model.RevokedByApp, now,
-		actor.Audit(now, a.WorkspaceID, "app.sessions.revoke", "app", a.ID, nil))
+		actor.Audit(now, a.WorkspaceID, "app.sessions.revoke", "app", a.ID, map[string]any{"sessions_ended": 0})) // the store counts them
 }
 
 // Sessions lists a workspace's sessions, newest first; not_found, forbidden.
@@ -109,13 +109,29 @@ func (s *Service) Conflicts(ctx context.Context, actor *model.Actor, wsID string
 // Audit lists a workspace's audit log, or the instance-wide one when wsID
 // is "" (owners only), newest first; not_found, forbidden.
 func (s *Service) Audit(ctx context.Context, actor *model.Actor, wsID string, f model.AuditFilter) ([]model.AuditEntry, error) {
-	if wsID != "" {
+	switch {
+	case wsID != "" && actor.Role == model.RoleOwner && model.ValidID("ws", wsID):
+		// The owner reads a workspace's log even once the workspace is
+		// deleted: the log is kept (DeleteWorkspace). A workspace that
+		// never was is not_found.
+		if _, err := s.store.Workspace(ctx, wsID); model.ErrorCode(err) == model.CodeNotFound {
+			l, err := s.store.Audit(ctx, wsID, model.AuditFilter{Limit: 1})
+			if err != nil {
+				return nil, err
+			}
+			if len(l) == 0 {
+				return nil, NotFound("workspace")
+			}
+		} else if err != nil {
+			return nil, err
+		}
+	case wsID != "":
 		ws, err := s.AdminWorkspace(ctx, actor, wsID)
 		if err != nil {
 			return nil, err
 		}
 		wsID = ws.ID
-	} else if actor.Role != model.RoleOwner {
+	case actor.Role != model.RoleOwner:
 		return nil, model.Errorf(model.CodeForbidden, "only the instance owner reads the instance-wide audit log")
 	}
 	l, err := s.store.Audit(ctx, wsID, f)

@@ -562,3 +562,36 @@ func (c *Store) Login(ctx context.Context, l *store.Login) (*store.LoginOutcome,
 	}
 	return out, err
 }
+
+// DeleteApp deletes an app; see store.Store. Every node drops the app and
+// its sessions at once, and the live streams of those sessions end.
+func (c *Store) DeleteApp(ctx context.Context, id string, at time.Time, audit *model.AuditEntry) (int, error) {
+	n, err := c.Store.DeleteApp(ctx, id, at, audit)
+	c.appChanged(ctx, id) // also on error: the change may have committed
+	c.changed(ctx, events.Event{Kind: events.SessionsEnded, AppID: id})
+	return n, err
+}
+
+// DeleteWorkspace deletes a workspace; see store.Store. Every node drops
+// its apps and their sessions, and the streams its API tokens and
+// dashboard sessions opened end, at once.
+func (c *Store) DeleteWorkspace(ctx context.Context, id string, at time.Time, audit *model.AuditEntry) (int, error) {
+	// What to announce is read first: afterwards it is gone.
+	apps, err := c.Store.Apps(ctx, id)
+	if err != nil {
+		return 0, err
+	}
+	tokens, err := c.Store.APITokens(ctx, id)
+	if err != nil {
+		return 0, err
+	}
+	n, err := c.Store.DeleteWorkspace(ctx, id, at, audit)
+	for _, a := range apps {
+		c.appChanged(ctx, a.ID)
+		c.changed(ctx, events.Event{Kind: events.SessionsEnded, AppID: a.ID})
+	}
+	for _, t := range tokens {
+		c.changed(ctx, events.Event{Kind: events.TokenRevoked, TokenID: t.ID})
+	}
+	return n, err
+}

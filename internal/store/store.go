@@ -44,6 +44,24 @@ type Store interface {
 	// CreatedAt); not_found.
 	UpdateApp(ctx context.Context, a *model.App, audit *model.AuditEntry) error
 
+	// DeleteApp deletes app id and what is its alone, in one transaction
+	// with the audit entry (Details["sessions_ended"] set): its keys, its
+	// sessions (ended at once: deleted), its conversations (issues and
+	// their messages), its verification log and identity conflicts. Users
+	// stay (they belong to the workspace), as do their identities, which
+	// forget the app and key they came through; another app's messages
+	// written by one of its sessions stay, without the session. It returns
+	// how many live sessions it ended; not_found.
+	DeleteApp(ctx context.Context, id string, at time.Time, audit *model.AuditEntry) (int, error)
+	// DeleteWorkspace deletes workspace id and everything in it — apps,
+	// keys, users and identities, sessions, conversations, the
+	// verification log, identity conflicts, API tokens, dashboard sessions
+	// and staff accounts — in one transaction with the audit entry
+	// (Details["sessions_ended"] set). The audit log is kept: it is
+	// append-only and outlives what it names. It returns how many live
+	// sessions it ended; not_found.
+	DeleteWorkspace(ctx context.Context, id string, at time.Time, audit *model.AuditEntry) (int, error)
+
 	// CreateKey stores k (already sealed); not_found if its app does not
 	// exist; conflict if k.Material already serves another profile in the
 	// workspace through a key not revoked (one secret never serves two
@@ -268,6 +286,9 @@ type Login struct {
 	Identities  []model.Identity
 	// Name is the display name sent at login, stored on the user.
 	Name string
+	// NameSigned says Name was covered by the login's signature; stored
+	// with it (model.User.NameSigned).
+	NameSigned bool
 	// Session is the session to create; the store sets UserID.
 	Session model.Session
 	// Attempt is the log entry; the store sets UserID.

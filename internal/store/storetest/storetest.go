@@ -79,6 +79,10 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"KeyMaterialConcurrent", testKeyMaterialConcurrent},
 		{"SetKeyMaterials", testSetKeyMaterials},
 		{"TokenKind", testTokenKind},
+		{"ClaimedIdentity", testClaimedIdentity},
+		{"NameSigned", testNameSigned},
+		{"DeleteApp", testDeleteApp},
+		{"DeleteWorkspace", testDeleteWorkspace},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
