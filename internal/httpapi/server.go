@@ -178,6 +178,8 @@ func (s *server) routes(reg *prometheus.Registry) []route {
 		{"GET /api/admin/apps/{app}/keys", s.staff(s.listKeys)},
 		{"DELETE /api/admin/apps/{app}/keys/{key}", s.staff(s.revokeKey)},
 		{"POST /api/admin/apps/{app}/keys/{key}/retire", s.staff(s.retireKey)},
+		{"GET /api/admin/apps/{app}/jwks", s.staff(s.getJWKS)},
+		{"POST /api/admin/apps/{app}/jwks/refresh", s.staff(s.refreshJWKS)},
 		{"POST /api/admin/workspaces/{ws}/tokens", s.staff(s.createToken)},
 		{"GET /api/admin/workspaces/{ws}/tokens", s.staff(s.listTokens)},
 		{"DELETE /api/admin/workspaces/{ws}/tokens/{token}", s.staff(s.revokeToken)},

@@ -101,6 +101,9 @@ func (a *App) Validate() error {
 	if _, err := a.UserIDRegexp(); err != nil {
 		return err
 	}
+	if a.JWKSURL != "" && (a.Profile != verify.Signet || len(a.JWKSURL) > 2000) {
+		return Errorf(CodeInvalid, "jwks_url is for signet apps only, at most 2000 bytes; clear it to change the profile")
+	}
 	return a.validAudienceAlias()
 }
 
