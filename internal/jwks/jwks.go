@@ -368,3 +368,13 @@ func quoteShort(s string) string {
 	}
 	return strconv.Quote(s)
 }
+
+// Busy reports whether a fetch of the app's set is running in the
+// background on this node.
+func (f *Fetcher) Busy(app *model.App) bool {
+	f.init()
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	st := f.apps[app.ID]
+	return st != nil && st.inflight != nil
+}
