@@ -64,3 +64,34 @@ func TestSignPrivateKey(t *testing.T) {
 		t.Errorf("intercom with a private key: %d %s", code, errOut)
 	}
 }
+
+// TestVerifyPublicKey: signet verify --public-key checks a token signed by
+// --private-key, names the algorithm mismatch of an HS256 token keyed with
+// the public key, and refuses a private key given as the public one.
+func TestVerifyPublicKey(t *testing.T) {
+	dir := t.TempDir()
+	ec, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	der, _ := x509.MarshalPKCS8PrivateKey(ec)
+	privFile := filepath.Join(dir, "brand.pem")
+	os.WriteFile(privFile, pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: der}), 0o600)
+	pubPEM, _ := verify.MarshalPublicKey(ec.Public())
+	pubFile := filepath.Join(dir, "brand.pub.pem")
+	os.WriteFile(pubFile, []byte(pubPEM), 0o644)
+	tok, _, code := signet(t, "sign", "--profile", "signet", "--private-key", privFile, "--kid", "key_x", "--aud", "app_x", "--uid", "u-1")
+	if code != 0 {
+		t.Fatal("sign failed")
+	}
+	out, errOut, code := signet(t, "verify", "--profile", "signet", "--public-key", pubFile, "--alg", "ES256", "--aud", "app_x", "--token", strings.TrimSpace(tok), "--json")
+	if code != 0 || !strings.Contains(out, `"valid":true`) {
+		t.Fatalf("a valid ES256 token: %d %s %s", code, out, errOut)
+	}
+	forged, _, _ := signet(t, "sign", "--profile", "signet", "--secret", pubPEM, "--kid", "key_x", "--aud", "app_x", "--uid", "u-1")
+	out, _, code = signet(t, "verify", "--profile", "signet", "--public-key", pubFile, "--alg", "ES256", "--aud", "app_x", "--token", strings.TrimSpace(forged), "--json")
+	if code != 1 || !strings.Contains(out, `"algorithm_not_allowed"`) || !strings.Contains(out, `"algorithm_mismatch"`) {
+		t.Errorf("HS256 keyed with the public key: %d %s", code, out)
+	}
+	_, errOut, code = signet(t, "verify", "--profile", "signet", "--public-key", privFile, "--alg", "ES256", "--aud", "app_x", "--token", strings.TrimSpace(tok))
+	if code != 2 || !strings.Contains(errOut, "this is a private key") {
+		t.Errorf("a private key as --public-key: %d %s", code, errOut)
+	}
+}
