@@ -2,9 +2,15 @@ package examples
 
 import (
 	"bytes"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/x509"
 	"encoding/base64"
 	"encoding/json"
+	"encoding/pem"
 	"fmt"
+	"maps"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -143,6 +149,7 @@ const (
 	tokenDiffers    outcome = "invalid token not reproduced; the snippet's verifies"
 	refused         outcome = "refused, without echoing the secret"
 	referenceTokens outcome = "token byte-exact with the sign package, verifies"
+	es256Verified   outcome = "ES256 token: header and claims byte-exact with the sign package, verifies under the public key"
 )
 
 type tally struct {
@@ -505,7 +512,61 @@ func referenceChecks(t *testing.T) []check {
 			return referenceTokens, sameIdentities(got.Identities, signedIdentities(p, payload))
 		}})
 	}
+	// The signet cases again, signed ES256 with a key pair: the header and
+	// claims are the sign package's, byte for byte (ECDSA signatures are
+	// random), and the token verifies under the public key.
+	priv, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	der, _ := x509.MarshalPKCS8PrivateKey(priv)
+	privPEM := string(pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: der}))
+	pub, err := verify.NewPublicKey("key_es256", verify.ES256, priv.Public())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, rc := range cases {
+		if rc.signer.Profile != verify.Signet {
+			continue
+		}
+		req := maps.Clone(rc.req)
+		delete(req, "secret")
+		req["private_key"], req["kid"] = privPEM, pub.ID
+		s := rc.signer
+		s.Secret, s.PrivateKey, s.KeyID = "", priv, pub.ID
+		want, err := s.Token(rc.claims)
+		if err != nil {
+			t.Fatalf("%s: the sign package: %v", rc.name, err)
+		}
+		checks = append(checks, check{profile: "signet", name: strings.Replace(rc.name, "signet/", "signet ES256/", 1), request: req,
+			judge: func(lang, out string) (outcome, error) {
+				if signingInput(out) != signingInput(want) {
+					return "", fmt.Errorf("not the sign package's header and claims:\n  got  %s\n  want %s", describeJWT(out), describeJWT(want))
+				}
+				v, err := verify.New(verify.Signet, []verify.Key{pub}, verify.Options{AppID: appID, Now: clock(now)})
+				if err != nil {
+					return "", err
+				}
+				got, err := v.Verify(verify.Request{Token: out})
+				if err != nil {
+					return "", fmt.Errorf("Signet refuses the snippet's ES256 token: %v", err)
+				}
+				var payload map[string]any
+				if err := json.Unmarshal(segment(out, 1), &payload); err != nil {
+					return "", err
+				}
+				return es256Verified, sameIdentities(got.Identities, signedIdentities(verify.Signet, payload))
+			}})
+	}
 	return checks
+}
+
+// signingInput is a token's header.payload.
+func signingInput(token string) string {
+	if i := strings.LastIndexByte(token, '.'); i >= 0 {
+		return token[:i]
+	}
+	return token
 }
 
 // refusalChecks: what every snippet must refuse, saying why without the secret.

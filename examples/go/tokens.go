@@ -1,6 +1,9 @@
 package signing
 
 import (
+	"crypto/ecdsa"
+	"crypto/x509"
+	"encoding/pem"
 	"errors"
 	"time"
 
@@ -51,5 +54,31 @@ func PylonChatWidgetToken(secret, appID string, c sign.Claims) (string, error) {
 // may not exceed the app's maximum lifetime (1 hour unless configured).
 func SignetToken(secret, keyID, appID string, c sign.Claims) (string, error) {
 	s := sign.Signer{Profile: verify.Signet, Secret: secret, KeyID: keyID, AppID: appID}
+	return s.Token(c)
+}
+
+// SignetTokenES256 is the signet identity_token signed with a key pair:
+// the same claims, ES256 under your P-256 private key (PKCS #8 or SEC 1
+// PEM); Signet holds only the public key, whose id is keyID.
+//
+// Pitfalls: keep the private key on your server (a secret store, a KMS);
+// the key id is the one Signet showed when the public key was uploaded.
+func SignetTokenES256(privateKeyPEM, keyID, appID string, c sign.Claims) (string, error) {
+	block, _ := pem.Decode([]byte(privateKeyPEM))
+	if block == nil {
+		return "", errors.New("the private key is not PEM")
+	}
+	var key any
+	var err error
+	if block.Type == "EC PRIVATE KEY" {
+		key, err = x509.ParseECPrivateKey(block.Bytes)
+	} else {
+		key, err = x509.ParsePKCS8PrivateKey(block.Bytes)
+	}
+	ec, ok := key.(*ecdsa.PrivateKey)
+	if err != nil || !ok {
+		return "", errors.New("an ES256 key is a P-256 private key")
+	}
+	s := sign.Signer{Profile: verify.Signet, PrivateKey: ec, KeyID: keyID, AppID: appID}
 	return s.Token(c)
 }

@@ -147,6 +147,20 @@ function signetIdentityToken(secret, { keyId, appId, identities, name },
   return jwt.sign(claims, secret, { algorithm: 'HS256', keyid: keyId });
 }
 
+// signet with a key pair: the same claims, signed ES256 with your P-256
+// private key (PEM); Signet holds only the public key, whose id is the kid.
+// Pitfalls: algorithm must be exactly ES256 (jsonwebtoken writes the JWS
+// r||s signature, not DER); keep the private key on your server.
+function signetIdentityTokenES256(privateKeyPem, { keyId, appId, identities, name },
+  { issuedAt = nowInSeconds(), lifetimeSeconds = 600 } = {}) {
+  if (!keyId || !appId || !hasUidOrEmail(identities)) {
+    throw new Error('a signet token names its key id and app id, and signs a uid, an email or both');
+  }
+  const claims = { aud: appId, iat: issuedAt, exp: issuedAt + lifetimeSeconds, ...(name ? { name } : {}),
+    identities: identities.map(identityClaim) };
+  return jwt.sign(claims, privateKeyPem, { algorithm: 'ES256', keyid: keyId });
+}
+
 module.exports = {
   helpshiftLegacyUserHash,
   intercomUserHash,
@@ -159,4 +173,5 @@ module.exports = {
   frontUserHash,
   plainEmailHash,
   gleapUserHash,
+  signetIdentityTokenES256,
 };

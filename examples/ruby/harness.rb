@@ -43,6 +43,10 @@ def run(r)
     SignetSnippets.pylon_chat_widget_token(secret, r["app_id"], email: r["email"], name: r["name"],
                                                                 ids: r["attributes"] || {}, **times)
   when "signet"
+    if r["private_key"]
+      return SignetSnippets.signet_identity_token_es256(r["private_key"], key_id: r["kid"], app_id: r["app_id"],
+                                                        identities: identities_of(r), name: r["name"], **times)
+    end
     SignetSnippets.signet_identity_token(secret, key_id: r["kid"], app_id: r["app_id"], identities: identities_of(r),
                                                  name: r["name"], **times)
   else

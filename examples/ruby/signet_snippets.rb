@@ -163,6 +163,30 @@ module SignetSnippets
     hs256_jwt(claims, secret, key_id: key_id)
   end
 
+  # signet with a key pair: the same claims, signed ES256 with your P-256
+  # private key (PEM); Signet holds only the public key, whose id is the kid.
+  # Pitfalls: OpenSSL signs ECDSA as DER; a JWS wants r||s, 32 bytes each.
+  def signet_identity_token_es256(private_key_pem, key_id:, app_id:, identities:, name: nil,
+                                  issued_at: Time.now.to_i, lifetime_seconds: 600)
+    identities = identities.map { |id| identity_claim(id) }
+    if key_id.to_s.empty? || app_id.to_s.empty? || !uid_or_email?(identities)
+      raise ArgumentError, "a signet token names its key id and app id, and signs a uid, an email or both"
+    end
+
+    key = OpenSSL::PKey.read(private_key_pem)
+    unless key.is_a?(OpenSSL::PKey::EC) && key.group.curve_name == "prime256v1"
+      raise ArgumentError, "an ES256 key is a P-256 private key"
+    end
+
+    claims = { "aud" => app_id, "iat" => issued_at, "exp" => issued_at + lifetime_seconds }
+    claims["name"] = name unless name.to_s.empty?
+    claims["identities"] = identities
+    header = { "alg" => "ES256", "typ" => "JWT", "kid" => key_id }
+    signing_input = "#{base64url(JSON.generate(header))}.#{base64url(JSON.generate(claims))}"
+    r, s = OpenSSL::ASN1.decode(key.sign(OpenSSL::Digest.new("SHA256"), signing_input)).value.map { |i| i.value.to_s(2) }
+    "#{signing_input}.#{base64url(r.rjust(32, "\0") + s.rjust(32, "\0"))}"
+  end
+
   # An identity as Helpshift's format writes it: identifier, value, then
   # metadata when there is some; nothing else, since Signet refuses other
   # members. Symbol or string keys.

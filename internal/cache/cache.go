@@ -502,6 +502,17 @@ func (c *Store) RevokeKey(ctx context.Context, id string, at time.Time, audit *m
 	return n, err
 }
 
+// SyncJWKS makes the app's JWKS keys those of a fetched set; see
+// store.Store. When a key changed, the app's keys are dropped on every
+// node, whose verifiers are then built again with the new set.
+func (c *Store) SyncJWKS(ctx context.Context, appID string, keys []model.Key, fetch *model.JWKSFetch) (bool, error) {
+	changed, err := c.Store.SyncJWKS(ctx, appID, keys, fetch)
+	if changed || err != nil {
+		c.appChanged(ctx, appID) // also on error: the change may have committed
+	}
+	return changed, err
+}
+
 // keyChanged drops the key's app and, when its sessions ended, them.
 func (c *Store) keyChanged(ctx context.Context, keyID string, sessionsEnded bool) {
 	if k, err := c.Store.Key(ctx, keyID); err == nil {

@@ -13,7 +13,10 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"crypto/ecdsa"
+	"crypto/elliptic"
 	"crypto/rand"
+	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"go/ast"
@@ -43,8 +46,10 @@ import (
 	"github.com/signet-id/signet/internal/admin"
 	"github.com/signet-id/signet/internal/conversation"
 	"github.com/signet-id/signet/internal/events"
+	"github.com/signet-id/signet/internal/jwks"
 	"github.com/signet-id/signet/internal/login"
 	"github.com/signet-id/signet/internal/model"
+	"github.com/signet-id/signet/internal/outbound"
 	"github.com/signet-id/signet/internal/secretbox"
 	"github.com/signet-id/signet/internal/store/sqlite"
 	"github.com/signet-id/signet/internal/store/sqlstore"
@@ -1246,9 +1251,26 @@ func TestOpenAPILive(t *testing.T) {
 	// newServer wires a server as internal/server does, with its own
 	// live-update bus (nil: live updates off) and shutdown signal; opts
 	// change its configuration (brute-force limits, trusted proxies).
+	// A brand's JWKS on loopback HTTPS, which the outbound policy lets through.
+	jwksKey, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	jwksSrv := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		x, y := make([]byte, 32), make([]byte, 32)
+		jwksKey.X.FillBytes(x)
+		jwksKey.Y.FillBytes(y)
+		fmt.Fprintf(w, `{"keys":[{"kty":"EC","crv":"P-256","kid":"2026-12","x":"%s","y":"%s"}]}`,
+			base64.RawURLEncoding.EncodeToString(x), base64.RawURLEncoding.EncodeToString(y))
+	}))
+	defer jwksSrv.Close()
+	policy, _ := outbound.ParsePolicy("127.0.0.1")
+	policy.RootCAs = jwksSrv.Client().Transport.(*http.Transport).TLSClientConfig.RootCAs
+	fetcher := jwks.New(st, box, policy, nil)
+	defer fetcher.Close()
 	newServer := func(bus events.Bus, stopping <-chan struct{}, opts ...func(*Config)) *httptest.Server {
 		conv := &conversation.Service{Store: st, Bus: bus, Now: clock.Now}
-		cfg := Config{Database: st, Logins: &login.Service{Store: st, Box: box, Now: clock.Now}, Admin: admin.New(st, box, clock.Now, nil),
+		adm := admin.New(st, box, clock.Now, nil)
+		adm.UseJWKS(fetcher)
+		cfg := Config{Database: st, Logins: &login.Service{Store: st, Box: box, Now: clock.Now}, Admin: adm,
 			Registry: prometheus.NewRegistry(), AdminToken: owner, Now: clock.Now, Draining: draining.Load,
 			Conversations: conv, Bus: bus, Stopping: stopping}
 		for _, o := range opts {
@@ -1384,6 +1406,33 @@ func TestOpenAPILive(t *testing.T) {
 		t.Errorf("the key list shows a secret")
 	}
 	c.want(c.do("PATCH", "/api/admin/apps/"+apps[verify.Signet], owner, map[string]any{"profile": "intercom"}), 409, "conflict")
+
+	// --- public keys (signet apps), and a JWKS
+	pubPEM, _ := verify.MarshalPublicKey(&jwksKey.PublicKey)
+	pk := c.want(c.do("POST", "/api/admin/apps/"+apps[verify.Signet]+"/keys", owner, map[string]any{"algorithm": "ES256", "public_key": pubPEM}), 201, "")
+	if pk.str("algorithm") != "ES256" || pk.obj()["secret"] != nil || pk.str("state") != "active" {
+		t.Errorf("created public key: %s", pk.raw)
+	}
+	c.want(c.do("POST", "/api/admin/apps/"+apps[verify.Signet]+"/keys", owner, map[string]any{"algorithm": "RS256", "public_key": pubPEM}), 400, "invalid_request")
+	c.want(c.do("POST", "/api/admin/apps/"+apps[verify.Signet]+"/keys", owner, map[string]any{"algorithm": "HS256", "public_key": pubPEM}), 400, "invalid_request")
+	c.want(c.do("POST", "/api/admin/apps/"+apps[verify.Signet]+"/keys", owner, map[string]any{"algorithm": "ES256", "public_key": "-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----\n"}), 400, "invalid_request")
+	c.want(c.do("POST", "/api/admin/apps/"+apps[verify.Signet]+"/keys", owner, map[string]any{"algorithm": "ES256", "public_key": pubPEM, "secret": "x"}), 400, "invalid_request")
+	c.want(c.do("POST", "/api/admin/apps/"+apps[verify.Intercom]+"/keys", owner, map[string]any{"algorithm": "ES256", "public_key": pubPEM}), 400, "invalid_request")
+	c.want(c.do("PATCH", "/api/admin/apps/"+apps[verify.Signet], owner, map[string]any{"jwks_url": "http://brand.example/jwks.json"}), 400, "invalid_request")
+	c.want(c.do("PATCH", "/api/admin/apps/"+apps[verify.Signet], owner, map[string]any{"jwks_url": "https://169.254.169.254/latest"}), 400, "invalid_request")
+	c.want(c.do("PATCH", "/api/admin/apps/"+apps[verify.Intercom], owner, map[string]any{"jwks_url": jwksSrv.URL + "/jwks.json"}), 400, "invalid_request")
+	c.want(c.do("GET", "/api/admin/apps/"+apps[verify.Signet]+"/jwks", owner, nil), 404, "not_found")
+	if a := c.want(c.do("PATCH", "/api/admin/apps/"+apps[verify.Signet], owner, map[string]any{"jwks_url": jwksSrv.URL + "/jwks.json"}), 200, ""); a.str("jwks_url") != jwksSrv.URL+"/jwks.json" {
+		t.Errorf("jwks_url not saved: %s", a.raw)
+	}
+	if f := c.want(c.do("GET", "/api/admin/apps/"+apps[verify.Signet]+"/jwks", owner, nil), 200, ""); f.obj()["key_count"] != 1.0 || f.obj()["error"] != nil {
+		t.Errorf("the first fetch: %s", f.raw)
+	}
+	c.want(c.do("POST", "/api/admin/apps/"+apps[verify.Signet]+"/jwks/refresh", owner, nil), 200, "")
+	c.want(c.do("POST", "/api/admin/apps/"+apps[verify.Intercom]+"/jwks/refresh", owner, nil), 404, "not_found")
+	if l := c.want(c.do("GET", "/api/admin/apps/"+apps[verify.Signet]+"/keys", owner, nil), 200, ""); !bytes.Contains(l.raw, []byte(`"kid":"2026-12"`)) {
+		t.Errorf("the JWKS key is not among the app's keys: %s", l.raw)
+	}
 
 	// --- API tokens and accounts
 	adminAns := c.want(c.do("POST", "/api/admin/workspaces/"+ws+"/tokens", owner, map[string]any{"role": "admin", "name": "deploy script"}), 201, "")

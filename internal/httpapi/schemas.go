@@ -38,8 +38,8 @@ var schemaDefs = []schemaDef{
 	},
 	{
 		Name: "VerificationCause", Type: typeOf[verify.Cause](),
-		Doc:  "The doctor's finding: why a signature did not match (profiles.md). Shown to the brand's admins only, never to end users.",
-		Enum: strs(verify.CauseWrongMessage, verify.CauseWrongEncoding, verify.CauseSecretEncoding, verify.CauseMilliseconds, verify.CauseClockSkew, verify.CauseOtherKey, verify.CauseNotTheSecret, verify.CauseUnknown),
+		Doc:  "The doctor's finding: why a signature did not match (profiles.md). Shown to the brand's admins only, never to end users. algorithm_mismatch: the token's alg is not the algorithm of the key its kid names; key_not_published: the token is signed with a key the app's JWKS does not (or no longer) list.",
+		Enum: strs(verify.CauseWrongMessage, verify.CauseWrongEncoding, verify.CauseSecretEncoding, verify.CauseMilliseconds, verify.CauseClockSkew, verify.CauseOtherKey, verify.CauseNotTheSecret, verify.CauseAlgorithmMismatch, verify.CauseKeyNotPublished, verify.CauseUnknown),
 	},
 	{
 		Name: "Profile", Type: typeOf[verify.Profile](),
@@ -94,6 +94,7 @@ var schemaDefs = []schemaDef{
 		Name: "App", Type: typeOf[model.App](),
 		Doc: "One platform's app of a workspace, with its verification settings.",
 		Props: map[string]prop{
+			"jwks_url":           {Doc: "For a signet app: where the brand publishes its public keys as a JWK Set; its keys verify tokens naming their kid. Absent when the app publishes none.", Extra: `{"format":"uri"}`},
 			"id":                 {Doc: "The app id: the SDK's and widget's appId, and the audience (aud) of pylon-jwt and signet tokens.", ID: "app"},
 			"workspace_id":       {Doc: "The app's workspace.", ID: "ws"},
 			"name":               {Doc: "A name for people."},
@@ -111,6 +112,7 @@ var schemaDefs = []schemaDef{
 		Request:  true,
 		Required: []string{"name", "platform"},
 		Props: map[string]prop{
+			"jwks_url":           {Doc: "For a signet app only: where the brand publishes its public keys as a JWK Set (https; plain http or a private address only to hosts the operator lists in SIGNET_OUTBOUND_ALLOW). The set is fetched at once; a failed fetch is shown with the app (GET …/jwks), not refused. A URL that is not HTTPS, carries a user name, or names an internal address answers 400 with the reason. \"\" stops fetching: the set's keys stop verifying.", Extra: `{"maxLength":2000}`},
 			"name":               {Doc: "A name for people (at most 200 bytes).", Extra: `{"minLength":1,"maxLength":200}`},
 			"profile":            {Doc: "Default `signet`. It cannot change while the app has keys that verify (409): revoke them first."},
 			"enforcement":        {Doc: "Default `enforce`."},
@@ -126,6 +128,7 @@ var schemaDefs = []schemaDef{
 		Doc:     "Any of the app's settings; the others are kept.",
 		Request: true,
 		Props: map[string]prop{
+			"jwks_url":           {Doc: "For a signet app only: where the brand publishes its public keys as a JWK Set (https; plain http or a private address only to hosts the operator lists in SIGNET_OUTBOUND_ALLOW). The set is fetched at once; a failed fetch is shown with the app (GET …/jwks), not refused. A URL that is not HTTPS, carries a user name, or names an internal address answers 400 with the reason. \"\" stops fetching: the set's keys stop verifying.", Extra: `{"maxLength":2000}`},
 			"name":               {Doc: "A name for people (at most 200 bytes).", Extra: `{"minLength":1,"maxLength":200}`},
 			"profile":            {Doc: "Default `signet`. It cannot change while the app has keys that verify (409): revoke them first."},
 			"enforcement":        {Doc: "Default `enforce`."},
@@ -140,6 +143,8 @@ var schemaDefs = []schemaDef{
 		Name: "Key", Type: typeOf[admin.KeyView](),
 		Doc: "One secret of an app, without the secret: Signet shows a secret only once, when the key is created.",
 		Props: map[string]prop{
+			"algorithm":    {Doc: "What the key verifies under, and nothing else: HS256 for a shared secret; ES256, EdDSA or RS256 for a public key (signet apps). A token's alg must be its key's: an HS256 token is never checked against a public key, nor an asymmetric token against a secret.", Extra: `{"enum":["HS256","ES256","EdDSA","RS256"]}`},
+			"kid":          {Doc: "For a key of the app's JWKS: the kid the set lists it under, which tokens name. Absent for other keys, which tokens name by id."},
 			"id":           {Doc: "The key id: a signet token's kid header.", ID: "key"},
 			"app_id":       {Doc: "The key's app.", ID: "app"},
 			"workspace_id": {Doc: "The key's workspace.", ID: "ws"},
@@ -156,6 +161,8 @@ var schemaDefs = []schemaDef{
 		Name: "CreatedKey", Type: typeOf[admin.NewKey](),
 		Doc: "A new key, with its secret: the only answer that ever contains it.",
 		Props: map[string]prop{
+			"algorithm":    {Doc: "What the key verifies under, and nothing else: HS256 for a shared secret; ES256, EdDSA or RS256 for a public key (signet apps). A token's alg must be its key's: an HS256 token is never checked against a public key, nor an asymmetric token against a secret.", Extra: `{"enum":["HS256","ES256","EdDSA","RS256"]}`},
+			"kid":          {Doc: "For a key of the app's JWKS: the kid the set lists it under, which tokens name. Absent for other keys, which tokens name by id."},
 			"id":           {Doc: "The key id: a signet token's kid header.", ID: "key"},
 			"app_id":       {Doc: "The key's app.", ID: "app"},
 			"workspace_id": {Doc: "The key's workspace.", ID: "ws"},
@@ -170,12 +177,27 @@ var schemaDefs = []schemaDef{
 		},
 	},
 	{
-		Name: "KeyCreate", Type: typeOf[admin.KeyRequest](),
+		Name: "JWKSFetch", Type: typeOf[model.JWKSFetch](),
+		Doc: "The last fetch of an app's JWKS.",
+		Props: map[string]prop{
+			"app_id":     {Doc: "The app.", ID: "app"},
+			"url":        {Doc: "The URL fetched."},
+			"fetched_at": {Doc: "The last successful fetch; absent if none succeeded."},
+			"checked_at": {Doc: "The last try."},
+			"error":      {Doc: "Why the last try failed (too large, too slow, not JSON, duplicate kids, an oct or private key, a refused address…); absent when it succeeded. The last good set stays in force."},
+			"failures":   {Doc: "Tries that failed in a row.", Extra: `{"minimum":0}`},
+			"key_count":  {Doc: "Keys in the last good set.", Extra: `{"minimum":0}`},
+		},
+	},
+	{
+		Name: "KeyCreate", Type: typeOf[keyCreate](),
 		Doc:     "`{}` generates a secret; `{\"secret\": S}` imports one.",
 		Request: true,
 		Props: map[string]prop{
-			"secret": {Doc: "A brand's existing vendor secret to import (so its signing code stays unchanged). Omit it to have Signet generate a 256-bit secret.", Extra: `{"minLength":1}`},
-			"force":  {Doc: "Import a secret shorter than 16 bytes anyway (otherwise 400 weak_secret): the key is flagged `weak`. Rotate it soon."},
+			"algorithm":  {Doc: "With public_key: the algorithm the public key verifies under (ES256: P-256; EdDSA: Ed25519; RS256: RSA of 2048 to 8192 bits).", Extra: `{"enum":["ES256","EdDSA","RS256"]}`},
+			"public_key": {Doc: "With algorithm: the public key of the brand's key pair, as PEM (-----BEGIN PUBLIC KEY-----, SubjectPublicKeyInfo) or as a JWK. A private key, a certificate, an oct JWK, another key type or an RSA key under 2048 bits answers 400 with the reason.", Extra: `{"minLength":1,"maxLength":16384}`},
+			"secret":     {Doc: "A brand's existing vendor secret to import (so its signing code stays unchanged). Omit it to have Signet generate a 256-bit secret.", Extra: `{"minLength":1}`},
+			"force":      {Doc: "Import a secret shorter than 16 bytes anyway (otherwise 400 weak_secret): the key is flagged `weak`. Rotate it soon."},
 		},
 	},
 	{
@@ -660,7 +682,7 @@ var schemaDefs = []schemaDef{
 			"action":       {Extra: `{"$ref":"#/components/schemas/AuditAction"}`},
 			"target_type":  {Extra: `{"$ref":"#/components/schemas/AuditTargetType"}`},
 			"target_id":    {Doc: "The id of what was acted on.", Extra: `{"pattern":"^(ws|app|key|tok|acc|usr|ses)_[a-z2-7]{16}$","examples":["key_k3jq7m2xw4p5r6t7"]}`},
-			"details":      {Doc: "Per action: `workspace.create` `{name}`; `app.create` and `app.update` the settings given (any of AppPatch's fields; absent when none); `key.create` `{app_id, imported, weak, fingerprint}`; `key.retire` `{app_id, retires_at}`; `key.revoke` `{app_id, sessions_ended}`; `token.create` `{role, name}`; `token.revoke` `{role}`; `account.create` `{email, role}`; `session.revoke` `{user_id}`; `user.sessions.revoke` and `app.sessions.revoke` `{sessions_ended}`. Values are JSON as written (numbers keep every digit). Absent when empty."},
+			"details":      {Doc: "Per action: `workspace.create` `{name}`; `app.create` and `app.update` the settings given (any of AppPatch's fields; absent when none); `key.create` `{app_id, imported, weak, fingerprint, algorithm}`; `key.retire` `{app_id, retires_at}`; `key.revoke` `{app_id, sessions_ended}`; `token.create` `{role, name}`; `token.revoke` `{role}`; `account.create` `{email, role}`; `session.revoke` `{user_id}`; `user.sessions.revoke` and `app.sessions.revoke` `{sessions_ended}`. Values are JSON as written (numbers keep every digit). Absent when empty."},
 			"ip":           {Doc: "The client's address: the connection's peer, or behind a trusted proxy (`--trusted-proxies`) the right-most `X-Forwarded-For` address that is not one.", Extra: `{"examples":["203.0.113.5","2001:db8::1"]}`},
 			"user_agent":   {Doc: "The client's User-Agent, cut to 300 bytes. Absent when none.", Extra: `{"maxLength":300}`},
 			"at":           {Doc: "When it happened."},
@@ -763,6 +785,11 @@ var schemaDefs = []schemaDef{
                 "type": "string",
                 "maxLength": 200,
                 "description": "As given."
+              },
+              "jwks_url": {
+                "type": "string",
+                "maxLength": 2000,
+                "description": "As given."
               }
             },
             "required": [],
@@ -832,6 +859,11 @@ var schemaDefs = []schemaDef{
                 "type": "string",
                 "maxLength": 200,
                 "description": "As given."
+              },
+              "jwks_url": {
+                "type": "string",
+                "maxLength": 2000,
+                "description": "As given."
               }
             },
             "required": [],
@@ -879,13 +911,24 @@ var schemaDefs = []schemaDef{
                 "type": "string",
                 "pattern": "^[0-9a-f]{16}$",
                 "description": "The key's fingerprint (never the secret)."
+              },
+              "algorithm": {
+                "type": "string",
+                "enum": [
+                  "HS256",
+                  "ES256",
+                  "EdDSA",
+                  "RS256"
+                ],
+                "description": "What the key verifies under: HS256 for a secret, or a public key's algorithm."
               }
             },
             "required": [
               "app_id",
               "imported",
               "weak",
-              "fingerprint"
+              "fingerprint",
+              "algorithm"
             ],
             "additionalProperties": false
           }

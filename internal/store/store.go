@@ -84,6 +84,19 @@ type Store interface {
 	// then serve another profile once no other key uses it.
 	RevokeKey(ctx context.Context, id string, at time.Time, audit *model.AuditEntry) (int, error)
 
+	// SyncJWKS makes the app's JWKS keys (model.Key.Kid set) those of a
+	// set just fetched, with the fetch's record, in one transaction: keys
+	// (sealed, with Kid, Algorithm and Fingerprint) the app does not hold
+	// by kid and fingerprint are added, dropped ones listed again become
+	// active (unless revoked), held ones no longer listed stop verifying
+	// at fetch.CheckedAt. It reports whether a key changed; not_found.
+	SyncJWKS(ctx context.Context, appID string, keys []model.Key, fetch *model.JWKSFetch) (bool, error)
+	// RecordJWKSFetch saves a fetch's outcome when no key changes (a
+	// failure); not_found if the app does not exist.
+	RecordJWKSFetch(ctx context.Context, fetch *model.JWKSFetch) error
+	// JWKSFetch returns the last fetch of an app's JWKS; not_found if none.
+	JWKSFetch(ctx context.Context, appID string) (*model.JWKSFetch, error)
+
 	// Login writes everything a successful login produces, in one
 	// transaction: it resolves the user (see Login), creates the session,
 	// records the attempt and marks the key used. On error nothing is written.

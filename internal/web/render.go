@@ -57,6 +57,8 @@ var flashes = map[string]string{
 	"workspace":  "Workspace created.",
 	"app":        "App created. Generate or import a key to start verifying.",
 	"saved":      "Settings saved.",
+	"public-key": "Public key added. Tokens name it with kid = its key id and are signed with your private key.",
+	"jwks":       "JWKS URL saved. Signet fetched it: its outcome is shown below.",
 	"retired":    "Key retired: it keeps verifying until its grace period ends.",
 	"revoked":    "Key revoked: it no longer verifies, and the sessions it created have ended.",
 	"account":    "Account created. Share the password with its owner through a safe channel.",

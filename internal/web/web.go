@@ -141,6 +141,8 @@ func (h *handler) routes() *http.ServeMux {
 	mux.Handle("GET /dashboard/w/{ws}/apps/{app}", h.auth(h.appPage))
 	mux.Handle("POST /dashboard/w/{ws}/apps/{app}/settings", h.auth(h.saveSettings))
 	mux.Handle("POST /dashboard/w/{ws}/apps/{app}/keys", h.auth(h.createKey))
+	mux.Handle("POST /dashboard/w/{ws}/apps/{app}/jwks", h.auth(h.saveJWKS))
+	mux.Handle("POST /dashboard/w/{ws}/apps/{app}/jwks/refresh", h.auth(h.refreshJWKS))
 	mux.Handle("POST /dashboard/w/{ws}/apps/{app}/keys/{key}/retire", h.auth(h.retireKey))
 	mux.Handle("POST /dashboard/w/{ws}/apps/{app}/keys/{key}/rotate", h.auth(h.rotateKey))
 	mux.Handle("POST /dashboard/w/{ws}/apps/{app}/keys/{key}/revoke", h.auth(h.revokeKey))

@@ -37,6 +37,7 @@ type request struct {
 	Name        string            `json:"name"`
 	Identities  []stdlib.Identity `json:"identities"`
 	Attributes  map[string]string `json:"attributes"`
+	PrivateKey  string            `json:"private_key"`
 }
 
 func main() {
@@ -115,6 +116,9 @@ func run(r request, useStdlib bool) (string, error) {
 		c.Email = r.Email
 		return signing.PylonChatWidgetToken(r.Secret, r.AppID, c)
 	case "signet":
+		if r.PrivateKey != "" {
+			return signing.SignetTokenES256(r.PrivateKey, r.KeyID, r.AppID, c)
+		}
 		return signing.SignetToken(r.Secret, r.KeyID, r.AppID, c)
 	}
 	return "", errors.New("unknown profile")
@@ -130,6 +134,10 @@ func runStdlib(r request, ids []stdlib.Identity) (string, error) {
 			IssuedAt: r.IssuedAt, ExpiresAt: r.ExpiresAt, AccountID: a["account_id"], AccountExternalID: a["account_external_id"],
 			ContactID: a["contact_id"], ContactExternalID: a["contact_external_id"]})
 	case "signet":
+		if r.PrivateKey != "" {
+			return stdlib.SignetTokenES256(r.PrivateKey, r.KeyID, stdlib.SignetClaims{Audience: r.AppID, IssuedAt: r.IssuedAt,
+				ExpiresAt: r.ExpiresAt, Name: r.Name, Identities: ids})
+		}
 		return stdlib.SignetToken(r.Secret, r.KeyID, stdlib.SignetClaims{Audience: r.AppID, IssuedAt: r.IssuedAt,
 			ExpiresAt: r.ExpiresAt, Name: r.Name, Identities: ids})
 	}

@@ -6,10 +6,14 @@ package stdlib
 
 import (
 	"bytes"
+	"crypto/ecdsa"
 	"crypto/hmac"
+	"crypto/rand"
 	"crypto/sha256"
+	"crypto/x509"
 	"encoding/base64"
 	"encoding/json"
+	"encoding/pem"
 	"errors"
 	"time"
 )
@@ -149,4 +153,52 @@ func compactJSON(v any) ([]byte, error) {
 		return nil, err
 	}
 	return bytes.TrimSuffix(b.Bytes(), []byte("\n")), nil
+}
+
+// SignetTokenES256 signs a signet token with a key pair: the same claims,
+// ES256 under your P-256 private key (PKCS #8 PEM); Signet holds only the
+// public key, whose id is keyID. The signature is JWS's r‖s, 64 bytes (not
+// the ASN.1 that ecdsa.SignASN1 writes).
+func SignetTokenES256(privateKeyPEM, keyID string, c SignetClaims) (string, error) {
+	if keyID == "" || c.Audience == "" || !hasUIDOrEmail(c.Identities) {
+		return "", errors.New("a signet token names its key id and app id, and signs a uid, an email or both")
+	}
+	block, _ := pem.Decode([]byte(privateKeyPEM))
+	if block == nil {
+		return "", errors.New("the private key is not PEM")
+	}
+	parsed, err := x509.ParsePKCS8PrivateKey(block.Bytes)
+	key, ok := parsed.(*ecdsa.PrivateKey)
+	if err != nil || !ok || key.Curve.Params().Name != "P-256" {
+		return "", errors.New("an ES256 key is a P-256 private key in PKCS #8 PEM")
+	}
+	if c.IssuedAt == 0 {
+		c.IssuedAt = time.Now().Unix()
+	}
+	if c.ExpiresAt == 0 {
+		c.ExpiresAt = c.IssuedAt + defaultLifetime
+	}
+	header := struct {
+		Alg string `json:"alg"`
+		Typ string `json:"typ"`
+		Kid string `json:"kid"`
+	}{"ES256", "JWT", keyID}
+	h, err := compactJSON(header)
+	if err != nil {
+		return "", err
+	}
+	p, err := compactJSON(c)
+	if err != nil {
+		return "", err
+	}
+	input := base64.RawURLEncoding.EncodeToString(h) + "." + base64.RawURLEncoding.EncodeToString(p)
+	digest := sha256.Sum256([]byte(input))
+	r, s, err := ecdsa.Sign(rand.Reader, key, digest[:])
+	if err != nil {
+		return "", err
+	}
+	sig := make([]byte, 64)
+	r.FillBytes(sig[:32])
+	s.FillBytes(sig[32:])
+	return input + "." + base64.RawURLEncoding.EncodeToString(sig), nil
 }

@@ -83,6 +83,8 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"NameSigned", testNameSigned},
 		{"DeleteApp", testDeleteApp},
 		{"DeleteWorkspace", testDeleteWorkspace},
+		{"PublicKeys", testPublicKeys},
+		{"SyncJWKS", testSyncJWKS},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
