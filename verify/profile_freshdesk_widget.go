@@ -16,11 +16,12 @@ func init() {
 		Proof:      ProofJWT,
 		Secret:     SecretText,
 		Requires:   Email,
-		// In the order of Freshdesk's samples.
+		// In the order of Freshdesk's samples; nbf is honoured if present.
 		Claims: []Claim{
 			{Name: "name", Kind: ClaimAttribute},
 			{Name: "email", Kind: ClaimIdentity, Identity: Email, Required: true},
 			{Name: "exp", Kind: ClaimTime, Required: true},
+			{Name: "nbf", Kind: ClaimTime},
 		},
 		MaxAhead: 7200,
 	})

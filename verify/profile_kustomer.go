@@ -17,12 +17,13 @@ func init() {
 		Proof:      ProofJWT,
 		Secret:     SecretText,
 		Requires:   "",
-		// In the order of Kustomer's samples; exp is honoured if present.
+		// In the order of Kustomer's samples; exp and nbf are honoured if present.
 		Claims: []Claim{
 			{Name: "externalId", Kind: ClaimIdentity, Identity: UID},
 			{Name: "email", Kind: ClaimIdentity, Identity: Email},
 			{Name: "iat", Kind: ClaimTime, Required: true},
 			{Name: "exp", Kind: ClaimTime},
+			{Name: "nbf", Kind: ClaimTime},
 		},
 		MaxAge:    900,
 		AgeLeeway: true,
