@@ -4,6 +4,7 @@ import (
 	"net/http"
 
 	"github.com/signet-id/signet/internal/model"
+	"github.com/signet-id/signet/verify"
 )
 
 // person is who wrote an issue, as the inbox list shows them.
@@ -12,8 +13,9 @@ type person struct {
 	Verified  bool
 	Anonymous bool
 	// NameUnsigned: the name shown is the app's claim, not signed. Only
-	// signet and pylon-jwt tokens can sign a name, so a user verified by no
-	// app of those profiles has an unsigned name.
+	// the tokens of a profile with a name attribute (signet, pylon-jwt,
+	// freshdesk-widget…) sign a name, so a user verified by no app of those
+	// profiles has an unsigned name.
 	NameUnsigned bool
 }
 
@@ -42,7 +44,7 @@ func (h *handler) people(r *http.Request, sess *session, ws string, issues []mod
 			// user's name is surely unsigned.
 			p.NameUnsigned = profiles != nil || !p.Verified
 			for _, id := range u.Identities {
-				if pr := profiles[id.AppID]; id.Verified && (pr == "signet" || pr == "pylon-jwt") {
+				if pr := profiles[id.AppID]; id.Verified && signsName(pr) {
 					p.NameUnsigned = false
 				}
 			}
@@ -65,4 +67,15 @@ func (h *handler) appProfiles(r *http.Request, sess *session, ws string) map[str
 		}
 	}
 	return out
+}
+
+// signsName reports whether the tokens of profile p sign the user's name:
+// its description reads a name attribute.
+func signsName(p string) bool {
+	d := verify.Profile(p).Description()
+	if d == nil {
+		return false
+	}
+	c, ok := d.Claim("name")
+	return ok && c.Kind == verify.ClaimAttribute
 }

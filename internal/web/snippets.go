@@ -37,7 +37,7 @@ type installLanguage struct {
 func installFor(r *http.Request, a *model.App, keys []keyRow) *installView {
 	profile := fmt.Sprint(a.Profile)
 	v := &installView{AppID: a.ID, Profile: profile}
-	v.JWT = profile == "helpshift-userhub" || profile == "pylon-jwt" || profile == "signet"
+	v.JWT = a.Profile.IsJWT()
 	for _, k := range keys {
 		if k.State == model.KeyActive {
 			v.KeyID = k.ID
@@ -55,7 +55,7 @@ func installFor(r *http.Request, a *model.App, keys []keyRow) *installView {
 			continue // a profile without snippets shows the embed only
 		}
 		v.Languages = append(v.Languages, installLanguage{Name: lang.Name, Label: lang.Label, File: f.File,
-			Config: configSnippet(lang.Name, a.ID, keyID, profile == "signet"), Code: f.Code, Whole: f.Whole})
+			Config: configSnippet(lang.Name, a.ID, keyID, a.Profile.KeyByKid()), Code: f.Code, Whole: f.Whole})
 	}
 	return v
 }
