@@ -28,6 +28,6 @@ func (s *server) listAudit(w http.ResponseWriter, r *http.Request, p *principal)
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"entries": l})
+	writeJSON(w, http.StatusOK, auditList{Entries: l})
 	return nil
 }

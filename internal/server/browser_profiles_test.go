@@ -5,18 +5,17 @@ import (
 	"testing"
 
 	"github.com/chromedp/chromedp"
-
-	"github.com/signet-id/signet/verify"
 )
 
-// TestBrowserProfileTable: in a real browser, a Kustomer app's page says
-// under its profile choice that the email takes precedence, and its
-// profile table lists every profile's identity rule with this app's row
-// marked, on a desktop screen and on a phone without scrolling sideways.
-func TestBrowserProfileTable(t *testing.T) {
+// TestBrowserAppProfileTable: in a real browser, the app page of a front
+// app shows the profile table, its own row marked and saying that only the
+// signed identity is verified; on the new-app form, the user-id pattern
+// shows for the profiles that sign a user id (front, gleap) and hides for
+// the email-only ones (helpscout, plain).
+func TestBrowserAppProfileTable(t *testing.T) {
 	s := start(t, "sqlite")
 	ws := s.workspace("Acme")
-	app := s.app(ws, map[string]any{"name": "Acme chat", "platform": "web", "profile": "kustomer", "enforcement": "monitor"})
+	app := s.app(ws, map[string]any{"name": "Acme web chat", "platform": "web", "profile": "front", "enforcement": "monitor"})
 	s.must(201, s.do("POST", "/api/admin/workspaces/"+ws+"/accounts", adminToken,
 		map[string]any{"email": "maya@acme.example", "password": "correct horse battery staple", "role": "admin"}))
 	b := newBrowser(t)
@@ -25,32 +24,31 @@ func TestBrowserProfileTable(t *testing.T) {
 	fill(b, "#signin-password", "correct horse battery staple")
 	click(b, "#signin-submit")
 	b.waitFor("signed in", `document.querySelector("[data-testid=nav]") !== null`)
-	for _, w := range widths {
-		b.run(chromedp.EmulateViewport(w.w, w.h))
-		b.run(chromedp.Navigate(s.URL + "/dashboard/w/" + ws + "/apps/" + app + "#profiles"))
-		b.waitFor("the profile table at "+w.name, `document.querySelectorAll("#profile-table [data-testid=profile-row]").length > 0`)
-		if n := b.eval(`document.querySelectorAll("#profile-table [data-testid=profile-row]").length`); n != itoa(len(verify.Profiles())) {
-			t.Errorf("%s rows, want %d", n, len(verify.Profiles()))
+
+	b.run(chromedp.Navigate(s.URL + "/dashboard/w/" + ws + "/apps/" + app))
+	b.waitFor("the profile table", `document.querySelector("#profile-table") !== null`)
+	current := b.eval(`Array.from(document.querySelectorAll("[data-testid=profile-row][aria-current=true]")).map(r => r.dataset.profile).join(",")`)
+	if current != "front" {
+		t.Errorf("rows marked current: %q, want front", current)
+	}
+	row := b.eval(`document.querySelector("[data-testid=profile-row][data-profile=front]").innerText`)
+	if !strings.Contains(row, "only the signed one verified") || !strings.Contains(row, "this app") {
+		t.Errorf("the front row says %q", row)
+	}
+	for _, p := range []string{"helpscout", "plain", "gleap"} {
+		if b.eval(`document.querySelector("[data-testid=profile-row][data-profile=`+p+`]") !== null`) != "true" {
+			t.Errorf("no row for %s", p)
 		}
-		if cur := b.eval(`document.querySelector("#profile-table tr[aria-current=true]").dataset.profile`); cur != "kustomer" {
-			t.Errorf("the marked row is %q", cur)
+	}
+	b.run(chromedp.ScrollIntoView("#profile-table", chromedp.ByQuery))
+	b.screenshot("app-profile-table")
+
+	b.run(chromedp.Navigate(s.URL + "/dashboard/w/" + ws + "/apps"))
+	b.waitFor("the new-app form", `document.querySelector("#app-user-id-pattern") !== null`)
+	for profile, shown := range map[string]string{"front": "true", "gleap": "true", "helpscout": "false", "plain": "false"} {
+		click(b, "[data-testid=app-profile-"+profile+"]")
+		if got := b.eval(`document.querySelector("#app-user-id-pattern").offsetParent !== null`); got != shown {
+			t.Errorf("%s: the user-id pattern shown %s, want %s", profile, got, shown)
 		}
-		rule := b.eval(`document.querySelector("#profile-table tr[data-profile=kustomer] [data-testid=profile-identities]").innerText`)
-		if rule != verify.Kustomer.Description().Identities || !strings.Contains(rule, "takes precedence") {
-			t.Errorf("kustomer's identity rule reads %q", rule)
-		}
-		if under := b.eval(`document.querySelector("#settings-profile-identities").innerText`); !strings.Contains(under, "takes precedence") {
-			t.Errorf("under the profile choice: %q", under)
-		}
-		if visible := b.eval(`(() => { const r = document.querySelector("#profile-table tr[aria-current=true]").getBoundingClientRect(); return r.width > 0 && r.height > 0 })()`); visible != "true" {
-			t.Errorf("the app's own row is not shown at %s px", w.name)
-		}
-		if fits := b.eval(`(() => { const t = document.querySelector("#profile-table").getBoundingClientRect(), c = document.querySelector("#profiles").getBoundingClientRect(); return t.left >= c.left - 1 && t.right <= c.right + 1 })()`); fits != "true" {
-			t.Errorf("the profile table runs out of its card at %s px", w.name)
-		}
-		if over := b.eval(`document.documentElement.scrollWidth - innerWidth`); over != "0" && !strings.HasPrefix(over, "-") {
-			t.Errorf("the app page at %s px is %s px wider than the screen", w.name, over)
-		}
-		b.screenshot("app-profile-table-" + w.name)
 	}
 }

@@ -181,6 +181,7 @@ func (h *handler) funcs() template.FuncMap {
 		"pct":      pct,
 		"describe": func(p verify.Profile) string { return p.Describe() },
 		"profiles": verify.Profiles,
+		"signsUID": userIDProfiles,
 		"reasons":  verify.Reasons,
 		"identity": identityOf,
 		"list":     func(v ...string) []string { return v },

@@ -9,11 +9,11 @@ import (
 	"github.com/signet-id/signet/verify"
 )
 
-// TestAppPageProfileTable: the app page shows what its profile verifies
-// under the profile choice, and a table of every profile with the identity
-// rule of its description (Kustomer's email taking precedence), the app's
-// own profile marked.
-func TestAppPageProfileTable(t *testing.T) {
+// TestAppPageProfileTableKustomer: a Kustomer app's page says under its
+// profile choice what it verifies (the email taking precedence), and the
+// profile table shows that rule from the description, the app's own
+// profile marked.
+func TestAppPageProfileTableKustomer(t *testing.T) {
 	e := start(t)
 	e.owner()
 	ws := e.workspace("Acme")
