@@ -41,9 +41,10 @@ const (
 
 // Param is a query parameter.
 type Param struct {
-	Name   string
-	Doc    string
-	Schema string // raw JSON Schema of its value
+	Name     string
+	Doc      string
+	Schema   string // raw JSON Schema of its value
+	Required bool
 }
 
 // Body is a request body: the Go type the handler decodes.

@@ -439,7 +439,7 @@ func (g *generator) operation(rt Route) (object, error) {
 			if err := json.Unmarshal([]byte(q.Schema), &s); err != nil {
 				return nil, fmt.Errorf("query %s: %w", q.Name, err)
 			}
-			params = append(params, object{"name": q.Name, "in": "query", "required": false, "description": q.Doc, "schema": s})
+			params = append(params, object{"name": q.Name, "in": "query", "required": q.Required, "description": q.Doc, "schema": s})
 		}
 		op["parameters"] = params
 	}

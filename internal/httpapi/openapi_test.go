@@ -2129,6 +2129,37 @@ func TestOpenAPILive(t *testing.T) {
 	c.want(c.do("POST", "/v1/logout", cal, nil), 204, "")
 	c.want(c.do("POST", "/v1/logout", cal, nil), 401, "session_revoked")
 
+	// Deleting an app and a workspace: a typed confirmation, the admin's
+	// own apps only, the owner alone for a workspace; their sessions end.
+	doomed := c.want(c.do("POST", "/api/admin/workspaces/"+ws+"/apps", adminTok, map[string]any{"name": "Old app", "platform": "web"}), 201, "").str("id")
+	doomedVisitor := c.want(c.do("POST", loginPath(doomed), "", map[string]any{}), 200, "").str("session_token")
+	c.want(c.do("DELETE", "/api/admin/apps/"+doomed+"?confirm=Old+app", agentTok, nil), 403, "forbidden")
+	c.want(c.do("DELETE", "/api/admin/apps/"+doomed+"?confirm=Old+app", otherTok, nil), 404, "not_found")
+	c.want(c.do("DELETE", "/api/admin/apps/"+doomed+"?confirm=old+app", adminTok, nil), 400, "invalid_request")
+	c.want(c.do("DELETE", "/api/admin/apps/"+doomed, adminTok, nil), 400, "invalid_request")
+	c.want(c.do("GET", "/v1/me", doomedVisitor, nil), 200, "")
+	if a := c.want(c.do("DELETE", "/api/admin/apps/"+doomed+"?confirm=Old+app", adminTok, nil), 200, ""); a.obj()["ended"] != 1.0 {
+		t.Errorf("deleting the app ended %v sessions, want 1", a.obj()["ended"])
+	}
+	c.want(c.do("GET", "/v1/me", doomedVisitor, nil), 401, "unauthenticated")
+	c.want(c.do("GET", "/api/admin/apps/"+doomed, adminTok, nil), 404, "not_found")
+	c.want(c.do("POST", loginPath(doomed), "", map[string]any{}), 404, "not_found")
+	c.want(c.do("DELETE", "/api/admin/apps/"+doomed+"?confirm=Old+app", adminTok, nil), 404, "not_found")
+	goneWS := c.want(c.do("POST", "/api/admin/workspaces", owner, map[string]any{"name": "Gone brand"}), 201, "").str("id")
+	goneAdmin := c.want(c.do("POST", "/api/admin/workspaces/"+goneWS+"/tokens", owner, map[string]any{"role": "admin"}), 201, "").str("token")
+	c.want(c.do("DELETE", "/api/admin/workspaces/"+goneWS+"?confirm=Gone+brand", goneAdmin, nil), 403, "forbidden")
+	c.want(c.do("DELETE", "/api/admin/workspaces/"+goneWS+"?confirm=Gone+brand", adminTok, nil), 404, "not_found")
+	c.want(c.do("DELETE", "/api/admin/workspaces/"+goneWS+"?confirm=Gone", owner, nil), 400, "invalid_request")
+	if a := c.want(c.do("DELETE", "/api/admin/workspaces/"+goneWS+"?confirm=Gone+brand", owner, nil), 200, ""); a.obj()["ended"] != 0.0 {
+		t.Errorf("deleting the workspace ended %v sessions, want 0", a.obj()["ended"])
+	}
+	c.want(c.do("GET", "/api/admin/workspaces/"+goneWS, owner, nil), 404, "not_found")
+	c.want(c.do("GET", "/api/admin/workspaces/"+goneWS+"/apps", goneAdmin, nil), 401, "unauthenticated")
+	c.want(c.do("DELETE", "/api/admin/workspaces/"+goneWS+"?confirm=Gone+brand", owner, nil), 404, "not_found")
+	if l := c.want(c.do("GET", "/api/admin/workspaces/"+goneWS+"/audit", owner, nil), 200, "").obj()["entries"].([]any); len(l) == 0 {
+		t.Errorf("the deleted workspace's audit log is gone")
+	}
+
 	// Keys: retire with a grace period, revoke (its sessions end).
 	c.run([]oaScenario{
 		{"POST", "/api/admin/apps/" + apps[verify.Signet] + "/keys/" + spare + "/retire", owner, map[string]any{"grace_seconds": -1}, 400, "invalid_request"},
@@ -2197,6 +2228,7 @@ func TestOpenAPILive(t *testing.T) {
 		t.Errorf("workspace.create in the instance-wide log: %v", instanceWide)
 	}
 	written["workspace.create"] += len(instanceWide)
+	written["workspace.delete"] += len(c.want(c.do("GET", "/api/admin/audit?limit=500&action=workspace.delete&target="+goneWS, owner, nil), 200, "").obj()["entries"].([]any))
 	for _, a := range oaMapOf(oaMapOf(c.doc["components"])["schemas"])["AuditAction"].(map[string]any)["enum"].([]any) {
 		if written[a.(string)] == 0 {
 			t.Errorf("the scenario wrote no %s entry: %v", a, written)

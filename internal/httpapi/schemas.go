@@ -264,6 +264,7 @@ var schemaDefs = []schemaDef{
 			"workspace_id": {Doc: "The user's workspace.", ID: "ws"},
 			"anonymous":    {Doc: "True for an anonymous visitor: no identities."},
 			"name":         {Doc: "The display name (signed, or sent at login). Absent when none."},
+			"name_signed":  {Doc: "True when the login that set `name` carried it inside the signature (a signed claim of the token); false for a name the app sent unsigned, and for names stored before Signet recorded it. The dashboard labels a name `unsigned` when this is false."},
 			"created_at":   {Doc: "When Signet first saw the user."},
 			"identities":   {Doc: "Verified and claimed identities."},
 		},
@@ -304,16 +305,18 @@ var schemaDefs = []schemaDef{
 		Name: "Attempt", Type: typeOf[model.Attempt](),
 		Doc: "One entry of the verification log: every login attempt. Never holds a secret, digest or token.",
 		Props: map[string]prop{
-			"id":           {Doc: "The attempt id.", ID: "att"},
-			"workspace_id": {Doc: "The workspace.", ID: "ws"},
-			"app_id":       {Doc: "The app.", ID: "app"},
-			"app_version":  {Doc: "As sent at login. Absent when none."},
-			"reason":       {Doc: "Why verification failed. Absent when it did not fail."},
-			"cause":        {Doc: "The doctor's finding for a failed signature. Absent when none."},
-			"diagnosis":    {Doc: "The doctor's explanation, for the brand's developers. Absent when none."},
-			"key_id":       {Doc: "The key that verified it. Absent when none did.", ID: "key"},
-			"user_id":      {Doc: "The user it logged in. Absent for a rejected attempt.", ID: "usr"},
-			"at":           {Doc: "When it happened."},
+			"id":              {Doc: "The attempt id.", ID: "att"},
+			"workspace_id":    {Doc: "The workspace.", ID: "ws"},
+			"app_id":          {Doc: "The app.", ID: "app"},
+			"app_version":     {Doc: "As sent at login. Absent when none."},
+			"claimed_user_id": {Doc: "Unverified: the user id an attempt that was not verified named (its `user_id`, else its token's unverified payload), so that an admin finds who failed. Attacker-chosen text: at most 128 bytes (longer ones are cut and end with `\u2026`), and `(not shown: invalid characters)` in place of a value with control or invisible formatting characters. Render it as untrusted text. Absent on a verified attempt (see `user_id`) and when none was named.", Extra: `{"maxLength":128}`},
+			"claimed_email":   {Doc: "Unverified: the email an attempt that was not verified named; as `claimed_user_id`. Absent when none was named.", Extra: `{"maxLength":128}`},
+			"reason":          {Doc: "Why verification failed. Absent when it did not fail."},
+			"cause":           {Doc: "The doctor's finding for a failed signature. Absent when none."},
+			"diagnosis":       {Doc: "The doctor's explanation, for the brand's developers. Absent when none."},
+			"key_id":          {Doc: "The key that verified it. Absent when none did.", ID: "key"},
+			"user_id":         {Doc: "The user it logged in. Absent for a rejected attempt.", ID: "usr"},
+			"at":              {Doc: "When it happened."},
 		},
 	},
 	{
@@ -637,10 +640,9 @@ var schemaDefs = []schemaDef{
 		},
 	},
 	{
-		Name: "AuditAction",
-		Doc: "What was done, a stable verb:\n\n" +
-			"- `workspace.create` (a workspace; filed in the new workspace's log)\n- `app.create`, `app.update` (an app's settings)\n- `key.create`, `key.retire`, `key.revoke`\n- `token.create`, `token.revoke` (API tokens)\n- `account.create`\n- `session.revoke`, `user.sessions.revoke`, `app.sessions.revoke`",
-		Extra: `{"type":"string","enum":["workspace.create","app.create","app.update","key.create","key.retire","key.revoke","token.create","token.revoke","account.create","session.revoke","user.sessions.revoke","app.sessions.revoke"]}`,
+		Name:  "AuditAction",
+		Doc:   "What was done, a stable verb:\n\n- `workspace.create` (a workspace; filed in the new workspace's log)\n- `workspace.delete` (a workspace and everything in it but its audit log; filed in the instance's log)\n- `app.create`, `app.update` (an app's settings), `app.delete` (an app, its keys, sessions and conversations)\n- `key.create`, `key.retire`, `key.revoke`\n- `token.create`, `token.revoke` (API tokens)\n- `account.create`\n- `session.revoke`, `user.sessions.revoke`, `app.sessions.revoke`",
+		Extra: `{"type":"string","enum":["workspace.create","app.create","app.update","key.create","key.retire","key.revoke","token.create","token.revoke","account.create","session.revoke","user.sessions.revoke","app.sessions.revoke","app.delete","workspace.delete"]}`,
 	},
 	{
 		Name:  "AuditTargetType",
@@ -1196,6 +1198,96 @@ var schemaDefs = []schemaDef{
               }
             },
             "required": [
+              "sessions_ended"
+            ],
+            "additionalProperties": false
+          }
+        },
+        "required": [
+          "details"
+        ]
+      }
+    },
+    {
+      "if": {
+        "properties": {
+          "action": {
+            "const": "app.delete"
+          }
+        },
+        "required": [
+          "action"
+        ]
+      },
+      "then": {
+        "properties": {
+          "target_type": {
+            "const": "app"
+          },
+          "details": {
+            "type": "object",
+            "properties": {
+              "name": {
+                "type": "string",
+                "description": "The deleted app's name."
+              },
+              "platform": {
+                "$ref": "#/components/schemas/Platform"
+              },
+              "profile": {
+                "$ref": "#/components/schemas/Profile"
+              },
+              "sessions_ended": {
+                "type": "integer",
+                "minimum": 0,
+                "description": "How many live sessions ended."
+              }
+            },
+            "required": [
+              "name",
+              "platform",
+              "profile",
+              "sessions_ended"
+            ],
+            "additionalProperties": false
+          }
+        },
+        "required": [
+          "details"
+        ]
+      }
+    },
+    {
+      "if": {
+        "properties": {
+          "action": {
+            "const": "workspace.delete"
+          }
+        },
+        "required": [
+          "action"
+        ]
+      },
+      "then": {
+        "properties": {
+          "target_type": {
+            "const": "workspace"
+          },
+          "details": {
+            "type": "object",
+            "properties": {
+              "name": {
+                "type": "string",
+                "description": "The deleted workspace's name."
+              },
+              "sessions_ended": {
+                "type": "integer",
+                "minimum": 0,
+                "description": "How many live sessions ended."
+              }
+            },
+            "required": [
+              "name",
               "sessions_ended"
             ],
             "additionalProperties": false

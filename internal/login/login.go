@@ -233,6 +233,7 @@ func (s *Service) login(ctx context.Context, appID string, r Request, clientAddr
 	case app.Enforcement == model.EnforcementOff:
 		att.Result = model.ResultUnverified
 		l.Identities = claims(app, &r, nil)
+		noteClaim(app, &r, att)
 	default:
 		idKey = identityKey(app, &r)
 		var ticket *throttle.Ticket
@@ -258,6 +259,9 @@ func (s *Service) login(ctx context.Context, appID string, r Request, clientAddr
 			err = s.refuseIfSuspicious(ctx, app, att, verified, h, pairKey(idKey, addrKey), idKey, r.DeviceID, start)
 			l.Holder = h.user
 		}
+		if err == nil && verified == nil {
+			noteClaim(app, &r, att)
+		}
 		switch {
 		case err != nil:
 			return nil, err
@@ -269,7 +273,7 @@ func (s *Service) login(ctx context.Context, appID string, r Request, clientAddr
 			l.ExactSplit = legacySplits(app, verified)
 			l.Session.SignedFields = signedFields(verified)
 			if name := verified.Attributes["name"]; name != "" {
-				l.Name = name
+				l.Name, l.NameSigned = name, true
 			}
 		case app.Enforcement == model.EnforcementMonitor:
 			att.Result = model.ResultUnverified
@@ -435,6 +439,30 @@ func (s *Service) candidates(ctx context.Context, app *model.App) ([]verify.Cand
 
 func quote(s string) string { return "“" + s + "”" }
 
+// noteClaim writes into an attempt that was not verified the identity it
+// named, for the log: the request's user_id and email, else what the
+// token's payload says (read without verifying it). Unverified text, kept
+// as model.ClaimedValue allows.
+func noteClaim(app *model.App, r *Request, att *model.Attempt) {
+	uid, email := r.UserID, r.Email
+	if uid == "" && email == "" && r.IdentityToken != "" {
+		for _, id := range verify.PeekIdentities(app.Profile, r.IdentityToken) {
+			switch {
+			case id.Type == verify.UID && uid == "":
+				uid = id.Value
+			case id.Type == verify.Email && email == "":
+				email = id.Value
+			}
+		}
+	}
+	if uid != "" {
+		att.ClaimedUserID = model.ClaimedValue(uid)
+	}
+	if email != "" {
+		att.ClaimedEmail = model.ClaimedValue(email)
+	}
+}
+
 // signedIdentities are the identities the signature covers.
 func signedIdentities(app *model.App, v *verify.Verified, now time.Time) []model.Identity {
 	out := make([]model.Identity, 0, len(v.Identities))
@@ -533,7 +561,7 @@ func (s *Service) refuseIfSuspicious(ctx context.Context, app *model.App, att *m
 	}
 	ended := 0
 	if holder != nil {
-		if ended, err = s.Store.RevokeUserSessions(ctx, holder.ID, model.RevokedBySuspicion, now); err != nil {
+		if ended, err = s.Store.RevokeUserSessions(ctx, holder.ID, model.RevokedBySuspicion, now, nil); err != nil {
 			return err
 		}
 		att.UserID = holder.ID
@@ -589,7 +617,7 @@ func (s *Service) Authenticate(ctx context.Context, token string) (*model.Sessio
 
 // Logout ends sess, a session Authenticate returned: POST /v1/logout.
 func (s *Service) Logout(ctx context.Context, sess *model.Session) error {
-	return s.Store.RevokeSession(ctx, sess.ID, model.RevokedByLogout, s.now())
+	return s.Store.RevokeSession(ctx, sess.ID, model.RevokedByLogout, s.now(), nil)
 }
 
 // User returns sess's user, with its identities: GET /v1/me.
