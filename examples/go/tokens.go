@@ -82,3 +82,43 @@ func SignetTokenES256(privateKeyPEM, keyID, appID string, c sign.Claims) (string
 	s := sign.Signer{Profile: verify.Signet, PrivateKey: ec, KeyID: keyID, AppID: appID}
 	return s.Token(c)
 }
+
+// KustomerToken is the kustomer identity_token (Kustomer.login's jwtToken):
+// an HS256 JWT, keyed with the secret as UTF-8 text, with the claims
+// {externalId, email, iat}. c.UserID (the externalId) and/or c.Email are
+// required.
+//
+// Pitfalls: iat is UNIX seconds (c.IssuedAt, zero means now) and the token
+// is refused once 15 minutes old: sign one when the chat opens, not once per
+// session. The externalId is a string (strconv.Itoa your numeric ids). When
+// the token signs an email, the user is the email: the externalId is then
+// not verified.
+func KustomerToken(secret string, c sign.Claims) (string, error) {
+	if c.UserID == "" && c.Email == "" {
+		return "", errors.New("a kustomer token signs an externalId, an email or both")
+	}
+	s := sign.Signer{Profile: verify.Kustomer, Secret: secret}
+	return s.Token(c)
+}
+
+// FreshdeskMaxAhead is the furthest ahead of now a freshdesk-widget token's
+// exp may be.
+const FreshdeskMaxAhead = 2 * time.Hour
+
+// FreshdeskWidgetToken is the freshdesk-widget identity_token (what the help
+// widget's authenticate callback returned): an HS256 JWT, keyed with the
+// secret as UTF-8 text, with the claims {name, email, exp}. c.Email is
+// required; c.IssuedAt is "now" (zero means now; the token has no iat).
+//
+// Pitfalls: exp is UNIX seconds, in the future and at most 2 hours ahead of
+// now: the default is 10 minutes (c.ExpiresAt zero).
+func FreshdeskWidgetToken(secret string, c sign.Claims) (string, error) {
+	if c.IssuedAt.IsZero() {
+		c.IssuedAt = time.Now()
+	}
+	if !c.ExpiresAt.IsZero() && (!c.ExpiresAt.After(c.IssuedAt) || c.ExpiresAt.Sub(c.IssuedAt) > FreshdeskMaxAhead) {
+		return "", errors.New("a freshdesk-widget token expires in the future, within 2 hours")
+	}
+	s := sign.Signer{Profile: verify.FreshdeskWidget, Secret: secret}
+	return s.Token(c)
+}

@@ -78,6 +78,10 @@ public final class Harness {
                 }
                 return IdentitySigning.signetIdentityToken(secret, str(r, "kid"), str(r, "app_id"), identities(r),
                         str(r, "name"), issuedAt, lifetime);
+            case "kustomer":
+                return IdentitySigning.kustomerToken(secret, str(r, "uid"), str(r, "email"), issuedAt);
+            case "freshdesk-widget":
+                return IdentitySigning.freshdeskWidgetToken(secret, str(r, "email"), str(r, "name"), issuedAt, lifetime);
             default:
                 throw new IllegalArgumentException("unknown profile");
         }

@@ -276,6 +276,54 @@ public final class IdentitySigning {
         }
     }
 
+    /** kustomer, issued now. */
+    public static String kustomerToken(String secret, String externalId, String email) {
+        return kustomerToken(secret, externalId, email, Instant.now().getEpochSecond());
+    }
+
+    /**
+     * kustomer: HS256 JWT with the secret as UTF-8; claims {externalId, email, iat}, an externalId
+     * and/or an email (Kustomer.login's jwtToken; Signet's widget takes it as identityToken).
+     *
+     * <p>Pitfalls: iat in seconds, at most 15 minutes old: sign a token when the chat opens, not
+     * once per session. externalId is a string (String.valueOf(user.id())). When the token signs
+     * an email, the user is the email: the externalId is then not verified.
+     */
+    public static String kustomerToken(String secret, String externalId, String email, long issuedAt) {
+        if (orEmpty(externalId).isEmpty() && orEmpty(email).isEmpty()) {
+            throw new IllegalArgumentException("a kustomer token signs an externalId, an email or both");
+        }
+        Map<String, Object> claims = new LinkedHashMap<>();
+        if (!orEmpty(externalId).isEmpty()) claims.put("externalId", externalId);
+        if (!orEmpty(email).isEmpty()) claims.put("email", email);
+        claims.put("iat", issuedAt);
+        return hs256Jwt(claims, secret, null);
+    }
+
+    /** freshdesk-widget, expiring 10 minutes from now. */
+    public static String freshdeskWidgetToken(String secret, String email, String name) {
+        return freshdeskWidgetToken(secret, email, name, Instant.now().getEpochSecond(), 600);
+    }
+
+    /**
+     * freshdesk-widget: HS256 JWT with the secret as UTF-8; claims {name, email, exp}, the email
+     * required (what the help widget's authenticate callback returned). The token has no iat.
+     *
+     * <p>Pitfalls: exp in seconds, in the future and at most 2 hours ahead of now.
+     */
+    public static String freshdeskWidgetToken(String secret, String email, String name, long now,
+            long lifetimeSeconds) {
+        if (orEmpty(email).isEmpty()) throw new IllegalArgumentException("a freshdesk-widget token signs an email");
+        if (lifetimeSeconds <= 0 || lifetimeSeconds > 7200) {
+            throw new IllegalArgumentException("a freshdesk-widget token expires in the future, within 2 hours");
+        }
+        Map<String, Object> claims = new LinkedHashMap<>();
+        if (!orEmpty(name).isEmpty()) claims.put("name", name);
+        claims.put("email", email);
+        claims.put("exp", now + lifetimeSeconds);
+        return hs256Jwt(claims, secret, null);
+    }
+
     private static boolean hasUidOrEmail(List<Identity> identities) {
         return identities.stream().anyMatch(id ->
                 (id.identifier().equals("uid") || id.identifier().equals("email")) && !orEmpty(id.value()).isEmpty());

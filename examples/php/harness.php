@@ -57,6 +57,10 @@ function run(array $r): string
             }
             return signet_identity_token($secret, (string) ($r['kid'] ?? ''), (string) ($r['app_id'] ?? ''),
                 identities_of($r), $r['name'] ?? null, $iat, $lifetime);
+        case 'kustomer':
+            return kustomer_token($secret, $r['uid'] ?? null, $r['email'] ?? null, $iat);
+        case 'freshdesk-widget':
+            return freshdesk_widget_token($secret, (string) ($r['email'] ?? ''), $r['name'] ?? null, $iat, $lifetime);
     }
     throw new InvalidArgumentException('unknown profile');
 }

@@ -263,6 +263,58 @@ function signet_es256_signature(string $der): string
     return $out;
 }
 
+/**
+ * kustomer: HS256 JWT with the secret as UTF-8; claims {externalId, email, iat},
+ * an externalId and/or an email (Kustomer.login's jwtToken; Signet's widget
+ * takes it as identityToken).
+ *
+ * Pitfalls: iat in seconds, at most 15 minutes old: sign a token when the chat
+ * opens, not once per session. externalId is a string ((string) $user->id).
+ * When the token signs an email, the user is the email: the externalId is then
+ * not verified.
+ */
+function kustomer_token(string $secret, ?string $externalId = null, ?string $email = null, ?int $issuedAt = null): string
+{
+    if (($externalId ?? '') === '' && ($email ?? '') === '') {
+        throw new InvalidArgumentException('a kustomer token signs an externalId, an email or both');
+    }
+    $claims = [];
+    if (($externalId ?? '') !== '') {
+        $claims['externalId'] = $externalId;
+    }
+    if (($email ?? '') !== '') {
+        $claims['email'] = $email;
+    }
+    $claims['iat'] = $issuedAt ?? time();
+    return signet_hs256_jwt($claims, $secret);
+}
+
+/**
+ * freshdesk-widget: HS256 JWT with the secret as UTF-8; claims {name, email,
+ * exp}, the email required (what the help widget's authenticate callback
+ * returned). The token has no iat.
+ *
+ * Pitfalls: exp in seconds, in the future and at most 2 hours ahead of now (10
+ * minutes by default).
+ */
+function freshdesk_widget_token(string $secret, string $email, ?string $name = null, ?int $now = null,
+    int $lifetimeSeconds = 600): string
+{
+    if ($email === '') {
+        throw new InvalidArgumentException('a freshdesk-widget token signs an email');
+    }
+    if ($lifetimeSeconds <= 0 || $lifetimeSeconds > 7200) {
+        throw new InvalidArgumentException('a freshdesk-widget token expires in the future, within 2 hours');
+    }
+    $claims = [];
+    if (($name ?? '') !== '') {
+        $claims['name'] = $name;
+    }
+    $claims['email'] = $email;
+    $claims['exp'] = ($now ?? time()) + $lifetimeSeconds;
+    return signet_hs256_jwt($claims, $secret);
+}
+
 function signet_has_uid_or_email(array $identities): bool
 {
     foreach ($identities as $id) {

@@ -56,6 +56,11 @@ def run(r):
     if profile == "signet":
         return snippets.signet_identity_token(secret, r.get("kid"), r.get("app_id"), identities_of(r),
                                               r.get("name"), **when)
+    if profile == "kustomer":
+        return snippets.kustomer_token(secret, r.get("uid"), r.get("email"), when.get("issued_at"))
+    if profile == "freshdesk-widget":
+        return snippets.freshdesk_widget_token(secret, r.get("email"), r.get("name"), when.get("issued_at"),
+                                               when.get("lifetime_seconds", 600))
     raise ValueError("unknown profile")
 
 

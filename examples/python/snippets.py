@@ -214,6 +214,45 @@ def signet_identity_token_es256(private_key_pem, key_id, app_id, identities, nam
     signing_input = _b64url(_compact_json(header)) + "." + _b64url(_compact_json(claims))
     r, s = decode_dss_signature(key.sign(signing_input.encode("ascii"), ec.ECDSA(hashes.SHA256())))
     return signing_input + "." + _b64url(r.to_bytes(32, "big") + s.to_bytes(32, "big"))
+def kustomer_token(secret, external_id=None, email=None, issued_at=None):
+    """kustomer: HS256 JWT with the secret as UTF-8; claims {externalId, email,
+    iat}, an externalId and/or an email (Kustomer.login's jwtToken; Signet's
+    widget takes it as identityToken).
+
+    Pitfalls: iat in seconds, at most 15 minutes old: sign a token when the
+    chat opens, not once per session. externalId is a string (str(user.id)).
+    When the token signs an email, the user is the email: the externalId is
+    then not verified.
+    """
+    if not external_id and not email:
+        raise ValueError("a kustomer token signs an externalId, an email or both")
+    claims = {}
+    if external_id:
+        claims["externalId"] = str(external_id)
+    if email:
+        claims["email"] = email
+    claims["iat"] = int(time.time()) if issued_at is None else issued_at
+    return hs256_jwt(claims, secret)
+
+
+def freshdesk_widget_token(secret, email, name=None, now=None, lifetime_seconds=600):
+    """freshdesk-widget: HS256 JWT with the secret as UTF-8; claims {name,
+    email, exp}, the email required (what the help widget's authenticate
+    callback returned). The token has no iat.
+
+    Pitfalls: exp in seconds, in the future and at most 2 hours ahead of now
+    (10 minutes by default).
+    """
+    if not email:
+        raise ValueError("a freshdesk-widget token signs an email")
+    if not 0 < lifetime_seconds <= 7200:
+        raise ValueError("a freshdesk-widget token expires in the future, within 2 hours")
+    claims = {}
+    if name:
+        claims["name"] = name
+    claims["email"] = email
+    claims["exp"] = (int(time.time()) if now is None else now) + lifetime_seconds
+    return hs256_jwt(claims, secret)
 
 
 def _identity_claim(identity):

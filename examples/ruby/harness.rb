@@ -49,6 +49,11 @@ def run(r)
     end
     SignetSnippets.signet_identity_token(secret, key_id: r["kid"], app_id: r["app_id"], identities: identities_of(r),
                                                  name: r["name"], **times)
+  when "kustomer"
+    SignetSnippets.kustomer_token(secret, external_id: r["uid"], email: r["email"], **times.slice(:issued_at))
+  when "freshdesk-widget"
+    SignetSnippets.freshdesk_widget_token(secret, email: r["email"], name: r["name"], now: times.fetch(:issued_at, Time.now.to_i),
+                                                  lifetime_seconds: times.fetch(:lifetime_seconds, 600))
   else
     raise ArgumentError, "unknown profile"
   end

@@ -187,6 +187,43 @@ module SignetSnippets
     "#{signing_input}.#{base64url(r.rjust(32, "\0") + s.rjust(32, "\0"))}"
   end
 
+  # kustomer: HS256 JWT with the secret as UTF-8; claims {externalId, email,
+  # iat}, an externalId and/or an email (Kustomer.login's jwtToken; Signet's
+  # widget takes it as identityToken).
+  # Pitfalls: iat in seconds, at most 15 minutes old: sign a token when the
+  # chat opens, not once per session. externalId is a string (user.id.to_s).
+  # When the token signs an email, the user is the email: the externalId is
+  # then not verified.
+  def kustomer_token(secret, external_id: nil, email: nil, issued_at: Time.now.to_i)
+    if external_id.to_s.empty? && email.to_s.empty?
+      raise ArgumentError, "a kustomer token signs an externalId, an email or both"
+    end
+
+    claims = {}
+    claims["externalId"] = external_id.to_s unless external_id.to_s.empty?
+    claims["email"] = email unless email.to_s.empty?
+    claims["iat"] = issued_at
+    hs256_jwt(claims, secret)
+  end
+
+  # freshdesk-widget: HS256 JWT with the secret as UTF-8; claims {name, email,
+  # exp}, the email required (what the help widget's authenticate callback
+  # returned). The token has no iat.
+  # Pitfalls: exp in seconds, in the future and at most 2 hours ahead of now
+  # (10 minutes by default).
+  def freshdesk_widget_token(secret, email:, name: nil, now: Time.now.to_i, lifetime_seconds: 600)
+    raise ArgumentError, "a freshdesk-widget token signs an email" if email.to_s.empty?
+    unless lifetime_seconds.positive? && lifetime_seconds <= 7200
+      raise ArgumentError, "a freshdesk-widget token expires in the future, within 2 hours"
+    end
+
+    claims = {}
+    claims["name"] = name unless name.to_s.empty?
+    claims["email"] = email
+    claims["exp"] = now + lifetime_seconds
+    hs256_jwt(claims, secret)
+  end
+
   # An identity as Helpshift's format writes it: identifier, value, then
   # metadata when there is some; nothing else, since Signet refuses other
   # members. Symbol or string keys.

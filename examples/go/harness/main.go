@@ -120,6 +120,10 @@ func run(r request, useStdlib bool) (string, error) {
 			return signing.SignetTokenES256(r.PrivateKey, r.KeyID, r.AppID, c)
 		}
 		return signing.SignetToken(r.Secret, r.KeyID, r.AppID, c)
+	case "kustomer":
+		return signing.KustomerToken(r.Secret, c)
+	case "freshdesk-widget":
+		return signing.FreshdeskWidgetToken(r.Secret, c)
 	}
 	return "", errors.New("unknown profile")
 }
@@ -140,6 +144,14 @@ func runStdlib(r request, ids []stdlib.Identity) (string, error) {
 		}
 		return stdlib.SignetToken(r.Secret, r.KeyID, stdlib.SignetClaims{Audience: r.AppID, IssuedAt: r.IssuedAt,
 			ExpiresAt: r.ExpiresAt, Name: r.Name, Identities: ids})
+	case "kustomer":
+		return stdlib.KustomerToken(r.Secret, stdlib.KustomerClaims{ExternalID: r.UID, Email: r.Email, IssuedAt: r.IssuedAt})
+	case "freshdesk-widget":
+		now := time.Now()
+		if r.IssuedAt != 0 {
+			now = time.Unix(r.IssuedAt, 0)
+		}
+		return stdlib.FreshdeskWidgetToken(r.Secret, stdlib.FreshdeskClaims{Name: r.Name, Email: r.Email, ExpiresAt: r.ExpiresAt}, now)
 	}
 	return "", errors.New("unknown profile")
 }

@@ -56,6 +56,20 @@ type SignetClaims struct {
 	Identities []Identity `json:"identities"`
 }
 
+// KustomerClaims are a kustomer token's claims, in Kustomer's order.
+type KustomerClaims struct {
+	ExternalID string `json:"externalId,omitempty"` // the user id, as a string
+	Email      string `json:"email,omitempty"`
+	IssuedAt   int64  `json:"iat"` // UNIX seconds; 0 means now
+}
+
+// FreshdeskClaims are a freshdesk-widget token's claims, in Freshdesk's order.
+type FreshdeskClaims struct {
+	Name      string `json:"name,omitempty"`
+	Email     string `json:"email"`
+	ExpiresAt int64  `json:"exp"` // UNIX seconds; 0 means 10 minutes from now
+}
+
 const defaultLifetime = 10 * 60 // seconds, as Pylon recommends
 
 // HelpshiftUserHubToken signs a helpshift-userhub token with the secret as
@@ -110,6 +124,40 @@ func SignetToken(secret, keyID string, c SignetClaims) (string, error) {
 		c.ExpiresAt = c.IssuedAt + defaultLifetime
 	}
 	return hs256(secret, keyID, c)
+}
+
+// KustomerToken signs a kustomer token (Kustomer.login's jwtToken) with the
+// secret as UTF-8 text. An externalId or an email is required.
+//
+// Pitfalls: iat is in seconds and at most 15 minutes old when the widget
+// logs in: sign one when the chat opens. When the token signs an email, the
+// user is the email: the externalId is then not verified.
+func KustomerToken(secret string, c KustomerClaims) (string, error) {
+	if c.ExternalID == "" && c.Email == "" {
+		return "", errors.New("a kustomer token signs an externalId, an email or both")
+	}
+	if c.IssuedAt == 0 {
+		c.IssuedAt = time.Now().Unix()
+	}
+	return hs256(secret, "", c)
+}
+
+// FreshdeskWidgetToken signs a freshdesk-widget token with the secret as
+// UTF-8 text; now is the signing time (the token carries no iat).
+//
+// Pitfalls: exp is in seconds, in the future and at most 2 hours ahead of
+// now.
+func FreshdeskWidgetToken(secret string, c FreshdeskClaims, now time.Time) (string, error) {
+	if c.Email == "" {
+		return "", errors.New("a freshdesk-widget token signs an email")
+	}
+	if c.ExpiresAt == 0 {
+		c.ExpiresAt = now.Unix() + defaultLifetime
+	}
+	if ahead := c.ExpiresAt - now.Unix(); ahead <= 0 || ahead > 2*60*60 {
+		return "", errors.New("a freshdesk-widget token expires in the future, within 2 hours")
+	}
+	return hs256(secret, "", c)
 }
 
 func hasUIDOrEmail(ids []Identity) bool {
