@@ -12,6 +12,9 @@ type Actor struct {
 	// TokenID is the API token (or dashboard session) acting; "" for
 	// SIGNET_ADMIN_TOKEN.
 	TokenID string
+	// AccountID is the dashboard account acting (a dashboard session, in
+	// the dashboard or as an API bearer token); "" for API tokens.
+	AccountID string
 	// Address and UserAgent say where the request came from, for the audit log.
 	Address   string
 	UserAgent string

@@ -78,6 +78,8 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"KeyMaterialConcurrent", testKeyMaterialConcurrent},
 		{"SetKeyMaterials", testSetKeyMaterials},
 		{"TokenKind", testTokenKind},
+		{"AccountEmails", testAccountEmails},
+		{"AccountLifecycle", testAccountLifecycle},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
