@@ -70,7 +70,10 @@ func (s *Service) CreateToken(ctx context.Context, actor *model.Actor, wsID stri
 		return nil, model.Errorf(model.CodeInvalid, "names starting with %q are reserved for dashboard sessions", DashboardTokenPrefix)
 	}
 	text, hash := NewTokenText()
-	t := &model.APIToken{ID: model.NewID("tok"), WorkspaceID: ws.ID, Role: in.Role, Name: in.Name, TokenHash: hash, CreatedAt: s.now()}
+	// AccountID: a person who made a token saw its text; disabling or
+	// deleting their account revokes it.
+	t := &model.APIToken{ID: model.NewID("tok"), WorkspaceID: ws.ID, Role: in.Role, Name: in.Name, TokenHash: hash, CreatedAt: s.now(),
+		AccountID: actor.AccountID}
 	if in.ExpiresIn != nil {
 		t.ExpiresAt = new(t.CreatedAt.Add(time.Duration(*in.ExpiresIn) * time.Second))
 	}

@@ -5,7 +5,6 @@
 package httpapi
 
 import (
-	"crypto/sha256"
 	"log/slog"
 	"net/http"
 	"net/netip"
@@ -21,6 +20,7 @@ import (
 	"github.com/signet-id/signet/internal/login"
 	"github.com/signet-id/signet/internal/model"
 	"github.com/signet-id/signet/internal/secretbox"
+	"github.com/signet-id/signet/internal/staff"
 	"github.com/signet-id/signet/internal/store"
 )
 
@@ -54,6 +54,9 @@ type Config struct {
 	// MetricsElsewhere: /metrics is served on its own address
 	// (--metrics-addr), not here.
 	MetricsElsewhere bool
+	// Staff keeps the staff accounts and owner tokens; nil makes one over
+	// Store (with AdminToken).
+	Staff *staff.Service
 }
 
 type server struct {
@@ -61,12 +64,12 @@ type server struct {
 	box            *secretbox.Box
 	logins         *login.Service
 	log            *slog.Logger
-	adminTokenHash []byte
 	now            func() time.Time
 	draining       func() bool
 	metrics        *metrics
 	conv           *conversation.Service
 	admin          *admin.Service
+	staffs         *staff.Service
 	bus            events.Bus
 	stopping       <-chan struct{}
 	trustedProxies []netip.Prefix
@@ -97,9 +100,9 @@ func New(c Config) http.Handler {
 	if s.admin == nil {
 		s.admin = admin.New(c.Store, c.Box, s.now, s.log)
 	}
-	if c.AdminToken != "" {
-		h := sha256.Sum256([]byte(c.AdminToken))
-		s.adminTokenHash = h[:]
+	s.staffs = c.Staff
+	if s.staffs == nil {
+		s.staffs = staff.New(staff.Config{Store: c.Store, Now: s.now, Logger: s.log, AdminToken: c.AdminToken})
 	}
 	reg := c.Registry
 	if reg == nil {
@@ -183,6 +186,16 @@ func (s *server) routes(reg *prometheus.Registry) []route {
 		{"DELETE /api/admin/workspaces/{ws}/tokens/{token}", s.staff(s.revokeToken)},
 		{"POST /api/admin/workspaces/{ws}/accounts", s.staff(s.createAccount)},
 		{"GET /api/admin/workspaces/{ws}/accounts", s.staff(s.listAccounts)},
+		{"GET /api/admin/accounts/{account}", s.staff(s.getAccount)},
+		{"PATCH /api/admin/accounts/{account}", s.staff(s.patchAccount)},
+		{"DELETE /api/admin/accounts/{account}", s.staff(s.deleteAccount)},
+		{"POST /api/admin/accounts/{account}/disable", s.staff(s.disableAccount)},
+		{"POST /api/admin/accounts/{account}/enable", s.staff(s.enableAccount)},
+		{"POST /api/admin/accounts/{account}/password-reset", s.staff(s.resetAccountPassword)},
+		{"POST /api/admin/account/password", s.staff(s.changeOwnPassword)},
+		{"GET /api/admin/tokens", s.staff(s.listOwnerTokens)},
+		{"POST /api/admin/tokens", s.staff(s.createOwnerToken)},
+		{"DELETE /api/admin/tokens/{token}", s.staff(s.revokeOwnerToken)},
 		{"GET /api/admin/workspaces/{ws}/users", s.staff(s.listUsers)},
 		{"GET /api/admin/users/{user}", s.staff(s.getUser)},
 		{"POST /api/admin/users/{user}/sessions/revoke", s.staff(s.endUserSessions)},

@@ -16,6 +16,9 @@ const (
 	RoleAdmin Role = "admin"
 	// RoleAgent answers users: never sees or changes keys or settings.
 	RoleAgent Role = "agent"
+	// RoleMetrics is a token's only: it reads GET /metrics and nothing
+	// else (instance-wide, made by an owner).
+	RoleMetrics Role = "metrics"
 )
 
 // Account is a person who signs in to the dashboard.

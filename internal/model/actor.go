@@ -29,7 +29,7 @@ func (a *Actor) CanAdminister(ws string) bool {
 // CanSee reports whether the actor may see workspace ws's users, sessions
 // and conversations (an agent may; never its keys or settings).
 func (a *Actor) CanSee(ws string) bool {
-	return a.Role == RoleOwner || a.WorkspaceID == ws
+	return a.Role == RoleOwner || a.WorkspaceID != "" && a.WorkspaceID == ws && (a.Role == RoleAdmin || a.Role == RoleAgent)
 }
 
 // ID names the actor in the audit log: the token's id, or "owner" for

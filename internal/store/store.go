@@ -126,7 +126,8 @@ type Store interface {
 	// RedeemReset finds the enabled account whose pending reset token
 	// hashes to hash and has not expired at `at`, sets its password hash,
 	// clears the reset (it works once), revokes its dashboard sessions and
-	// writes audit (its workspace and target set to the account's), in one
+	// writes audit (its workspace, target and, when empty, actor role set
+	// to the account's), in one
 	// transaction. It returns the account and the revoked tokens' ids;
 	// not_found for an unknown, used or expired token.
 	RedeemReset(ctx context.Context, hash []byte, passwordHash string, at time.Time, audit *model.AuditEntry) (*model.Account, []string, error)

@@ -181,6 +181,9 @@ func (s *Store) RedeemReset(ctx context.Context, hash []byte, passwordHash strin
 		}
 		if audit != nil {
 			audit.WorkspaceID, audit.TargetType, audit.TargetID = acc.WorkspaceID, "account", acc.ID
+			if audit.ActorRole == "" {
+				audit.ActorRole = acc.Role
+			}
 			audit.Details = withEnded(audit.Details, len(ended))
 		}
 		return nil
