@@ -54,17 +54,22 @@ func (v *viewer) IsOwner() bool { return v != nil && v.Role == model.RoleOwner }
 
 // flashes are the confirmations a redirect after an action shows (?ok=…).
 var flashes = map[string]string{
-	"workspace": "Workspace created.",
-	"app":       "App created. Generate or import a key to start verifying.",
-	"saved":     "Settings saved.",
-	"retired":   "Key retired: it keeps verifying until its grace period ends.",
-	"revoked":   "Key revoked: it no longer verifies, and the sessions it created have ended.",
-	"account":   "Account created. Share the password with its owner through a safe channel.",
-	"tokenrev":  "API token revoked.",
-	"resolved":  "Issue resolved.",
-	"reopened":  "Issue reopened.",
-	"sent":      "Reply sent.",
-	"welcome":   "Welcome to Signet. Create a workspace for your brand to begin.",
+	"workspace":       "Workspace created.",
+	"app":             "App created. Generate or import a key to start verifying.",
+	"saved":           "Settings saved.",
+	"retired":         "Key retired: it keeps verifying until its grace period ends.",
+	"revoked":         "Key revoked: it no longer verifies, and the sessions it created have ended.",
+	"account":         "Account created. Share the password with its owner through a safe channel.",
+	"tokenrev":        "API token revoked.",
+	"account-disable": "Account disabled: its sessions and the API tokens it made have ended.",
+	"account-enable":  "Account enabled: it may sign in again.",
+	"account-deleted": "Account deleted: its sessions and the API tokens it made have ended.",
+	"account-role":    "Role changed: their dashboard sessions ended, and they sign in again with the new role.",
+	"password":        "Password changed. Your other dashboard sessions have ended.",
+	"resolved":        "Issue resolved.",
+	"reopened":        "Issue reopened.",
+	"sent":            "Reply sent.",
+	"welcome":         "Welcome to Signet. Create a workspace for your brand to begin.",
 }
 
 func (h *handler) parseTemplates() map[string]*template.Template {
