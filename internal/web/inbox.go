@@ -83,6 +83,9 @@ type inboxView struct {
 	Open     *model.Issue
 	User     *userPanel
 	Messages []messageRow
+	// UserNameUnsigned: the open issue's user's name is not signed
+	// (nameUnsigned).
+	UserNameUnsigned bool
 	// Base is the inbox's URL with the status filter, for links.
 	Base string
 }
@@ -135,6 +138,7 @@ func (h *handler) inboxPage(w http.ResponseWriter, r *http.Request, sess *sessio
 			return &pageError{http.StatusNotFound, "There is no such issue in this workspace."}
 		}
 		v.Open, v.User = &detail.Issue, &detail.User
+		v.UserNameUnsigned = nameUnsigned(v.User, h.appProfiles(r, sess, ws.ID))
 		for _, id := range detail.User.Identities {
 			if id.AppName != "" {
 				v.AppName[id.AppID] = id.AppName

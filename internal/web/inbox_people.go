@@ -11,9 +11,8 @@ type person struct {
 	Label     string
 	Verified  bool
 	Anonymous bool
-	// NameUnsigned: the name shown is the app's claim, not signed. Only
-	// signet and pylon-jwt tokens can sign a name, so a user verified by no
-	// app of those profiles has an unsigned name.
+	// NameUnsigned: the name shown is the app's claim, not signed
+	// (nameUnsigned).
 	NameUnsigned bool
 }
 
@@ -38,14 +37,7 @@ func (h *handler) people(r *http.Request, sess *session, ws string, issues []mod
 			if !loaded {
 				profiles, loaded = h.appProfiles(r, sess, ws), true
 			}
-			// Without the apps' profiles (an agent) only an unverified
-			// user's name is surely unsigned.
-			p.NameUnsigned = profiles != nil || !p.Verified
-			for _, id := range u.Identities {
-				if pr := profiles[id.AppID]; id.Verified && (pr == "signet" || pr == "pylon-jwt") {
-					p.NameUnsigned = false
-				}
-			}
+			p.NameUnsigned = nameUnsigned(u, profiles)
 		}
 		out[is.UserID] = p
 	}
