@@ -412,6 +412,20 @@ func TestOwnerTokensAreTokens(t *testing.T) {
 				t.Errorf("a revoked SIGNET_ADMIN_TOKEN: %d", a.Status)
 			}
 
+			// Once the variable is unset, its row lets no one in: the next
+			// start prints a first-run token.
+			t.Run("SIGNET_ADMIN_TOKEN unset", func(t *testing.T) {
+				used := start(t, backend)
+				used.workspace("Acme")
+				again := startOn(t, used.DSN, used.DataDir, used.Clock, func(c *server.Config) { c.AdminToken = "" })
+				within(t, 5*time.Second, func() bool { return strings.Contains(again.Out.String(), "First run.") })
+				if !strings.Contains(again.Out.String(), "First run.") {
+					t.Errorf("no first-run token once SIGNET_ADMIN_TOKEN is unset: %s", again.Out.String())
+				}
+				if a := again.do("GET", "/api/admin/workspaces", adminToken, nil); a.Status != 401 {
+					t.Errorf("SIGNET_ADMIN_TOKEN, unset, still works: %d", a.Status)
+				}
+			})
 			for _, keep := range []bool{false, true} {
 				t.Run(map[bool]string{false: "revoked at setup", true: "kept"}[keep], func(t *testing.T) {
 					fresh := start(t, backend, func(c *server.Config) { c.AdminToken, c.KeepSetupToken = "", keep })

@@ -1,6 +1,7 @@
 package staff
 
 import (
+	"bytes"
 	"context"
 	"crypto/subtle"
 	"strings"
@@ -59,8 +60,9 @@ func (s *Service) AdminTokenActor(ctx context.Context) (*model.Actor, error) {
 		}
 		t = &model.APIToken{ID: model.NewID("tok"), Role: model.RoleOwner, Kind: model.TokenAPI, Name: EnvTokenName,
 			TokenHash: s.adminHash, CreatedAt: now}
-		e := owner.Audit(now, "", "token.create", "token", t.ID, map[string]any{"role": t.Role, "name": t.Name})
-		err = s.store.CreateAPIToken(ctx, t, e)
+		// Bookkeeping, not anyone's action: no audit entry (the operator set
+		// the variable; its revocation is audited).
+		err = s.store.CreateAPIToken(ctx, t, nil)
 		if err == nil {
 			return owner, nil
 		}
@@ -183,7 +185,8 @@ func (s *Service) RevokeFirstRunTokens(ctx context.Context, actor *model.Actor) 
 }
 
 // NeedsSetupToken reports whether a fresh first-run token is needed: no
-// owner account, and no owner API token alive (unrevoked, unexpired).
+// owner account, and no owner API token alive (unrevoked, unexpired; the
+// row of a SIGNET_ADMIN_TOKEN no longer set does not count).
 func (s *Service) NeedsSetupToken(ctx context.Context) (bool, error) {
 	if owners, err := s.store.Accounts(ctx, ""); err != nil || len(owners) > 0 {
 		return false, err
@@ -194,7 +197,10 @@ func (s *Service) NeedsSetupToken(ctx context.Context) (bool, error) {
 	}
 	now := s.now()
 	for _, t := range l {
-		if t.Role == model.RoleOwner && t.RevokedAt == nil && (t.ExpiresAt == nil || t.ExpiresAt.After(now)) {
+		// SIGNET_ADMIN_TOKEN's row counts only while the variable holds
+		// that token: unset, it lets no one in.
+		env := t.Name == EnvTokenName && (s.adminHash == nil || !bytes.Equal(t.TokenHash, s.adminHash))
+		if t.Role == model.RoleOwner && t.RevokedAt == nil && (t.ExpiresAt == nil || t.ExpiresAt.After(now)) && !env {
 			return false, nil
 		}
 	}
