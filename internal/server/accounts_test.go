@@ -412,6 +412,22 @@ func TestOwnerTokensAreTokens(t *testing.T) {
 				t.Errorf("a revoked SIGNET_ADMIN_TOKEN: %d", a.Status)
 			}
 
+			// The first-run token expires unused; the next start prints another.
+			t.Run("expires", func(t *testing.T) {
+				fresh := start(t, backend, func(c *server.Config) { c.AdminToken = "" })
+				re := regexp.MustCompile(`(?m)^\s+(sat_\S+)\s*$`)
+				within(t, 5*time.Second, func() bool { return re.MatchString(fresh.Out.String()) })
+				first := re.FindStringSubmatch(fresh.Out.String())[1]
+				fresh.Remember("first-run token", first)
+				fresh.must(200, fresh.do("GET", "/api/admin/tokens", first, nil))
+				fresh.Clock.Advance(server.DefaultSetupTokenLifetime + time.Minute)
+				if a := fresh.do("GET", "/api/admin/tokens", first, nil); a.Status != 401 {
+					t.Errorf("an expired first-run token: %d", a.Status)
+				}
+				again := startOn(t, fresh.DSN, fresh.DataDir, fresh.Clock, func(c *server.Config) { c.AdminToken = "" })
+				within(t, 5*time.Second, func() bool { return re.MatchString(again.Out.String()) })
+				again.must(200, again.do("GET", "/api/admin/tokens", re.FindStringSubmatch(again.Out.String())[1], nil))
+			})
 			// Once the variable is unset, its row lets no one in: the next
 			// start prints a first-run token.
 			t.Run("SIGNET_ADMIN_TOKEN unset", func(t *testing.T) {
@@ -468,20 +484,24 @@ func TestOwnerTokensAreTokens(t *testing.T) {
 
 // TestMetricsToken: a metrics token reads /metrics and nothing else.
 func TestMetricsToken(t *testing.T) {
-	s := start(t, "sqlite")
-	ws := s.workspace("Acme")
-	m := s.must(201, s.do("POST", "/api/admin/tokens", adminToken, map[string]any{"role": "metrics", "name": "prometheus"}))
-	s.Remember("metrics token", m.Str("token"))
-	s.must(200, s.do("GET", "/metrics", m.Str("token"), nil))
-	for _, c := range []struct{ method, path string }{
-		{"GET", "/api/admin/workspaces"}, {"GET", "/api/admin/workspaces/" + ws}, {"GET", "/api/admin/tokens"},
-		{"GET", "/api/agent/workspaces/" + ws + "/issues"}, {"GET", "/api/admin/audit"},
-	} {
-		if a := s.do(c.method, c.path, m.Str("token"), nil); a.Status != 403 {
-			t.Errorf("a metrics token on %s %s: %d %s", c.method, c.path, a.Status, a.Raw)
-		}
+	for _, backend := range backends {
+		t.Run(backend, func(t *testing.T) {
+			s := start(t, backend)
+			ws := s.workspace("Acme")
+			m := s.must(201, s.do("POST", "/api/admin/tokens", adminToken, map[string]any{"role": "metrics", "name": "prometheus"}))
+			s.Remember("metrics token", m.Str("token"))
+			s.must(200, s.do("GET", "/metrics", m.Str("token"), nil))
+			for _, c := range []struct{ method, path string }{
+				{"GET", "/api/admin/workspaces"}, {"GET", "/api/admin/workspaces/" + ws}, {"GET", "/api/admin/tokens"},
+				{"GET", "/api/agent/workspaces/" + ws + "/issues"}, {"GET", "/api/admin/audit"},
+			} {
+				if a := s.do(c.method, c.path, m.Str("token"), nil); a.Status != 403 {
+					t.Errorf("a metrics token on %s %s: %d %s", c.method, c.path, a.Status, a.Raw)
+				}
+			}
+			admin := s.must(201, s.do("POST", "/api/admin/workspaces/"+ws+"/tokens", adminToken, map[string]any{"role": "admin"})).Str("token")
+			s.must(403, s.do("POST", "/api/admin/tokens", admin, map[string]any{"role": "metrics"}))
+			s.must(400, s.do("POST", "/api/admin/workspaces/"+ws+"/tokens", adminToken, map[string]any{"role": "metrics"}))
+		})
 	}
-	admin := s.must(201, s.do("POST", "/api/admin/workspaces/"+ws+"/tokens", adminToken, map[string]any{"role": "admin"})).Str("token")
-	s.must(403, s.do("POST", "/api/admin/tokens", admin, map[string]any{"role": "metrics"}))
-	s.must(400, s.do("POST", "/api/admin/workspaces/"+ws+"/tokens", adminToken, map[string]any{"role": "metrics"}))
 }
