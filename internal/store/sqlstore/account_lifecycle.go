@@ -43,7 +43,7 @@ var errLastOwner = model.Errorf(model.CodeConflict, "this is the last owner acco
 // and says how many there are: two owners demoting each other at once
 // cannot both succeed.
 func (s *Store) lockOwners(ctx context.Context, tx *Tx) (int, error) {
-	rows, err := tx.QueryContext(ctx, `SELECT id FROM accounts WHERE role = $1 AND disabled_at IS NULL`+s.d.LockRow, model.RoleOwner)
+	rows, err := tx.QueryContext(ctx, `SELECT id FROM accounts WHERE role = $1 AND disabled_at IS NULL ORDER BY id`+s.d.LockRow, model.RoleOwner)
 	if err != nil {
 		return 0, err
 	}

@@ -1,7 +1,9 @@
 package storetest
 
 import (
+	"fmt"
 	"slices"
+	"sync"
 
 	"github.com/signet-id/signet/internal/model"
 	"github.com/signet-id/signet/internal/store"
@@ -142,4 +144,53 @@ func testAccountLifecycle(e *env) {
 	}
 	_, _, err = e.s.RedeemReset(e.ctx, hash("reset"), "again", e.tick(), nil)
 	e.wantCode(err, model.CodeNotFound)
+}
+
+// testLastOwnerConcurrent: two owners disabling each other at once leave
+// one enabled owner, whatever the interleaving.
+func testLastOwnerConcurrent(e *env) {
+	owner := func(n int) *model.Account {
+		a := &model.Account{ID: model.NewID("acc"), Email: fmt.Sprintf("owner%d@example.com", n), Role: model.RoleOwner, PasswordHash: "h", CreatedAt: e.tick()}
+		e.must(e.s.CreateAccount(e.ctx, a, nil))
+		return a
+	}
+	survivor := owner(0)
+	for round := 1; round <= 8; round++ {
+		pair := []*model.Account{survivor, owner(round)}
+		at := e.tick()
+		var wg sync.WaitGroup
+		errs := make([]error, 2)
+		for i, target := range pair {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				next := *target
+				next.DisabledAt = &at
+				_, errs[i] = e.s.UpdateAccount(e.ctx, &store.AccountChange{Account: &next, EndTokens: true, At: at})
+			}()
+		}
+		wg.Wait()
+		var enabled []*model.Account
+		for i, err := range errs {
+			switch model.ErrorCode(err) {
+			case "":
+			case model.CodeConflict:
+				enabled = append(enabled, pair[i])
+			default:
+				e.t.Fatalf("round %d: %v", round, err)
+			}
+		}
+		owners, err := e.s.Accounts(e.ctx, "")
+		e.must(err)
+		var live []string
+		for _, o := range owners {
+			if o.DisabledAt == nil {
+				live = append(live, o.ID)
+			}
+		}
+		if len(enabled) != 1 || len(live) != 1 || live[0] != enabled[0].ID {
+			e.t.Fatalf("round %d: enabled owners %v after two concurrent disablings (%v, %v)", round, live, errs[0], errs[1])
+		}
+		survivor = enabled[0]
+	}
 }

@@ -80,6 +80,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"TokenKind", testTokenKind},
 		{"AccountEmails", testAccountEmails},
 		{"AccountLifecycle", testAccountLifecycle},
+		{"LastOwnerConcurrent", testLastOwnerConcurrent},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
