@@ -84,7 +84,7 @@ func (s *Service) DisableAccount(ctx context.Context, actor *model.Actor, id str
 	next := *acc
 	next.DisabledAt, next.ResetHash, next.ResetExpiresAt = &now, nil, nil
 	e := actor.Audit(now, acc.WorkspaceID, "account.disable", "account", acc.ID, map[string]any{"email": acc.Email, "tokens_ended": 0})
-	if _, err := s.store.UpdateAccount(ctx, &store.AccountChange{Account: &next, EndTokens: true, At: now, Audit: e}); err != nil {
+	if _, err := s.store.UpdateAccount(ctx, &store.AccountChange{Account: &next, Prior: acc, EndTokens: true, At: now, Audit: e}); err != nil {
 		return nil, err
 	}
 	return &next, nil
@@ -101,7 +101,7 @@ func (s *Service) EnableAccount(ctx context.Context, actor *model.Actor, id stri
 	next := *acc
 	next.DisabledAt = nil
 	e := actor.Audit(now, acc.WorkspaceID, "account.enable", "account", acc.ID, map[string]any{"email": acc.Email, "tokens_ended": 0})
-	if _, err := s.store.UpdateAccount(ctx, &store.AccountChange{Account: &next, At: now, Audit: e}); err != nil {
+	if _, err := s.store.UpdateAccount(ctx, &store.AccountChange{Account: &next, Prior: acc, At: now, Audit: e}); err != nil {
 		return nil, err
 	}
 	return &next, nil
@@ -170,7 +170,7 @@ func (s *Service) SetRole(ctx context.Context, actor *model.Actor, id string, in
 	next.Role, next.WorkspaceID = in.Role, ws
 	e := actor.Audit(now, acc.WorkspaceID, "account.role", "account", acc.ID,
 		map[string]any{"email": acc.Email, "from": acc.Role, "to": in.Role, "workspace_id": ws, "tokens_ended": 0})
-	if _, err := s.store.UpdateAccount(ctx, &store.AccountChange{Account: &next, EndSessions: true, At: now, Audit: e}); err != nil {
+	if _, err := s.store.UpdateAccount(ctx, &store.AccountChange{Account: &next, Prior: acc, EndSessions: true, At: now, Audit: e}); err != nil {
 		return nil, err
 	}
 	return &next, nil
@@ -212,7 +212,7 @@ func (s *Service) ChangePassword(ctx context.Context, actor *model.Actor, in Pas
 	next := *acc
 	next.PasswordHash = password.Hash(in.NewPassword)
 	e := actor.Audit(now, acc.WorkspaceID, "account.password_change", "account", acc.ID, map[string]any{"email": acc.Email, "tokens_ended": 0})
-	_, err = s.store.UpdateAccount(ctx, &store.AccountChange{Account: &next, EndSessions: true, KeepToken: actor.TokenID, At: now, Audit: e})
+	_, err = s.store.UpdateAccount(ctx, &store.AccountChange{Account: &next, Prior: acc, EndSessions: true, KeepToken: actor.TokenID, At: now, Audit: e})
 	return err
 }
 
@@ -254,7 +254,7 @@ func (s *Service) IssueReset(ctx context.Context, actor *model.Actor, id string)
 	next.ResetHash, next.ResetExpiresAt = h[:], new(now.Add(ResetLifetime))
 	e := actor.Audit(now, acc.WorkspaceID, "account.password_reset_issue", "account", acc.ID,
 		map[string]any{"email": acc.Email, "expires_at": next.ResetExpiresAt.UnixMilli(), "tokens_ended": 0})
-	if _, err := s.store.UpdateAccount(ctx, &store.AccountChange{Account: &next, At: now, Audit: e}); err != nil {
+	if _, err := s.store.UpdateAccount(ctx, &store.AccountChange{Account: &next, Prior: acc, At: now, Audit: e}); err != nil {
 		return nil, err
 	}
 	return &ResetToken{AccountID: acc.ID, Token: text, ExpiresAt: *next.ResetExpiresAt, Path: "/dashboard/reset?token=" + text}, nil

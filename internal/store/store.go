@@ -115,8 +115,9 @@ type Store interface {
 	// account's tokens ch asks for and writes ch.Audit (with
 	// Details["tokens_ended"]). It returns the ids of the tokens it revoked.
 	// not_found; not_found for a workspace that does not exist; conflict
-	// when the email is taken where the account moves, or when the change
-	// would leave no enabled owner account (the database holds the rule
+	// when the account changed since ch.Prior was read, when the email is
+	// taken where the account moves, or when the change would leave no
+	// enabled owner account (the database holds the rule
 	// under concurrent changes).
 	UpdateAccount(ctx context.Context, ch *AccountChange) ([]string, error)
 	// DeleteAccount deletes an account and revokes every token it holds,
@@ -276,8 +277,13 @@ type AccountChange struct {
 	// KeepToken is a token not to revoke (the session changing its own
 	// password).
 	KeepToken string
-	At        time.Time
-	Audit     *model.AuditEntry
+	// Prior, when set, is the account as the caller read it: the change is
+	// refused (conflict) if the account changed since, so that two changes
+	// read at once cannot undo each other (a reset issued while the account
+	// was being disabled cannot enable it again).
+	Prior *model.Account
+	At    time.Time
+	Audit *model.AuditEntry
 }
 
 // Login is what a successful login (a session is issued) writes.

@@ -1,6 +1,7 @@
 package sqlstore
 
 import (
+	"bytes"
 	"context"
 	"database/sql"
 	"errors"
@@ -55,6 +56,17 @@ func (s *Store) lockOwners(ctx context.Context, tx *Tx) (int, error) {
 	return n, rows.Err()
 }
 
+// sameState reports whether two reads of an account agree on what
+// UpdateAccount writes.
+func sameState(a, b *model.Account) bool {
+	return a.WorkspaceID == b.WorkspaceID && a.Role == b.Role && a.PasswordHash == b.PasswordHash &&
+		sameMillis(a.DisabledAt, b.DisabledAt) && bytes.Equal(a.ResetHash, b.ResetHash) && sameMillis(a.ResetExpiresAt, b.ResetExpiresAt)
+}
+
+func sameMillis(a, b *time.Time) bool {
+	return a == nil && b == nil || a != nil && b != nil && a.UnixMilli() == b.UnixMilli()
+}
+
 // enabledOwner reports whether a counts toward the owners.
 func enabledOwner(a *model.Account) bool { return a.Role == model.RoleOwner && a.DisabledAt == nil }
 
@@ -96,6 +108,9 @@ func (s *Store) UpdateAccount(ctx context.Context, ch *store.AccountChange) ([]s
 			return model.Errorf(model.CodeNotFound, "account %s not found", a.ID)
 		} else if err != nil {
 			return err
+		}
+		if ch.Prior != nil && !sameState(old, ch.Prior) {
+			return model.Errorf(model.CodeConflict, "the account changed meanwhile: reload it and try again")
 		}
 		if enabledOwner(old) && !enabledOwner(a) && owners <= 1 {
 			return errLastOwner

@@ -144,6 +144,23 @@ func testAccountLifecycle(e *env) {
 	}
 	_, _, err = e.s.RedeemReset(e.ctx, hash("reset"), "again", e.tick(), nil)
 	e.wantCode(err, model.CodeNotFound)
+
+	// A change read before another is refused, not written over it: a
+	// reset issued from a read made before the disabling does not enable
+	// the account again.
+	read, err := e.s.Account(e.ctx, admin.ID)
+	e.must(err)
+	disabled := *read
+	disabled.DisabledAt = new(e.tick())
+	_, err = e.s.UpdateAccount(e.ctx, &store.AccountChange{Account: &disabled, Prior: read, EndTokens: true, At: e.now})
+	e.must(err)
+	stale := *read
+	stale.ResetHash, stale.ResetExpiresAt = hash("late"), new(e.now.Add(3600e9))
+	_, err = e.s.UpdateAccount(e.ctx, &store.AccountChange{Account: &stale, Prior: read, At: e.tick()})
+	e.wantCode(err, model.CodeConflict)
+	if acc, _ := e.s.Account(e.ctx, admin.ID); acc.DisabledAt == nil || acc.ResetHash != nil {
+		e.t.Errorf("a stale change was written: %+v", acc)
+	}
 }
 
 // testLastOwnerConcurrent: two owners disabling each other at once leave
