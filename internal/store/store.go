@@ -236,6 +236,9 @@ type Store interface {
 	// token exists (false on a fresh install: serve then prints a one-time
 	// setup token).
 	HasOwner(ctx context.Context) (bool, error)
+
+	// Webhooks keeps webhook endpoints and their outbox (webhooks.go).
+	Webhooks
 }
 
 // Login is what a successful login (a session is issued) writes.

@@ -78,6 +78,11 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"KeyMaterialConcurrent", testKeyMaterialConcurrent},
 		{"SetKeyMaterials", testSetKeyMaterials},
 		{"TokenKind", testTokenKind},
+		{"Webhooks", testWebhooks},
+		{"WebhookOutbox", testWebhookOutbox},
+		{"WebhookAuditedEvents", testWebhookAuditedEvents},
+		{"WebhookClaimConcurrent", testWebhookClaimConcurrent},
+		{"WebhookDetections", testWebhookDetections},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
