@@ -7,6 +7,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/signet-id/signet/internal/outbound"
 	"io"
 	"log/slog"
 	"net"
@@ -87,6 +88,10 @@ type Config struct {
 	// MetricsAddr, when set, serves /metrics there without a token, and
 	// not on Addr (where it needs an owner token otherwise).
 	MetricsAddr string
+	// Outbound is the policy of requests Signet makes itself (a brand's
+	// JWKS): nil allows public HTTPS addresses only (SIGNET_OUTBOUND_ALLOW
+	// lists more).
+	Outbound *outbound.Policy
 }
 
 // Main is a running (or ready to run) server.
