@@ -689,7 +689,7 @@ func TestOpenAPISchemasMatchGoTypes(t *testing.T) {
 }
 
 // auditWriters are the packages whose actor.Audit calls write the audit log.
-var auditWriters = []string{"../admin/"}
+var auditWriters = []string{"../admin/", "../webhook/"}
 
 // TestOpenAPIAuditActions checks the audit log's document against the
 // services that write it (internal/admin, internal/staff): every
@@ -1349,11 +1349,12 @@ func TestOpenAPILive(t *testing.T) {
 	// newServer wires a server as internal/server does, with its own
 	// live-update bus (nil: live updates off) and shutdown signal; opts
 	// change its configuration (brute-force limits, trusted proxies).
+	webhooks := oaWebhookService(t, st, box, clock)
 	newServer := func(bus events.Bus, stopping <-chan struct{}, opts ...func(*Config)) *httptest.Server {
 		conv := &conversation.Service{Store: st, Bus: bus, Now: clock.Now}
 		cfg := Config{Store: st, Box: box, Logins: &login.Service{Store: st, Box: box, Now: clock.Now},
 			Registry: prometheus.NewRegistry(), AdminToken: owner, Now: clock.Now, Draining: draining.Load,
-			Conversations: conv, Bus: bus, Stopping: stopping}
+			Conversations: conv, Bus: bus, Stopping: stopping, Webhooks: webhooks}
 		for _, o := range opts {
 			o(&cfg)
 		}
@@ -2214,6 +2215,9 @@ func TestOpenAPILive(t *testing.T) {
 	c.want(c.do("GET", "/api/admin/workspaces/"+ws+"/users", agentTok, nil), 401, "unauthenticated")
 	c.want(c.do("GET", "/api/admin/workspaces/"+ws+"/tokens", owner, nil), 200, "")
 
+	// --- webhooks (openapi_webhooks_test.go)
+	webhookParams := oaWebhooks(t, c, webhooks, clock, owner, adminTok, ws)
+
 	// --- the audit log: what the scenario did, by whom, from where.
 	auditPath := "/api/admin/workspaces/" + ws + "/audit"
 	audit := func(bearer, query string) []map[string]any {
@@ -2229,7 +2233,9 @@ func TestOpenAPILive(t *testing.T) {
 	written := map[string]int{}
 	for _, e := range entries {
 		written[e["action"].(string)]++
-		if e["workspace_id"] != ws || e["ip"] != "127.0.0.1" && e["ip"] != "203.0.113.50" || e["user_agent"] != "Go-http-client/1.1" {
+		// What Signet does by itself (webhook.disable) comes from no address.
+		byRequest := e["actor_role"] != "system"
+		if e["workspace_id"] != ws || byRequest && (e["ip"] != "127.0.0.1" && e["ip"] != "203.0.113.50" || e["user_agent"] != "Go-http-client/1.1") {
 			t.Errorf("audit entry: %v", e)
 		}
 		// Strict down to the details: a renamed detail fails.
@@ -2332,6 +2338,7 @@ func TestOpenAPILive(t *testing.T) {
 	// or is too large.
 	params := map[string]string{"ws": ws, "app": apps[verify.Signet], "key": spare, "token": agentID, "user": annUser, "session": ses,
 		"issue": annIssue}
+	maps.Copy(params, webhookParams)
 	live := c.want(c.do("POST", loginPath(apps[verify.Signet]), "", map[string]any{}), 200, "").str("session_token")
 	for _, o := range c.ops {
 		path := o.path

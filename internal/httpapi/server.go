@@ -22,6 +22,7 @@ import (
 	"github.com/signet-id/signet/internal/model"
 	"github.com/signet-id/signet/internal/secretbox"
 	"github.com/signet-id/signet/internal/store"
+	"github.com/signet-id/signet/internal/webhook"
 )
 
 // Config is what the HTTP layer needs.
@@ -54,6 +55,9 @@ type Config struct {
 	// MetricsElsewhere: /metrics is served on its own address
 	// (--metrics-addr), not here.
 	MetricsElsewhere bool
+	// Webhooks administers webhook endpoints; nil makes one over Store and
+	// Box that delivers nothing itself (its Run is not started).
+	Webhooks *webhook.Service
 }
 
 type server struct {
@@ -71,6 +75,7 @@ type server struct {
 	stopping       <-chan struct{}
 	trustedProxies []netip.Prefix
 	streams        *streamGate
+	webhooks       *webhook.Service
 }
 
 // route is one endpoint; the table is what the OpenAPI test checks.
@@ -96,6 +101,10 @@ func New(c Config) http.Handler {
 	s.admin = c.Admin
 	if s.admin == nil {
 		s.admin = admin.New(c.Store, c.Box, s.now, s.log)
+	}
+	s.webhooks = c.Webhooks
+	if s.webhooks == nil {
+		s.webhooks = webhook.New(webhook.Config{Store: c.Store, Box: c.Box, Now: s.now, Log: s.log})
 	}
 	if c.AdminToken != "" {
 		h := sha256.Sum256([]byte(c.AdminToken))
@@ -144,7 +153,7 @@ func (s *server) unmatched(w http.ResponseWriter, r *http.Request, mux *http.Ser
 }
 
 func (s *server) routes(reg *prometheus.Registry) []route {
-	return []route{
+	return append([]route{
 		{"GET /healthz", http.HandlerFunc(s.healthz)},
 		{"GET /readyz", http.HandlerFunc(s.readyz)},
 		{"GET /metrics", s.ownerOnly(promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))},
@@ -195,7 +204,7 @@ func (s *server) routes(reg *prometheus.Registry) []route {
 		{"POST /api/admin/apps/{app}/sessions/revoke", s.staff(s.endAppSessions)},
 		{"GET /api/admin/apps/{app}/readiness", s.staff(s.readiness)},
 		{"POST /api/admin/apps/{app}/test", s.staff(s.testSetup)},
-	}
+	}, s.webhookRoutes()...)
 }
 
 // metrics are the Prometheus series of one server.

@@ -1,6 +1,7 @@
 package model
 
 import (
+	"crypto/sha256"
 	"encoding/json"
 	"strings"
 	"time"
@@ -145,7 +146,7 @@ func EventOfAudit(e *AuditEntry) *WebhookEvent {
 	if e == nil || e.WorkspaceID == "" {
 		return nil
 	}
-	ev := &WebhookEvent{ID: "msg_" + strings.TrimPrefix(e.ID, "aud_"), WorkspaceID: e.WorkspaceID, At: e.At,
+	ev := &WebhookEvent{ID: "evt_" + strings.TrimPrefix(e.ID, "aud_"), WorkspaceID: e.WorkspaceID, At: e.At,
 		Data: map[string]any{"workspace_id": e.WorkspaceID}}
 	switch e.Action {
 	case "key.create":
@@ -180,4 +181,11 @@ func EventBody(ev *WebhookEvent) ([]byte, error) {
 		Timestamp string         `json:"timestamp"`
 		Data      map[string]any `json:"data"`
 	}{ev.Type, ev.At.UTC().Format(time.RFC3339Nano), data})
+}
+
+// EventID is the id of an event that several nodes may raise at once (a
+// detection): derived from seed, so that the outbox keeps it once.
+func EventID(seed string) string {
+	h := sha256.Sum256([]byte("signet webhook event\x00" + seed))
+	return "evt_" + idEncoding.EncodeToString(h[:10])
 }

@@ -18,7 +18,7 @@ func (e *env) webhook(w *model.Workspace, events ...string) *model.Webhook {
 }
 
 func (e *env) event(w *model.Workspace, typ string) *model.WebhookEvent {
-	return &model.WebhookEvent{ID: model.NewID("msg"), WorkspaceID: w.ID, Type: typ, At: e.tick(),
+	return &model.WebhookEvent{ID: model.NewID("evt"), WorkspaceID: w.ID, Type: typ, At: e.tick(),
 		Data: map[string]any{"workspace_id": w.ID}}
 }
 
@@ -183,7 +183,7 @@ func testWebhookOutbox(e *env) {
 	if len(failed) != 1 || failed[0].EventID != ev.ID {
 		e.t.Fatalf("failed deliveries = %+v", failed)
 	}
-	_, err = e.s.FinishDelivery(e.ctx, both.ID, "msg_nope", model.DeliveryOutcome{At: next2})
+	_, err = e.s.FinishDelivery(e.ctx, both.ID, "evt_nope", model.DeliveryOutcome{At: next2})
 	e.wantCode(err, model.CodeNotFound)
 
 	// Resend: pending again, due now, attempts from zero.
@@ -194,7 +194,7 @@ func testWebhookOutbox(e *env) {
 	if len(l) != 1 || l[0].EndpointID != both.ID || l[0].Attempts != 0 {
 		e.t.Fatalf("claimed after a resend = %+v", l)
 	}
-	e.wantCode(e.s.ResendDelivery(e.ctx, both.ID, "msg_nope", re, nil), model.CodeNotFound)
+	e.wantCode(e.s.ResendDelivery(e.ctx, both.ID, "evt_nope", re, nil), model.CodeNotFound)
 
 	// A disabled endpoint's deliveries wait.
 	ev2 := e.event(ws, model.EventIssueCreated)
