@@ -38,6 +38,7 @@ import (
 	"github.com/signet-id/signet/internal/store/sqlite"
 	"github.com/signet-id/signet/internal/throttle"
 	"github.com/signet-id/signet/internal/web"
+	"github.com/signet-id/signet/internal/webhook"
 	"github.com/signet-id/signet/verify"
 )
 
@@ -92,6 +93,10 @@ type Config struct {
 	// JWKS): nil allows public HTTPS addresses only (SIGNET_OUTBOUND_ALLOW
 	// lists more).
 	Outbound *outbound.Policy
+	// Webhooks times webhook deliveries and detections (retry window,
+	// backoff, poll; internal/webhook's defaults when zero); its Store,
+	// Box, Policy (Outbound), Now and Log are the server's.
+	Webhooks webhook.Config
 }
 
 // Main is a running (or ready to run) server.
@@ -107,6 +112,7 @@ type Main struct {
 	listener    net.Listener
 	draining    atomic.Bool
 	metricsAddr atomic.Value // string: where /metrics is served, with MetricsAddr
+	webhooks    *webhook.Service
 }
 
 // New opens the database and the master key and builds the handler; Run
@@ -196,7 +202,10 @@ func New(ctx context.Context, cfg Config) (*Main, error) {
 	m := &Main{cfg: cfg, store: st, bus: bus, limiter: limiter, stopping: make(chan struct{})}
 	logins := &login.Service{Store: st, Box: box, Now: cfg.Now, SessionLifetime: cfg.SessionLifetime, Log: cfg.Logger,
 		Guard: cfg.Guard, Limiter: limiter}
-	conv := &conversation.Service{Store: st, Bus: bus, Log: cfg.Logger, Now: cfg.Now}
+	wh := cfg.Webhooks
+	wh.Store, wh.Box, wh.Policy, wh.Now, wh.Log = st, box, cfg.Outbound, cfg.Now, cfg.Logger
+	m.webhooks = webhook.New(wh)
+	conv := &conversation.Service{Store: st, Bus: bus, Log: cfg.Logger, Now: cfg.Now, Webhooks: m.webhooks}
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(
 		prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "signet_cache_hits_total",
@@ -209,7 +218,7 @@ func New(ctx context.Context, cfg Config) (*Main, error) {
 	api := httpapi.New(httpapi.Config{Store: st, Box: box, Logins: logins, Logger: cfg.Logger, Admin: adm,
 		Registry: reg, AdminToken: cfg.AdminToken, Now: cfg.Now, Draining: m.draining.Load,
 		Conversations: conv, Bus: bus, Stopping: m.stopping, TrustedProxies: cfg.TrustedProxies,
-		Streams: cfg.Streams, MetricsElsewhere: cfg.MetricsAddr != ""})
+		Streams: cfg.Streams, MetricsElsewhere: cfg.MetricsAddr != "", Webhooks: m.webhooks})
 	m.metrics = promhttp.HandlerFor(reg, promhttp.HandlerOpts{})
 	// The dashboard (and the widget's script) is a client of the API, in
 	// process; it sets its own security headers, so it is not wrapped by
@@ -402,6 +411,12 @@ func (m *Main) Run(ctx context.Context) error {
 	}
 	go m.purgeThrottles(ctx)
 	go m.prune(ctx)
+	// Webhook deliveries stop with ctx; the store closes only after the
+	// sender has (a delivery in flight is left to its lease: another node,
+	// or this one restarted, takes it over).
+	hooksCtx, stopHooks := context.WithCancel(ctx)
+	hooksDone := make(chan struct{})
+	go func() { defer close(hooksDone); m.webhooks.Run(hooksCtx) }()
 	m.cfg.Logger.Info("signet is serving", "addr", m.Addr(), "max_connections", m.cfg.MaxConnections, "max_streams", m.cfg.Streams.Total)
 	var err error
 	select {
@@ -415,6 +430,8 @@ func (m *Main) Run(ctx context.Context) error {
 		cancel()
 		<-served
 	}
+	stopHooks()
+	<-hooksDone
 	if cerr := m.close(); err == nil {
 		err = cerr
 	}
