@@ -98,7 +98,12 @@ func (s *Service) attempt(ctx context.Context, d *model.WebhookDelivery) {
 	o := model.DeliveryOutcome{At: s.c.Now(), Status: status, Delivered: sendErr == nil}
 	if sendErr != nil {
 		o.Error = sendErr.Error()
-		if next := o.At.Add(s.backoff(d.Attempts + 1)); next.Before(d.CreatedAt.Add(s.c.RetryWindow)) {
+		// The last attempt falls at the window's end; a failure then gives up.
+		if deadline := d.CreatedAt.Add(s.c.RetryWindow); o.At.Before(deadline) {
+			next := o.At.Add(s.backoff(d.Attempts + 1))
+			if next.After(deadline) {
+				next = deadline
+			}
 			o.Next = &next
 		}
 	}
