@@ -225,7 +225,7 @@ func New(ctx context.Context, cfg Config) (*Main, error) {
 	// the API's middleware.
 	staffs := staff.New(staff.Config{Store: st, Limiter: limiter, Now: cfg.Now, Logger: cfg.Logger, AdminToken: cfg.AdminToken})
 	dashboard := web.New(web.Config{API: api, Logger: cfg.Logger, Now: cfg.Now, TrustedProxies: cfg.TrustedProxies,
-		Staff: staffs, Admin: adm, Logins: logins, Conversations: conv,
+		Staff: staffs, Admin: adm, Logins: logins, Conversations: conv, Webhooks: m.webhooks,
 		Transport: web.Transport{PublicURL: cfg.PublicURL, InsecureCookies: cfg.InsecureCookies}})
 	var demoPage http.Handler
 	if cfg.Demo {
