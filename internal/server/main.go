@@ -325,6 +325,10 @@ func RotateMasterKey(ctx context.Context, cfg Config) (int, error) {
 	if err != nil {
 		return n, err
 	}
+	// Webhook secrets are sealed under the master key too.
+	if err := webhook.Reseal(ctx, st, box); err != nil {
+		return n, fmt.Errorf("the keys were resealed, but not every webhook secret (run it again): %w", err)
+	}
 	// Every key's material is a digest under the master key: recompute
 	// them all under the new one.
 	if _, err := st.SetKeyMaterials(ctx, true, keyMaterial(box)); err != nil {

@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -348,4 +349,35 @@ func TestWebhookAccess(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestRotateMasterKeyWebhooks: signet rotate-master-key reseals webhook
+// secrets too: after it, a server on the new master key alone signs
+// deliveries with the secret the endpoint was given.
+func TestRotateMasterKeyWebhooks(t *testing.T) {
+	dir := t.TempDir()
+	dsn := "sqlite:" + filepath.Join(dir, "signet.db")
+	oldKey, newKey := strings.Repeat("33", 32), strings.Repeat("44", 32)
+	env := func(vars map[string]string) func(string) string { return func(k string) string { return vars[k] } }
+	clk := newClock()
+	rc := newReceiver(t, func(int, *http.Request) int { return http.StatusNoContent })
+	s := startNode(t, dsn, dir, clk, loopbackHooks(t), func(c *server.Config) { c.Getenv = env(map[string]string{"SIGNET_MASTER_KEY": oldKey}) })
+	ws := testserver.Must(t, 201, s.Do(t, "POST", "/api/admin/workspaces", adminToken, map[string]any{"name": "Acme"})).Str("id")
+	app := s.App(t, ws, map[string]any{"profile": "signet"})
+	h := testserver.Must(t, 201, s.Do(t, "POST", "/api/admin/workspaces/"+ws+"/webhooks", adminToken,
+		map[string]any{"url": rc.URL, "events": []string{"key.created"}}))
+	// A rotation's overlap: the previous secret is resealed too.
+	rotated := testserver.Must(t, 200, s.Do(t, "POST", "/api/admin/webhooks/"+h.Str("id")+"/rotate", adminToken, map[string]any{}))
+	s.stop()
+
+	if _, err := server.RotateMasterKey(context.Background(), server.Config{Database: dsn, DataDir: dir,
+		Getenv: env(map[string]string{"SIGNET_MASTER_KEY": newKey, "SIGNET_MASTER_KEY_PREVIOUS": oldKey})}); err != nil {
+		t.Fatal(err)
+	}
+	again := startOn(t, dsn, dir, clk, loopbackHooks(t), func(c *server.Config) { c.Getenv = env(map[string]string{"SIGNET_MASTER_KEY": newKey}) })
+	again.key(app)
+	rc.waitFor(t, 1)
+	r := rc.requests()[0]
+	checkSignature(t, r, rotated.Str("secret"))
+	checkSignature(t, r, h.Str("secret"))
 }
