@@ -6,10 +6,12 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/json"
+	"errors"
 	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"net/netip"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -290,7 +292,15 @@ func waitUntil(t *testing.T, cond func() bool) {
 func TestWebhookAccess(t *testing.T) {
 	for _, backend := range backends {
 		t.Run(backend, func(t *testing.T) {
-			s := start(t, backend)
+			// inside.example is a public-looking name that resolves inside.
+			s := start(t, backend, func(c *server.Config) {
+				c.Webhooks.Lookup = func(_ context.Context, host string) ([]netip.Addr, error) {
+					if host == "inside.example" {
+						return []netip.Addr{netip.MustParseAddr("10.1.2.3")}, nil
+					}
+					return nil, errors.New("no such host")
+				}
+			})
 			ws, other := s.workspace("Acme"), s.workspace("Globex")
 			tokenOf := func(ws, role string) string {
 				return s.must(201, s.do("POST", "/api/admin/workspaces/"+ws+"/tokens", adminToken, map[string]any{"role": role})).Str("token")
@@ -338,6 +348,7 @@ func TestWebhookAccess(t *testing.T) {
 				"https://169.254.169.254/metadata":  "link-local",
 				"https://localhost/signet":          "loopback",
 				"https://user:pw@hooks.example.com": "password",
+				"https://inside.example/signet":     "inside.example resolves to 10.1.2.3",
 			} {
 				a := s.do("POST", "/api/admin/workspaces/"+ws+"/webhooks", admin, map[string]any{"url": url, "events": []string{"key.created"}})
 				if a.Status != 400 || a.Code() != "invalid_request" || !strings.Contains(a.Raw, reason) {

@@ -2,6 +2,8 @@ package webhook
 
 import (
 	"context"
+	"net/netip"
+	"net/url"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -114,7 +116,7 @@ func (s *Service) Create(ctx context.Context, actor *model.Actor, ws string, in 
 	now := s.c.Now()
 	key, secret := newSecret()
 	h := &model.Webhook{ID: model.NewID("whk"), WorkspaceID: w.ID, CreatedAt: now, UpdatedAt: now}
-	if err := s.apply(h, in, now); err != nil {
+	if err := s.apply(ctx, h, in, now); err != nil {
 		return nil, err
 	}
 	h.Sealed = s.c.Box.Seal(key, sealContext(h.ID))
@@ -133,7 +135,7 @@ func (s *Service) Update(ctx context.Context, actor *model.Actor, id string, in 
 		return nil, err
 	}
 	now := s.c.Now()
-	if err := s.apply(h, in, now); err != nil {
+	if err := s.apply(ctx, h, in, now); err != nil {
 		return nil, err
 	}
 	h.UpdatedAt = now
@@ -146,7 +148,7 @@ func (s *Service) Update(ctx context.Context, actor *model.Actor, id string, in 
 }
 
 // apply validates and sets the fields given.
-func (s *Service) apply(h *model.Webhook, in Request, now time.Time) error {
+func (s *Service) apply(ctx context.Context, h *model.Webhook, in Request, now time.Time) error {
 	if in.URL != nil {
 		u := strings.TrimSpace(*in.URL)
 		if u == "" || len(u) > maxURL {
@@ -154,6 +156,9 @@ func (s *Service) apply(h *model.Webhook, in Request, now time.Time) error {
 		}
 		if err := s.c.Policy.CheckURL(u); err != nil {
 			return model.Errorf(model.CodeInvalid, "url: %v", err)
+		}
+		if err := s.checkResolved(ctx, u); err != nil {
+			return err
 		}
 		h.URL = u
 	}
@@ -287,3 +292,41 @@ func (s *Service) Resend(ctx context.Context, actor *model.Actor, id, eventID st
 
 // sealContext binds a sealed secret to its endpoint.
 func sealContext(id string) string { return "webhook:" + id }
+
+// lookupTimeout bounds the resolution of an endpoint's host name.
+const lookupTimeout = 3 * time.Second
+
+// checkResolved refuses a URL whose host name resolves to an address the
+// outbound policy forbids (CheckURL judges names by their text only). A
+// host the operator lists is not resolved; a name that does not resolve
+// now is accepted: its deliveries fail, and the delivery log says why.
+func (s *Service) checkResolved(ctx context.Context, raw string) error {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return model.Errorf(model.CodeInvalid, "url is not a URL")
+	}
+	host := u.Hostname()
+	if _, err := netip.ParseAddr(host); err == nil {
+		return nil // an address: CheckURL judged it
+	}
+	// Plain HTTP passes CheckURL only for what SIGNET_OUTBOUND_ALLOW lists.
+	if s.c.Policy.CheckURL("http://"+u.Host+"/") == nil {
+		return nil
+	}
+	ctx, cancel := context.WithTimeout(ctx, lookupTimeout)
+	defer cancel()
+	addrs, err := s.c.Lookup(ctx, host)
+	if err != nil {
+		return nil
+	}
+	for _, a := range addrs {
+		lit := a.Unmap().String()
+		if a.Unmap().Is6() {
+			lit = "[" + lit + "]"
+		}
+		if err := s.c.Policy.CheckURL("https://" + lit + "/"); err != nil {
+			return model.Errorf(model.CodeInvalid, "url: %s resolves to %s: %v", host, a.Unmap(), err)
+		}
+	}
+	return nil
+}

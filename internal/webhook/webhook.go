@@ -23,6 +23,8 @@ package webhook
 import (
 	"context"
 	"log/slog"
+	"net"
+	"net/netip"
 	"time"
 
 	"github.com/signet-id/signet/internal/model"
@@ -72,6 +74,10 @@ type Config struct {
 	SpikeShare  float64
 	SpikeMin    int
 	DetectEvery time.Duration
+	// Lookup resolves an endpoint's host name when it is set, so that a
+	// name resolving to an address the policy forbids is refused at once;
+	// nil is the system resolver. (Every delivery checks again at dial.)
+	Lookup func(ctx context.Context, host string) ([]netip.Addr, error)
 }
 
 // Service manages endpoints and delivers events.
@@ -101,6 +107,11 @@ func New(c Config) *Service {
 	def(&c.Timeout, DefaultTimeout)
 	def(&c.SpikeWindow, DefaultSpikeWindow)
 	def(&c.DetectEvery, DefaultDetectEvery)
+	if c.Lookup == nil {
+		c.Lookup = func(ctx context.Context, host string) ([]netip.Addr, error) {
+			return net.DefaultResolver.LookupNetIP(ctx, "ip", host)
+		}
+	}
 	if c.SpikeShare <= 0 {
 		c.SpikeShare = DefaultSpikeShare
 	}

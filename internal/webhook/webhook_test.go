@@ -1,8 +1,11 @@
 package webhook
 
 import (
+	"context"
+	"errors"
 	"net/http"
 	"net/http/httptest"
+	"net/netip"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -262,4 +265,51 @@ func loginWith(a *model.App, k *model.Key, at time.Time) *store.Login {
 			KeyID: k.ID, Verified: true, CreatedAt: at, ExpiresAt: at.Add(time.Hour)},
 		Attempt: model.Attempt{ID: model.NewID("att"), WorkspaceID: a.WorkspaceID, AppID: a.ID, Platform: a.Platform,
 			Profile: a.Profile, Result: model.ResultVerified, KeyID: k.ID, At: at}}
+}
+
+// TestResolvedAddress: a host name that resolves to an address the policy
+// forbids is refused when the endpoint is set, with the reason; one listed
+// by the operator is not resolved; one that does not resolve now is kept.
+func TestResolvedAddress(t *testing.T) {
+	st := storetest.SQLite(t)
+	box, _ := secretbox.New(make([]byte, 32))
+	ctx := t.Context()
+	ws := &model.Workspace{ID: model.NewID("ws"), Name: "Acme", CreatedAt: time.Now()}
+	if err := st.CreateWorkspace(ctx, ws, nil); err != nil {
+		t.Fatal(err)
+	}
+	var looked atomic.Int32
+	lookup := func(_ context.Context, host string) ([]netip.Addr, error) {
+		looked.Add(1)
+		switch host {
+		case "inside.example":
+			return []netip.Addr{netip.MustParseAddr("10.0.0.5")}, nil
+		case "rebind.example":
+			return []netip.Addr{netip.MustParseAddr("93.184.216.34"), netip.MustParseAddr("::ffff:127.0.0.1")}, nil
+		case "v6.example":
+			return []netip.Addr{netip.MustParseAddr("fe80::1")}, nil
+		case "public.example":
+			return []netip.Addr{netip.MustParseAddr("93.184.216.34")}, nil
+		}
+		return nil, errors.New("no such host")
+	}
+	policy, _ := outbound.ParsePolicy("listed.example")
+	s := New(Config{Store: st, Box: box, Policy: policy, Lookup: lookup})
+	owner := &model.Actor{Role: model.RoleOwner}
+	for host, want := range map[string]string{
+		"inside.example": "10.0.0.5", "rebind.example": "127.0.0.1", "v6.example": "fe80::1",
+		"public.example": "", "nowhere.example": "", "listed.example": "",
+	} {
+		u := "https://" + host + "/hook"
+		_, err := s.Create(ctx, owner, ws.ID, Request{URL: &u, Events: []string{model.EventKeyCreated}})
+		switch {
+		case want == "" && err != nil:
+			t.Errorf("%s: %v", host, err)
+		case want != "" && (model.ErrorCode(err) != model.CodeInvalid || !strings.Contains(err.Error(), want)):
+			t.Errorf("%s: %v, want invalid_request naming %s", host, err, want)
+		}
+	}
+	if n := looked.Load(); n != 5 {
+		t.Errorf("%d lookups, want 5 (the listed host is not resolved)", n)
+	}
 }
