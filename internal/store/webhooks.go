@@ -60,6 +60,11 @@ type Webhooks interface {
 	// with audit in the same transaction; not_found.
 	ResendDelivery(ctx context.Context, endpointID, eventID string, at time.Time, audit *model.AuditEntry) error
 
+	// PruneDeliveries deletes at most limit deliveries that ended
+	// (delivered or failed) and were enqueued before `before`, and returns
+	// how many; pending ones are never deleted; invalid if limit < 1.
+	PruneDeliveries(ctx context.Context, before time.Time, limit int) (int, error)
+
 	// AppFailures counts, per app of the workspaces that have an enabled
 	// endpoint, the logins whose signature was checked since `since`
 	// (inclusive) and how many of them failed (a reason recorded).

@@ -54,6 +54,7 @@ func (s *Service) Run(ctx context.Context) {
 		case <-s.kick:
 		case <-detect.C:
 			s.Detect(ctx)
+			s.prune(ctx)
 		}
 	}
 }
@@ -201,5 +202,22 @@ func (s *Service) disableIfFailing(ctx context.Context, w *model.Webhook, at tim
 	if changed {
 		s.c.Log.WarnContext(ctx, "webhook disabled after failing for the retry window", "webhook", w.ID,
 			"workspace", w.WorkspaceID, "failing_since", *w.FailingSince)
+	}
+}
+
+// prune deletes ended deliveries older than Retention, a batch at a time.
+func (s *Service) prune(ctx context.Context) {
+	before := s.c.Now().Add(-s.c.Retention)
+	for ctx.Err() == nil {
+		n, err := s.c.Store.PruneDeliveries(ctx, before, 500)
+		if err != nil {
+			if ctx.Err() == nil {
+				s.c.Log.WarnContext(ctx, "pruning the webhook delivery log failed", "err", err)
+			}
+			return
+		}
+		if n < 500 {
+			return
+		}
 	}
 }

@@ -44,6 +44,7 @@ const (
 	DefaultSpikeShare  = 0.2
 	DefaultSpikeMin    = 20
 	DefaultDetectEvery = time.Minute
+	DefaultRetention   = 30 * 24 * time.Hour
 )
 
 // Config configures a Service; zero values are the defaults.
@@ -74,6 +75,9 @@ type Config struct {
 	SpikeShare  float64
 	SpikeMin    int
 	DetectEvery time.Duration
+	// Retention is how long ended deliveries stay in the delivery log
+	// (pending ones stay until they end).
+	Retention time.Duration
 	// Lookup resolves an endpoint's host name when it is set, so that a
 	// name resolving to an address the policy forbids is refused at once;
 	// nil is the system resolver. (Every delivery checks again at dial.)
@@ -107,6 +111,7 @@ func New(c Config) *Service {
 	def(&c.Timeout, DefaultTimeout)
 	def(&c.SpikeWindow, DefaultSpikeWindow)
 	def(&c.DetectEvery, DefaultDetectEvery)
+	def(&c.Retention, DefaultRetention)
 	if c.Lookup == nil {
 		c.Lookup = func(ctx context.Context, host string) ([]netip.Addr, error) {
 			return net.DefaultResolver.LookupNetIP(ctx, "ip", host)

@@ -146,6 +146,16 @@ func TestGiveUpAndDisable(t *testing.T) {
 			if n := s.SendDue(ctx); n != 0 {
 				t.Errorf("sent %d deliveries to a disabled endpoint", n)
 			}
+			// The log keeps ended deliveries for Retention, then forgets them.
+			s.prune(ctx)
+			if l, _ := st.WebhookDeliveries(ctx, h.ID, model.DeliveryFilter{}); len(l) != 1 {
+				t.Fatalf("pruned within the retention: %+v", l)
+			}
+			clk.Advance(DefaultRetention)
+			s.prune(ctx)
+			if l, _ := st.WebhookDeliveries(ctx, h.ID, model.DeliveryFilter{}); len(l) != 0 {
+				t.Fatalf("kept past the retention: %+v", l)
+			}
 		})
 	}
 }

@@ -269,6 +269,23 @@ func (s *Store) ResendDelivery(ctx context.Context, endpointID, eventID string, 
 	}))
 }
 
+// PruneDeliveries deletes ended deliveries enqueued before `before`, at
+// most limit, oldest first.
+func (s *Store) PruneDeliveries(ctx context.Context, before time.Time, limit int) (int, error) {
+	if limit < 1 {
+		return 0, model.Errorf(model.CodeInvalid, "prune deliveries: limit must be 1 or more")
+	}
+	n, err := affected(s.writer.ExecContext(ctx, `
+		DELETE FROM webhook_deliveries WHERE (endpoint_id, event_id) IN (
+			SELECT endpoint_id, event_id FROM webhook_deliveries
+			WHERE status <> 'pending' AND created_at < $1
+			ORDER BY created_at LIMIT `+fmt.Sprint(limit)+`)`, millis(before)))
+	if err != nil {
+		return n, fmt.Errorf("prune deliveries: %w", err)
+	}
+	return n, nil
+}
+
 // AppFailures counts checked logins and failures per app since `since`,
 // for the workspaces with an enabled endpoint. Throttled attempts were
 // never checked; a failure is an attempt with a reason.

@@ -83,6 +83,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"WebhookAuditedEvents", testWebhookAuditedEvents},
 		{"WebhookClaimConcurrent", testWebhookClaimConcurrent},
 		{"WebhookDetections", testWebhookDetections},
+		{"PruneDeliveries", testPruneDeliveries},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -345,3 +345,40 @@ func testWebhookDetections(e *env) {
 		e.t.Fatalf("retired keys listed as retiring = %+v, %v", used, err)
 	}
 }
+
+// testPruneDeliveries: ended deliveries older than the cut go, in batches;
+// pending ones stay whatever their age.
+func testPruneDeliveries(e *env) {
+	ws := e.workspace()
+	h := e.webhook(ws, model.EventIssueCreated)
+	var evs []*model.WebhookEvent
+	for range 3 {
+		ev := e.event(ws, model.EventIssueCreated)
+		e.enqueue(ev)
+		evs = append(evs, ev)
+	}
+	at := e.tick()
+	_, err := e.s.FinishDelivery(e.ctx, h.ID, evs[0].ID, model.DeliveryOutcome{At: at, Delivered: true, Status: 200})
+	e.must(err)
+	_, err = e.s.FinishDelivery(e.ctx, h.ID, evs[1].ID, model.DeliveryOutcome{At: at, Error: "gave up"})
+	e.must(err)
+	_, err = e.s.PruneDeliveries(e.ctx, at, 0)
+	e.wantCode(err, model.CodeInvalid)
+	n, err := e.s.PruneDeliveries(e.ctx, evs[0].At, 10)
+	e.must(err)
+	if n != 0 {
+		e.t.Fatalf("pruned %d enqueued at or after the cut", n)
+	}
+	n, err = e.s.PruneDeliveries(e.ctx, e.tick(), 1)
+	e.must(err)
+	n2, err := e.s.PruneDeliveries(e.ctx, e.now, 10)
+	e.must(err)
+	if n != 1 || n2 != 1 {
+		e.t.Fatalf("pruned %d then %d, want 1 and 1", n, n2)
+	}
+	l, err := e.s.WebhookDeliveries(e.ctx, h.ID, model.DeliveryFilter{})
+	e.must(err)
+	if len(l) != 1 || l[0].EventID != evs[2].ID || l[0].Status != model.DeliveryPending {
+		e.t.Fatalf("left after pruning: %+v, want the pending one", l)
+	}
+}
