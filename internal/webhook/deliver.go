@@ -184,7 +184,7 @@ func (s *Service) backoff(n int) time.Duration {
 }
 
 // system is Signet acting by itself, as the audit log names it.
-var system = &model.Actor{Role: "system", TokenID: "signet"}
+func system() *model.Actor { return &model.Actor{Role: "system", TokenID: "signet"} }
 
 // disableIfFailing disables an endpoint that has failed for the retry
 // window, with an audit entry; of nodes deciding at once, one writes it.
@@ -192,7 +192,7 @@ func (s *Service) disableIfFailing(ctx context.Context, w *model.Webhook, at tim
 	if w.DisabledAt != nil || w.FailingSince == nil || at.Sub(*w.FailingSince) < s.c.RetryWindow {
 		return
 	}
-	e := system.Audit(at, w.WorkspaceID, "webhook.disable", "webhook", w.ID,
+	e := system().Audit(at, w.WorkspaceID, "webhook.disable", "webhook", w.ID,
 		map[string]any{"reason": ReasonFailing, "failing_since": *w.FailingSince})
 	changed, err := s.c.Store.DisableWebhook(ctx, w.ID, at, ReasonFailing, e)
 	if err != nil {
