@@ -7,6 +7,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -391,4 +392,53 @@ func TestRotateMasterKeyWebhooks(t *testing.T) {
 	r := rc.requests()[0]
 	checkSignature(t, r, rotated.Str("secret"))
 	checkSignature(t, r, h.Str("secret"))
+}
+
+// TestWebhookDetectedEvents: on both databases, over real HTTP, failed
+// logins past the threshold raise verification.failures_spiked (once),
+// and an app's enforcement change raises app.enforcement_changed.
+func TestWebhookDetectedEvents(t *testing.T) {
+	for _, backend := range backends {
+		t.Run(backend, func(t *testing.T) {
+			rc := newReceiver(t, func(int, *http.Request) int { return http.StatusOK })
+			s := start(t, backend, loopbackHooks(t), func(c *server.Config) {
+				c.Webhooks.DetectEvery, c.Webhooks.SpikeMin, c.Webhooks.SpikeShare = 50*time.Millisecond, 3, 0.5
+			})
+			ws := s.workspace("Acme")
+			app := s.app(ws, map[string]any{"profile": "intercom", "enforcement": "enforce", "on_failure": "reject"})
+			s.key(app)
+			h := s.must(201, s.do("POST", "/api/admin/workspaces/"+ws+"/webhooks", adminToken,
+				map[string]any{"url": rc.URL, "events": []string{"verification.failures_spiked", "app.enforcement_changed"}}))
+			for i := range 3 {
+				a := s.login(app, map[string]any{"user_id": fmt.Sprintf("u-%d", i), "user_hash": strings.Repeat("ab", 32)})
+				if a.Status != 401 {
+					t.Fatalf("a forged digest: %d %s", a.Status, a.Raw)
+				}
+			}
+			rc.waitFor(t, 1)
+			s.must(200, s.do("PATCH", "/api/admin/apps/"+app, adminToken, map[string]any{"enforcement": "monitor"}))
+			rc.waitFor(t, 2)
+			time.Sleep(200 * time.Millisecond) // detection runs again: no second spike for this window
+			got := rc.requests()
+			if len(got) != 2 {
+				t.Fatalf("%d deliveries, want 2", len(got))
+			}
+			spike, changed := map[string]any{}, map[string]any{}
+			for _, r := range got {
+				checkSignature(t, r, h.Str("secret"))
+				switch typ, data := event(t, r); typ {
+				case "verification.failures_spiked":
+					spike = data
+				case "app.enforcement_changed":
+					changed = data
+				}
+			}
+			if spike["app_id"] != app || spike["failed"] != 3.0 || spike["checked"] != 3.0 {
+				t.Errorf("verification.failures_spiked: %v", spike)
+			}
+			if changed["app_id"] != app || changed["enforcement"] != "monitor" {
+				t.Errorf("app.enforcement_changed: %v", changed)
+			}
+		})
+	}
 }
