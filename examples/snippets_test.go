@@ -251,6 +251,12 @@ func digestVectorCheck(p verify.Profile, c vectors.Case) check {
 		req["full_privacy"] = true
 	}
 	upperHex := p != verify.HelpshiftLegacy && c.Digest != strings.ToLower(c.Digest)
+	if !c.Valid && contains(c.Reason, string(verify.ReasonIdentityRequired)) {
+		// The profile's identifier is missing: the snippet has nothing to sign.
+		return check{profile: string(p), name: string(p) + "/" + c.Name, request: req, judge: func(_, out string) (outcome, error) {
+			return judgeRefusal(out, c.Secret, "nothing to sign")
+		}}
+	}
 	return check{profile: string(p), name: string(p) + "/" + c.Name, request: req, judge: func(_, out string) (outcome, error) {
 		if err := verifyDigest(p, c, out); err != nil {
 			return "", err
@@ -521,6 +527,10 @@ func refusalChecks() []check {
 		{"signet/no key id", "key id", map[string]any{"profile": "signet", "secret": secret, "app_id": "app_7Hq2", "uid": "user-42"}},
 		{"helpshift-userhub/no uid nor email", "uid", map[string]any{"profile": "helpshift-userhub", "secret": secret,
 			"identities": []map[string]any{{"identifier": "phone_number", "value": "+33 6 12 34 56 78"}}}},
+		{"helpscout/a user id but no email", "anonymous", map[string]any{"profile": "helpscout", "secret": secret, "uid": "user-42"}},
+		{"front/no user id nor email", "anonymous", map[string]any{"profile": "front", "secret": secret}},
+		{"plain/a user id but no email", "anonymous", map[string]any{"profile": "plain", "secret": secret, "uid": "user-42"}},
+		{"gleap/an email but no user id", "anonymous", map[string]any{"profile": "gleap", "secret": secret, "email": "jane@example.com"}},
 	}
 	var checks []check
 	for _, rc := range cases {

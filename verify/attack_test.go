@@ -62,7 +62,8 @@ const (
 
 var (
 	atkJWT    = []verify.Profile{verify.HelpshiftUserHub, verify.PylonJWT, verify.Signet}
-	atkDigest = []verify.Profile{verify.HelpshiftLegacy, verify.Intercom, verify.Akece, verify.PylonHMAC}
+	atkDigest = []verify.Profile{verify.HelpshiftLegacy, verify.Intercom, verify.Akece, verify.PylonHMAC,
+		verify.HelpScout, verify.Front, verify.Plain, verify.Gleap}
 	// atkSecrets must never appear in a message.
 	atkSecrets = []string{atkSecret, atkHexSecret, atkRevokedSecret, atkRevokedHex, atkOtherSecret}
 	atkCands   = []verify.Candidate{
@@ -278,6 +279,10 @@ func atkDigestReq(p verify.Profile, digest string) verify.Request {
 		return verify.Request{Email: atkEmail, Digest: digest}
 	case verify.Intercom:
 		return verify.Request{UserID: atkUID, Digest: digest}
+	case verify.HelpScout, verify.Plain:
+		return verify.Request{Email: atkEmail, Digest: digest}
+	case verify.Front, verify.Gleap:
+		return verify.Request{UserID: atkUID, Digest: digest}
 	}
 	return verify.Request{UserID: atkUID, Email: atkEmail, Digest: digest}
 }
@@ -285,7 +290,7 @@ func atkDigestReq(p verify.Profile, digest string) verify.Request {
 // atkDigestMsg is what p signs for atkDigestReq.
 func atkDigestMsg(p verify.Profile) string {
 	switch p {
-	case verify.PylonHMAC:
+	case verify.PylonHMAC, verify.HelpScout, verify.Plain:
 		return atkEmail
 	case verify.HelpshiftLegacy:
 		return atkUID + atkEmail
@@ -295,7 +300,7 @@ func atkDigestMsg(p verify.Profile) string {
 
 func atkDigestIDs(p verify.Profile) []verify.Identity {
 	switch p {
-	case verify.PylonHMAC:
+	case verify.PylonHMAC, verify.HelpScout, verify.Plain:
 		return atkIDs("email", atkEmail)
 	case verify.HelpshiftLegacy:
 		return atkIDs("uid", atkUID, "email", atkEmail)
@@ -1241,14 +1246,14 @@ func atkUnicode(t *testing.T) []atkCase {
 				lr.Email = l.email
 			}
 			msg := lr.UserID + lr.Email
-			if p == verify.Intercom {
+			if p == verify.Intercom || p == verify.Front {
 				msg = lr.UserID
 			}
 			var want []verify.Identity
 			if lr.UserID != "" {
 				want = append(want, verify.Identity{Type: verify.UID, Value: lr.UserID})
 			}
-			if lr.Email != "" && p != verify.Intercom {
+			if lr.Email != "" && p != verify.Intercom && p != verify.Front {
 				want = append(want, verify.Identity{Type: verify.Email, Value: lr.Email})
 			}
 			lr.Digest = atkDigestOf(p, msg)
@@ -1295,7 +1300,7 @@ func atkFieldConfusion(t *testing.T) []atkCase {
 	// Digests sign bytes, not fields: where a profile takes the bytes from
 	// either field, a digest moves between them, and what is verified is
 	// the field it was sent in, never the other.
-	for _, p := range []verify.Profile{verify.Intercom, verify.HelpshiftLegacy} {
+	for _, p := range []verify.Profile{verify.Intercom, verify.HelpshiftLegacy, verify.Front} {
 		out = append(out,
 			atkCase{name: "uid digest sent as the email", p: p, req: verify.Request{Email: atkUID, Digest: uidD(p)}, ids: atkIDs("email", atkUID)},
 			atkCase{name: "email digest sent as the uid", p: p, req: verify.Request{UserID: atkEmail, Digest: emailD(p)}, ids: atkIDs("uid", atkEmail)},
@@ -1320,6 +1325,27 @@ func atkFieldConfusion(t *testing.T) []atkCase {
 		atkCase{name: "pylon-hmac: email digest with the uid in both fields", p: verify.PylonHMAC, req: verify.Request{UserID: atkEmail, Email: atkUID, Digest: emailD(verify.PylonHMAC)}, want: verify.ReasonSignatureMismatch},
 		atkCase{name: "helpshift-legacy full privacy: uid digest sent as the email", p: verify.HelpshiftLegacy, full: true, req: verify.Request{Email: atkUID, Digest: uidD(verify.HelpshiftLegacy)}, want: verify.ReasonIdentityRequired},
 		atkCase{name: "helpshift-legacy full privacy: the email rides along unsigned", p: verify.HelpshiftLegacy, full: true, req: verify.Request{UserID: atkUID, Email: "victim@example.com", Digest: uidD(verify.HelpshiftLegacy)}, ids: atkIDs("uid", atkUID)},
+		// front: "the signed one", as intercom; helpscout and plain sign the
+		// email alone, gleap the user id alone.
+		atkCase{name: "front: email digest with both sent", p: verify.Front, req: verify.Request{UserID: atkUID, Email: atkEmail, Digest: emailD(verify.Front)}, want: verify.ReasonSignatureMismatch, cause: verify.CauseWrongMessage},
+		atkCase{name: "front: uid digest with both sent signs the uid only", p: verify.Front, req: verify.Request{UserID: atkUID, Email: atkEmail, Digest: uidD(verify.Front)}, ids: atkIDs("uid", atkUID)},
+		atkCase{name: "front: uid digest with the victim's email", p: verify.Front, req: verify.Request{UserID: atkUID, Email: "victim@example.com", Digest: uidD(verify.Front)}, ids: atkIDs("uid", atkUID)},
+		atkCase{name: "front: email digest with the victim's uid", p: verify.Front, req: verify.Request{UserID: "admin", Email: atkEmail, Digest: emailD(verify.Front)}, want: verify.ReasonSignatureMismatch, cause: verify.CauseWrongMessage},
+	)
+	for _, p := range []verify.Profile{verify.HelpScout, verify.Plain} {
+		out = append(out,
+			atkCase{name: string(p) + ": a digest over the uid bytes, sent as the email", p: p, req: verify.Request{Email: atkUID, Digest: uidD(p)}, ids: atkIDs("email", atkUID)},
+			atkCase{name: string(p) + ": uid digest with the uid in the uid field", p: p, req: verify.Request{UserID: atkUID, Email: atkEmail, Digest: uidD(p)}, want: verify.ReasonSignatureMismatch, cause: verify.CauseWrongMessage},
+			atkCase{name: string(p) + ": email digest sent as the uid", p: p, req: verify.Request{UserID: atkEmail, Digest: emailD(p)}, want: verify.ReasonIdentityRequired},
+			atkCase{name: string(p) + ": the uid rides along unsigned", p: p, req: verify.Request{UserID: "admin", Email: atkEmail, Digest: emailD(p)}, ids: atkIDs("email", atkEmail)},
+			atkCase{name: string(p) + ": email digest with the uid in both fields", p: p, req: verify.Request{UserID: atkEmail, Email: atkUID, Digest: emailD(p)}, want: verify.ReasonSignatureMismatch},
+		)
+	}
+	out = append(out,
+		atkCase{name: "gleap: uid digest sent as the email", p: verify.Gleap, req: verify.Request{Email: atkUID, Digest: uidD(verify.Gleap)}, want: verify.ReasonIdentityRequired},
+		atkCase{name: "gleap: a digest over the email bytes, sent as the user id", p: verify.Gleap, req: verify.Request{UserID: atkEmail, Digest: emailD(verify.Gleap)}, ids: atkIDs("uid", atkEmail)},
+		atkCase{name: "gleap: email digest with the email in the email field", p: verify.Gleap, req: verify.Request{UserID: atkUID, Email: atkEmail, Digest: emailD(verify.Gleap)}, want: verify.ReasonSignatureMismatch, cause: verify.CauseWrongMessage},
+		atkCase{name: "gleap: the email rides along unsigned", p: verify.Gleap, req: verify.Request{UserID: atkUID, Email: "victim@example.com", Digest: uidD(verify.Gleap)}, ids: atkIDs("uid", atkUID)},
 	)
 	// Tokens say which identity is which: the fields sent must match the
 	// signed identity of that type.
@@ -1382,7 +1408,7 @@ func atkLegacyConcat(t *testing.T) []atkCase {
 
 func atkDigestEncoding(t *testing.T) []atkCase {
 	var out []atkCase
-	for _, p := range []verify.Profile{verify.Intercom, verify.Akece, verify.PylonHMAC} {
+	for _, p := range []verify.Profile{verify.Intercom, verify.Akece, verify.PylonHMAC, verify.HelpScout, verify.Front, verify.Plain, verify.Gleap} {
 		mac := atkMAC(p, atkSecretOf(p), atkDigestMsg(p))
 		h := hex.EncodeToString(mac)
 		req := func(d string) verify.Request { return atkDigestReq(p, d) }

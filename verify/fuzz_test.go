@@ -219,6 +219,21 @@ func fzDigestMessage(p Profile, full bool, uid, email string) (string, []Identit
 		if email != "" {
 			return email, []Identity{m}, true
 		}
+	case HelpScout, Plain: // the email alone
+		if email != "" {
+			return email, []Identity{m}, true
+		}
+	case Front: // the signed one: the user id when sent, else the email
+		if uid != "" {
+			return uid, []Identity{u}, true
+		}
+		if email != "" {
+			return email, []Identity{m}, true
+		}
+	case Gleap: // the user id alone
+		if uid != "" {
+			return uid, []Identity{u}, true
+		}
 	}
 	return "", nil, false
 }
@@ -898,6 +913,10 @@ func FuzzVerifyPylonHMAC(f *testing.F)        { fzProfileTarget(f, PylonHMAC) }
 func FuzzVerifyHelpshiftUserHub(f *testing.F) { fzProfileTarget(f, HelpshiftUserHub) }
 func FuzzVerifyPylonJWT(f *testing.F)         { fzProfileTarget(f, PylonJWT) }
 func FuzzVerifySignet(f *testing.F)           { fzProfileTarget(f, Signet) }
+func FuzzVerifyHelpScout(f *testing.F)        { fzProfileTarget(f, HelpScout) }
+func FuzzVerifyFront(f *testing.F)            { fzProfileTarget(f, Front) }
+func FuzzVerifyPlain(f *testing.F)            { fzProfileTarget(f, Plain) }
+func FuzzVerifyGleap(f *testing.F)            { fzProfileTarget(f, Gleap) }
 
 // ---- parsers ----
 
@@ -931,7 +950,7 @@ func FuzzDecodeDigest(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, d string) {
-		for _, p := range []Profile{HelpshiftLegacy, Intercom, Akece, PylonHMAC} {
+		for _, p := range []Profile{HelpshiftLegacy, Intercom, Akece, PylonHMAC, HelpScout, Front, Plain, Gleap} {
 			var out [sha256.Size]byte
 			e := decodeDigest(p, d, &out)
 			want, canonical := fzCanonicalDigest(p, d)

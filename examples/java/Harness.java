@@ -56,6 +56,14 @@ public final class Harness {
                 return IdentitySigning.akeceIdentifierHash(secret, id != null ? id : str(r, "uid"));
             case "pylon-hmac":
                 return IdentitySigning.pylonEmailHash(secret, str(r, "email"));
+            case "helpscout":
+                return IdentitySigning.helpScoutSignature(secret, str(r, "email"));
+            case "front":
+                return IdentitySigning.frontUserHash(secret, str(r, "uid"), str(r, "email"));
+            case "plain":
+                return IdentitySigning.plainEmailHash(secret, str(r, "email"));
+            case "gleap":
+                return IdentitySigning.gleapUserHash(secret, str(r, "uid"));
             case "helpshift-userhub":
                 return IdentitySigning.helpshiftUserHubToken(secret, identities(r), issuedAt);
             case "pylon-jwt":

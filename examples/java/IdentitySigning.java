@@ -103,6 +103,51 @@ public final class IdentitySigning {
         return HexFormat.of().formatHex(hmacSha256(key, email));
     }
 
+    /**
+     * helpscout: Help Scout Beacon's signature: HEX HMAC-SHA256 with the Beacon's secret key as
+     * UTF-8, over the email.
+     *
+     * <p>Pitfall: hex. Help Scout's Python sample base64-encodes, which Signet refuses as malformed
+     * (the doctor says wrong_encoding).
+     */
+    public static String helpScoutSignature(String secretKey, String email) {
+        if (orEmpty(email).isEmpty()) throw new IllegalArgumentException(NO_IDENTIFIER);
+        return HexFormat.of().formatHex(hmacSha256(utf8(secretKey), email));
+    }
+
+    /**
+     * front: Front Chat's userHash: HEX HMAC-SHA256 with the verification secret as UTF-8, over
+     * the user id when you send one, else the email.
+     *
+     * <p>Pitfall: Front signs the user id when you send one; with both sent, a hash of the email
+     * fails, and only the signed one is verified.
+     */
+    public static String frontUserHash(String verificationSecret, String userId, String email) {
+        String message = orEmpty(userId).isEmpty() ? orEmpty(email) : userId;
+        if (message.isEmpty()) throw new IllegalArgumentException(NO_IDENTIFIER);
+        return HexFormat.of().formatHex(hmacSha256(utf8(verificationSecret), message));
+    }
+
+    /**
+     * plain: Plain's emailHash: HEX HMAC-SHA256 with the chat secret as UTF-8 (not hex-decoded,
+     * unlike pylon-hmac's), over the email exactly as sent.
+     */
+    public static String plainEmailHash(String secret, String email) {
+        if (orEmpty(email).isEmpty()) throw new IllegalArgumentException(NO_IDENTIFIER);
+        return HexFormat.of().formatHex(hmacSha256(utf8(secret), email));
+    }
+
+    /**
+     * gleap: Gleap's userHash (Gleap.identify's third argument): HEX HMAC-SHA256 with the identity
+     * verification secret as UTF-8, over the user id as a string.
+     *
+     * <p>Pitfall: a numeric id is signed as its decimal text, String.valueOf(user.id()).
+     */
+    public static String gleapUserHash(String secret, String userId) {
+        if (orEmpty(userId).isEmpty()) throw new IllegalArgumentException(NO_IDENTIFIER);
+        return HexFormat.of().formatHex(hmacSha256(utf8(secret), userId));
+    }
+
     /** helpshift-userhub, issued now. */
     public static String helpshiftUserHubToken(String secret, List<Identity> identities) {
         return helpshiftUserHubToken(secret, identities, Instant.now().getEpochSecond());

@@ -29,6 +29,14 @@ function run(r) {
       return s.akeceIdentifierHash(r.secret, r.identifier || r.uid);
     case 'pylon-hmac':
       return s.pylonEmailHash(r.secret, r.email);
+    case 'helpscout':
+      return s.helpScoutSignature(r.secret, r.email);
+    case 'front':
+      return s.frontUserHash(r.secret, { userId: r.uid, email: r.email });
+    case 'plain':
+      return s.plainEmailHash(r.secret, r.email);
+    case 'gleap':
+      return s.gleapUserHash(r.secret, r.uid);
     case 'helpshift-userhub':
       return s.helpshiftUserHubToken(r.secret, identitiesOf(r), when);
     case 'pylon-jwt':

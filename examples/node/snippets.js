@@ -61,6 +61,40 @@ function pylonEmailHash(hexSecret, email) {
   return crypto.createHmac('sha256', Buffer.from(hexSecret, 'hex')).update(email, 'utf8').digest('hex');
 }
 
+// helpscout: Help Scout Beacon's signature: HEX HMAC-SHA256 with the Beacon's
+// secret key as UTF-8, over the email.
+// Pitfall: hex. Help Scout's Python sample base64-encodes, which Signet refuses
+// as malformed (the doctor says wrong_encoding).
+function helpScoutSignature(secretKey, email) {
+  if (!email) throw new Error(NO_IDENTIFIER);
+  return crypto.createHmac('sha256', secretKey).update(email, 'utf8').digest('hex');
+}
+
+// front: Front Chat's userHash: HEX HMAC-SHA256 with the verification secret
+// as UTF-8, over the user id when you send one, else the email.
+// Pitfall: Front signs the user id when you send one; with both sent, a hash of
+// the email fails, and only the signed one is verified.
+function frontUserHash(verificationSecret, { userId, email }) {
+  const message = userId || email;
+  if (!message) throw new Error(NO_IDENTIFIER);
+  return crypto.createHmac('sha256', verificationSecret).update(message, 'utf8').digest('hex');
+}
+
+// plain: Plain's emailHash: HEX HMAC-SHA256 with the chat secret as UTF-8 (not
+// hex-decoded, unlike pylon-hmac's), over the email exactly as sent.
+function plainEmailHash(secret, email) {
+  if (!email) throw new Error(NO_IDENTIFIER);
+  return crypto.createHmac('sha256', secret).update(email, 'utf8').digest('hex');
+}
+
+// gleap: Gleap's userHash (Gleap.identify's third argument): HEX HMAC-SHA256
+// with the identity verification secret as UTF-8, over the user id as a string.
+// Pitfall: a numeric id is signed as its decimal text, String(user.id).
+function gleapUserHash(secret, userId) {
+  if (userId === undefined || userId === null || userId === '') throw new Error(NO_IDENTIFIER);
+  return crypto.createHmac('sha256', secret).update(String(userId), 'utf8').digest('hex');
+}
+
 const nowInSeconds = () => Math.floor(Date.now() / 1000); // JWT times are seconds, not Date.now()'s ms
 
 const hasUidOrEmail = (identities) =>
@@ -121,4 +155,8 @@ module.exports = {
   helpshiftUserHubToken,
   pylonChatWidgetToken,
   signetIdentityToken,
+  helpScoutSignature,
+  frontUserHash,
+  plainEmailHash,
+  gleapUserHash,
 };

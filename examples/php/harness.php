@@ -37,6 +37,14 @@ function run(array $r): string
             return akece_identifier_hash($secret, (string) ($r['identifier'] ?? $r['uid'] ?? ''));
         case 'pylon-hmac':
             return pylon_email_hash($secret, (string) ($r['email'] ?? ''));
+        case 'helpscout':
+            return help_scout_signature($secret, (string) ($r['email'] ?? ''));
+        case 'front':
+            return front_user_hash($secret, $r['uid'] ?? null, $r['email'] ?? null);
+        case 'plain':
+            return plain_email_hash($secret, (string) ($r['email'] ?? ''));
+        case 'gleap':
+            return gleap_user_hash($secret, (string) ($r['uid'] ?? ''));
         case 'helpshift-userhub':
             return helpshift_userhub_token($secret, identities_of($r), $iat);
         case 'pylon-jwt':

@@ -88,6 +88,63 @@ function pylon_email_hash(string $hexSecret, string $email): string
 }
 
 /**
+ * helpscout: Help Scout Beacon's signature: HEX HMAC-SHA256 with the Beacon's
+ * secret key as UTF-8, over the email. Note hash_hmac's order: data, then key.
+ *
+ * Pitfall: hex (hash_hmac's default). Help Scout's Python sample base64-encodes,
+ * which Signet refuses as malformed (the doctor says wrong_encoding).
+ */
+function help_scout_signature(string $secretKey, string $email): string
+{
+    if ($email === '') {
+        throw new InvalidArgumentException(SIGNET_NO_IDENTIFIER);
+    }
+    return hash_hmac('sha256', $email, $secretKey);
+}
+
+/**
+ * front: Front Chat's userHash: HEX HMAC-SHA256 with the verification secret as
+ * UTF-8, over the user id when you send one, else the email.
+ *
+ * Pitfall: Front signs the user id when you send one; with both sent, a hash of
+ * the email fails, and only the signed one is verified.
+ */
+function front_user_hash(string $verificationSecret, ?string $userId, ?string $email): string
+{
+    $message = ($userId ?? '') !== '' ? $userId : ($email ?? '');
+    if ($message === '') {
+        throw new InvalidArgumentException(SIGNET_NO_IDENTIFIER);
+    }
+    return hash_hmac('sha256', $message, $verificationSecret);
+}
+
+/**
+ * plain: Plain's emailHash: HEX HMAC-SHA256 with the chat secret as UTF-8 (not
+ * hex-decoded, unlike pylon-hmac's), over the email exactly as sent.
+ */
+function plain_email_hash(string $secret, string $email): string
+{
+    if ($email === '') {
+        throw new InvalidArgumentException(SIGNET_NO_IDENTIFIER);
+    }
+    return hash_hmac('sha256', $email, $secret);
+}
+
+/**
+ * gleap: Gleap's userHash (Gleap.identify's third argument): HEX HMAC-SHA256
+ * with the identity verification secret as UTF-8, over the user id as a string.
+ *
+ * Pitfall: a numeric id is signed as its decimal text, (string) $user->id.
+ */
+function gleap_user_hash(string $secret, string $userId): string
+{
+    if ($userId === '') {
+        throw new InvalidArgumentException(SIGNET_NO_IDENTIFIER);
+    }
+    return hash_hmac('sha256', $userId, $secret);
+}
+
+/**
  * helpshift-userhub: HS256 JWT with the secret as UTF-8; claims {iat, identities}.
  * $identities: [['identifier' => 'uid' | 'email' | 'phone_number' | 'steam_id' | …,
  * 'value' => …, 'metadata' => [...]]], a uid and/or an email required.

@@ -37,6 +37,14 @@ def run(r):
         return snippets.akece_identifier_hash(secret, r.get("identifier") or r.get("uid"))
     if profile == "pylon-hmac":
         return snippets.pylon_email_hash(secret, r.get("email"))
+    if profile == "helpscout":
+        return snippets.help_scout_signature(secret, r.get("email"))
+    if profile == "front":
+        return snippets.front_user_hash(secret, r.get("uid"), r.get("email"))
+    if profile == "plain":
+        return snippets.plain_email_hash(secret, r.get("email"))
+    if profile == "gleap":
+        return snippets.gleap_user_hash(secret, r.get("uid"))
     if profile == "helpshift-userhub":
         return snippets.helpshift_userhub_token(secret, identities_of(r), when.get("issued_at"))
     if profile == "pylon-jwt":

@@ -82,6 +82,52 @@ def pylon_email_hash(hex_secret, email):
     return hmac.new(key, email.encode("utf-8"), hashlib.sha256).hexdigest()
 
 
+def help_scout_signature(secret_key, email):
+    """helpscout: Help Scout Beacon's signature: HEX HMAC-SHA256 with the
+    Beacon's secret key as UTF-8, over the email.
+
+    Pitfall: hex (.hexdigest()). Help Scout's own Python sample base64-encodes
+    the digest, which Signet refuses as malformed (the doctor says
+    wrong_encoding).
+    """
+    if not email:
+        raise ValueError(NO_IDENTIFIER)
+    return hmac.new(secret_key.encode("utf-8"), email.encode("utf-8"), hashlib.sha256).hexdigest()
+
+
+def front_user_hash(verification_secret, user_id=None, email=None):
+    """front: Front Chat's userHash: HEX HMAC-SHA256 with the verification
+    secret as UTF-8, over the user id when you send one, else the email.
+
+    Pitfall: Front signs the user id when you send one; with both sent, a hash
+    of the email fails, and only the signed one is verified.
+    """
+    message = user_id or email
+    if not message:
+        raise ValueError(NO_IDENTIFIER)
+    return hmac.new(verification_secret.encode("utf-8"), message.encode("utf-8"), hashlib.sha256).hexdigest()
+
+
+def plain_email_hash(secret, email):
+    """plain: Plain's emailHash: HEX HMAC-SHA256 with the chat secret as UTF-8
+    (not hex-decoded, unlike pylon-hmac's), over the email exactly as sent."""
+    if not email:
+        raise ValueError(NO_IDENTIFIER)
+    return hmac.new(secret.encode("utf-8"), email.encode("utf-8"), hashlib.sha256).hexdigest()
+
+
+def gleap_user_hash(secret, user_id):
+    """gleap: Gleap's userHash (Gleap.identify's third argument): HEX
+    HMAC-SHA256 with the identity verification secret as UTF-8, over the user
+    id as a string.
+
+    Pitfall: a numeric id is signed as its decimal text, str(user.id).
+    """
+    if user_id is None or user_id == "":
+        raise ValueError(NO_IDENTIFIER)
+    return hmac.new(secret.encode("utf-8"), str(user_id).encode("utf-8"), hashlib.sha256).hexdigest()
+
+
 def helpshift_userhub_token(secret, identities, issued_at=None):
     """helpshift-userhub: HS256 JWT with the secret as UTF-8; claims {iat, identities}.
 

@@ -29,6 +29,14 @@ def run(r)
     SignetSnippets.akece_identifier_hash(secret, r["identifier"] || r["uid"])
   when "pylon-hmac"
     SignetSnippets.pylon_email_hash(secret, r["email"])
+  when "helpscout"
+    SignetSnippets.help_scout_signature(secret, r["email"])
+  when "front"
+    SignetSnippets.front_user_hash(secret, user_id: r["uid"], email: r["email"])
+  when "plain"
+    SignetSnippets.plain_email_hash(secret, r["email"])
+  when "gleap"
+    SignetSnippets.gleap_user_hash(secret, r["uid"])
   when "helpshift-userhub"
     SignetSnippets.helpshift_userhub_token(secret, identities_of(r), **times.slice(:issued_at))
   when "pylon-jwt"

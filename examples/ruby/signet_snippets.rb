@@ -75,6 +75,44 @@ module SignetSnippets
     OpenSSL::HMAC.hexdigest("SHA256", [hex_secret].pack("H*"), email)
   end
 
+  # helpscout: Help Scout Beacon's signature: HEX HMAC-SHA256 with the Beacon's
+  # secret key as UTF-8, over the email.
+  # Pitfall: hex (hexdigest), as Help Scout's Ruby sample writes it; its Python
+  # sample base64-encodes, which Signet refuses as malformed (wrong_encoding).
+  def help_scout_signature(secret_key, email)
+    raise ArgumentError, NO_IDENTIFIER if email.to_s.empty?
+
+    OpenSSL::HMAC.hexdigest("SHA256", secret_key, email)
+  end
+
+  # front: Front Chat's userHash: HEX HMAC-SHA256 with the verification secret
+  # as UTF-8, over the user id when you send one, else the email.
+  # Pitfall: Front signs the user id when you send one; with both sent, a hash
+  # of the email fails, and only the signed one is verified.
+  def front_user_hash(verification_secret, user_id: nil, email: nil)
+    message = user_id.to_s.empty? ? email.to_s : user_id
+    raise ArgumentError, NO_IDENTIFIER if message.empty?
+
+    OpenSSL::HMAC.hexdigest("SHA256", verification_secret, message)
+  end
+
+  # plain: Plain's emailHash: HEX HMAC-SHA256 with the chat secret as UTF-8
+  # (not hex-decoded, unlike pylon-hmac's), over the email exactly as sent.
+  def plain_email_hash(secret, email)
+    raise ArgumentError, NO_IDENTIFIER if email.to_s.empty?
+
+    OpenSSL::HMAC.hexdigest("SHA256", secret, email)
+  end
+
+  # gleap: Gleap's userHash (Gleap.identify's third argument): HEX HMAC-SHA256
+  # with the identity verification secret as UTF-8, over the user id as a string.
+  # Pitfall: a numeric id is signed as its decimal text, user.id.to_s.
+  def gleap_user_hash(secret, user_id)
+    raise ArgumentError, NO_IDENTIFIER if user_id.to_s.empty?
+
+    OpenSSL::HMAC.hexdigest("SHA256", secret, user_id.to_s)
+  end
+
   # helpshift-userhub: HS256 JWT with the secret as UTF-8; claims
   # {iat, identities}. identities: [{ identifier: "uid" | "email" |
   # "phone_number" | "steam_id" | …, value: …, metadata: {…} }], a uid and/or

@@ -27,7 +27,7 @@ func (s *server) listKeys(w http.ResponseWriter, r *http.Request, p *principal) 
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"keys": l})
+	writeJSON(w, http.StatusOK, keyList{Keys: l})
 	return nil
 }
 
@@ -43,9 +43,7 @@ func (s *server) retireKey(w http.ResponseWriter, r *http.Request, p *principal)
 	if _, err := s.admin.Key(r.Context(), p, r.PathValue("app"), r.PathValue("key")); err != nil {
 		return err
 	}
-	var in struct {
-		GraceSeconds *int64 `json:"grace_seconds"`
-	}
+	var in retireRequest
 	if err := decodeOptional(w, r, &in); err != nil {
 		return err
 	}

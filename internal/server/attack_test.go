@@ -187,9 +187,9 @@ func (a *atkApp) digest(msg string) string {
 // wantIDs are the identities a valid proof of the app verifies.
 func (a *atkApp) wantIDs() []string {
 	switch a.p {
-	case verify.PylonJWT, verify.PylonHMAC:
+	case verify.PylonJWT, verify.PylonHMAC, verify.HelpScout, verify.Plain:
 		return []string{"email=" + atkEmail}
-	case verify.Intercom, verify.Akece:
+	case verify.Intercom, verify.Akece, verify.Front, verify.Gleap:
 		return []string{"uid=" + atkUID}
 	}
 	if a.full {
@@ -213,9 +213,9 @@ func (a *atkApp) digestBody(uid, email, digest string) map[string]any {
 // validDigestBody is a valid digest login for the app.
 func (a *atkApp) validDigestBody() map[string]any {
 	switch a.p {
-	case verify.PylonHMAC:
+	case verify.PylonHMAC, verify.HelpScout, verify.Plain:
 		return a.digestBody("", atkEmail, a.digest(atkEmail))
-	case verify.Intercom, verify.Akece:
+	case verify.Intercom, verify.Akece, verify.Front, verify.Gleap:
 		return a.digestBody(atkUID, "", a.digest(atkUID))
 	}
 	if a.full {
@@ -254,6 +254,12 @@ var atkJWTProfiles = []verify.Profile{verify.HelpshiftUserHub, verify.PylonJWT, 
 // atkReject is a login the app refuses with reason r (401).
 func atkReject(class, name string, p verify.Profile, r verify.Reason, body func(a *atkApp, now int64) any) atkLogin {
 	return atkLogin{class: class, name: name, p: p, body: body, status: 401, code: string(r)}
+}
+
+// atkInvalid: a login refused before verification, as a bad request (a
+// field with control or invisible formatting characters).
+func atkInvalid(class, name string, p verify.Profile, body func(a *atkApp, now int64) any) atkLogin {
+	return atkLogin{class: class, name: name, p: p, body: body, status: 400, code: string(model.CodeInvalid)}
 }
 
 // atkTokCase: a token of p built by f, alone in the body, refused with r.
@@ -436,11 +442,12 @@ func atkLoginCases() []atkLogin {
 			for _, l := range atkLookalikes {
 				if atkInvisible(l.uid) {
 					// Invisible formatting characters are never an identity
-					// (issue 12): refused when signed, a mismatch when sent.
+					// (issue 12): refused when signed, and a bad request
+					// when sent, as control characters are.
 					add(atkReject("unicode", l.name+": signed, refused", p, verify.ReasonClaimInvalid, func(a *atkApp, now int64) any {
-						return tokenBody(a.tok(a.hdr(), a.claims(now).set("identities", "["+atkIdent("uid", l.uid)+","+atkIdent("email", l.email)+"]")), "user_id", l.uid)
+						return tokenBody(a.tok(a.hdr(), a.claims(now).set("identities", "["+atkIdent("uid", l.uid)+","+atkIdent("email", l.email)+"]")))
 					}),
-						atkReject("unicode", l.name+": sent next to the plain token", p, verify.ReasonIdentityMismatch, func(a *atkApp, now int64) any {
+						atkInvalid("unicode", l.name+": sent next to the plain token", p, func(a *atkApp, now int64) any {
 							return tokenBody(a.valid(now), "user_id", l.uid, "email", l.email)
 						}))
 					continue
@@ -461,9 +468,12 @@ func atkLoginCases() []atkLogin {
 				return tokenBody(a.valid(now), "user_id", atkEmail)
 			}))
 			for _, l := range atkLookalikes {
-				add(atkReject("unicode", l.name+": sent next to the plain token", p, verify.ReasonIdentityMismatch, func(a *atkApp, now int64) any {
-					return tokenBody(a.valid(now), "email", l.email)
-				}))
+				body := func(a *atkApp, now int64) any { return tokenBody(a.valid(now), "email", l.email) }
+				if atkInvisible(l.email) {
+					add(atkInvalid("unicode", l.name+": sent next to the plain token", p, body))
+					continue
+				}
+				add(atkReject("unicode", l.name+": sent next to the plain token", p, verify.ReasonIdentityMismatch, body))
 			}
 		}
 		add(atkLogin{class: "valid", name: "a valid token", p: p, status: 200, body: func(a *atkApp, now int64) any { return tokenBody(a.valid(now)) }})
@@ -528,7 +538,8 @@ func atkLoginCases() []atkLogin {
 			}})
 	}
 	// Digest profiles.
-	for _, p := range []verify.Profile{verify.HelpshiftLegacy, verify.Intercom, verify.Akece, verify.PylonHMAC} {
+	for _, p := range []verify.Profile{verify.HelpshiftLegacy, verify.Intercom, verify.Akece, verify.PylonHMAC,
+		verify.HelpScout, verify.Front, verify.Plain, verify.Gleap} {
 		add(atkLogin{class: "valid", name: "a valid digest", p: p, status: 200, body: func(a *atkApp, now int64) any { return a.validDigestBody() }})
 		with := func(f func(d string) string) func(a *atkApp, now int64) any {
 			return func(a *atkApp, now int64) any {
@@ -591,17 +602,18 @@ func atkLoginCases() []atkLogin {
 		for _, l := range atkLookalikes {
 			lookBody := func(a *atkApp) (map[string]any, []string) {
 				switch p {
-				case verify.PylonHMAC:
+				case verify.PylonHMAC, verify.HelpScout, verify.Plain:
 					return a.digestBody("", l.email, a.digest(l.email)), []string{"email=" + l.email}
-				case verify.Intercom, verify.Akece:
+				case verify.Intercom, verify.Akece, verify.Front, verify.Gleap:
 					return a.digestBody(l.uid, "", a.digest(l.uid)), []string{"uid=" + l.uid}
 				}
 				return a.digestBody(l.uid, l.email, a.digest(l.uid+l.email)), []string{"uid=" + l.uid, "email=" + l.email}
 			}
 			_, ids := lookBody(&atkApp{p: p})
 			if atkInvisible(l.uid) {
-				// Refused even when the digest covers it (issue 12).
-				add(atkReject("unicode", l.name+": a digest over it, refused", p, verify.ReasonMalformed, func(a *atkApp, now int64) any {
+				// Refused even when the digest covers it (issue 12), as
+				// control characters are: the request is wrong.
+				add(atkInvalid("unicode", l.name+": a digest over it, refused", p, func(a *atkApp, now int64) any {
 					b, _ := lookBody(a)
 					return b
 				}))
@@ -642,6 +654,21 @@ func atkLoginCases() []atkLogin {
 			body: func(a *atkApp, now int64) any { return a.digestBody(atkUID, atkEmail, a.digest(atkUID+atkEmail)) }},
 		atkLogin{class: "legacy-concat", name: "full privacy: the email rides along unsigned", p: verify.HelpshiftLegacy, full: true, status: 200, ids: []string{"uid=" + atkUID},
 			body: func(a *atkApp, now int64) any { return a.digestBody(atkUID, "victim@example.com", a.digest(atkUID)) }},
+		// front: "the signed one", as intercom.
+		atkLogin{class: "field-confusion", name: "front: a uid digest sent as the email", p: verify.Front, status: 200, ids: []string{"email=" + atkUID},
+			body: func(a *atkApp, now int64) any { return a.digestBody("", atkUID, a.digest(atkUID)) }},
+		atkLogin{class: "field-confusion", name: "front: an email digest with both sent", p: verify.Front, status: 401, code: string(verify.ReasonSignatureMismatch), cause: verify.CauseWrongMessage,
+			body: func(a *atkApp, now int64) any { return a.digestBody(atkUID, atkEmail, a.digest(atkEmail)) }},
+		atkLogin{class: "field-confusion", name: "front: the email rides along unsigned", p: verify.Front, status: 200, ids: []string{"uid=" + atkUID},
+			body: func(a *atkApp, now int64) any { return a.digestBody(atkUID, "victim@example.com", a.digest(atkUID)) }},
+		atkReject("field-confusion", "helpscout: an email digest sent as the uid", verify.HelpScout, verify.ReasonIdentityRequired,
+			func(a *atkApp, now int64) any { return a.digestBody(atkEmail, "", a.digest(atkEmail)) }),
+		atkLogin{class: "field-confusion", name: "plain: the uid rides along unsigned", p: verify.Plain, status: 200, ids: []string{"email=" + atkEmail},
+			body: func(a *atkApp, now int64) any { return a.digestBody("admin", atkEmail, a.digest(atkEmail)) }},
+		atkReject("field-confusion", "gleap: a uid digest sent as the email", verify.Gleap, verify.ReasonIdentityRequired,
+			func(a *atkApp, now int64) any { return a.digestBody("", atkUID, a.digest(atkUID)) }),
+		atkLogin{class: "field-confusion", name: "gleap: an email digest beside the uid", p: verify.Gleap, status: 401, code: string(verify.ReasonSignatureMismatch), cause: verify.CauseWrongMessage,
+			body: func(a *atkApp, now int64) any { return a.digestBody(atkUID, atkEmail, a.digest(atkEmail)) }},
 	)
 	return out
 }

@@ -56,6 +56,7 @@ func otherSecret(p verify.Profile) string {
 var signedTypes = map[verify.Profile][]string{
 	verify.HelpshiftLegacy: {"uid", "email"}, verify.Intercom: {"uid"}, verify.Akece: {"uid"},
 	verify.PylonHMAC: {"email"}, verify.HelpshiftUserHub: {"uid", "email"}, verify.PylonJWT: {"email"}, verify.Signet: {"uid", "email"},
+	verify.HelpScout: {"email"}, verify.Front: {"uid"}, verify.Plain: {"email"}, verify.Gleap: {"uid"},
 }
 
 type mode struct{ enforcement, onFailure string }

@@ -215,7 +215,7 @@ func New(ctx context.Context, cfg Config) (*Main, error) {
 			Help: "Reads of apps, keys and sessions this node had to make in the database (not cached, or not trusted: the events bus was not listening)."},
 			func() float64 { _, m := cached.Stats(); return float64(m) }))
 	adm := admin.New(st, box, cfg.Now, cfg.Logger)
-	api := httpapi.New(httpapi.Config{Store: st, Box: box, Logins: logins, Logger: cfg.Logger, Admin: adm,
+	api := httpapi.New(httpapi.Config{Database: st, Logins: logins, Logger: cfg.Logger, Admin: adm,
 		Registry: reg, AdminToken: cfg.AdminToken, Now: cfg.Now, Draining: m.draining.Load,
 		Conversations: conv, Bus: bus, Stopping: m.stopping, TrustedProxies: cfg.TrustedProxies,
 		Streams: cfg.Streams, MetricsElsewhere: cfg.MetricsAddr != "", Webhooks: m.webhooks})

@@ -83,6 +83,14 @@ func run(r request, useStdlib bool) (string, error) {
 		return signing.AkeceIdentifierHash(r.Secret, id)
 	case "pylon-hmac":
 		return signing.PylonEmailHash(r.Secret, r.Email)
+	case "helpscout":
+		return signing.HelpScoutSignature(r.Secret, r.Email)
+	case "front":
+		return signing.FrontUserHash(r.Secret, r.UID, r.Email)
+	case "plain":
+		return signing.PlainEmailHash(r.Secret, r.Email)
+	case "gleap":
+		return signing.GleapUserHash(r.Secret, r.UID)
 	}
 	ids := r.Identities
 	if ids == nil {

@@ -74,16 +74,22 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"CountUserDevices", testCountUserDevices},
 		{"ResealKeys", testResealKeys},
 		{"AuditedWrites", testAuditedWrites},
+		{"AuditedRevocations", testAuditedRevocations},
 		{"KeyMaterial", testKeyMaterial},
 		{"KeyMaterialConcurrent", testKeyMaterialConcurrent},
 		{"SetKeyMaterials", testSetKeyMaterials},
 		{"TokenKind", testTokenKind},
+		{"ClaimedIdentity", testClaimedIdentity},
+		{"NameSigned", testNameSigned},
+		{"DeleteApp", testDeleteApp},
+		{"DeleteWorkspace", testDeleteWorkspace},
 		{"Webhooks", testWebhooks},
 		{"WebhookOutbox", testWebhookOutbox},
 		{"WebhookAuditedEvents", testWebhookAuditedEvents},
 		{"WebhookClaimConcurrent", testWebhookClaimConcurrent},
 		{"WebhookDetections", testWebhookDetections},
 		{"PruneDeliveries", testPruneDeliveries},
+		{"WebhooksWorkspaceDeleted", testWebhooksWorkspaceDeleted},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

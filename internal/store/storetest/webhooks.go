@@ -382,3 +382,23 @@ func testPruneDeliveries(e *env) {
 		e.t.Fatalf("left after pruning: %+v, want the pending one", l)
 	}
 }
+
+// testWebhooksWorkspaceDeleted: deleting a workspace deletes its endpoints
+// and their deliveries, and nothing of another workspace's.
+func testWebhooksWorkspaceDeleted(e *env) {
+	ws, other := e.workspace(), e.workspace()
+	h := e.webhook(ws, model.EventIssueCreated)
+	kept := e.webhook(other, model.EventIssueCreated)
+	e.enqueue(e.event(ws, model.EventIssueCreated))
+	e.enqueue(e.event(other, model.EventIssueCreated))
+	_, err := e.s.DeleteWorkspace(e.ctx, ws.ID, e.tick(), nil)
+	e.must(err)
+	_, err = e.s.Webhook(e.ctx, h.ID)
+	e.wantCode(err, model.CodeNotFound)
+	if l, err := e.s.WebhookDeliveries(e.ctx, h.ID, model.DeliveryFilter{}); err != nil || len(l) != 0 {
+		e.t.Fatalf("deliveries of a deleted workspace: %v %v", l, err)
+	}
+	if l, err := e.s.WebhookDeliveries(e.ctx, kept.ID, model.DeliveryFilter{}); err != nil || len(l) != 1 {
+		e.t.Fatalf("another workspace's deliveries: %v %v", l, err)
+	}
+}
