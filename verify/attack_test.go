@@ -61,7 +61,7 @@ const (
 )
 
 var (
-	atkJWT    = []verify.Profile{verify.HelpshiftUserHub, verify.PylonJWT, verify.Signet}
+	atkJWT    = []verify.Profile{verify.HelpshiftUserHub, verify.PylonJWT, verify.Signet, verify.Kustomer, verify.FreshdeskWidget}
 	atkDigest = []verify.Profile{verify.HelpshiftLegacy, verify.Intercom, verify.Akece, verify.PylonHMAC,
 		verify.HelpScout, verify.Front, verify.Plain, verify.Gleap}
 	// atkSecrets must never appear in a message.
@@ -139,6 +139,10 @@ func atkBase(p verify.Profile) atkClaims {
 		return atkClaims{{"iat", atkIat}, {"identities", atkStdIDs}}
 	case verify.PylonJWT:
 		return atkClaims{{"email", atkQ(atkEmail)}, {"aud", atkQ(atkApp)}, {"iat", atkIat}, {"exp", atkExp}}
+	case verify.Kustomer:
+		return atkClaims{{"externalId", atkQ(atkUID)}, {"email", atkQ(atkEmail)}, {"iat", atkIat}}
+	case verify.FreshdeskWidget:
+		return atkClaims{{"name", atkQ("Jane")}, {"email", atkQ(atkEmail)}, {"exp", atkExp}}
 	}
 	return atkClaims{{"aud", atkQ(atkApp)}, {"iat", atkIat}, {"exp", atkExp}, {"identities", atkStdIDs}}
 }
@@ -193,7 +197,7 @@ func atkValid(p verify.Profile) string { return atkTok(atkHdr(p), atkBase(p).Str
 
 // atkWant are the identities a valid token of p verifies.
 func atkWant(p verify.Profile) []verify.Identity {
-	if p == verify.PylonJWT {
+	if p == verify.PylonJWT || p == verify.FreshdeskWidget || p == verify.Kustomer { // Kustomer: the email takes precedence
 		return []verify.Identity{{Type: verify.Email, Value: atkEmail}}
 	}
 	return []verify.Identity{{Type: verify.UID, Value: atkUID}, {Type: verify.Email, Value: atkEmail}}
@@ -368,6 +372,7 @@ func atkCases(t *testing.T) []atkCase {
 		{"field-confusion", atkFieldConfusion},
 		{"legacy-concat", atkLegacyConcat},
 		{"digest-encoding", atkDigestEncoding},
+		{"vendor-identities", atkVendorIdentities},
 	} {
 		for _, c := range class.gen(t) {
 			c.class = class.name
@@ -375,6 +380,43 @@ func atkCases(t *testing.T) []atkCase {
 		}
 	}
 	return all
+}
+
+// atkVendorIdentities: the second-wave vendors' identity claims keep the
+// identity rules, and only what the vendor signs is verified (Kustomer's
+// email over its externalId).
+func atkVendorIdentities(t *testing.T) []atkCase {
+	var out []atkCase
+	tok := func(p verify.Profile, c atkClaims) string { return atkTok(atkHdr(p), c.String()) }
+	k, f := verify.Kustomer, verify.FreshdeskWidget
+	kb, fb := atkBase(k), atkBase(f)
+	add := func(p verify.Profile, name string, r verify.Request, want verify.Reason, ids []verify.Identity) {
+		out = append(out, atkCase{name: name, p: p, req: r, want: want, ids: ids})
+	}
+	add(k, "the email takes precedence", verify.Request{Token: tok(k, kb)}, "", atkIDs("email", atkEmail))
+	add(k, "the externalId sent beside a token whose email takes precedence", verify.Request{Token: tok(k, kb), UserID: atkUID}, verify.ReasonIdentityMismatch, nil)
+	add(k, "the signed email sent beside it", verify.Request{Token: tok(k, kb), Email: atkEmail}, "", atkIDs("email", atkEmail))
+	add(k, "externalId alone", verify.Request{Token: tok(k, kb.del("email")), UserID: atkUID}, "", atkIDs("uid", atkUID))
+	add(k, "another user id beside an externalId", verify.Request{Token: tok(k, kb.del("email")), UserID: "admin"}, verify.ReasonIdentityMismatch, nil)
+	add(k, "an email sent beside an externalId alone", verify.Request{Token: tok(k, kb.del("email")), Email: atkEmail}, verify.ReasonIdentityMismatch, nil)
+	for _, lit := range []string{`42`, `4.2`, `true`, `null`, `["user-42"]`, `{"id":"user-42"}`, `""`, atkQ("user\u200b-42"), atkQ("user\u202e-42"),
+		atkQ("user\x00-42"), atkQ("user\u0085-42"), atkQ(strings.Repeat("u", 1025))} {
+		add(k, "externalId "+lit, verify.Request{Token: tok(k, kb.set("externalId", lit))}, verify.ReasonClaimInvalid, nil)
+	}
+	for _, lit := range []string{`42`, `null`, `""`, atkQ("jane\u200b@example.com"), atkQ("jane\u2066@example.com")} {
+		add(k, "email "+lit, verify.Request{Token: tok(k, kb.set("email", lit))}, verify.ReasonClaimInvalid, nil)
+		add(f, "email "+lit, verify.Request{Token: tok(f, fb.set("email", lit))}, verify.ReasonClaimInvalid, nil)
+	}
+	add(f, "the signed email", verify.Request{Token: tok(f, fb), Email: atkEmail}, "", atkIDs("email", atkEmail))
+	add(f, "another email beside it", verify.Request{Token: tok(f, fb), Email: "admin@example.com"}, verify.ReasonIdentityMismatch, nil)
+	add(f, "a user id beside it", verify.Request{Token: tok(f, fb), UserID: atkUID}, verify.ReasonIdentityMismatch, nil)
+	add(f, "an externalId claim is not Freshdesk's", verify.Request{Token: tok(f, fb.add("externalId", `"admin"`))}, "", atkIDs("email", atkEmail))
+	add(f, "no email, a uid claim", verify.Request{Token: tok(f, fb.del("email").add("uid", atkQ(atkUID)))}, verify.ReasonIdentityRequired, nil)
+	add(f, "an empty name is absent", verify.Request{Token: tok(f, fb.set("name", `""`))}, "", atkIDs("email", atkEmail))
+	for _, lit := range []string{`5`, `null`, `["Jane"]`, atkQ("Ja\x00ne")} {
+		add(f, "name "+lit, verify.Request{Token: tok(f, fb.set("name", lit))}, verify.ReasonClaimInvalid, nil)
+	}
+	return out
 }
 
 func atkAlgNone(t *testing.T) []atkCase {
@@ -808,6 +850,18 @@ func atkDuplicates(t *testing.T) []atkCase {
 	evil := atkQ("evil@example.com")
 	for _, p := range atkJWT {
 		b := atkBase(p)
+		// Freshdesk reads no iat: one is ignored, whatever its case, but it
+		// is still one JSON member, which may not appear twice.
+		readsIat := p != verify.FreshdeskWidget
+		if !readsIat {
+			b = b.add("iat", atkIat)
+		}
+		iatVariant := func(v string) (verify.Reason, []verify.Identity) {
+			if !readsIat && strings.EqualFold(v, "iat") {
+				return "", atkWant(p)
+			}
+			return verify.ReasonClaimInvalid, nil
+		}
 		add(p, "iat twice, same value", b.add("iat", atkIat), verify.ReasonClaimInvalid, nil)
 		add(p, "iat twice, second one fresher", b.set("iat", "1767100000").add("iat", atkIat), verify.ReasonClaimInvalid, nil)
 		add(p, "exp twice", b.set("exp", atkExp).add("exp", atkExp), verify.ReasonClaimInvalid, nil)
@@ -816,9 +870,11 @@ func atkDuplicates(t *testing.T) []atkCase {
 		add(p, "a member twice two levels down", b.add("x", `{"y":{"z":1,"z":1}}`), verify.ReasonClaimInvalid, nil)
 		// Case variants of a claim the profile reads, next to a valid set.
 		for _, v := range []string{"IAT", "Iat", "iAt", "Exp", "EXP", "NBF", "Nbf"} {
-			add(p, v+" next to the valid claims", b.add(v, atkIat), verify.ReasonClaimInvalid, nil)
+			want, ids := iatVariant(v)
+			add(p, v+" next to the valid claims", b.add(v, atkIat), want, ids)
 		}
-		add(p, "IAT instead of iat", b.rename("iat", "IAT"), verify.ReasonClaimInvalid, nil)
+		want, ids := iatVariant("IAT")
+		add(p, "IAT instead of iat", b.rename("iat", "IAT"), want, ids)
 		switch p {
 		case verify.HelpshiftUserHub:
 			add(p, "identities twice", b.add("identities", b[1][1]), verify.ReasonClaimInvalid, nil)
@@ -854,8 +910,27 @@ func atkDuplicates(t *testing.T) []atkCase {
 			add(p, "AUD instead of aud", b.rename("aud", "AUD"), verify.ReasonClaimInvalid, nil)
 			add(p, "EMAIL (not a signet claim) is ignored", b.add("EMAIL", evil), "", atkWant(p))
 			add(p, "uid (not a signet claim) is ignored", b.add("uid", `"admin"`), "", atkWant(p))
+		case verify.Kustomer:
+			add(p, "externalId twice, same value", b.add("externalId", atkQ(atkUID)), verify.ReasonClaimInvalid, nil)
+			add(p, "externalId twice, evil first", append(atkClaims{{"externalId", `"admin"`}}, b...), verify.ReasonClaimInvalid, nil)
+			add(p, "email twice, evil second", b.add("email", evil), verify.ReasonClaimInvalid, nil)
+			for _, v := range []string{"ExternalId", "externalID", "EXTERNALID", "externalid", "Email", "EMAIL"} {
+				add(p, v+" next to the valid claims", b.add(v, evil), verify.ReasonClaimInvalid, nil)
+			}
+			add(p, "externalID instead of externalId", b.del("email").rename("externalId", "externalID"), verify.ReasonClaimInvalid, nil)
+			add(p, "external_id (not a kustomer claim) is ignored", b.add("external_id", `"admin"`), "", atkWant(p))
+			add(p, "identities (not a kustomer claim) is ignored", b.add("identities", `[`+atkIdent("email", "evil@example.com")+`]`), "", atkWant(p))
+		case verify.FreshdeskWidget:
+			add(p, "email twice, evil second", b.add("email", evil), verify.ReasonClaimInvalid, nil)
+			add(p, "email twice, evil first", append(atkClaims{{"email", evil}}, b...), verify.ReasonClaimInvalid, nil)
+			add(p, "name twice", b.add("name", `"Admin"`), verify.ReasonClaimInvalid, nil)
+			for _, v := range []string{"Email", "EMAIL", "Name", "NAME"} {
+				add(p, v+" next to the valid claims", b.add(v, evil), verify.ReasonClaimInvalid, nil)
+			}
+			add(p, "EMAIL instead of email", b.rename("email", "EMAIL"), verify.ReasonClaimInvalid, nil)
+			add(p, "uid (not a freshdesk claim) is ignored", b.add("uid", `"admin"`), "", atkWant(p))
 		}
-		if p != verify.PylonJWT {
+		if p == verify.HelpshiftUserHub || p == verify.Signet {
 			// Inside identities: a member twice, a case variant, a type twice.
 			add(p, "value twice in an identity", b.set("identities", `[{"identifier":"uid","value":"user-42","value":"admin"}]`), verify.ReasonClaimInvalid, nil)
 			add(p, "identifier twice in an identity", b.set("identities", `[{"identifier":"email","identifier":"uid","value":"user-42"}]`), verify.ReasonClaimInvalid, nil)
@@ -882,7 +957,14 @@ func atkTimeClaims(t *testing.T) []atkCase {
 	}
 	for _, p := range atkJWT {
 		b := atkBase(p).set("exp", atkExp)
-		for _, claim := range []string{"iat", "exp", "nbf"} {
+		claims := []string{"iat", "exp", "nbf"}
+		if p == verify.FreshdeskWidget { // Freshdesk reads no iat
+			claims = claims[1:]
+			for _, lit := range []string{`"1767225540"`, `null`, `0`, `1e400`, `9007199254740991`, atkIat + "000", "1767225900"} {
+				add(p, "iat "+lit+" (not a freshdesk claim) is ignored", b.set("iat", lit), "", "")
+			}
+		}
+		for _, claim := range claims {
 			for _, lit := range []string{`"1767225540"`, `"1767225540.0"`, `""`, `true`, `false`, `{}`, `{"$date":1767225540}`,
 				`[]`, `[1767225540]`, `null`} {
 				add(p, claim+" is "+lit, b.set(claim, lit), verify.ReasonClaimInvalid, "")
@@ -904,6 +986,21 @@ func atkTimeClaims(t *testing.T) []atkCase {
 			add(p, "iat in milliseconds", b.del("exp").set("iat", atkIat+"000"), verify.ReasonIssuedInFuture, verify.CauseMilliseconds)
 			add(p, "iat 86 400.5 s old truncates to 86 401", b.del("exp").set("iat", "1767139199.5"), verify.ReasonIssuedTooLongAgo, "")
 			add(p, "iat 86 400.999… s old truncates to 86 400", b.del("exp").set("iat", "1767139200.99999999999999999999"), "", "")
+		case verify.Kustomer: // no lifetime rule; iat at most 15 minutes (+ leeway) old
+			add(p, "exp = 2^53 − 1 (kustomer has no lifetime rule)", b.set("exp", "9007199254740991"), "", "")
+			add(p, "exp in milliseconds (kustomer has no lifetime rule)", b.set("exp", atkExp+"000"), "", "")
+			add(p, "iat in milliseconds", b.del("exp").set("iat", atkIat+"000"), verify.ReasonIssuedInFuture, verify.CauseMilliseconds)
+			add(p, "exp missing", b.del("exp"), "", "")
+			add(p, "exp equal to iat", b.set("exp", atkIat), verify.ReasonClaimInvalid, "")
+			add(p, "iat 960 s old", b.del("exp").set("iat", "1767224640"), "", "")
+			add(p, "iat 960.5 s old truncates to 961", b.del("exp").set("iat", "1767224639.5"), verify.ReasonIssuedTooLongAgo, "")
+		case verify.FreshdeskWidget: // exp required, at most two hours ahead, exactly
+			add(p, "exp = 2^53 − 1", b.set("exp", "9007199254740991"), verify.ReasonLifetimeTooLong, "")
+			add(p, "exp in milliseconds", b.set("exp", atkExp+"000"), verify.ReasonLifetimeTooLong, verify.CauseMilliseconds)
+			add(p, "exp missing", b.del("exp"), verify.ReasonClaimInvalid, "")
+			add(p, "exp 7200 s ahead", b.set("exp", "1767232800"), "", "")
+			add(p, "exp 7200.9 s ahead truncates to 7200", b.set("exp", "1767232800.9"), "", "")
+			add(p, "exp 7201 s ahead", b.set("exp", "1767232801"), verify.ReasonLifetimeTooLong, "")
 		default:
 			add(p, "iat = 2^53 − 1 (after exp)", b.set("iat", "9007199254740991"), verify.ReasonClaimInvalid, "")
 			add(p, "exp = 2^53 − 1", b.set("exp", "9007199254740991"), verify.ReasonLifetimeTooLong, "")
@@ -913,7 +1010,9 @@ func atkTimeClaims(t *testing.T) []atkCase {
 			add(p, "exp missing", b.del("exp"), verify.ReasonClaimInvalid, "")
 			add(p, "exp equal to iat", b.set("exp", atkIat), verify.ReasonClaimInvalid, "")
 		}
-		add(p, "iat missing", b.del("iat"), verify.ReasonClaimInvalid, "")
+		if p != verify.FreshdeskWidget {
+			add(p, "iat missing", b.del("iat"), verify.ReasonClaimInvalid, "")
+		}
 		add(p, "iat and exp missing", b.del("iat").del("exp"), verify.ReasonClaimInvalid, "")
 		// Numbers JSON allows: fractions truncate, exponents are exact.
 		for _, lit := range []string{"1767225540.5", "1767225540.999999999999999999", "1.76722554e9", "1.76722554E+9",
@@ -923,7 +1022,9 @@ func atkTimeClaims(t *testing.T) []atkCase {
 		add(p, "exp with a fraction", b.set("exp", "1767226140.75"), "", "")
 		add(p, "nbf = now", b.set("nbf", "1767225600"), "", "")
 		add(p, "nbf 61 s ahead", b.set("nbf", "1767225661"), verify.ReasonNotYetValid, verify.CauseClockSkew)
-		add(p, "iat 5 minutes ahead (a skewed clock)", b.set("iat", "1767225900").set("exp", "1767226200"), verify.ReasonIssuedInFuture, verify.CauseClockSkew)
+		if p != verify.FreshdeskWidget {
+			add(p, "iat 5 minutes ahead (a skewed clock)", b.set("iat", "1767225900").set("exp", "1767226200"), verify.ReasonIssuedInFuture, verify.CauseClockSkew)
+		}
 	}
 	return out
 }

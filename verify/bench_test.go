@@ -89,6 +89,10 @@ func benchCases(b testing.TB) []benchCase {
 				Attributes: map[string]string{"account_id": "acc_1"}}
 		case verify.Signet:
 			claims = sign.Claims{UserID: "user-42", Email: "jane@example.com", Name: "Jane Doe", IssuedAt: now.Add(-30 * time.Second)}
+		case verify.Kustomer: // both signed; the email takes precedence
+			claims = sign.Claims{UserID: "user-42", Email: "jane@example.com", IssuedAt: now.Add(-30 * time.Second)}
+		case verify.FreshdeskWidget: // {name, email, exp}, an hour ahead
+			claims = sign.Claims{Email: "jane@example.com", Name: "Jane Doe", IssuedAt: now, ExpiresAt: now.Add(time.Hour)}
 		default:
 			claims = sign.Claims{UserID: ids.UserID, Email: ids.Email, IssuedAt: now.Add(-30 * time.Second)}
 		}

@@ -14,6 +14,7 @@ import (
 	"testing"
 
 	"github.com/signet-id/signet/internal/vectors"
+	"github.com/signet-id/signet/verify"
 )
 
 // signetBin is the binary built once for these tests: the CLI is tested as a
@@ -155,7 +156,7 @@ func checkSign(t *testing.T, scheme string, c vectors.Case) {
 		return
 	}
 	claims := decodeClaims(t, c.Token)
-	args = append(args, claimArgs(claims)...)
+	args = append(args, claimArgs(verify.Profile(scheme), claims)...)
 	if c.AppID != "" {
 		args = append(args, "--aud", c.AppID)
 	}
@@ -192,8 +193,10 @@ func decodeClaims(t *testing.T, token string) map[string]any {
 	return claims
 }
 
-// claimArgs are the sign flags that reproduce a vector token's claims.
-func claimArgs(claims map[string]any) []string {
+// claimArgs are the sign flags that reproduce a vector token's claims; a
+// profile's identity claims (Kustomer's externalId…) map to --uid and
+// --email by the identity each verifies.
+func claimArgs(p verify.Profile, claims map[string]any) []string {
 	var args []string
 	num := func(name string) {
 		if f, ok := claims[name].(float64); ok {
@@ -202,10 +205,13 @@ func claimArgs(claims map[string]any) []string {
 	}
 	num("iat")
 	num("exp")
-	for _, name := range []string{"email", "name"} {
-		if s, ok := claims[name].(string); ok {
-			args = append(args, "--"+name, s)
+	for _, r := range p.Description().Claims {
+		if s, ok := claims[r.Name].(string); ok && r.Kind == verify.ClaimIdentity {
+			args = append(args, "--"+string(r.Identity), s)
 		}
+	}
+	if s, ok := claims["name"].(string); ok {
+		args = append(args, "--name", s)
 	}
 	for _, name := range []string{"account_id", "account_external_id", "contact_id", "contact_external_id"} {
 		if s, ok := claims[name].(string); ok {

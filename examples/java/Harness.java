@@ -72,8 +72,16 @@ public final class Harness {
                 return IdentitySigning.pylonChatWidgetToken(
                         secret, str(r, "app_id"), str(r, "email"), str(r, "name"), ids, issuedAt, lifetime);
             case "signet":
+                if (str(r, "private_key") != null) {
+                    return IdentitySigning.signetIdentityTokenES256(str(r, "private_key"), str(r, "kid"), str(r, "app_id"),
+                            identities(r), str(r, "name"), issuedAt, lifetime);
+                }
                 return IdentitySigning.signetIdentityToken(secret, str(r, "kid"), str(r, "app_id"), identities(r),
                         str(r, "name"), issuedAt, lifetime);
+            case "kustomer":
+                return IdentitySigning.kustomerToken(secret, str(r, "uid"), str(r, "email"), issuedAt);
+            case "freshdesk-widget":
+                return IdentitySigning.freshdeskWidgetToken(secret, str(r, "email"), str(r, "name"), issuedAt, lifetime);
             default:
                 throw new IllegalArgumentException("unknown profile");
         }

@@ -42,7 +42,14 @@ function run(r) {
     case 'pylon-jwt':
       return s.pylonChatWidgetToken(r.secret, r.app_id, { email: r.email, name: r.name, ...(r.attributes || {}) }, when);
     case 'signet':
+      if (r.private_key) {
+        return s.signetIdentityTokenES256(r.private_key, { keyId: r.kid, appId: r.app_id, identities: identitiesOf(r), name: r.name }, when);
+      }
       return s.signetIdentityToken(r.secret, { keyId: r.kid, appId: r.app_id, identities: identitiesOf(r), name: r.name }, when);
+    case 'kustomer':
+      return s.kustomerToken(r.secret, { externalId: r.uid, email: r.email }, when);
+    case 'freshdesk-widget':
+      return s.freshdeskWidgetToken(r.secret, { name: r.name, email: r.email }, when);
     default:
       throw new Error('unknown profile');
   }

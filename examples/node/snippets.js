@@ -147,6 +147,47 @@ function signetIdentityToken(secret, { keyId, appId, identities, name },
   return jwt.sign(claims, secret, { algorithm: 'HS256', keyid: keyId });
 }
 
+// signet with a key pair: the same claims, signed ES256 with your P-256
+// private key (PEM); Signet holds only the public key, whose id is the kid.
+// Pitfalls: algorithm must be exactly ES256 (jsonwebtoken writes the JWS
+// r||s signature, not DER); keep the private key on your server.
+function signetIdentityTokenES256(privateKeyPem, { keyId, appId, identities, name },
+  { issuedAt = nowInSeconds(), lifetimeSeconds = 600 } = {}) {
+  if (!keyId || !appId || !hasUidOrEmail(identities)) {
+    throw new Error('a signet token names its key id and app id, and signs a uid, an email or both');
+  }
+  const claims = { aud: appId, iat: issuedAt, exp: issuedAt + lifetimeSeconds, ...(name ? { name } : {}),
+    identities: identities.map(identityClaim) };
+  return jwt.sign(claims, privateKeyPem, { algorithm: 'ES256', keyid: keyId });
+}
+
+// kustomer: HS256 JWT with the secret as UTF-8; claims {externalId, email, iat},
+// an externalId and/or an email. Kustomer.login({ jwtToken }) took it; Signet's
+// widget takes it as identityToken.
+// Pitfalls: iat in SECONDS, at most 15 minutes old: sign a token when the chat
+// opens, not once per session. externalId is a STRING (String(user.id)). When
+// the token signs an email, the user is the email: the externalId is then not
+// verified.
+function kustomerToken(secret, { externalId, email }, { issuedAt = nowInSeconds() } = {}) {
+  if (!externalId && !email) throw new Error('a kustomer token signs an externalId, an email or both');
+  const claims = { ...(externalId ? { externalId: String(externalId) } : {}), ...(email ? { email } : {}), iat: issuedAt };
+  return jwt.sign(claims, secret, { algorithm: 'HS256' });
+}
+
+// freshdesk-widget: HS256 JWT with the secret as UTF-8; claims {name, email,
+// exp}, the email required (what the help widget's authenticate callback
+// returned). The token has no iat: issuedAt is "now".
+// Pitfalls: exp in SECONDS, in the future and at most 2 hours ahead (10
+// minutes by default); jsonwebtoken adds an iat unless told not to.
+function freshdeskWidgetToken(secret, { name, email }, { issuedAt = nowInSeconds(), lifetimeSeconds = 600 } = {}) {
+  if (!email) throw new Error('a freshdesk-widget token signs an email');
+  if (!(lifetimeSeconds > 0 && lifetimeSeconds <= 7200)) {
+    throw new Error('a freshdesk-widget token expires in the future, within 2 hours');
+  }
+  const claims = { ...(name ? { name } : {}), email, exp: issuedAt + lifetimeSeconds };
+  return jwt.sign(claims, secret, { algorithm: 'HS256', noTimestamp: true });
+}
+
 module.exports = {
   helpshiftLegacyUserHash,
   intercomUserHash,
@@ -159,4 +200,7 @@ module.exports = {
   frontUserHash,
   plainEmailHash,
   gleapUserHash,
+  signetIdentityTokenES256,
+  kustomerToken,
+  freshdeskWidgetToken,
 };

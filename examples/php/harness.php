@@ -51,8 +51,16 @@ function run(array $r): string
             return pylon_chat_widget_token($secret, (string) ($r['app_id'] ?? ''), (string) ($r['email'] ?? ''),
                 $r['name'] ?? null, $r['attributes'] ?? [], $iat, $lifetime);
         case 'signet':
+            if (($r['private_key'] ?? '') !== '') {
+                return signet_identity_token_es256((string) $r['private_key'], (string) ($r['kid'] ?? ''),
+                    (string) ($r['app_id'] ?? ''), identities_of($r), $r['name'] ?? null, $iat, $lifetime);
+            }
             return signet_identity_token($secret, (string) ($r['kid'] ?? ''), (string) ($r['app_id'] ?? ''),
                 identities_of($r), $r['name'] ?? null, $iat, $lifetime);
+        case 'kustomer':
+            return kustomer_token($secret, $r['uid'] ?? null, $r['email'] ?? null, $iat);
+        case 'freshdesk-widget':
+            return freshdesk_widget_token($secret, (string) ($r['email'] ?? ''), $r['name'] ?? null, $iat, $lifetime);
     }
     throw new InvalidArgumentException('unknown profile');
 }

@@ -50,9 +50,17 @@ def run(r):
     if profile == "pylon-jwt":
         return snippets.pylon_chat_widget_token(secret, r.get("app_id"), r.get("email"), r.get("name"),
                                                 r.get("attributes"), **when)
+    if profile == "signet" and r.get("private_key"):
+        return snippets.signet_identity_token_es256(r["private_key"], r.get("kid"), r.get("app_id"), identities_of(r),
+                                                    r.get("name"), **when)
     if profile == "signet":
         return snippets.signet_identity_token(secret, r.get("kid"), r.get("app_id"), identities_of(r),
                                               r.get("name"), **when)
+    if profile == "kustomer":
+        return snippets.kustomer_token(secret, r.get("uid"), r.get("email"), when.get("issued_at"))
+    if profile == "freshdesk-widget":
+        return snippets.freshdesk_widget_token(secret, r.get("email"), r.get("name"), when.get("issued_at"),
+                                               when.get("lifetime_seconds", 600))
     raise ValueError("unknown profile")
 
 

@@ -43,8 +43,17 @@ def run(r)
     SignetSnippets.pylon_chat_widget_token(secret, r["app_id"], email: r["email"], name: r["name"],
                                                                 ids: r["attributes"] || {}, **times)
   when "signet"
+    if r["private_key"]
+      return SignetSnippets.signet_identity_token_es256(r["private_key"], key_id: r["kid"], app_id: r["app_id"],
+                                                        identities: identities_of(r), name: r["name"], **times)
+    end
     SignetSnippets.signet_identity_token(secret, key_id: r["kid"], app_id: r["app_id"], identities: identities_of(r),
                                                  name: r["name"], **times)
+  when "kustomer"
+    SignetSnippets.kustomer_token(secret, external_id: r["uid"], email: r["email"], **times.slice(:issued_at))
+  when "freshdesk-widget"
+    SignetSnippets.freshdesk_widget_token(secret, email: r["email"], name: r["name"], now: times.fetch(:issued_at, Time.now.to_i),
+                                                  lifetime_seconds: times.fetch(:lifetime_seconds, 600))
   else
     raise ArgumentError, "unknown profile"
   end

@@ -502,6 +502,17 @@ func (c *Store) RevokeKey(ctx context.Context, id string, at time.Time, audit *m
 	return n, err
 }
 
+// SyncJWKS makes the app's JWKS keys those of a fetched set; see
+// store.Store. When a key changed, the app's keys are dropped on every
+// node, whose verifiers are then built again with the new set.
+func (c *Store) SyncJWKS(ctx context.Context, appID string, keys []model.Key, fetch *model.JWKSFetch) (bool, error) {
+	changed, err := c.Store.SyncJWKS(ctx, appID, keys, fetch)
+	if changed || err != nil {
+		c.appChanged(ctx, appID) // also on error: the change may have committed
+	}
+	return changed, err
+}
+
 // keyChanged drops the key's app and, when its sessions ended, them.
 func (c *Store) keyChanged(ctx context.Context, keyID string, sessionsEnded bool) {
 	if k, err := c.Store.Key(ctx, keyID); err == nil {
@@ -548,6 +559,36 @@ func (c *Store) RevokeAPIToken(ctx context.Context, id string, at time.Time, aud
 	err := c.Store.RevokeAPIToken(ctx, id, at, audit)
 	c.changed(ctx, events.Event{Kind: events.TokenRevoked, TokenID: id})
 	return err
+}
+
+// UpdateAccount changes an account; the tokens it revoked close their
+// streams on every node. See store.Store.
+func (c *Store) UpdateAccount(ctx context.Context, ch *store.AccountChange) ([]string, error) {
+	ended, err := c.Store.UpdateAccount(ctx, ch)
+	c.tokensRevoked(ctx, ended)
+	return ended, err
+}
+
+// DeleteAccount deletes an account; see UpdateAccount and store.Store.
+func (c *Store) DeleteAccount(ctx context.Context, id string, at time.Time, audit *model.AuditEntry) ([]string, error) {
+	ended, err := c.Store.DeleteAccount(ctx, id, at, audit)
+	c.tokensRevoked(ctx, ended)
+	return ended, err
+}
+
+// RedeemReset sets a password with a reset token; see UpdateAccount and
+// store.Store.
+func (c *Store) RedeemReset(ctx context.Context, hash []byte, passwordHash string, at time.Time, audit *model.AuditEntry) (*model.Account, []string, error) {
+	acc, ended, err := c.Store.RedeemReset(ctx, hash, passwordHash, at, audit)
+	c.tokensRevoked(ctx, ended)
+	return acc, ended, err
+}
+
+// tokensRevoked tells every node that these tokens were revoked.
+func (c *Store) tokensRevoked(ctx context.Context, ids []string) {
+	for _, id := range ids {
+		c.changed(ctx, events.Event{Kind: events.TokenRevoked, TokenID: id})
+	}
 }
 
 // Login writes a login; when it handed an anonymous session over, that

@@ -13,7 +13,10 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"crypto/ecdsa"
+	"crypto/elliptic"
 	"crypto/rand"
+	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"go/ast"
@@ -43,9 +46,12 @@ import (
 	"github.com/signet-id/signet/internal/admin"
 	"github.com/signet-id/signet/internal/conversation"
 	"github.com/signet-id/signet/internal/events"
+	"github.com/signet-id/signet/internal/jwks"
 	"github.com/signet-id/signet/internal/login"
 	"github.com/signet-id/signet/internal/model"
+	"github.com/signet-id/signet/internal/outbound"
 	"github.com/signet-id/signet/internal/secretbox"
+	"github.com/signet-id/signet/internal/staff"
 	"github.com/signet-id/signet/internal/store/sqlite"
 	"github.com/signet-id/signet/internal/store/sqlstore"
 	"github.com/signet-id/signet/sign"
@@ -567,7 +573,9 @@ func oaJSONFields(t reflect.Type) map[string]bool {
 }
 
 // auditWriters are the packages whose actor.Audit calls write the audit log.
-var auditWriters = []string{"../admin/", "../webhook/"}
+// (The staff service's account lifecycle, accounts.go, is checked; its
+// sign-in and setup entries are not documented yet.)
+var auditWriters = []string{"../admin/", "../staff/accounts", "../webhook/"}
 
 // TestOpenAPIAuditActions checks the audit log's document against the
 // services that write it (internal/admin, internal/staff): every
@@ -1246,12 +1254,30 @@ func TestOpenAPILive(t *testing.T) {
 	// newServer wires a server as internal/server does, with its own
 	// live-update bus (nil: live updates off) and shutdown signal; opts
 	// change its configuration (brute-force limits, trusted proxies).
+	// A brand's JWKS on loopback HTTPS, which the outbound policy lets through.
+	jwksKey, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	jwksSrv := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		x, y := make([]byte, 32), make([]byte, 32)
+		jwksKey.X.FillBytes(x)
+		jwksKey.Y.FillBytes(y)
+		fmt.Fprintf(w, `{"keys":[{"kty":"EC","crv":"P-256","kid":"2026-12","x":"%s","y":"%s"}]}`,
+			base64.RawURLEncoding.EncodeToString(x), base64.RawURLEncoding.EncodeToString(y))
+	}))
+	defer jwksSrv.Close()
+	policy, _ := outbound.ParsePolicy("127.0.0.1")
+	policy.RootCAs = jwksSrv.Client().Transport.(*http.Transport).TLSClientConfig.RootCAs
+	fetcher := jwks.New(st, box, policy, nil)
+	defer fetcher.Close()
 	webhooks := oaWebhookService(t, st, box, clock)
 	newServer := func(bus events.Bus, stopping <-chan struct{}, opts ...func(*Config)) *httptest.Server {
 		conv := &conversation.Service{Store: st, Bus: bus, Now: clock.Now}
-		cfg := Config{Database: st, Logins: &login.Service{Store: st, Box: box, Now: clock.Now}, Admin: admin.New(st, box, clock.Now, nil),
+		adm := admin.New(st, box, clock.Now, nil)
+		adm.UseJWKS(fetcher)
+		cfg := Config{Database: st, Logins: &login.Service{Store: st, Box: box, Now: clock.Now}, Admin: adm,
 			Registry: prometheus.NewRegistry(), AdminToken: owner, Now: clock.Now, Draining: draining.Load,
-			Conversations: conv, Bus: bus, Stopping: stopping, Webhooks: webhooks}
+			Conversations: conv, Bus: bus, Stopping: stopping, Webhooks: webhooks,
+			Staff: staff.New(staff.Config{Store: st, Now: clock.Now, AdminToken: owner})}
 		for _, o := range opts {
 			o(&cfg)
 		}
@@ -1386,6 +1412,33 @@ func TestOpenAPILive(t *testing.T) {
 	}
 	c.want(c.do("PATCH", "/api/admin/apps/"+apps[verify.Signet], owner, map[string]any{"profile": "intercom"}), 409, "conflict")
 
+	// --- public keys (signet apps), and a JWKS
+	pubPEM, _ := verify.MarshalPublicKey(&jwksKey.PublicKey)
+	pk := c.want(c.do("POST", "/api/admin/apps/"+apps[verify.Signet]+"/keys", owner, map[string]any{"algorithm": "ES256", "public_key": pubPEM}), 201, "")
+	if pk.str("algorithm") != "ES256" || pk.obj()["secret"] != nil || pk.str("state") != "active" {
+		t.Errorf("created public key: %s", pk.raw)
+	}
+	c.want(c.do("POST", "/api/admin/apps/"+apps[verify.Signet]+"/keys", owner, map[string]any{"algorithm": "RS256", "public_key": pubPEM}), 400, "invalid_request")
+	c.want(c.do("POST", "/api/admin/apps/"+apps[verify.Signet]+"/keys", owner, map[string]any{"algorithm": "HS256", "public_key": pubPEM}), 400, "invalid_request")
+	c.want(c.do("POST", "/api/admin/apps/"+apps[verify.Signet]+"/keys", owner, map[string]any{"algorithm": "ES256", "public_key": "-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----\n"}), 400, "invalid_request")
+	c.want(c.do("POST", "/api/admin/apps/"+apps[verify.Signet]+"/keys", owner, map[string]any{"algorithm": "ES256", "public_key": pubPEM, "secret": "x"}), 400, "invalid_request")
+	c.want(c.do("POST", "/api/admin/apps/"+apps[verify.Intercom]+"/keys", owner, map[string]any{"algorithm": "ES256", "public_key": pubPEM}), 400, "invalid_request")
+	c.want(c.do("PATCH", "/api/admin/apps/"+apps[verify.Signet], owner, map[string]any{"jwks_url": "http://brand.example/jwks.json"}), 400, "invalid_request")
+	c.want(c.do("PATCH", "/api/admin/apps/"+apps[verify.Signet], owner, map[string]any{"jwks_url": "https://169.254.169.254/latest"}), 400, "invalid_request")
+	c.want(c.do("PATCH", "/api/admin/apps/"+apps[verify.Intercom], owner, map[string]any{"jwks_url": jwksSrv.URL + "/jwks.json"}), 400, "invalid_request")
+	c.want(c.do("GET", "/api/admin/apps/"+apps[verify.Signet]+"/jwks", owner, nil), 404, "not_found")
+	if a := c.want(c.do("PATCH", "/api/admin/apps/"+apps[verify.Signet], owner, map[string]any{"jwks_url": jwksSrv.URL + "/jwks.json"}), 200, ""); a.str("jwks_url") != jwksSrv.URL+"/jwks.json" {
+		t.Errorf("jwks_url not saved: %s", a.raw)
+	}
+	if f := c.want(c.do("GET", "/api/admin/apps/"+apps[verify.Signet]+"/jwks", owner, nil), 200, ""); f.obj()["key_count"] != 1.0 || f.obj()["error"] != nil {
+		t.Errorf("the first fetch: %s", f.raw)
+	}
+	c.want(c.do("POST", "/api/admin/apps/"+apps[verify.Signet]+"/jwks/refresh", owner, nil), 200, "")
+	c.want(c.do("POST", "/api/admin/apps/"+apps[verify.Intercom]+"/jwks/refresh", owner, nil), 404, "not_found")
+	if l := c.want(c.do("GET", "/api/admin/apps/"+apps[verify.Signet]+"/keys", owner, nil), 200, ""); !bytes.Contains(l.raw, []byte(`"kid":"2026-12"`)) {
+		t.Errorf("the JWKS key is not among the app's keys: %s", l.raw)
+	}
+
 	// --- API tokens and accounts
 	adminAns := c.want(c.do("POST", "/api/admin/workspaces/"+ws+"/tokens", owner, map[string]any{"role": "admin", "name": "deploy script"}), 201, "")
 	adminTok, adminID := adminAns.str("token"), adminAns.str("id")
@@ -1420,6 +1473,54 @@ func TestOpenAPILive(t *testing.T) {
 		{"GET", "/api/admin/audit", agentTok, nil, 403, "forbidden"},
 		{"GET", "/api/admin/audit", adminTok, nil, 403, "forbidden"},
 	})
+	// The account lifecycle (staff_accounts.go): a workspace admin acts
+	// on its workspace's accounts only.
+	keptAcc := c.want(c.do("POST", "/api/admin/workspaces/"+ws+"/accounts", adminTok,
+		map[string]any{"email": "kept@acme.example", "password": "correct horse battery", "role": "agent"}), 201, "").str("id")
+	leaver := c.want(c.do("POST", "/api/admin/workspaces/"+ws+"/accounts", adminTok,
+		map[string]any{"email": "leaver@acme.example", "password": "correct horse battery", "role": "agent"}), 201, "").str("id")
+	c.want(c.do("GET", "/api/admin/accounts/"+leaver, adminTok, nil), 200, "")
+	c.want(c.do("GET", "/api/admin/accounts/"+leaver, otherTok, nil), 404, "not_found")
+	c.want(c.do("GET", "/api/admin/accounts/"+leaver, agentTok, nil), 403, "forbidden")
+	c.want(c.do("PATCH", "/api/admin/accounts/"+leaver, adminTok, map[string]any{"role": "admin"}), 200, "")
+	c.want(c.do("PATCH", "/api/admin/accounts/"+leaver, adminTok, map[string]any{"role": "owner"}), 403, "forbidden")
+	c.want(c.do("PATCH", "/api/admin/accounts/"+leaver, adminTok, map[string]any{"role": "boss"}), 400, "invalid_request")
+	c.want(c.do("PATCH", "/api/admin/accounts/"+leaver, otherTok, map[string]any{"role": "agent"}), 404, "not_found")
+	c.want(c.do("POST", "/api/admin/accounts/"+leaver+"/password-reset", adminTok, nil), 201, "")
+	c.want(c.do("POST", "/api/admin/accounts/"+leaver+"/password-reset", agentTok, nil), 403, "forbidden")
+	c.want(c.do("POST", "/api/admin/accounts/"+leaver+"/disable", agentTok, nil), 403, "forbidden")
+	c.want(c.do("POST", "/api/admin/accounts/"+leaver+"/disable", adminTok, nil), 200, "")
+	c.want(c.do("POST", "/api/admin/accounts/"+leaver+"/password-reset", adminTok, nil), 409, "conflict")
+	c.want(c.do("POST", "/api/admin/accounts/"+leaver+"/enable", otherTok, nil), 404, "not_found")
+	c.want(c.do("POST", "/api/admin/accounts/"+leaver+"/enable", adminTok, nil), 200, "")
+	c.want(c.do("DELETE", "/api/admin/accounts/"+leaver, agentTok, nil), 403, "forbidden")
+	c.want(c.do("DELETE", "/api/admin/accounts/"+leaver, adminTok, nil), 204, "")
+	c.want(c.do("DELETE", "/api/admin/accounts/"+leaver, adminTok, nil), 404, "not_found")
+	// One's own password, with a dashboard session as the bearer token.
+	sessText, sessHash := admin.NewTokenText()
+	if err := st.CreateAPIToken(ctx, &model.APIToken{ID: model.NewID("tok"), WorkspaceID: ws, Role: model.RoleAgent, Kind: model.TokenDashboard,
+		Name: "dashboard: kept@acme.example", TokenHash: sessHash, CreatedAt: clock.Now(), AccountID: keptAcc}, nil); err != nil {
+		t.Fatal(err)
+	}
+	c.want(c.do("POST", "/api/admin/account/password", sessText,
+		map[string]any{"current_password": "not the password", "new_password": "a new horse battery"}), 403, "forbidden")
+	c.want(c.do("POST", "/api/admin/account/password", sessText,
+		map[string]any{"current_password": "correct horse battery", "new_password": "short"}), 400, "invalid_request")
+	c.want(c.do("POST", "/api/admin/account/password", adminTok,
+		map[string]any{"current_password": "correct horse battery", "new_password": "a new horse battery"}), 403, "forbidden")
+	c.want(c.do("POST", "/api/admin/account/password", sessText,
+		map[string]any{"current_password": "correct horse battery", "new_password": "a new horse battery"}), 204, "")
+	// Instance-wide tokens: owner and metrics.
+	c.want(c.do("GET", "/api/admin/tokens", owner, nil), 200, "")
+	c.want(c.do("GET", "/api/admin/tokens", adminTok, nil), 403, "forbidden")
+	c.want(c.do("POST", "/api/admin/tokens", owner, map[string]any{"role": "admin"}), 400, "invalid_request")
+	c.want(c.do("POST", "/api/admin/tokens", adminTok, map[string]any{"role": "metrics"}), 403, "forbidden")
+	metricsAns := c.want(c.do("POST", "/api/admin/tokens", owner, map[string]any{"role": "metrics", "name": "prometheus"}), 201, "")
+	c.want(c.do("GET", "/metrics", metricsAns.str("token"), nil), 200, "")
+	c.want(c.do("GET", "/api/admin/workspaces/"+ws+"/tokens", metricsAns.str("token"), nil), 403, "forbidden")
+	c.want(c.do("DELETE", "/api/admin/tokens/"+metricsAns.str("id"), adminTok, nil), 404, "not_found")
+	c.want(c.do("DELETE", "/api/admin/tokens/"+metricsAns.str("id"), owner, nil), 204, "")
+	c.want(c.do("GET", "/metrics", metricsAns.str("token"), nil), 401, "unauthenticated")
 
 	// --- logins, verified on every profile
 	signer := func(p verify.Profile) sign.Signer {
@@ -2317,7 +2418,7 @@ func TestOpenAPILive(t *testing.T) {
 	// --- the failures every route shares, on every route that has them: no
 	// token or a revoked one; a body that is not JSON, has an unknown field,
 	// or is too large.
-	params := map[string]string{"ws": ws, "app": apps[verify.Signet], "key": spare, "token": agentID, "user": annUser, "session": ses,
+	params := map[string]string{"ws": ws, "app": apps[verify.Signet], "key": spare, "token": agentID, "user": annUser, "session": ses, "account": keptAcc,
 		"issue": annIssue}
 	maps.Copy(params, webhookParams)
 	live := c.want(c.do("POST", loginPath(apps[verify.Signet]), "", map[string]any{}), 200, "").str("session_token")
@@ -2379,6 +2480,11 @@ func TestOpenAPILive(t *testing.T) {
 			c.want(a, 503, "")
 		case "GET /api/admin/apps/{app}/readiness", "POST /api/admin/apps/{app}/test":
 			c.want(a, 500, "internal") // documented without 503: the store has no "unavailable" error
+		case "POST /api/admin/account/password", "POST /api/admin/tokens":
+			// Refused before any read: an API token has no password; an empty body has no role.
+			if a.status != 403 && a.status != 400 {
+				t.Errorf("%s without a database: %d %s", o.key, a.status, a.raw)
+			}
 		default:
 			if a.status != 500 && a.status != 503 {
 				t.Errorf("%s without a database: %d %s", o.key, a.status, a.raw)

@@ -7,6 +7,7 @@ import (
 	"github.com/signet-id/signet/internal/admin"
 	"github.com/signet-id/signet/internal/login"
 	"github.com/signet-id/signet/internal/model"
+	"github.com/signet-id/signet/internal/staff"
 	"github.com/signet-id/signet/internal/webhook"
 	"github.com/signet-id/signet/verify"
 )
@@ -39,8 +40,8 @@ var schemaDefs = []schemaDef{
 	},
 	{
 		Name: "VerificationCause", Type: typeOf[verify.Cause](),
-		Doc:  "The doctor's finding: why a signature did not match (profiles.md). Shown to the brand's admins only, never to end users.",
-		Enum: strs(verify.CauseWrongMessage, verify.CauseWrongEncoding, verify.CauseSecretEncoding, verify.CauseMilliseconds, verify.CauseClockSkew, verify.CauseOtherKey, verify.CauseNotTheSecret, verify.CauseUnknown),
+		Doc:  "The doctor's finding: why a signature did not match (profiles.md). Shown to the brand's admins only, never to end users. algorithm_mismatch: the token's alg is not the algorithm of the key its kid names; key_not_published: the token is signed with a key the app's JWKS does not (or no longer) list.",
+		Enum: strs(verify.CauseWrongMessage, verify.CauseWrongEncoding, verify.CauseSecretEncoding, verify.CauseMilliseconds, verify.CauseClockSkew, verify.CauseOtherKey, verify.CauseNotTheSecret, verify.CauseAlgorithmMismatch, verify.CauseKeyNotPublished, verify.CauseUnknown),
 	},
 	{
 		Name: "Profile", Type: typeOf[verify.Profile](),
@@ -64,8 +65,8 @@ var schemaDefs = []schemaDef{
 	},
 	{
 		Name: "Role", Type: typeOf[model.Role](),
-		Doc:  "`owner`: the instance's operator, every workspace; `admin`: one workspace's apps, keys, settings, tokens and accounts; `agent`: one workspace's users, never keys or settings.",
-		Enum: strs(model.RoleOwner, model.RoleAdmin, model.RoleAgent),
+		Doc:  "`owner`: the instance's operator, every workspace; `admin`: one workspace's apps, keys, settings, tokens and accounts; `agent`: one workspace's users, never keys or settings. `metrics` (a token only): reads `GET /metrics`, nothing else.",
+		Enum: strs(model.RoleOwner, model.RoleAdmin, model.RoleAgent, model.RoleMetrics),
 	},
 	{
 		Name: "IdentityType", Type: typeOf[verify.IdentityType](),
@@ -95,6 +96,7 @@ var schemaDefs = []schemaDef{
 		Name: "App", Type: typeOf[model.App](),
 		Doc: "One platform's app of a workspace, with its verification settings.",
 		Props: map[string]prop{
+			"jwks_url":           {Doc: "For a signet app: where the brand publishes its public keys as a JWK Set; its keys verify tokens naming their kid. Absent when the app publishes none.", Extra: `{"format":"uri"}`},
 			"id":                 {Doc: "The app id: the SDK's and widget's appId, and the audience (aud) of pylon-jwt and signet tokens.", ID: "app"},
 			"workspace_id":       {Doc: "The app's workspace.", ID: "ws"},
 			"name":               {Doc: "A name for people."},
@@ -112,6 +114,7 @@ var schemaDefs = []schemaDef{
 		Request:  true,
 		Required: []string{"name", "platform"},
 		Props: map[string]prop{
+			"jwks_url":           {Doc: "For a signet app only: where the brand publishes its public keys as a JWK Set (https; plain http or a private address only to hosts the operator lists in SIGNET_OUTBOUND_ALLOW). The set is fetched at once; a failed fetch is shown with the app (GET …/jwks), not refused. A URL that is not HTTPS, carries a user name, or names an internal address answers 400 with the reason. \"\" stops fetching: the set's keys stop verifying.", Extra: `{"maxLength":2000}`},
 			"name":               {Doc: "A name for people (at most 200 bytes).", Extra: `{"minLength":1,"maxLength":200}`},
 			"profile":            {Doc: "Default `signet`. It cannot change while the app has keys that verify (409): revoke them first."},
 			"enforcement":        {Doc: "Default `enforce`."},
@@ -127,6 +130,7 @@ var schemaDefs = []schemaDef{
 		Doc:     "Any of the app's settings; the others are kept.",
 		Request: true,
 		Props: map[string]prop{
+			"jwks_url":           {Doc: "For a signet app only: where the brand publishes its public keys as a JWK Set (https; plain http or a private address only to hosts the operator lists in SIGNET_OUTBOUND_ALLOW). The set is fetched at once; a failed fetch is shown with the app (GET …/jwks), not refused. A URL that is not HTTPS, carries a user name, or names an internal address answers 400 with the reason. \"\" stops fetching: the set's keys stop verifying.", Extra: `{"maxLength":2000}`},
 			"name":               {Doc: "A name for people (at most 200 bytes).", Extra: `{"minLength":1,"maxLength":200}`},
 			"profile":            {Doc: "Default `signet`. It cannot change while the app has keys that verify (409): revoke them first."},
 			"enforcement":        {Doc: "Default `enforce`."},
@@ -141,6 +145,8 @@ var schemaDefs = []schemaDef{
 		Name: "Key", Type: typeOf[admin.KeyView](),
 		Doc: "One secret of an app, without the secret: Signet shows a secret only once, when the key is created.",
 		Props: map[string]prop{
+			"algorithm":    {Doc: "What the key verifies under, and nothing else: HS256 for a shared secret; ES256, EdDSA or RS256 for a public key (signet apps). A token's alg must be its key's: an HS256 token is never checked against a public key, nor an asymmetric token against a secret.", Extra: `{"enum":["HS256","ES256","EdDSA","RS256"]}`},
+			"kid":          {Doc: "For a key of the app's JWKS: the kid the set lists it under, which tokens name. Absent for other keys, which tokens name by id."},
 			"id":           {Doc: "The key id: a signet token's kid header.", ID: "key"},
 			"app_id":       {Doc: "The key's app.", ID: "app"},
 			"workspace_id": {Doc: "The key's workspace.", ID: "ws"},
@@ -154,9 +160,52 @@ var schemaDefs = []schemaDef{
 		},
 	},
 	{
+		Name: "AccountRoleChange", Type: typeOf[staff.RoleChange](),
+		Doc:      "",
+		Request:  true,
+		Required: []string{"role"},
+		Props: map[string]prop{
+			"role":         {Doc: "", Extra: `{"$ref":"#/components/schemas/Role"}`},
+			"workspace_id": {Doc: "Where an owner made admin or agent goes (required then); otherwise the account stays in its workspace (owners may move it).", Extra: `{"pattern":"^ws_[a-z2-7]{16}$"}`},
+		},
+	},
+	{
+		Name: "PasswordChange", Type: typeOf[staff.PasswordChange](),
+		Doc:      "",
+		Request:  true,
+		Required: []string{"current_password", "new_password"},
+		Props: map[string]prop{
+			"current_password": {Doc: "The password now.", Extra: `{"maxLength":1024}`},
+			"new_password":     {Doc: "12 to 1024 bytes.", Extra: `{"minLength":12,"maxLength":1024}`},
+		},
+	},
+	{
+		Name: "PasswordReset", Type: typeOf[staff.ResetToken](),
+		Doc: "A one-time password-reset token: the only answer that contains it.",
+		Props: map[string]prop{
+			"account_id":  {Doc: "", Extra: `{"pattern":"^acc_[a-z2-7]{16}$"}`},
+			"reset_token": {Doc: "Works once, until `expires_at`.", Extra: `{"pattern":"^srs_[A-Za-z0-9_-]{43}$"}`},
+			"expires_at":  {Doc: ""},
+			"reset_path":  {Doc: "The dashboard page that takes the token, such as `/dashboard/reset?token=…`."},
+		},
+	},
+	{
+		Name: "InstanceTokenCreate", Type: typeOf[staff.InstanceTokenRequest](),
+		Doc:      "",
+		Request:  true,
+		Required: []string{"role"},
+		Props: map[string]prop{
+			"role":       {Doc: "", Extra: `{"enum":["owner","metrics"]}`},
+			"name":       {Doc: "A label for people.", Extra: `{"maxLength":200}`},
+			"expires_in": {Doc: "The token's life in seconds; absent: until revoked.", Extra: `{"minimum":60,"maximum":31622400}`},
+		},
+	},
+	{
 		Name: "CreatedKey", Type: typeOf[admin.NewKey](),
 		Doc: "A new key, with its secret: the only answer that ever contains it.",
 		Props: map[string]prop{
+			"algorithm":    {Doc: "What the key verifies under, and nothing else: HS256 for a shared secret; ES256, EdDSA or RS256 for a public key (signet apps). A token's alg must be its key's: an HS256 token is never checked against a public key, nor an asymmetric token against a secret.", Extra: `{"enum":["HS256","ES256","EdDSA","RS256"]}`},
+			"kid":          {Doc: "For a key of the app's JWKS: the kid the set lists it under, which tokens name. Absent for other keys, which tokens name by id."},
 			"id":           {Doc: "The key id: a signet token's kid header.", ID: "key"},
 			"app_id":       {Doc: "The key's app.", ID: "app"},
 			"workspace_id": {Doc: "The key's workspace.", ID: "ws"},
@@ -171,12 +220,27 @@ var schemaDefs = []schemaDef{
 		},
 	},
 	{
-		Name: "KeyCreate", Type: typeOf[admin.KeyRequest](),
+		Name: "JWKSFetch", Type: typeOf[model.JWKSFetch](),
+		Doc: "The last fetch of an app's JWKS.",
+		Props: map[string]prop{
+			"app_id":     {Doc: "The app.", ID: "app"},
+			"url":        {Doc: "The URL fetched."},
+			"fetched_at": {Doc: "The last successful fetch; absent if none succeeded."},
+			"checked_at": {Doc: "The last try."},
+			"error":      {Doc: "Why the last try failed (too large, too slow, not JSON, duplicate kids, an oct or private key, a refused address…); absent when it succeeded. The last good set stays in force."},
+			"failures":   {Doc: "Tries that failed in a row.", Extra: `{"minimum":0}`},
+			"key_count":  {Doc: "Keys in the last good set.", Extra: `{"minimum":0}`},
+		},
+	},
+	{
+		Name: "KeyCreate", Type: typeOf[keyCreate](),
 		Doc:     "`{}` generates a secret; `{\"secret\": S}` imports one.",
 		Request: true,
 		Props: map[string]prop{
-			"secret": {Doc: "A brand's existing vendor secret to import (so its signing code stays unchanged). Omit it to have Signet generate a 256-bit secret.", Extra: `{"minLength":1}`},
-			"force":  {Doc: "Import a secret shorter than 16 bytes anyway (otherwise 400 weak_secret): the key is flagged `weak`. Rotate it soon."},
+			"algorithm":  {Doc: "With public_key: the algorithm the public key verifies under (ES256: P-256; EdDSA: Ed25519; RS256: RSA of 2048 to 8192 bits).", Extra: `{"enum":["ES256","EdDSA","RS256"]}`},
+			"public_key": {Doc: "With algorithm: the public key of the brand's key pair, as PEM (-----BEGIN PUBLIC KEY-----, SubjectPublicKeyInfo) or as a JWK. A private key, a certificate, an oct JWK, another key type or an RSA key under 2048 bits answers 400 with the reason.", Extra: `{"minLength":1,"maxLength":16384}`},
+			"secret":     {Doc: "A brand's existing vendor secret to import (so its signing code stays unchanged). Omit it to have Signet generate a 256-bit secret.", Extra: `{"minLength":1}`},
+			"force":      {Doc: "Import a secret shorter than 16 bytes anyway (otherwise 400 weak_secret): the key is flagged `weak`. Rotate it soon."},
 		},
 	},
 	{
@@ -191,6 +255,7 @@ var schemaDefs = []schemaDef{
 		Name: "APIToken", Type: typeOf[model.APIToken](),
 		Doc: "An API token for the admin and agent API, without its text: only a hash is stored.",
 		Props: map[string]prop{
+			"account_id":   {Doc: "The account the token belongs to: the person of a dashboard session, or who made it through the dashboard. Disabling or deleting that account revokes the token. Absent otherwise.", Extra: `{"pattern":"^acc_[a-z2-7]{16}$","examples":["acc_k3jq7m2xw4p5r6t7"]}`},
 			"id":           {Doc: "The token's id (not the token).", ID: "tok"},
 			"workspace_id": {Doc: "The token's workspace. Absent for an instance owner token.", ID: "ws"},
 			"name":         {Doc: "A label for people. Absent when empty."},
@@ -204,6 +269,7 @@ var schemaDefs = []schemaDef{
 		Name: "CreatedAPIToken", Type: typeOf[admin.NewToken](),
 		Doc: "A new API token, with its text: the only answer that ever contains it.",
 		Props: map[string]prop{
+			"account_id":   {Doc: "The account the token belongs to: the person of a dashboard session, or who made it through the dashboard. Disabling or deleting that account revokes the token. Absent otherwise.", Extra: `{"pattern":"^acc_[a-z2-7]{16}$","examples":["acc_k3jq7m2xw4p5r6t7"]}`},
 			"id":           {Doc: "The token's id (not the token).", ID: "tok"},
 			"workspace_id": {Doc: "The token's workspace. Absent for an instance owner token.", ID: "ws"},
 			"name":         {Doc: "A label for people. Absent when empty."},
@@ -228,10 +294,12 @@ var schemaDefs = []schemaDef{
 		Name: "Account", Type: typeOf[model.Account](),
 		Doc: "A person who signs in to the dashboard. The password is never returned.",
 		Props: map[string]prop{
-			"id":           {Doc: "The account id.", ID: "acc"},
-			"workspace_id": {Doc: "The account's workspace. Absent for an instance owner.", ID: "ws"},
-			"email":        {Doc: "The sign-in email."},
-			"created_at":   {Doc: "When it was created."},
+			"disabled_at":      {Doc: "When it was disabled: it cannot sign in. Absent while enabled."},
+			"reset_expires_at": {Doc: "When a pending password-reset token expires. Absent when none is pending."},
+			"id":               {Doc: "The account id.", ID: "acc"},
+			"workspace_id":     {Doc: "The account's workspace. Absent for an instance owner.", ID: "ws"},
+			"email":            {Doc: "The sign-in email."},
+			"created_at":       {Doc: "When it was created."},
 		},
 	},
 	{
@@ -739,8 +807,8 @@ var schemaDefs = []schemaDef{
 	},
 	{
 		Name:  "AuditAction",
-		Doc:   "What was done, a stable verb:\n\n- `workspace.create` (a workspace; filed in the new workspace's log)\n- `workspace.delete` (a workspace and everything in it but its audit log; filed in the instance's log)\n- `app.create`, `app.update` (an app's settings), `app.delete` (an app, its keys, sessions and conversations)\n- `key.create`, `key.retire`, `key.revoke`\n- `token.create`, `token.revoke` (API tokens)\n- `account.create`\n- `session.revoke`, `user.sessions.revoke`, `app.sessions.revoke`\n- `webhook.create`, `webhook.update`, `webhook.rotate`, `webhook.delete`, `webhook.resend` (a delivery), `webhook.disable` (by Signet, `actor_role` `system`: an endpoint that failed for a day)",
-		Extra: `{"type":"string","enum":["workspace.create","app.create","app.update","key.create","key.retire","key.revoke","token.create","token.revoke","account.create","session.revoke","user.sessions.revoke","app.sessions.revoke","app.delete","workspace.delete","webhook.create","webhook.update","webhook.rotate","webhook.delete","webhook.resend","webhook.disable"]}`,
+		Doc:   "What was done, a stable verb:\n\n- `workspace.create` (a workspace; filed in the new workspace's log)\n- `workspace.delete` (a workspace and everything in it but its audit log; filed in the instance's log)\n- `app.create`, `app.update` (an app's settings), `app.delete` (an app, its keys, sessions and conversations)\n- `key.create`, `key.retire`, `key.revoke`\n- `token.create`, `token.revoke` (API tokens)\n- `account.create`\n- `session.revoke`, `user.sessions.revoke`, `app.sessions.revoke`\n- `account.disable`, `account.enable`, `account.delete`, `account.role`, `account.password_change`, `account.password_reset_issue` (and, from the dashboard's reset page, `account.password_reset`)\n- `webhook.create`, `webhook.update`, `webhook.rotate`, `webhook.delete`, `webhook.resend` (a delivery), `webhook.disable` (by Signet, `actor_role` `system`: an endpoint that failed for a day)",
+		Extra: `{"type":"string","enum":["workspace.create","app.create","app.update","key.create","key.retire","key.revoke","token.create","token.revoke","account.create","session.revoke","user.sessions.revoke","app.sessions.revoke","app.delete","workspace.delete","account.disable","account.enable","account.delete","account.role","account.password_change","account.password_reset_issue","webhook.create","webhook.update","webhook.rotate","webhook.delete","webhook.resend","webhook.disable"]}`,
 	},
 	{
 		Name:  "AuditTargetType",
@@ -758,7 +826,7 @@ var schemaDefs = []schemaDef{
 			"action":       {Extra: `{"$ref":"#/components/schemas/AuditAction"}`},
 			"target_type":  {Extra: `{"$ref":"#/components/schemas/AuditTargetType"}`},
 			"target_id":    {Doc: "The id of what was acted on.", Extra: `{"pattern":"^(ws|app|key|tok|acc|usr|ses|whk)_[a-z2-7]{16}$","examples":["key_k3jq7m2xw4p5r6t7"]}`},
-			"details":      {Doc: "Per action: `workspace.create` `{name}`; `app.create` and `app.update` the settings given (any of AppPatch's fields; absent when none); `key.create` `{app_id, imported, weak, fingerprint}`; `key.retire` `{app_id, retires_at}`; `key.revoke` `{app_id, sessions_ended}`; `token.create` `{role, name}`; `token.revoke` `{role}`; `account.create` `{email, role}`; `session.revoke` `{user_id}`; `user.sessions.revoke` and `app.sessions.revoke` `{sessions_ended}`; `webhook.create` `{url, events}`; `webhook.update` `{url, events, description, disabled}` (the endpoint after the change); `webhook.rotate` `{overlap_seconds}`; `webhook.delete` `{url}`; `webhook.resend` `{event_id}`; `webhook.disable` `{reason, failing_since}`. Values are JSON as written (numbers keep every digit). Absent when empty."},
+			"details":      {Doc: "Per action: `workspace.create` `{name}`; `app.create` and `app.update` the settings given (any of AppPatch's fields; absent when none); `key.create` `{app_id, imported, weak, fingerprint, algorithm}`; `key.retire` `{app_id, retires_at}`; `key.revoke` `{app_id, sessions_ended}`; `token.create` `{role, name}`; `token.revoke` `{role}`; `account.create` `{email, role}`; `session.revoke` `{user_id}`; `user.sessions.revoke` and `app.sessions.revoke` `{sessions_ended}`; `webhook.create` `{url, events}`; `webhook.update` `{url, events, description, disabled}` (the endpoint after the change); `webhook.rotate` `{overlap_seconds}`; `webhook.delete` `{url}`; `webhook.resend` `{event_id}`; `webhook.disable` `{reason, failing_since}`. Values are JSON as written (numbers keep every digit). Absent when empty."},
 			"ip":           {Doc: "The client's address: the connection's peer, or behind a trusted proxy (`--trusted-proxies`) the right-most `X-Forwarded-For` address that is not one.", Extra: `{"examples":["203.0.113.5","2001:db8::1"]}`},
 			"user_agent":   {Doc: "The client's User-Agent, cut to 300 bytes. Absent when none.", Extra: `{"maxLength":300}`},
 			"at":           {Doc: "When it happened."},
@@ -861,6 +929,11 @@ var schemaDefs = []schemaDef{
                 "type": "string",
                 "maxLength": 200,
                 "description": "As given."
+              },
+              "jwks_url": {
+                "type": "string",
+                "maxLength": 2000,
+                "description": "As given."
               }
             },
             "required": [],
@@ -930,6 +1003,11 @@ var schemaDefs = []schemaDef{
                 "type": "string",
                 "maxLength": 200,
                 "description": "As given."
+              },
+              "jwks_url": {
+                "type": "string",
+                "maxLength": 2000,
+                "description": "As given."
               }
             },
             "required": [],
@@ -977,13 +1055,24 @@ var schemaDefs = []schemaDef{
                 "type": "string",
                 "pattern": "^[0-9a-f]{16}$",
                 "description": "The key's fingerprint (never the secret)."
+              },
+              "algorithm": {
+                "type": "string",
+                "enum": [
+                  "HS256",
+                  "ES256",
+                  "EdDSA",
+                  "RS256"
+                ],
+                "description": "What the key verifies under: HS256 for a secret, or a public key's algorithm."
               }
             },
             "required": [
               "app_id",
               "imported",
               "weak",
-              "fingerprint"
+              "fingerprint",
+              "algorithm"
             ],
             "additionalProperties": false
           }
@@ -1387,6 +1476,261 @@ var schemaDefs = []schemaDef{
             "required": [
               "name",
               "sessions_ended"
+            ],
+            "additionalProperties": false
+          }
+        },
+        "required": [
+          "details"
+        ]
+      }
+    },
+    {
+      "if": {
+        "properties": {
+          "action": {
+            "const": "account.disable"
+          }
+        },
+        "required": [
+          "action"
+        ]
+      },
+      "then": {
+        "properties": {
+          "target_type": {
+            "const": "account"
+          },
+          "details": {
+            "type": "object",
+            "properties": {
+              "email": {
+                "type": "string"
+              },
+              "tokens_ended": {
+                "type": "integer",
+                "minimum": 0
+              }
+            },
+            "required": [
+              "email",
+              "tokens_ended"
+            ],
+            "additionalProperties": false
+          }
+        },
+        "required": [
+          "details"
+        ]
+      }
+    },
+    {
+      "if": {
+        "properties": {
+          "action": {
+            "const": "account.enable"
+          }
+        },
+        "required": [
+          "action"
+        ]
+      },
+      "then": {
+        "properties": {
+          "target_type": {
+            "const": "account"
+          },
+          "details": {
+            "type": "object",
+            "properties": {
+              "email": {
+                "type": "string"
+              },
+              "tokens_ended": {
+                "type": "integer",
+                "minimum": 0
+              }
+            },
+            "required": [
+              "email",
+              "tokens_ended"
+            ],
+            "additionalProperties": false
+          }
+        },
+        "required": [
+          "details"
+        ]
+      }
+    },
+    {
+      "if": {
+        "properties": {
+          "action": {
+            "const": "account.delete"
+          }
+        },
+        "required": [
+          "action"
+        ]
+      },
+      "then": {
+        "properties": {
+          "target_type": {
+            "const": "account"
+          },
+          "details": {
+            "type": "object",
+            "properties": {
+              "email": {
+                "type": "string"
+              },
+              "role": {
+                "$ref": "#/components/schemas/Role"
+              },
+              "tokens_ended": {
+                "type": "integer",
+                "minimum": 0
+              }
+            },
+            "required": [
+              "email",
+              "role",
+              "tokens_ended"
+            ],
+            "additionalProperties": false
+          }
+        },
+        "required": [
+          "details"
+        ]
+      }
+    },
+    {
+      "if": {
+        "properties": {
+          "action": {
+            "const": "account.role"
+          }
+        },
+        "required": [
+          "action"
+        ]
+      },
+      "then": {
+        "properties": {
+          "target_type": {
+            "const": "account"
+          },
+          "details": {
+            "type": "object",
+            "properties": {
+              "email": {
+                "type": "string"
+              },
+              "from": {
+                "$ref": "#/components/schemas/Role"
+              },
+              "to": {
+                "$ref": "#/components/schemas/Role"
+              },
+              "workspace_id": {
+                "type": "string"
+              },
+              "tokens_ended": {
+                "type": "integer",
+                "minimum": 0
+              }
+            },
+            "required": [
+              "email",
+              "from",
+              "to",
+              "workspace_id",
+              "tokens_ended"
+            ],
+            "additionalProperties": false
+          }
+        },
+        "required": [
+          "details"
+        ]
+      }
+    },
+    {
+      "if": {
+        "properties": {
+          "action": {
+            "const": "account.password_change"
+          }
+        },
+        "required": [
+          "action"
+        ]
+      },
+      "then": {
+        "properties": {
+          "target_type": {
+            "const": "account"
+          },
+          "details": {
+            "type": "object",
+            "properties": {
+              "email": {
+                "type": "string"
+              },
+              "tokens_ended": {
+                "type": "integer",
+                "minimum": 0
+              }
+            },
+            "required": [
+              "email",
+              "tokens_ended"
+            ],
+            "additionalProperties": false
+          }
+        },
+        "required": [
+          "details"
+        ]
+      }
+    },
+    {
+      "if": {
+        "properties": {
+          "action": {
+            "const": "account.password_reset_issue"
+          }
+        },
+        "required": [
+          "action"
+        ]
+      },
+      "then": {
+        "properties": {
+          "target_type": {
+            "const": "account"
+          },
+          "details": {
+            "type": "object",
+            "properties": {
+              "email": {
+                "type": "string"
+              },
+              "expires_at": {
+                "type": "integer",
+                "minimum": 0
+              },
+              "tokens_ended": {
+                "type": "integer",
+                "minimum": 0
+              }
+            },
+            "required": [
+              "email",
+              "expires_at",
+              "tokens_ended"
             ],
             "additionalProperties": false
           }
@@ -1804,6 +2148,8 @@ var errorAnswers = []errorAnswer{
 		Headers: `{"Retry-After":{"description":"Seconds to wait before retrying, when the database could not serve the request.","required":false,"schema":{"type":"integer","minimum":1}}}`},
 	{Name: "BadMessage", Status: 400, Codes: []string{"invalid_request", "invalid_json", "unknown_field"},
 		Doc: "The request is wrong: `invalid_json` (not JSON, empty, not an object, a field of the wrong type), `unknown_field` (a field this endpoint does not take), or `invalid_request`: the text is missing, only white space, longer than 10,000 bytes, not UTF-8, or holds a control character other than \\n, \\r and \\t."},
+	{Name: "PasswordRateLimited", Status: 429, Codes: []string{"rate_limited"},
+		Doc: "Too many wrong current passwords: wait `Retry-After` seconds."},
 	{Name: "IssueRateLimited", Status: 429, Codes: []string{"rate_limited"},
 		Doc:     "More than 5 new issues in a minute from this session: `rate_limited`. Retry after the number of seconds in Retry-After.",
 		Headers: `{"Retry-After":{"description":"Seconds to wait before retrying (the window is the last minute).","required":true,"schema":{"type":"integer","minimum":1}}}`},
@@ -1831,6 +2177,7 @@ var pathParamDocs = map[string]struct{ Doc, Prefix string }{
 	"session": {"A session id (ses_…).", "ses"},
 	"webhook": {"A webhook endpoint's id (whk_…).", "whk"},
 	"event":   {"An event's id (evt_…), the `webhook-id` its deliveries carry.", "evt"},
+	"account": {"An account id (acc_…).", "acc"},
 }
 
 var securityHeaderDocs = map[string]struct{ Doc, Value string }{

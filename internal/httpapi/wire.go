@@ -139,3 +139,13 @@ type (
 		Messages []model.Message `json:"messages"`
 	}
 )
+
+// keyCreate is the body of POST …/keys: {} to generate a secret, a secret
+// to import (admin.KeyRequest), or a public key with its algorithm
+// (admin.PublicKeyRequest).
+type keyCreate struct {
+	Secret    *string `json:"secret"`
+	Force     bool    `json:"force"`
+	Algorithm *string `json:"algorithm"`
+	PublicKey *string `json:"public_key"`
+}

@@ -47,6 +47,9 @@ type Service struct {
 	// means one over Store for this node alone (several nodes share one
 	// built with the events bus).
 	Limiter *throttle.Limiter
+	// JWKS keeps the keys of apps that publish a JWKS fresh (internal/jwks);
+	// nil: such apps verify with the keys last fetched.
+	JWKS JWKS
 
 	once      sync.Once
 	unsigned  *throttle.Rate
@@ -72,6 +75,17 @@ func (s *Service) init() {
 func (s *Service) limiter() *throttle.Limiter {
 	s.init()
 	return s.Limiter
+}
+
+// JWKS is what the login path asks of the fetcher of apps' JWKS.
+type JWKS interface {
+	// Maintain fetches the app's set again, in the background, when its
+	// cache age has run out on this node.
+	Maintain(app *model.App)
+	// Refetch fetches the app's set now on a kid it does not list, at most
+	// once a rate-limited interval per app on this node; it reports
+	// whether the app's keys changed.
+	Refetch(ctx context.Context, app *model.App) bool
 }
 
 // sharedReads is what a caching store (internal/cache) offers the login
@@ -347,12 +361,23 @@ func (s *Service) observe(app *model.App, att *model.Attempt, start time.Time) {
 // verify checks the proof. It returns the verified identity, or nil with the
 // failure's reason, cause and diagnosis written into att.
 func (s *Service) verify(ctx context.Context, app *model.App, r *Request, att *model.Attempt) (*verify.Verified, error) {
+	if app.JWKSURL != "" && s.JWKS != nil {
+		s.JWKS.Maintain(app)
+	}
 	v, err := s.verifier(ctx, app, s.now())
 	if err != nil {
 		return nil, err
 	}
 	req := verify.Request{UserID: r.UserID, Email: r.Email, Digest: r.UserHash, Token: r.IdentityToken}
 	got, verr := v.Verify(req)
+	if app.JWKSURL != "" && s.JWKS != nil && verify.ReasonOf(verr) == verify.ReasonKeyUnknown && s.JWKS.Refetch(ctx, app) {
+		// A kid the set did not list: the brand may have just published
+		// it. The fetch changed the keys: verify again with them.
+		if v, err = s.verifier(ctx, app, s.now()); err != nil {
+			return nil, err
+		}
+		got, verr = v.Verify(req)
+	}
 	if verr == nil {
 		verr = checkUserIDPattern(app, got)
 	}
@@ -387,7 +412,7 @@ func (s *Service) verify(ctx context.Context, app *model.App, r *Request, att *m
 // verifyOptions are the app's settings as the verifier takes them.
 func (s *Service) verifyOptions(app *model.App) verify.Options {
 	return verify.Options{AppID: app.ID, Audience: app.AudienceAlias, FullPrivacy: app.FullPrivacy,
-		MaxLifetime: time.Duration(app.MaxTokenLifetime) * time.Second, Leeway: s.Leeway, Now: s.Now}
+		MaxLifetime: time.Duration(app.MaxTokenLifetime) * time.Second, Leeway: s.Leeway, Now: s.Now, JWKSURL: app.JWKSURL}
 }
 
 // checkUserIDPattern applies the app's user-id pattern to the signed uid.
@@ -425,7 +450,7 @@ func (s *Service) candidates(ctx context.Context, app *model.App) ([]verify.Cand
 	out := []verify.Candidate{{Kind: verify.NotTheSecret, Label: "the app id", Secret: app.ID}}
 	for i := range keys {
 		k := &keys[i]
-		if k.AppID == app.ID || len(out) == maxCandidates {
+		if k.AppID == app.ID || k.IsPublicKey() || len(out) == maxCandidates {
 			continue
 		}
 		secret, err := keyring.Open(s.Box, k)

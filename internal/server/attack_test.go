@@ -157,6 +157,10 @@ func (a *atkApp) claims(now int64) atkClaims {
 		return atkClaims{{"iat", iat}, {"identities", atkStdIDs}}
 	case verify.PylonJWT:
 		return atkClaims{{"email", atkQ(atkEmail)}, {"aud", atkQ(a.id)}, {"iat", iat}, {"exp", exp}}
+	case verify.Kustomer:
+		return atkClaims{{"externalId", atkQ(atkUID)}, {"email", atkQ(atkEmail)}, {"iat", iat}}
+	case verify.FreshdeskWidget:
+		return atkClaims{{"name", atkQ("Jane")}, {"email", atkQ(atkEmail)}, {"exp", exp}}
 	}
 	return atkClaims{{"aud", atkQ(a.id)}, {"iat", iat}, {"exp", exp}, {"identities", atkStdIDs}}
 }
@@ -187,7 +191,7 @@ func (a *atkApp) digest(msg string) string {
 // wantIDs are the identities a valid proof of the app verifies.
 func (a *atkApp) wantIDs() []string {
 	switch a.p {
-	case verify.PylonJWT, verify.PylonHMAC, verify.HelpScout, verify.Plain:
+	case verify.PylonJWT, verify.PylonHMAC, verify.HelpScout, verify.Plain, verify.FreshdeskWidget, verify.Kustomer: // Kustomer: the email takes precedence
 		return []string{"email=" + atkEmail}
 	case verify.Intercom, verify.Akece, verify.Front, verify.Gleap:
 		return []string{"uid=" + atkUID}
@@ -249,7 +253,7 @@ type atkLogin struct {
 	anon   bool         // for 200: an anonymous session
 }
 
-var atkJWTProfiles = []verify.Profile{verify.HelpshiftUserHub, verify.PylonJWT, verify.Signet}
+var atkJWTProfiles = []verify.Profile{verify.HelpshiftUserHub, verify.PylonJWT, verify.Signet, verify.Kustomer, verify.FreshdeskWidget}
 
 // atkReject is a login the app refuses with reason r (401).
 func atkReject(class, name string, p verify.Profile, r verify.Reason, body func(a *atkApp, now int64) any) atkLogin {
@@ -365,12 +369,16 @@ func atkLoginCases() []atkLogin {
 		}))
 		// Duplicate and case-variant claims.
 		for _, v := range []string{"iat", "IAT", "Iat", "Exp", "NBF"} {
+			if p == verify.FreshdeskWidget && strings.EqualFold(v, "iat") {
+				continue // Freshdesk reads no iat: one is ignored
+			}
 			add(atkTokCase("duplicate-claims", v+" next to the valid claims", p, verify.ReasonClaimInvalid, func(a *atkApp, now int64) string {
 				c := a.claims(now)
 				return a.tok(a.hdr(), c.add(v, strconv.FormatInt(now-60, 10)))
 			}))
 		}
-		variants := map[verify.Profile][]string{verify.HelpshiftUserHub: {"Identities", "identitieſ"}, verify.PylonJWT: {"EMAIL", "Email", "AUD"}, verify.Signet: {"AUD", "Identities"}}
+		variants := map[verify.Profile][]string{verify.HelpshiftUserHub: {"Identities", "identitieſ"}, verify.PylonJWT: {"EMAIL", "Email", "AUD"}, verify.Signet: {"AUD", "Identities"},
+			verify.Kustomer: {"ExternalId", "externalID", "EMAIL"}, verify.FreshdeskWidget: {"EMAIL", "Email", "Name"}}
 		for _, v := range variants[p] {
 			add(atkTokCase("duplicate-claims", v+" next to the valid claims", p, verify.ReasonClaimInvalid, func(a *atkApp, now int64) string {
 				return a.tok(a.hdr(), a.claims(now).add(v, `"evil@example.com"`))
@@ -379,24 +387,30 @@ func atkLoginCases() []atkLogin {
 		// Time claims.
 		for _, lit := range []string{`"1795000000"`, `true`, `{}`, `[]`, `null`, `0`, `-1`, `-0`, `9007199254740992`, `1e300`, `9223372036854775808`, `0.5`} {
 			for _, claim := range []string{"iat", "exp"} {
+				if p == verify.FreshdeskWidget && claim == "iat" {
+					continue
+				}
 				add(atkTokCase("time-claims", claim+" = "+lit, p, verify.ReasonClaimInvalid, func(a *atkApp, now int64) string {
 					return a.tok(a.hdr(), a.claims(now).set(claim, lit))
 				}))
 			}
 		}
-		add(atkTokCase("time-claims", "no iat", p, verify.ReasonClaimInvalid, func(a *atkApp, now int64) string {
-			return a.tok(a.hdr(), a.claims(now).del("iat"))
-		}), atkTokCase("time-claims", "expired", p, verify.ReasonExpired, func(a *atkApp, now int64) string {
+		if p != verify.FreshdeskWidget {
+			add(atkTokCase("time-claims", "no iat", p, verify.ReasonClaimInvalid, func(a *atkApp, now int64) string {
+				return a.tok(a.hdr(), a.claims(now).del("iat"))
+			}), atkLogin{class: "time-claims", name: "iat 5 minutes ahead", p: p, status: 401, code: string(verify.ReasonIssuedInFuture), cause: verify.CauseClockSkew,
+				body: func(a *atkApp, now int64) any {
+					return tokenBody(a.tok(a.hdr(), a.claims(now).set("iat", strconv.FormatInt(now+300, 10)).set("exp", strconv.FormatInt(now+600, 10))))
+				}})
+		}
+		add(atkTokCase("time-claims", "expired", p, verify.ReasonExpired, func(a *atkApp, now int64) string {
 			return a.tok(a.hdr(), a.claims(now).set("iat", strconv.FormatInt(now-700, 10)).set("exp", strconv.FormatInt(now-61, 10)))
-		}), atkLogin{class: "time-claims", name: "iat 5 minutes ahead", p: p, status: 401, code: string(verify.ReasonIssuedInFuture), cause: verify.CauseClockSkew,
-			body: func(a *atkApp, now int64) any {
-				return tokenBody(a.tok(a.hdr(), a.claims(now).set("iat", strconv.FormatInt(now+300, 10)).set("exp", strconv.FormatInt(now+600, 10))))
-			}}, atkLogin{class: "time-claims", name: "iat with a fraction", p: p, status: 200,
+		}), atkLogin{class: "time-claims", name: "iat with a fraction", p: p, status: 200,
 			body: func(a *atkApp, now int64) any {
 				return tokenBody(a.tok(a.hdr(), a.claims(now).set("iat", strconv.FormatInt(now-60, 10)+".999999999999")))
 			}})
 		ms := verify.ReasonLifetimeTooLong
-		if p == verify.HelpshiftUserHub {
+		if p == verify.HelpshiftUserHub || p == verify.Kustomer {
 			ms = verify.ReasonIssuedInFuture
 		}
 		add(atkLogin{class: "time-claims", name: "times in milliseconds", p: p, status: 401, code: string(ms), cause: verify.CauseMilliseconds,
@@ -408,7 +422,7 @@ func atkLoginCases() []atkLogin {
 				return tokenBody(a.tok(a.hdr(), c))
 			}})
 		// Identities, look-alikes, field confusion.
-		if p != verify.PylonJWT {
+		if p == verify.HelpshiftUserHub || p == verify.Signet {
 			for name, ids := range map[string]string{
 				"uid twice":                 "[" + atkIdent("uid", atkUID) + "," + atkIdent("uid", "admin") + "]",
 				"empty value":               `[{"identifier":"uid","value":""}]`,

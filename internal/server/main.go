@@ -7,6 +7,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/signet-id/signet/internal/jwks"
 	"github.com/signet-id/signet/internal/outbound"
 	"io"
 	"log/slog"
@@ -87,17 +88,26 @@ type Config struct {
 	// DefaultMaxConnections, or less when the open-file limit is lower.
 	MaxConnections int
 	// MetricsAddr, when set, serves /metrics there without a token, and
-	// not on Addr (where it needs an owner token otherwise).
+	// not on Addr (where it needs an owner or metrics token otherwise).
 	MetricsAddr string
 	// Outbound is the policy of requests Signet makes itself (a brand's
 	// JWKS): nil allows public HTTPS addresses only (SIGNET_OUTBOUND_ALLOW
 	// lists more).
 	Outbound *outbound.Policy
+	// SetupTokenLifetime is how long the first-run owner token works;
+	// default DefaultSetupTokenLifetime. KeepSetupToken keeps it working
+	// after an owner account exists (it is revoked then otherwise).
+	SetupTokenLifetime time.Duration
+	KeepSetupToken     bool
 	// Webhooks times webhook deliveries and detections (retry window,
 	// backoff, poll; internal/webhook's defaults when zero); its Store,
 	// Box, Policy (Outbound), Now and Log are the server's.
 	Webhooks webhook.Config
 }
+
+// DefaultSetupTokenLifetime is the first-run owner token's life: unused
+// by then, the next start prints a new one.
+const DefaultSetupTokenLifetime = 7 * 24 * time.Hour
 
 // Main is a running (or ready to run) server.
 type Main struct {
@@ -112,6 +122,8 @@ type Main struct {
 	listener    net.Listener
 	draining    atomic.Bool
 	metricsAddr atomic.Value // string: where /metrics is served, with MetricsAddr
+	jwks        *jwks.Fetcher
+	staff       *staff.Service
 	webhooks    *webhook.Service
 }
 
@@ -214,8 +226,23 @@ func New(ctx context.Context, cfg Config) (*Main, error) {
 		prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "signet_cache_misses_total",
 			Help: "Reads of apps, keys and sessions this node had to make in the database (not cached, or not trusted: the events bus was not listening)."},
 			func() float64 { _, m := cached.Stats(); return float64(m) }))
+	// Brands' JWKS, fetched under the outbound policy; their keys become
+	// the apps' keys (internal/jwks).
+	fetcher := jwks.New(st, box, cfg.Outbound, cfg.Logger)
+	fetcher.Now = cfg.Now
+	jwksFetches := prometheus.NewCounterVec(prometheus.CounterOpts{Name: "signet_jwks_fetches_total",
+		Help: "Fetches of apps' JWKS by result (ok, failed); a failed fetch keeps the last good set in force and is shown on the app's page."},
+		[]string{"result"})
+	reg.MustRegister(jwksFetches)
+	fetcher.Observe = func(result string) { jwksFetches.WithLabelValues(result).Inc() }
+	m.jwks = fetcher
+	logins.JWKS = fetcher
 	adm := admin.New(st, box, cfg.Now, cfg.Logger)
-	api := httpapi.New(httpapi.Config{Database: st, Logins: logins, Logger: cfg.Logger, Admin: adm,
+	adm.UseJWKS(fetcher)
+	staffs := staff.New(staff.Config{Store: st, Limiter: limiter, Now: cfg.Now, Logger: cfg.Logger, AdminToken: cfg.AdminToken,
+		KeepSetupToken: cfg.KeepSetupToken})
+	m.staff = staffs
+	api := httpapi.New(httpapi.Config{Database: st, Logins: logins, Logger: cfg.Logger, Admin: adm, Staff: staffs,
 		Registry: reg, AdminToken: cfg.AdminToken, Now: cfg.Now, Draining: m.draining.Load,
 		Conversations: conv, Bus: bus, Stopping: m.stopping, TrustedProxies: cfg.TrustedProxies,
 		Streams: cfg.Streams, MetricsElsewhere: cfg.MetricsAddr != "", Webhooks: m.webhooks})
@@ -223,7 +250,6 @@ func New(ctx context.Context, cfg Config) (*Main, error) {
 	// The dashboard (and the widget's script) is a client of the API, in
 	// process; it sets its own security headers, so it is not wrapped by
 	// the API's middleware.
-	staffs := staff.New(staff.Config{Store: st, Limiter: limiter, Now: cfg.Now, Logger: cfg.Logger, AdminToken: cfg.AdminToken})
 	dashboard := web.New(web.Config{API: api, Logger: cfg.Logger, Now: cfg.Now, TrustedProxies: cfg.TrustedProxies,
 		Staff: staffs, Admin: adm, Logins: logins, Conversations: conv, Webhooks: m.webhooks,
 		Transport: web.Transport{PublicURL: cfg.PublicURL, InsecureCookies: cfg.InsecureCookies}})
@@ -499,6 +525,9 @@ func every(ctx context.Context, d time.Duration, fn func()) {
 func (m *Main) Close() error { return m.close() }
 
 func (m *Main) close() error {
+	if m.jwks != nil {
+		m.jwks.Close() // background fetches end before the store closes
+	}
 	m.limiter.Close()
 	serr := m.store.Close() // the queued logins are written first
 	berr := m.bus.Close()
@@ -528,19 +557,42 @@ func (m *Main) bootstrap(ctx context.Context) error {
 			fmt.Fprintf(m.cfg.Out, "Dashboard: %s/dashboard/ — sign in as %s with the password shown on the first demo run\n  (lost it? signet admin reset-password %s --email %s).\n\n", url, demo.AccountEmail, where, demo.AccountEmail)
 		}
 	}
+	// Once an owner account exists, a first-run token left from before
+	// (an upgrade, or a setup on another node) stops working.
+	if n, err := m.staff.RevokeFirstRunTokens(ctx, &model.Actor{Role: model.RoleOwner, Address: "local"}); err != nil {
+		return err
+	} else if n > 0 {
+		fmt.Fprintf(m.cfg.Out, "The first-run owner token is revoked: an owner account exists (start with --keep-setup-token to keep it).\n")
+	}
 	if m.cfg.AdminToken != "" {
-		fmt.Fprintln(m.cfg.Out, "Admin API: use SIGNET_ADMIN_TOKEN as the bearer token.")
+		fmt.Fprintln(m.cfg.Out, "Admin API: use SIGNET_ADMIN_TOKEN as the bearer token. Owner tokens (this one too, not its value):\n"+
+			"    GET /api/admin/tokens; revoke one with DELETE /api/admin/tokens/ID.")
 		return nil
 	}
-	has, err := m.store.HasOwner(ctx)
-	if err != nil || has {
+	need, err := m.staff.NeedsSetupToken(ctx)
+	if err != nil || !need {
 		return err
 	}
 	text, hash := httpapi.NewOwnerToken()
-	t := &model.APIToken{ID: model.NewID("tok"), Role: model.RoleOwner, Name: "first-run owner token", TokenHash: hash, CreatedAt: m.cfg.Now()}
+	life := m.cfg.SetupTokenLifetime
+	if life <= 0 {
+		life = DefaultSetupTokenLifetime
+	}
+	now := m.cfg.Now()
+	t := &model.APIToken{ID: model.NewID("tok"), Role: model.RoleOwner, Name: staff.FirstRunTokenName, TokenHash: hash, CreatedAt: now,
+		ExpiresAt: new(now.Add(life))}
 	if err := m.store.CreateAPIToken(ctx, t, nil); err != nil {
 		return err
 	}
+	keep := "It is revoked as soon as the owner account exists (start with --keep-setup-token to keep it)"
+	if m.cfg.KeepSetupToken {
+		keep = "It stays after the owner account exists (--keep-setup-token)"
+	}
+	defer fmt.Fprintf(m.cfg.Out, `%s; it expires %s
+unused (the next start then prints a new one). List owner tokens with GET /api/admin/tokens and revoke
+one with DELETE /api/admin/tokens/%s.
+
+`, keep, t.ExpiresAt.Format(time.RFC3339), t.ID)
 	fmt.Fprintf(m.cfg.Out, `
 First run. This owner API token is shown once and never again; keep it in a password manager:
 

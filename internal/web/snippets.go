@@ -56,7 +56,7 @@ func installFor(r *http.Request, a *model.App, keys []keyRow) *installView {
 			continue // a profile without snippets shows the embed only
 		}
 		v.Languages = append(v.Languages, installLanguage{Name: lang.Name, Label: lang.Label, File: f.File,
-			Config: configSnippet(lang.Name, a.ID, keyID, profile == "signet"), Code: f.Code, Whole: f.Whole})
+			Config: configSnippet(lang.Name, a.ID, keyID, a.Profile.KeyByKid()), Code: f.Code, Whole: f.Whole})
 	}
 	return v
 }

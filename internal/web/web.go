@@ -145,6 +145,8 @@ func (h *handler) routes() *http.ServeMux {
 	mux.Handle("GET /dashboard/w/{ws}/apps/{app}", h.auth(h.appPage))
 	mux.Handle("POST /dashboard/w/{ws}/apps/{app}/settings", h.auth(h.saveSettings))
 	mux.Handle("POST /dashboard/w/{ws}/apps/{app}/keys", h.auth(h.createKey))
+	mux.Handle("POST /dashboard/w/{ws}/apps/{app}/jwks", h.auth(h.saveJWKS))
+	mux.Handle("POST /dashboard/w/{ws}/apps/{app}/jwks/refresh", h.auth(h.refreshJWKS))
 	mux.Handle("POST /dashboard/w/{ws}/apps/{app}/keys/{key}/retire", h.auth(h.retireKey))
 	mux.Handle("POST /dashboard/w/{ws}/apps/{app}/keys/{key}/rotate", h.auth(h.rotateKey))
 	mux.Handle("POST /dashboard/w/{ws}/apps/{app}/keys/{key}/revoke", h.auth(h.revokeKey))
@@ -175,6 +177,7 @@ func (h *handler) routes() *http.ServeMux {
 	mux.Handle("POST /dashboard/w/{ws}/inbox/{issue}/reopen", h.auth(h.setStatus("reopen")))
 
 	mux.Handle("GET /dashboard/reference", h.auth(h.referencePage))
+	h.accountsRoutes(mux)
 	mux.Handle("/dashboard/api/{rest...}", h.authAPI(h.proxy))
 	mux.HandleFunc("/dashboard/", func(w http.ResponseWriter, r *http.Request) {
 		h.renderError(w, r, nil, &pageError{http.StatusNotFound, "There is no such page."})

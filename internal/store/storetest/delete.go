@@ -19,6 +19,8 @@ func testDeleteApp(e *env) {
 	onA := e.issue(ada, "about app a")
 	onB := e.issue(adaOnB, "about app b")
 	crossed := e.reply(ada, onB, "ada, from app a's session, on app b's issue")
+	// App a publishes a JWKS: its fetch record goes with it.
+	e.must(e.s.RecordJWKSFetch(e.ctx, &model.JWKSFetch{AppID: a.ID, URL: "https://brand.example/jwks.json", CheckedAt: e.tick()}))
 	e.must(e.s.RecordAttempt(e.ctx, &model.Attempt{ID: model.NewID("att"), WorkspaceID: w.ID, AppID: a.ID,
 		Platform: a.Platform, Profile: a.Profile, Result: model.ResultRejected, ClaimedUserID: "x", At: e.tick()}))
 	// A conflict through app a: bob's email signed for ada's uid.
@@ -95,6 +97,7 @@ func testDeleteWorkspace(e *env) {
 	ada := e.login(e.newLogin(a, k, signed(verify.UID, "ada")))
 	e.issue(ada, "hello")
 	kept := e.login(e.newLogin(oa, ok, signed(verify.UID, "ada")))
+	e.must(e.s.RecordJWKSFetch(e.ctx, &model.JWKSFetch{AppID: a.ID, URL: "https://brand.example/jwks.json", CheckedAt: e.tick()}))
 	tok := &model.APIToken{ID: model.NewID("tok"), WorkspaceID: w.ID, Role: model.RoleAdmin, Name: "ci", TokenHash: hash("del-admin"), CreatedAt: e.tick()}
 	e.must(e.s.CreateAPIToken(e.ctx, tok, e.entry(w.ID, "token.create", "tok")))
 	acc := &model.Account{ID: model.NewID("acc"), WorkspaceID: w.ID, Email: "gone@example.com", Role: model.RoleAdmin,
