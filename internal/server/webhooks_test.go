@@ -1,6 +1,7 @@
 package server_test
 
 import (
+	"bytes"
 	"context"
 	"crypto/hmac"
 	"crypto/sha256"
@@ -13,6 +14,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/netip"
+	"os"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -381,6 +383,19 @@ func TestRotateMasterKeyWebhooks(t *testing.T) {
 	// A rotation's overlap: the previous secret is resealed too.
 	rotated := testserver.Must(t, 200, s.Do(t, "POST", "/api/admin/webhooks/"+h.Str("id")+"/rotate", adminToken, map[string]any{}))
 	s.stop()
+	// Sealed at rest: neither secret's text nor key bytes are in the database's files.
+	for _, secret := range []string{h.Str("secret"), rotated.Str("secret")} {
+		key, _ := base64.StdEncoding.DecodeString(strings.TrimPrefix(secret, "whsec_"))
+		for _, f := range []string{"signet.db", "signet.db-wal"} {
+			raw, err := os.ReadFile(filepath.Join(dir, f))
+			if err != nil && f == "signet.db" {
+				t.Fatal(err)
+			}
+			if bytes.Contains(raw, []byte(secret)) || bytes.Contains(raw, key) {
+				t.Fatalf("a webhook secret stands in %s", f)
+			}
+		}
+	}
 
 	if _, err := server.RotateMasterKey(context.Background(), server.Config{Database: dsn, DataDir: dir,
 		Getenv: env(map[string]string{"SIGNET_MASTER_KEY": newKey, "SIGNET_MASTER_KEY_PREVIOUS": oldKey})}); err != nil {
