@@ -40,6 +40,9 @@ type Service struct {
 	Now func() time.Time
 	// Limits; zero means the default.
 	MaxBody, IssuesPerMinute, MessagesPerMinute int
+	// Webhooks, when set, hears of new issues and of agents' messages
+	// (internal/webhook), right after they are written.
+	Webhooks Notifier
 
 	// serial makes a session's count and write one step on this node
 	// (throttle.KeyLock): concurrent requests of one session cannot all
@@ -154,6 +157,7 @@ func (s *Service) OpenIssue(ctx context.Context, sess *model.Session, body strin
 		return nil, nil, err
 	}
 	s.publish(ctx, events.Event{Kind: events.IssueCreated, WorkspaceID: i.WorkspaceID, IssueID: i.ID, UserID: i.UserID, MessageID: m.ID})
+	s.notify(ctx, model.EventIssueCreated, i, m)
 	return i, m, nil
 }
 
@@ -213,6 +217,7 @@ func (s *Service) AgentReply(ctx context.Context, i *model.Issue, agentID, body 
 		return nil, err
 	}
 	s.publish(ctx, events.Event{Kind: events.MessageCreated, WorkspaceID: i.WorkspaceID, IssueID: i.ID, UserID: i.UserID, MessageID: m.ID})
+	s.notify(ctx, model.EventMessageCreated, i, m)
 	return m, nil
 }
 

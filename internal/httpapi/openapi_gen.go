@@ -352,6 +352,10 @@ func mergeRaw(s object, extra string) (object, error) {
 
 func merge(s, over object) object {
 	for k, v := range over {
+		if v == nil { // null removes what the type gave (a $ref replaced by an anyOf)
+			delete(s, k)
+			continue
+		}
 		if vo, ok := v.(object); ok {
 			if so, ok := s[k].(object); ok {
 				s[k] = merge(so, vo)

@@ -575,7 +575,7 @@ func oaJSONFields(t reflect.Type) map[string]bool {
 // auditWriters are the packages whose actor.Audit calls write the audit log.
 // (The staff service's account lifecycle, accounts.go, is checked; its
 // sign-in and setup entries are not documented yet.)
-var auditWriters = []string{"../admin/", "../staff/accounts"}
+var auditWriters = []string{"../admin/", "../staff/accounts", "../webhook/"}
 
 // TestOpenAPIAuditActions checks the audit log's document against the
 // services that write it (internal/admin, internal/staff): every
@@ -1269,13 +1269,14 @@ func TestOpenAPILive(t *testing.T) {
 	policy.RootCAs = jwksSrv.Client().Transport.(*http.Transport).TLSClientConfig.RootCAs
 	fetcher := jwks.New(st, box, policy, nil)
 	defer fetcher.Close()
+	webhooks := oaWebhookService(t, st, box, clock)
 	newServer := func(bus events.Bus, stopping <-chan struct{}, opts ...func(*Config)) *httptest.Server {
 		conv := &conversation.Service{Store: st, Bus: bus, Now: clock.Now}
 		adm := admin.New(st, box, clock.Now, nil)
 		adm.UseJWKS(fetcher)
 		cfg := Config{Database: st, Logins: &login.Service{Store: st, Box: box, Now: clock.Now}, Admin: adm,
 			Registry: prometheus.NewRegistry(), AdminToken: owner, Now: clock.Now, Draining: draining.Load,
-			Conversations: conv, Bus: bus, Stopping: stopping,
+			Conversations: conv, Bus: bus, Stopping: stopping, Webhooks: webhooks,
 			Staff: staff.New(staff.Config{Store: st, Now: clock.Now, AdminToken: owner})}
 		for _, o := range opts {
 			o(&cfg)
@@ -2291,6 +2292,9 @@ func TestOpenAPILive(t *testing.T) {
 		{"GET", "/api/admin/workspaces/" + ws + "/tokens", owner, nil, 200, ""},
 	})
 
+	// --- webhooks (openapi_webhooks_test.go)
+	webhookParams := oaWebhooks(t, c, webhooks, clock, owner, adminTok, ws)
+
 	// --- the audit log: what the scenario did, by whom, from where.
 	auditPath := "/api/admin/workspaces/" + ws + "/audit"
 	audit := func(bearer, query string) []map[string]any {
@@ -2306,7 +2310,9 @@ func TestOpenAPILive(t *testing.T) {
 	written := map[string]int{}
 	for _, e := range entries {
 		written[e["action"].(string)]++
-		if e["workspace_id"] != ws || e["ip"] != "127.0.0.1" && e["ip"] != "203.0.113.50" || e["user_agent"] != "Go-http-client/1.1" {
+		// What Signet does by itself (webhook.disable) comes from no address.
+		byRequest := e["actor_role"] != "system"
+		if e["workspace_id"] != ws || byRequest && (e["ip"] != "127.0.0.1" && e["ip"] != "203.0.113.50" || e["user_agent"] != "Go-http-client/1.1") {
 			t.Errorf("audit entry: %v", e)
 		}
 		// Strict down to the details: a renamed detail fails.
@@ -2414,6 +2420,7 @@ func TestOpenAPILive(t *testing.T) {
 	// or is too large.
 	params := map[string]string{"ws": ws, "app": apps[verify.Signet], "key": spare, "token": agentID, "user": annUser, "session": ses, "account": keptAcc,
 		"issue": annIssue}
+	maps.Copy(params, webhookParams)
 	live := c.want(c.do("POST", loginPath(apps[verify.Signet]), "", map[string]any{}), 200, "").str("session_token")
 	for _, o := range c.ops {
 		path := o.path

@@ -14,7 +14,7 @@ import (
 // add a Route here, next to its neighbours by path (CONTRIBUTING.md, "Add
 // an HTTP route"). metrics serves GET /metrics.
 func (s *server) routes(metrics http.Handler) []Route {
-	return []Route{
+	return append([]Route{
 		{
 			Method: "GET", Path: "/healthz", Handler: http.HandlerFunc(s.healthz),
 			ID: "healthz", Tag: "Operations", Auth: NoAuth,
@@ -645,5 +645,5 @@ func (s *server) routes(metrics http.Handler) []Route {
 			Answers: []Answer{answer[testAnswer](200, "The verdict, valid or not.")},
 			Errors:  []string{"BadRequest", "Unauthorized", "Forbidden", "NotFound", "PayloadTooLarge", "Internal"},
 		},
-	}
+	}, s.webhookRoutes()...)
 }

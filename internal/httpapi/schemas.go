@@ -8,6 +8,7 @@ import (
 	"github.com/signet-id/signet/internal/login"
 	"github.com/signet-id/signet/internal/model"
 	"github.com/signet-id/signet/internal/staff"
+	"github.com/signet-id/signet/internal/webhook"
 	"github.com/signet-id/signet/verify"
 )
 
@@ -708,14 +709,111 @@ var schemaDefs = []schemaDef{
 		},
 	},
 	{
+		Name:  "WebhookEventType",
+		Doc:   "What happened:\n\n- `message.created`: an agent wrote to a user (data: `app_id`, `issue_id`, `user_id`, `message_id`, `author`, `agent_id`, `body`): a brand's backend can push a notification to a backgrounded app\n- `issue.created`: a user opened an issue (same data, `author` = `user`)\n- `verification.failures_spiked`: an app's share of failed verifications over a window reached the threshold (data: `app_id`, `window_seconds`, `checked`, `failed`, `failed_share`, `threshold`); at most once per app and window\n- `key.retiring_still_used`: a key inside its grace period still signs logins (data: `app_id`, `key_id`, `retires_at`, `last_used_at`); at most once per key and day\n- `app.enforcement_changed`: an app's enforcement was set (data: `app_id`, `enforcement`)\n- `key.created`, `key.revoked`: data `app_id`, `key_id` (and `sessions_ended` for a revocation)\n\nEvery event's data holds `workspace_id`.",
+		Extra: `{"type":"string","enum":["message.created","issue.created","verification.failures_spiked","key.retiring_still_used","app.enforcement_changed","key.created","key.revoked"]}`,
+	},
+	{
+		Name: "Webhook", Type: typeOf[model.Webhook](),
+		Doc: "A webhook endpoint, without its secret.",
+		Props: map[string]prop{
+			"id":                    {Doc: "The endpoint's id.", ID: "whk"},
+			"workspace_id":          {Doc: "Its workspace.", ID: "ws"},
+			"url":                   {Doc: "Where deliveries are POSTed: HTTPS, to a public address (an operator's `SIGNET_OUTBOUND_ALLOW` lets listed hosts through, plain HTTP included)."},
+			"events":                {Doc: "The event types it receives.", Extra: `{"items":{"$ref":"#/components/schemas/WebhookEventType"}}`},
+			"description":           {Doc: "A label for people; may be empty."},
+			"previous_secret_until": {Doc: "During a rotation's overlap: until when the previous secret signs too (a second `v1,` signature). Absent otherwise."},
+			"created_at":            {Doc: "When it was created."},
+			"updated_at":            {Doc: "When it last changed."},
+			"disabled_at":           {Doc: "Set while deliveries are stopped: by an admin, or after a day of failures. Absent when enabled."},
+			"disabled_reason":       {Doc: "Why it is disabled: `failing` (every attempt failed for a day; the audit entry `webhook.disable` records it) or `disabled by an admin`. Absent when enabled.", Extra: `{"enum":["failing","disabled by an admin"]}`},
+			"failing_since":         {Doc: "The first failed attempt since the last success. Absent when the last attempt succeeded."},
+		},
+	},
+	{
+		Name: "CreatedWebhook", Type: typeOf[webhook.Created](),
+		Doc: "A webhook endpoint with its secret: the only time it is shown.",
+		Props: map[string]prop{
+			"id":                    {Doc: "The endpoint's id.", ID: "whk"},
+			"workspace_id":          {Doc: "Its workspace.", ID: "ws"},
+			"url":                   {Doc: "Where deliveries are POSTed: HTTPS, to a public address (an operator's `SIGNET_OUTBOUND_ALLOW` lets listed hosts through, plain HTTP included)."},
+			"events":                {Doc: "The event types it receives.", Extra: `{"items":{"$ref":"#/components/schemas/WebhookEventType"}}`},
+			"description":           {Doc: "A label for people; may be empty."},
+			"previous_secret_until": {Doc: "During a rotation's overlap: until when the previous secret signs too (a second `v1,` signature). Absent otherwise."},
+			"created_at":            {Doc: "When it was created."},
+			"updated_at":            {Doc: "When it last changed."},
+			"disabled_at":           {Doc: "Set while deliveries are stopped: by an admin, or after a day of failures. Absent when enabled."},
+			"disabled_reason":       {Doc: "Why it is disabled: `failing` (every attempt failed for a day; the audit entry `webhook.disable` records it) or `disabled by an admin`. Absent when enabled.", Extra: `{"enum":["failing","disabled by an admin"]}`},
+			"failing_since":         {Doc: "The first failed attempt since the last success. Absent when the last attempt succeeded."},
+			"secret":                {Doc: "The signing secret, Standard Webhooks form: `whsec_` then the key in standard base64. Shown this once. A delivery's `webhook-signature` is `v1,` and the base64 HMAC-SHA256, under the decoded key, of `webhook-id` + `.` + `webhook-timestamp` + `.` + the body.", Extra: `{"pattern":"^whsec_[A-Za-z0-9+/]+={0,2}$"}`},
+		},
+	},
+	{
+		Name: "WebhookCreate", Type: typeOf[webhook.Request](),
+		Doc:      "A new endpoint.",
+		Request:  true,
+		Required: []string{"url", "events"},
+		Props: map[string]prop{
+			"url":         {Doc: "HTTPS URL of a public address; a URL that is not HTTPS, names a loopback host, or is or resolves to a private, loopback or link-local address is refused with 400 `invalid_request` saying why.", Extra: `{"maxLength":2000}`},
+			"events":      {Doc: "The event types to receive.", Extra: `{"minItems":1,"items":{"$ref":"#/components/schemas/WebhookEventType"}}`},
+			"description": {Doc: "A label for people.", Extra: `{"maxLength":200}`},
+			"disabled":    {Doc: "`true` stops deliveries (they wait, and go out once resumed if still inside their day of retries); `false` resumes them and forgets the failures."},
+		},
+	},
+	{
+		Name: "WebhookPatch", Type: typeOf[webhook.Request](),
+		Doc:     "The settings to change; the others stay.",
+		Request: true,
+		Props: map[string]prop{
+			"url":         {Doc: "HTTPS URL of a public address; a URL that is not HTTPS, names a loopback host, or is or resolves to a private, loopback or link-local address is refused with 400 `invalid_request` saying why.", Extra: `{"maxLength":2000}`},
+			"events":      {Doc: "The event types to receive.", Extra: `{"minItems":1,"items":{"$ref":"#/components/schemas/WebhookEventType"}}`},
+			"description": {Doc: "A label for people.", Extra: `{"maxLength":200}`},
+			"disabled":    {Doc: "`true` stops deliveries (they wait, and go out once resumed if still inside their day of retries); `false` resumes them and forgets the failures."},
+		},
+	},
+	{
+		Name: "WebhookRotate", Type: typeOf[rotateRequest](),
+		Doc:     "A rotation.",
+		Request: true,
+		Props: map[string]prop{
+			"overlap_seconds": {Doc: "How long the previous secret keeps signing too; default 86400 (a day); 0 ends it at once.", Extra: `{"minimum":0,"maximum":604800}`},
+		},
+	},
+	{
+		Name: "WebhookList", Type: typeOf[webhookList](),
+		Doc: "The workspace's webhook endpoints, oldest first.",
+	},
+	{
+		Name: "WebhookDelivery", Type: typeOf[model.WebhookDelivery](),
+		Doc: "One event for one endpoint: its state and last attempt.",
+		Props: map[string]prop{
+			"endpoint_id":     {Doc: "The endpoint.", ID: "whk"},
+			"event_id":        {Doc: "The event's id: the `webhook-id` header of every attempt.", ID: "evt"},
+			"event_type":      {Extra: `{"$ref":"#/components/schemas/WebhookEventType"}`},
+			"payload":         {Doc: "The body sent, exactly as signed: `{\"type\", \"timestamp\", \"data\"}`."},
+			"status":          {Doc: "`pending` until a 2xx answer (`delivered`), or until its retries ran out after a day (`failed`).", Extra: `{"enum":["pending","delivered","failed"]}`},
+			"attempts":        {Doc: "Attempts made (since the last resend).", Extra: `{"minimum":0}`},
+			"created_at":      {Doc: "When the event was enqueued (or last resent): its day of retries starts then."},
+			"next_attempt_at": {Doc: "While pending: the next attempt, after an exponential backoff with jitter. Absent otherwise."},
+			"last_attempt_at": {Doc: "The last attempt. Absent before the first."},
+			"last_status":     {Doc: "The HTTP status of the last answer; 0 when none came (refused, timed out) or before the first attempt."},
+			"last_error":      {Doc: "Why the last attempt failed. Absent after a success."},
+			"delivered_at":    {Doc: "When a 2xx answer came. Absent otherwise."},
+		},
+	},
+	{
+		Name: "WebhookDeliveryList", Type: typeOf[deliveryList](),
+		Doc: "An endpoint's deliveries, newest first (at most `limit`, 100 by default).",
+	},
+	{
 		Name:  "AuditAction",
-		Doc:   "What was done, a stable verb:\n\n- `workspace.create` (a workspace; filed in the new workspace's log)\n- `workspace.delete` (a workspace and everything in it but its audit log; filed in the instance's log)\n- `app.create`, `app.update` (an app's settings), `app.delete` (an app, its keys, sessions and conversations)\n- `key.create`, `key.retire`, `key.revoke`\n- `token.create`, `token.revoke` (API tokens)\n- `account.create`\n- `session.revoke`, `user.sessions.revoke`, `app.sessions.revoke`\n- `account.disable`, `account.enable`, `account.delete`, `account.role`, `account.password_change`, `account.password_reset_issue` (and, from the dashboard's reset page, `account.password_reset`)",
-		Extra: `{"type":"string","enum":["workspace.create","app.create","app.update","key.create","key.retire","key.revoke","token.create","token.revoke","account.create","session.revoke","user.sessions.revoke","app.sessions.revoke","app.delete","workspace.delete","account.disable","account.enable","account.delete","account.role","account.password_change","account.password_reset_issue"]}`,
+		Doc:   "What was done, a stable verb:\n\n- `workspace.create` (a workspace; filed in the new workspace's log)\n- `workspace.delete` (a workspace and everything in it but its audit log; filed in the instance's log)\n- `app.create`, `app.update` (an app's settings), `app.delete` (an app, its keys, sessions and conversations)\n- `key.create`, `key.retire`, `key.revoke`\n- `token.create`, `token.revoke` (API tokens)\n- `account.create`\n- `session.revoke`, `user.sessions.revoke`, `app.sessions.revoke`\n- `account.disable`, `account.enable`, `account.delete`, `account.role`, `account.password_change`, `account.password_reset_issue` (and, from the dashboard's reset page, `account.password_reset`)\n- `webhook.create`, `webhook.update`, `webhook.rotate`, `webhook.delete`, `webhook.resend` (a delivery), `webhook.disable` (by Signet, `actor_role` `system`: an endpoint that failed for a day)",
+		Extra: `{"type":"string","enum":["workspace.create","app.create","app.update","key.create","key.retire","key.revoke","token.create","token.revoke","account.create","session.revoke","user.sessions.revoke","app.sessions.revoke","app.delete","workspace.delete","account.disable","account.enable","account.delete","account.role","account.password_change","account.password_reset_issue","webhook.create","webhook.update","webhook.rotate","webhook.delete","webhook.resend","webhook.disable"]}`,
 	},
 	{
 		Name:  "AuditTargetType",
 		Doc:   "The kind of thing acted on; `target_id` is its id.",
-		Extra: `{"type":"string","enum":["workspace","app","key","token","account","user","session"]}`,
+		Extra: `{"type":"string","enum":["workspace","app","key","token","account","user","session","webhook"]}`,
 	},
 	{
 		Name: "AuditEntry", Type: typeOf[model.AuditEntry](),
@@ -723,12 +821,12 @@ var schemaDefs = []schemaDef{
 		Props: map[string]prop{
 			"id":           {Doc: "The entry id; also the `before` cursor.", ID: "aud"},
 			"workspace_id": {Doc: "The workspace acted on. Absent for an instance-wide entry.", ID: "ws"},
-			"actor_role":   {Doc: "The role of the token that acted."},
-			"actor_id":     {Doc: "The API token that acted (`tok_…`), or `owner` for `SIGNET_ADMIN_TOKEN`.", Extra: `{"pattern":"^(owner|tok_[a-z2-7]{16})$","examples":["tok_k3jq7m2xw4p5r6t7","owner"]}`},
+			"actor_role":   {Doc: "The role of the token that acted, or `system` for what Signet does by itself (`webhook.disable`).", Extra: `{"$ref":null,"anyOf":[{"$ref":"#/components/schemas/Role"},{"const":"system"}]}`},
+			"actor_id":     {Doc: "The API token that acted (`tok_…`), `owner` for `SIGNET_ADMIN_TOKEN`, or `signet` for what Signet does by itself.", Extra: `{"pattern":"^(owner|signet|tok_[a-z2-7]{16})$","examples":["tok_k3jq7m2xw4p5r6t7","owner"]}`},
 			"action":       {Extra: `{"$ref":"#/components/schemas/AuditAction"}`},
 			"target_type":  {Extra: `{"$ref":"#/components/schemas/AuditTargetType"}`},
-			"target_id":    {Doc: "The id of what was acted on.", Extra: `{"pattern":"^(ws|app|key|tok|acc|usr|ses)_[a-z2-7]{16}$","examples":["key_k3jq7m2xw4p5r6t7"]}`},
-			"details":      {Doc: "Per action: `workspace.create` `{name}`; `app.create` and `app.update` the settings given (any of AppPatch's fields; absent when none); `key.create` `{app_id, imported, weak, fingerprint, algorithm}`; `key.retire` `{app_id, retires_at}`; `key.revoke` `{app_id, sessions_ended}`; `token.create` `{role, name}`; `token.revoke` `{role}`; `account.create` `{email, role}`; `session.revoke` `{user_id}`; `user.sessions.revoke` and `app.sessions.revoke` `{sessions_ended}`. Values are JSON as written (numbers keep every digit). Absent when empty."},
+			"target_id":    {Doc: "The id of what was acted on.", Extra: `{"pattern":"^(ws|app|key|tok|acc|usr|ses|whk)_[a-z2-7]{16}$","examples":["key_k3jq7m2xw4p5r6t7"]}`},
+			"details":      {Doc: "Per action: `workspace.create` `{name}`; `app.create` and `app.update` the settings given (any of AppPatch's fields; absent when none); `key.create` `{app_id, imported, weak, fingerprint, algorithm}`; `key.retire` `{app_id, retires_at}`; `key.revoke` `{app_id, sessions_ended}`; `token.create` `{role, name}`; `token.revoke` `{role}`; `account.create` `{email, role}`; `session.revoke` `{user_id}`; `user.sessions.revoke` and `app.sessions.revoke` `{sessions_ended}`; `webhook.create` `{url, events}`; `webhook.update` `{url, events, description, disabled}` (the endpoint after the change); `webhook.rotate` `{overlap_seconds}`; `webhook.delete` `{url}`; `webhook.resend` `{event_id}`; `webhook.disable` `{reason, failing_since}`. Values are JSON as written (numbers keep every digit). Absent when empty."},
 			"ip":           {Doc: "The client's address: the connection's peer, or behind a trusted proxy (`--trusted-proxies`) the right-most `X-Forwarded-For` address that is not one.", Extra: `{"examples":["203.0.113.5","2001:db8::1"]}`},
 			"user_agent":   {Doc: "The client's User-Agent, cut to 300 bytes. Absent when none.", Extra: `{"maxLength":300}`},
 			"at":           {Doc: "When it happened."},
@@ -1641,6 +1739,250 @@ var schemaDefs = []schemaDef{
           "details"
         ]
       }
+    },
+    {
+      "if": {
+        "properties": {
+          "action": {
+            "const": "webhook.create"
+          }
+        },
+        "required": [
+          "action"
+        ]
+      },
+      "then": {
+        "properties": {
+          "target_type": {
+            "const": "webhook"
+          },
+          "details": {
+            "type": "object",
+            "properties": {
+              "url": {
+                "type": "string",
+                "description": "The endpoint's URL."
+              },
+              "events": {
+                "type": "array",
+                "items": {
+                  "$ref": "#/components/schemas/WebhookEventType"
+                },
+                "description": "Its event types."
+              }
+            },
+            "required": [
+              "events",
+              "url"
+            ],
+            "additionalProperties": false
+          }
+        },
+        "required": [
+          "details"
+        ]
+      }
+    },
+    {
+      "if": {
+        "properties": {
+          "action": {
+            "const": "webhook.update"
+          }
+        },
+        "required": [
+          "action"
+        ]
+      },
+      "then": {
+        "properties": {
+          "target_type": {
+            "const": "webhook"
+          },
+          "details": {
+            "type": "object",
+            "properties": {
+              "url": {
+                "type": "string",
+                "description": "The endpoint's URL."
+              },
+              "events": {
+                "type": "array",
+                "items": {
+                  "$ref": "#/components/schemas/WebhookEventType"
+                },
+                "description": "Its event types."
+              },
+              "description": {
+                "type": "string",
+                "description": "Its description."
+              },
+              "disabled": {
+                "type": "boolean",
+                "description": "Whether deliveries are stopped."
+              }
+            },
+            "required": [
+              "description",
+              "disabled",
+              "events",
+              "url"
+            ],
+            "additionalProperties": false
+          }
+        },
+        "required": [
+          "details"
+        ]
+      }
+    },
+    {
+      "if": {
+        "properties": {
+          "action": {
+            "const": "webhook.rotate"
+          }
+        },
+        "required": [
+          "action"
+        ]
+      },
+      "then": {
+        "properties": {
+          "target_type": {
+            "const": "webhook"
+          },
+          "details": {
+            "type": "object",
+            "properties": {
+              "overlap_seconds": {
+                "type": "integer",
+                "minimum": 0,
+                "description": "How long the previous secret signs too."
+              }
+            },
+            "required": [
+              "overlap_seconds"
+            ],
+            "additionalProperties": false
+          }
+        },
+        "required": [
+          "details"
+        ]
+      }
+    },
+    {
+      "if": {
+        "properties": {
+          "action": {
+            "const": "webhook.delete"
+          }
+        },
+        "required": [
+          "action"
+        ]
+      },
+      "then": {
+        "properties": {
+          "target_type": {
+            "const": "webhook"
+          },
+          "details": {
+            "type": "object",
+            "properties": {
+              "url": {
+                "type": "string",
+                "description": "The endpoint's URL."
+              }
+            },
+            "required": [
+              "url"
+            ],
+            "additionalProperties": false
+          }
+        },
+        "required": [
+          "details"
+        ]
+      }
+    },
+    {
+      "if": {
+        "properties": {
+          "action": {
+            "const": "webhook.resend"
+          }
+        },
+        "required": [
+          "action"
+        ]
+      },
+      "then": {
+        "properties": {
+          "target_type": {
+            "const": "webhook"
+          },
+          "details": {
+            "type": "object",
+            "properties": {
+              "event_id": {
+                "type": "string",
+                "description": "The delivery's event."
+              }
+            },
+            "required": [
+              "event_id"
+            ],
+            "additionalProperties": false
+          }
+        },
+        "required": [
+          "details"
+        ]
+      }
+    },
+    {
+      "if": {
+        "properties": {
+          "action": {
+            "const": "webhook.disable"
+          }
+        },
+        "required": [
+          "action"
+        ]
+      },
+      "then": {
+        "properties": {
+          "target_type": {
+            "const": "webhook"
+          },
+          "details": {
+            "type": "object",
+            "properties": {
+              "reason": {
+                "type": "string",
+                "const": "failing",
+                "description": "Every attempt failed for a day."
+              },
+              "failing_since": {
+                "type": "string",
+                "format": "date-time",
+                "description": "The first failure since the last success."
+              }
+            },
+            "required": [
+              "failing_since",
+              "reason"
+            ],
+            "additionalProperties": false
+          }
+        },
+        "required": [
+          "details"
+        ]
+      }
     }
   ]
 }`,
@@ -1833,6 +2175,8 @@ var pathParamDocs = map[string]struct{ Doc, Prefix string }{
 	"token":   {"An API token's id (tok_…), not its text.", "tok"},
 	"user":    {"A user id (usr_…).", "usr"},
 	"session": {"A session id (ses_…).", "ses"},
+	"webhook": {"A webhook endpoint's id (whk_…).", "whk"},
+	"event":   {"An event's id (evt_…), the `webhook-id` its deliveries carry.", "evt"},
 	"account": {"An account id (acc_…).", "acc"},
 }
 
@@ -1873,6 +2217,7 @@ var apiTags = []struct{ Name, Doc string }{
 	{"Verification log", "Every login attempt with its reason and the doctor's cause; identity conflicts."},
 	{"Audit log", "Who changed what, when and from where: every admin action, append-only."},
 	{"Operations", "Health, readiness, metrics and this document. No authentication."},
+	{"Webhooks", "Endpoints of a brand's backend that Signet tells of events in the workspace (an agent's message, a spike of failed verifications, a key made or revoked…), signed as Standard Webhooks specifies and retried for a day. Admins only: agents never see webhooks."},
 }
 
 // credentials are the security schemes (Route.Auth).

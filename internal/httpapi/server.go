@@ -21,6 +21,7 @@ import (
 	"github.com/signet-id/signet/internal/login"
 	"github.com/signet-id/signet/internal/model"
 	"github.com/signet-id/signet/internal/staff"
+	"github.com/signet-id/signet/internal/webhook"
 )
 
 // Database is what the HTTP layer asks of the database itself; everything
@@ -65,6 +66,8 @@ type Config struct {
 	// Staff keeps the staff accounts and owner tokens, SIGNET_ADMIN_TOKEN's
 	// included (required).
 	Staff *staff.Service
+	// Webhooks administers webhook endpoints (required).
+	Webhooks *webhook.Service
 }
 
 type server struct {
@@ -81,6 +84,7 @@ type server struct {
 	stopping       <-chan struct{}
 	trustedProxies []netip.Prefix
 	streams        *streamGate
+	webhooks       *webhook.Service
 }
 
 // New returns the HTTP handler. It also wires c.Logins.Observe to metrics.
@@ -96,6 +100,7 @@ func New(c Config) http.Handler {
 	}
 	s.admin = c.Admin
 	s.staffs = c.Staff
+	s.webhooks = c.Webhooks
 	reg := c.Registry
 	if reg == nil {
 		reg = prometheus.NewRegistry()

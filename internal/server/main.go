@@ -39,6 +39,7 @@ import (
 	"github.com/signet-id/signet/internal/store/sqlite"
 	"github.com/signet-id/signet/internal/throttle"
 	"github.com/signet-id/signet/internal/web"
+	"github.com/signet-id/signet/internal/webhook"
 	"github.com/signet-id/signet/verify"
 )
 
@@ -98,6 +99,10 @@ type Config struct {
 	// after an owner account exists (it is revoked then otherwise).
 	SetupTokenLifetime time.Duration
 	KeepSetupToken     bool
+	// Webhooks times webhook deliveries and detections (retry window,
+	// backoff, poll; internal/webhook's defaults when zero); its Store,
+	// Box, Policy (Outbound), Now and Log are the server's.
+	Webhooks webhook.Config
 }
 
 // DefaultSetupTokenLifetime is the first-run owner token's life: unused
@@ -119,6 +124,7 @@ type Main struct {
 	metricsAddr atomic.Value // string: where /metrics is served, with MetricsAddr
 	jwks        *jwks.Fetcher
 	staff       *staff.Service
+	webhooks    *webhook.Service
 }
 
 // New opens the database and the master key and builds the handler; Run
@@ -208,7 +214,10 @@ func New(ctx context.Context, cfg Config) (*Main, error) {
 	m := &Main{cfg: cfg, store: st, bus: bus, limiter: limiter, stopping: make(chan struct{})}
 	logins := &login.Service{Store: st, Box: box, Now: cfg.Now, SessionLifetime: cfg.SessionLifetime, Log: cfg.Logger,
 		Guard: cfg.Guard, Limiter: limiter}
-	conv := &conversation.Service{Store: st, Bus: bus, Log: cfg.Logger, Now: cfg.Now}
+	wh := cfg.Webhooks
+	wh.Store, wh.Box, wh.Policy, wh.Now, wh.Log = st, box, cfg.Outbound, cfg.Now, cfg.Logger
+	m.webhooks = webhook.New(wh)
+	conv := &conversation.Service{Store: st, Bus: bus, Log: cfg.Logger, Now: cfg.Now, Webhooks: m.webhooks}
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(
 		prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "signet_cache_hits_total",
@@ -236,13 +245,13 @@ func New(ctx context.Context, cfg Config) (*Main, error) {
 	api := httpapi.New(httpapi.Config{Database: st, Logins: logins, Logger: cfg.Logger, Admin: adm, Staff: staffs,
 		Registry: reg, AdminToken: cfg.AdminToken, Now: cfg.Now, Draining: m.draining.Load,
 		Conversations: conv, Bus: bus, Stopping: m.stopping, TrustedProxies: cfg.TrustedProxies,
-		Streams: cfg.Streams, MetricsElsewhere: cfg.MetricsAddr != ""})
+		Streams: cfg.Streams, MetricsElsewhere: cfg.MetricsAddr != "", Webhooks: m.webhooks})
 	m.metrics = promhttp.HandlerFor(reg, promhttp.HandlerOpts{})
 	// The dashboard (and the widget's script) is a client of the API, in
 	// process; it sets its own security headers, so it is not wrapped by
 	// the API's middleware.
 	dashboard := web.New(web.Config{API: api, Logger: cfg.Logger, Now: cfg.Now, TrustedProxies: cfg.TrustedProxies,
-		Staff: staffs, Admin: adm, Logins: logins, Conversations: conv,
+		Staff: staffs, Admin: adm, Logins: logins, Conversations: conv, Webhooks: m.webhooks,
 		Transport: web.Transport{PublicURL: cfg.PublicURL, InsecureCookies: cfg.InsecureCookies}})
 	var demoPage http.Handler
 	if cfg.Demo {
@@ -342,6 +351,10 @@ func RotateMasterKey(ctx context.Context, cfg Config) (int, error) {
 	if err != nil {
 		return n, err
 	}
+	// Webhook secrets are sealed under the master key too.
+	if err := webhook.Reseal(ctx, st, box); err != nil {
+		return n, fmt.Errorf("the keys were resealed, but not every webhook secret (run it again): %w", err)
+	}
 	// Every key's material is a digest under the master key: recompute
 	// them all under the new one.
 	if _, err := st.SetKeyMaterials(ctx, true, keyMaterial(box)); err != nil {
@@ -428,6 +441,12 @@ func (m *Main) Run(ctx context.Context) error {
 	}
 	go m.purgeThrottles(ctx)
 	go m.prune(ctx)
+	// Webhook deliveries stop with ctx; the store closes only after the
+	// sender has (a delivery in flight is left to its lease: another node,
+	// or this one restarted, takes it over).
+	hooksCtx, stopHooks := context.WithCancel(ctx)
+	hooksDone := make(chan struct{})
+	go func() { defer close(hooksDone); m.webhooks.Run(hooksCtx) }()
 	m.cfg.Logger.Info("signet is serving", "addr", m.Addr(), "max_connections", m.cfg.MaxConnections, "max_streams", m.cfg.Streams.Total)
 	var err error
 	select {
@@ -441,6 +460,8 @@ func (m *Main) Run(ctx context.Context) error {
 		cancel()
 		<-served
 	}
+	stopHooks()
+	<-hooksDone
 	if cerr := m.close(); err == nil {
 		err = cerr
 	}

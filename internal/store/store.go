@@ -298,6 +298,9 @@ type Store interface {
 	// token exists (false on a fresh install: serve then prints a one-time
 	// setup token).
 	HasOwner(ctx context.Context) (bool, error)
+
+	// Webhooks keeps webhook endpoints and their outbox (webhooks.go).
+	Webhooks
 }
 
 // AccountChange is a change to an account (Store.UpdateAccount).

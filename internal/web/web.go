@@ -31,6 +31,7 @@ import (
 	"github.com/signet-id/signet/internal/conversation"
 	"github.com/signet-id/signet/internal/login"
 	"github.com/signet-id/signet/internal/staff"
+	"github.com/signet-id/signet/internal/webhook"
 )
 
 //go:embed templates static
@@ -60,6 +61,8 @@ type Config struct {
 	Conversations *conversation.Service
 	// Transport is how people reach the dashboard: its cookies' Secure.
 	Transport Transport
+	// Webhooks administers the workspace's webhook endpoints (required).
+	Webhooks *webhook.Service
 }
 
 // SessionLifetime is how long a staff session lasts: its cookie's Max-Age,
@@ -76,6 +79,7 @@ type handler struct {
 	logins    *login.Service
 	conv      *conversation.Service
 	transport Transport
+	webhooks  *webhook.Service
 
 	pages        map[string]*template.Template
 	static       fs.FS
@@ -94,7 +98,7 @@ func Handles(p string) bool {
 // New returns the dashboard's handler.
 func New(c Config) http.Handler {
 	h := &handler{api: c.API, log: c.Logger, now: c.Now, proxies: c.TrustedProxies, staff: c.Staff, admin: c.Admin, logins: c.Logins,
-		conv: c.Conversations, transport: c.Transport}
+		conv: c.Conversations, transport: c.Transport, webhooks: c.Webhooks}
 	if h.log == nil {
 		h.log = slog.New(slog.DiscardHandler)
 	}
@@ -160,6 +164,13 @@ func (h *handler) routes() *http.ServeMux {
 	mux.Handle("POST /dashboard/w/{ws}/team/accounts", h.auth(h.createAccount))
 	mux.Handle("POST /dashboard/w/{ws}/team/tokens", h.auth(h.createToken))
 	mux.Handle("POST /dashboard/w/{ws}/team/tokens/{token}/revoke", h.auth(h.revokeToken))
+	mux.Handle("GET /dashboard/w/{ws}/webhooks", h.auth(h.webhooksPage))
+	mux.Handle("POST /dashboard/w/{ws}/webhooks", h.auth(h.createWebhook))
+	mux.Handle("GET /dashboard/w/{ws}/webhooks/{webhook}", h.auth(h.webhookPage))
+	mux.Handle("POST /dashboard/w/{ws}/webhooks/{webhook}/rotate", h.auth(h.rotateWebhook))
+	mux.Handle("POST /dashboard/w/{ws}/webhooks/{webhook}/state", h.auth(h.setWebhookState))
+	mux.Handle("POST /dashboard/w/{ws}/webhooks/{webhook}/delete", h.auth(h.deleteWebhook))
+	mux.Handle("POST /dashboard/w/{ws}/webhooks/{webhook}/deliveries/{event}/resend", h.auth(h.resendDelivery))
 	mux.Handle("GET /dashboard/w/{ws}/inbox", h.auth(h.inboxPage))
 	mux.Handle("POST /dashboard/w/{ws}/inbox/{issue}/reply", h.auth(h.reply))
 	mux.Handle("POST /dashboard/w/{ws}/inbox/{issue}/resolve", h.auth(h.setStatus("resolve")))

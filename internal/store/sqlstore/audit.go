@@ -55,7 +55,9 @@ func (s *Store) appendAudit(ctx context.Context, q querier, e *model.AuditEntry)
 	case err != nil:
 		return fmt.Errorf("append audit: %w", err)
 	}
-	return nil
+	// The webhook event the change reports joins the outbox in the same
+	// transaction (webhooks.go).
+	return s.enqueueAudited(ctx, q, e)
 }
 
 // recordEnded sets "sessions_ended" in an audit entry's details: a count

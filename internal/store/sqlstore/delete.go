@@ -93,6 +93,8 @@ func (s *Store) DeleteWorkspace(ctx context.Context, id string, at time.Time, au
 			// dashboard), then its staff accounts.
 			`DELETE FROM api_tokens WHERE workspace_id = $1`,
 			`DELETE FROM accounts WHERE workspace_id = $1`,
+			`DELETE FROM webhook_deliveries WHERE workspace_id = $1`,
+			`DELETE FROM webhook_endpoints WHERE workspace_id = $1`,
 			`DELETE FROM workspaces WHERE id = $1`,
 		})
 	})

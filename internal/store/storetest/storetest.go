@@ -88,6 +88,13 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"AccountEmails", testAccountEmails},
 		{"AccountLifecycle", testAccountLifecycle},
 		{"LastOwnerConcurrent", testLastOwnerConcurrent},
+		{"Webhooks", testWebhooks},
+		{"WebhookOutbox", testWebhookOutbox},
+		{"WebhookAuditedEvents", testWebhookAuditedEvents},
+		{"WebhookClaimConcurrent", testWebhookClaimConcurrent},
+		{"WebhookDetections", testWebhookDetections},
+		{"PruneDeliveries", testPruneDeliveries},
+		{"WebhooksWorkspaceDeleted", testWebhooksWorkspaceDeleted},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
