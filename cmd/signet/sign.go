@@ -36,7 +36,7 @@ func runSign(args []string, stdout, stderr io.Writer, getenv func(string) string
 	var ids identityFlags
 	ids.register(fs)
 	aud := fs.String("aud", "", "the app id, which pylon-jwt and signet tokens name as their audience")
-	kid := fs.String("kid", "", "the key id, which signet tokens name in their kid header")
+	kid := fs.String("kid", "", "the key id, which signet and zendesk-messaging tokens name in their kid header")
 	name := fs.String("name", "", "the user's display name (pylon-jwt, signet)")
 	fullPrivacy := fs.Bool("full-privacy", false, "helpshift-legacy with full privacy: sign the user id only")
 	var iat, exp unixFlag
@@ -94,6 +94,8 @@ func missingSignFlag(p verify.Profile, uid, email, kid, aud string, fullPrivacy 
 	switch {
 	case p.KeyByKid() && kid == "":
 		return fmt.Errorf("--kid is required for the %s profile: its tokens name their key id in the kid header", p)
+	case d.Proof == verify.ProofJWT && d.Kid != verify.KidOptional && kid == "":
+		return fmt.Errorf("--kid is required for the %s profile: its tokens carry a kid header (the vendor's key id)", p)
 	case p.NeedsAudience() && aud == "":
 		return fmt.Errorf("--aud is required for the %s profile: give --aud with the app id its tokens name as their audience", p)
 	case d.Requires == verify.Email && email == "":

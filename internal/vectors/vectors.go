@@ -3,6 +3,12 @@
 // copy of the product's ../shared/vectors, kept in the module so that a
 // plain clone tests on its own; vectors_test.go checks the copy still equals
 // ../shared/vectors wherever that folder sits beside the repository.
+//
+// The second-wave vendors' vectors (profiles.md, "Second-wave vendor
+// profiles") have no counterpart in ../shared/vectors: they are the
+// project's own, in testdata/vectors-second-wave, which Load reads too. A
+// profile whose vectors later reach ../shared/vectors moves from there to
+// testdata/vectors; a profile in both folders is an error.
 package vectors
 
 import (
@@ -74,6 +80,16 @@ func Dir() (string, error) {
 	return filepath.Join(root, "testdata", "vectors"), nil
 }
 
+// SecondWaveDir is the module's testdata/vectors-second-wave: the vectors
+// of the profiles that ../shared/vectors does not hold.
+func SecondWaveDir() (string, error) {
+	root, err := ModuleRoot()
+	if err != nil {
+		return "", err
+	}
+	return filepath.Join(root, "testdata", "vectors-second-wave"), nil
+}
+
 // SharedDir is the product's ../shared/vectors beside the module root (it
 // may not exist: a plain clone has none).
 func SharedDir() (string, error) {
@@ -102,7 +118,8 @@ func ModuleRoot() (string, error) {
 	}
 }
 
-// Load reads every vectors file, keyed by profile name.
+// Load reads every vectors file, keyed by profile name: those of Dir and
+// those of SecondWaveDir.
 func Load() (map[string]File, error) {
 	dir, err := Dir()
 	if err != nil {
@@ -115,6 +132,15 @@ func Load() (map[string]File, error) {
 	if len(paths) == 0 {
 		return nil, errors.New("no vectors in " + dir)
 	}
+	second, err := SecondWaveDir()
+	if err != nil {
+		return nil, err
+	}
+	more, err := filepath.Glob(filepath.Join(second, "*.json"))
+	if err != nil {
+		return nil, err
+	}
+	paths = append(paths, more...)
 	files := make(map[string]File)
 	for _, p := range paths {
 		b, err := os.ReadFile(p)
@@ -136,6 +162,9 @@ func Load() (map[string]File, error) {
 			if c.AppID == "" {
 				c.AppID = f.AppID
 			}
+		}
+		if _, dup := files[f.Scheme]; dup {
+			return nil, errors.New(p + ": the vectors of " + f.Scheme + " are in another file too (a second-wave profile whose vectors reached testdata/vectors leaves testdata/vectors-second-wave)")
 		}
 		files[f.Scheme] = f
 	}

@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"slices"
 	"sort"
+	"strings"
 	"testing"
 )
 
@@ -80,4 +81,77 @@ func listFiles(t *testing.T, dir string) []string {
 	}
 	sort.Strings(names)
 	return names
+}
+
+// TestLoadReadsTheSecondWave: Load reads testdata/vectors-second-wave too,
+// whose profiles ../shared/vectors does not hold (so the copy check above
+// and CI's diff stay exact), and none of which is also in testdata/vectors.
+func TestLoadReadsTheSecondWave(t *testing.T) {
+	t.Setenv("SIGNET_VECTORS", "")
+	second, err := SecondWaveDir()
+	if err != nil {
+		t.Fatal(err)
+	}
+	files, err := Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	root, _ := ModuleRoot()
+	first := listFiles(t, filepath.Join(root, "testdata", "vectors"))
+	var jsons []string
+	for _, name := range listFiles(t, second) {
+		if filepath.Ext(name) == ".json" {
+			jsons = append(jsons, name)
+		}
+	}
+	if len(jsons) == 0 {
+		t.Fatal("no vectors in testdata/vectors-second-wave")
+	}
+	for _, name := range jsons {
+		scheme := name[:len(name)-len(".json")]
+		f, ok := files[scheme]
+		if !ok || len(f.Cases) == 0 {
+			t.Errorf("Load did not read %s", name)
+		}
+		if slices.Contains(first, name) {
+			t.Errorf("%s is in testdata/vectors and testdata/vectors-second-wave", name)
+		}
+		for _, c := range f.Cases {
+			if c.Secret == "" || c.Now == 0 {
+				t.Errorf("%s/%s: the file's secret and clock were not filled in", scheme, c.Name)
+			}
+		}
+	}
+}
+
+// TestLoadRefusesAProfileInBothFolders: a second-wave profile whose vectors
+// reached the first folder must leave the second, or one copy would go stale.
+func TestLoadRefusesAProfileInBothFolders(t *testing.T) {
+	second, err := SecondWaveDir()
+	if err != nil {
+		t.Fatal(err)
+	}
+	names := listFiles(t, second)
+	var name string
+	for _, n := range names {
+		if filepath.Ext(n) == ".json" {
+			name = n
+			break
+		}
+	}
+	if name == "" {
+		t.Skip("no second-wave vectors")
+	}
+	b, err := os.ReadFile(filepath.Join(second, name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, name), b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("SIGNET_VECTORS", dir)
+	if _, err := Load(); err == nil || !strings.Contains(err.Error(), "in another file too") {
+		t.Fatalf("Load with %s in both folders: %v", name, err)
+	}
 }
