@@ -4,6 +4,8 @@ import (
 	"embed"
 	"fmt"
 	"strings"
+
+	"github.com/signet-id/signet/verify"
 )
 
 // The snippet files, embedded so that the dashboard shows the very code the
@@ -32,27 +34,28 @@ type Language struct {
 // Languages are the six languages of the snippets, in the dashboard's order.
 var Languages = []Language{
 	{Name: "go", Label: "Go", File: "go/digests.go", Highlight: "go", end: "}",
-		functions:  names("HelpshiftLegacyUserHash IntercomUserHash AkeceIdentifierHash PylonEmailHash HelpshiftUserHubToken PylonChatWidgetToken SignetToken"),
+		functions:  names("HelpshiftLegacyUserHash IntercomUserHash AkeceIdentifierHash PylonEmailHash HelpshiftUserHubToken PylonChatWidgetToken SignetToken IntercomMessengerToken ZendeskMessagingToken DriftUserToken"),
 		definition: func(n string) string { return "func " + n + "(" }},
 	{Name: "node", Label: "Node.js", File: "node/snippets.js", Highlight: "javascript", end: "}",
-		functions:  names("helpshiftLegacyUserHash intercomUserHash akeceIdentifierHash pylonEmailHash helpshiftUserHubToken pylonChatWidgetToken signetIdentityToken"),
+		functions:  names("helpshiftLegacyUserHash intercomUserHash akeceIdentifierHash pylonEmailHash helpshiftUserHubToken pylonChatWidgetToken signetIdentityToken intercomMessengerToken zendeskMessagingToken driftUserToken"),
 		definition: func(n string) string { return "function " + n + "(" }},
 	{Name: "python", Label: "Python", File: "python/snippets.py", Highlight: "python",
-		functions:  names("helpshift_legacy_user_hash intercom_user_hash akece_identifier_hash pylon_email_hash helpshift_userhub_token pylon_chat_widget_token signet_identity_token"),
+		functions:  names("helpshift_legacy_user_hash intercom_user_hash akece_identifier_hash pylon_email_hash helpshift_userhub_token pylon_chat_widget_token signet_identity_token intercom_messenger_token zendesk_messaging_token drift_user_token"),
 		definition: func(n string) string { return "def " + n + "(" }},
 	{Name: "ruby", Label: "Ruby", File: "ruby/signet_snippets.rb", Highlight: "ruby", end: "end",
-		functions:  names("helpshift_legacy_user_hash intercom_user_hash akece_identifier_hash pylon_email_hash helpshift_userhub_token pylon_chat_widget_token signet_identity_token"),
+		functions:  names("helpshift_legacy_user_hash intercom_user_hash akece_identifier_hash pylon_email_hash helpshift_userhub_token pylon_chat_widget_token signet_identity_token intercom_messenger_token zendesk_messaging_token drift_user_token"),
 		definition: func(n string) string { return "def " + n + "(" }},
 	{Name: "php", Label: "PHP", File: "php/signet_snippets.php", Highlight: "php", end: "}",
-		functions:  names("helpshift_legacy_user_hash intercom_user_hash akece_identifier_hash pylon_email_hash helpshift_userhub_token pylon_chat_widget_token signet_identity_token"),
+		functions:  names("helpshift_legacy_user_hash intercom_user_hash akece_identifier_hash pylon_email_hash helpshift_userhub_token pylon_chat_widget_token signet_identity_token intercom_messenger_token zendesk_messaging_token drift_user_token"),
 		definition: func(n string) string { return "function " + n + "(" }},
 	{Name: "java", Label: "Java", File: "java/IdentitySigning.java", Highlight: "java", end: "}",
-		functions:  names("helpshiftLegacyUserHash intercomUserHash akeceIdentifierHash pylonEmailHash helpshiftUserHubToken pylonChatWidgetToken signetIdentityToken"),
+		functions:  names("helpshiftLegacyUserHash intercomUserHash akeceIdentifierHash pylonEmailHash helpshiftUserHubToken pylonChatWidgetToken signetIdentityToken intercomMessengerToken zendeskMessagingToken driftUserToken"),
 		definition: func(n string) string { return "static String " + n + "(" }},
 }
 
 // profiles lists the profiles in the order names() reads them.
-var profiles = []string{"helpshift-legacy", "intercom", "akece", "pylon-hmac", "helpshift-userhub", "pylon-jwt", "signet"}
+var profiles = []string{"helpshift-legacy", "intercom", "akece", "pylon-hmac", "helpshift-userhub", "pylon-jwt", "signet",
+	"intercom-jwt", "zendesk-messaging", "drift"}
 
 func names(list string) map[string]string {
 	m := map[string]string{}
@@ -81,7 +84,7 @@ func FunctionFor(lang Language, profile string) (Function, error) {
 		return Function{}, fmt.Errorf("examples: no %s snippet for profile %q", lang.Name, profile)
 	}
 	file := lang.File
-	if lang.Name == "go" && strings.HasSuffix(profile, "userhub") || lang.Name == "go" && (profile == "pylon-jwt" || profile == "signet") {
+	if lang.Name == "go" && verify.Profile(profile).IsJWT() {
 		file = "go/tokens.go" // the Go tokens sit beside the digests
 	}
 	b, err := files.ReadFile(file)

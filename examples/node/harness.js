@@ -35,6 +35,12 @@ function run(r) {
       return s.pylonChatWidgetToken(r.secret, r.app_id, { email: r.email, name: r.name, ...(r.attributes || {}) }, when);
     case 'signet':
       return s.signetIdentityToken(r.secret, { keyId: r.kid, appId: r.app_id, identities: identitiesOf(r), name: r.name }, when);
+    case 'intercom-jwt':
+      return s.intercomMessengerToken(r.secret, { userId: r.uid, email: r.email }, when);
+    case 'zendesk-messaging':
+      return s.zendeskMessagingToken(r.secret, r.kid, { externalId: r.uid, name: r.name, email: r.email }, when);
+    case 'drift':
+      return s.driftUserToken(r.secret, r.uid, when);
     default:
       throw new Error('unknown profile');
   }

@@ -45,6 +45,12 @@ def run(r):
     if profile == "signet":
         return snippets.signet_identity_token(secret, r.get("kid"), r.get("app_id"), identities_of(r),
                                               r.get("name"), **when)
+    if profile == "intercom-jwt":
+        return snippets.intercom_messenger_token(secret, r.get("uid"), r.get("email"), **when)
+    if profile == "zendesk-messaging":
+        return snippets.zendesk_messaging_token(secret, r.get("kid"), r.get("uid"), r.get("name"), r.get("email"), **when)
+    if profile == "drift":
+        return snippets.drift_user_token(secret, r.get("uid"), **when)
     raise ValueError("unknown profile")
 
 

@@ -37,6 +37,13 @@ def run(r)
   when "signet"
     SignetSnippets.signet_identity_token(secret, key_id: r["kid"], app_id: r["app_id"], identities: identities_of(r),
                                                  name: r["name"], **times)
+  when "intercom-jwt"
+    SignetSnippets.intercom_messenger_token(secret, user_id: r["uid"], email: r["email"], **times)
+  when "zendesk-messaging"
+    SignetSnippets.zendesk_messaging_token(secret, key_id: r["kid"], external_id: r["uid"], name: r["name"],
+                                                   email: r["email"], **times)
+  when "drift"
+    SignetSnippets.drift_user_token(secret, r["uid"], **times)
   else
     raise ArgumentError, "unknown profile"
   end

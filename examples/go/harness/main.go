@@ -108,6 +108,12 @@ func run(r request, useStdlib bool) (string, error) {
 		return signing.PylonChatWidgetToken(r.Secret, r.AppID, c)
 	case "signet":
 		return signing.SignetToken(r.Secret, r.KeyID, r.AppID, c)
+	case "intercom-jwt":
+		return signing.IntercomMessengerToken(r.Secret, c)
+	case "zendesk-messaging":
+		return signing.ZendeskMessagingToken(r.Secret, r.KeyID, c)
+	case "drift":
+		return signing.DriftUserToken(r.Secret, c)
 	}
 	return "", errors.New("unknown profile")
 }
@@ -124,6 +130,14 @@ func runStdlib(r request, ids []stdlib.Identity) (string, error) {
 	case "signet":
 		return stdlib.SignetToken(r.Secret, r.KeyID, stdlib.SignetClaims{Audience: r.AppID, IssuedAt: r.IssuedAt,
 			ExpiresAt: r.ExpiresAt, Name: r.Name, Identities: ids})
+	case "intercom-jwt":
+		return stdlib.IntercomMessengerToken(r.Secret, stdlib.IntercomClaims{UserID: r.UID, Email: r.Email,
+			IssuedAt: r.IssuedAt, ExpiresAt: r.ExpiresAt})
+	case "zendesk-messaging":
+		return stdlib.ZendeskMessagingToken(r.Secret, r.KeyID, stdlib.ZendeskClaims{ExternalID: r.UID, Name: r.Name,
+			Email: r.Email, IssuedAt: r.IssuedAt, ExpiresAt: r.ExpiresAt})
+	case "drift":
+		return stdlib.DriftUserToken(r.Secret, stdlib.DriftClaims{Subject: r.UID, IssuedAt: r.IssuedAt, ExpiresAt: r.ExpiresAt})
 	}
 	return "", errors.New("unknown profile")
 }
