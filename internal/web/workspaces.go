@@ -112,12 +112,15 @@ type appsView struct {
 type profileOption struct {
 	Name        verify.Profile
 	Description string
+	// Identities says which identities a verified proof yields and when
+	// (the app page's profile table).
+	Identities string
 }
 
 func profileOptions() []profileOption {
 	var out []profileOption
 	for _, p := range verify.Profiles() {
-		out = append(out, profileOption{p, p.Describe()})
+		out = append(out, profileOption{p, p.Describe(), p.Description().Identities})
 	}
 	return out
 }
