@@ -20,6 +20,7 @@ func init() {
 			{Name: "sub", Kind: ClaimIdentity, Identity: UID, Required: true},
 			{Name: "iat", Kind: ClaimTime},
 			{Name: "exp", Kind: ClaimTime},
+			{Name: "nbf", Kind: ClaimTime}, // honoured if present, as the vendors' JWT libraries do
 		},
 	})
 }

@@ -22,6 +22,7 @@ func init() {
 			{Name: "email", Kind: ClaimIdentity, Identity: Email},
 			{Name: "iat", Kind: ClaimTime},
 			{Name: "exp", Kind: ClaimTime},
+			{Name: "nbf", Kind: ClaimTime}, // honoured if present, as the vendors' JWT libraries do
 		},
 	})
 }

@@ -26,6 +26,7 @@ func init() {
 			{Name: "email_verified", Kind: ClaimBool},
 			{Name: "iat", Kind: ClaimTime},
 			{Name: "exp", Kind: ClaimTime},
+			{Name: "nbf", Kind: ClaimTime}, // honoured if present, as the vendors' JWT libraries do
 		},
 		Kid: KidRequired,
 	})
