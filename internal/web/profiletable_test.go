@@ -46,6 +46,10 @@ func TestProfileTable(t *testing.T) {
 	if len(rows) != len(verify.Profiles()) || len(current) != 1 || current[0] != "zendesk-messaging" {
 		t.Errorf("%d rows for %d profiles, current %v", len(rows), len(verify.Profiles()), current)
 	}
+	// A JWT profile's install snippet boots the widget with a token.
+	if !p.has(`identityToken: &#34;&lt;the token&gt;&#34;`) || p.has(`userHash: &#34;`) {
+		t.Errorf("the install snippet of a zendesk-messaging app does not boot with a token: %s", excerpt(p.Body))
+	}
 	for prof, want := range map[string]string{
 		"zendesk-messaging": "the email only when email_verified is true",
 		"intercom-jwt":      "uid = user_id",

@@ -7,6 +7,7 @@ import (
 
 	"github.com/signet-id/signet/examples"
 	"github.com/signet-id/signet/internal/model"
+	"github.com/signet-id/signet/verify"
 )
 
 // installView is the app page's install snippet: the widget's embed and the
@@ -37,7 +38,7 @@ type installLanguage struct {
 func installFor(r *http.Request, a *model.App, keys []keyRow) *installView {
 	profile := fmt.Sprint(a.Profile)
 	v := &installView{AppID: a.ID, Profile: profile}
-	v.JWT = profile == "helpshift-userhub" || profile == "pylon-jwt" || profile == "signet"
+	v.JWT = verify.Profile(profile).IsJWT()
 	for _, k := range keys {
 		if k.State == model.KeyActive {
 			v.KeyID = k.ID
