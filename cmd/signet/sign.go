@@ -23,9 +23,12 @@ Examples:
   signet sign --profile helpshift-userhub --secret "$SECRET" --uid user-42 --identity steam_id=7656
   signet sign --profile pylon-jwt --secret "$SECRET" --aud "$APP_ID" --email jane@example.com --name Jane
   signet sign --profile signet --secret "$SECRET" --kid k_1 --aud "$APP_ID" --uid user-42
+  signet sign --profile zendesk-messaging --secret "$SECRET" --kid "$ZENDESK_KEY_ID" --uid user-42 --email jane@example.com
 
 Tokens get iat = now unless --iat is given; pylon-jwt and signet tokens
-expire 10 minutes after iat unless --exp is given.
+expire 10 minutes after iat unless --exp is given; intercom-jwt,
+zendesk-messaging and drift tokens carry an exp only with --exp. A
+zendesk-messaging email is signed with email_verified: true.
 `
 
 func runSign(args []string, stdout, stderr io.Writer, getenv func(string) string) int {
@@ -37,7 +40,7 @@ func runSign(args []string, stdout, stderr io.Writer, getenv func(string) string
 	ids.register(fs)
 	aud := fs.String("aud", "", "the app id, which pylon-jwt and signet tokens name as their audience")
 	kid := fs.String("kid", "", "the key id, which signet and zendesk-messaging tokens name in their kid header")
-	name := fs.String("name", "", "the user's display name (pylon-jwt, signet)")
+	name := fs.String("name", "", "the user's display name (pylon-jwt, signet, zendesk-messaging)")
 	fullPrivacy := fs.Bool("full-privacy", false, "helpshift-legacy with full privacy: sign the user id only")
 	var iat, exp unixFlag
 	fs.Var(&iat, "iat", "the token's issue time, in UNIX `seconds` (default now)")
