@@ -457,7 +457,11 @@ func matchRequest(r *Request, out *Verified) *Error {
 				return nil
 			}
 		}
-		return fail(ReasonIdentityMismatch, "a "+string(t)+" was sent that the token does not sign")
+		article := "a "
+		if t == Email {
+			article = "an "
+		}
+		return fail(ReasonIdentityMismatch, article+string(t)+" was sent that the token does not sign")
 	}
 	if e := sent(UID, r.UserID); e != nil {
 		return e
