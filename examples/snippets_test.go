@@ -2,9 +2,15 @@ package examples
 
 import (
 	"bytes"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/x509"
 	"encoding/base64"
 	"encoding/json"
+	"encoding/pem"
 	"fmt"
+	"maps"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -144,6 +150,7 @@ const (
 	tokenDiffers    outcome = "invalid token not reproduced; the snippet's verifies"
 	refused         outcome = "refused, without echoing the secret"
 	referenceTokens outcome = "token byte-exact with the sign package, verifies"
+	es256Verified   outcome = "ES256 token: header and claims byte-exact with the sign package, verifies under the public key"
 )
 
 type tally struct {
@@ -252,6 +259,12 @@ func digestVectorCheck(p verify.Profile, c vectors.Case) check {
 		req["full_privacy"] = true
 	}
 	upperHex := p != verify.HelpshiftLegacy && c.Digest != strings.ToLower(c.Digest)
+	if !c.Valid && contains(c.Reason, string(verify.ReasonIdentityRequired)) {
+		// The profile's identifier is missing: the snippet has nothing to sign.
+		return check{profile: string(p), name: string(p) + "/" + c.Name, request: req, judge: func(_, out string) (outcome, error) {
+			return judgeRefusal(out, c.Secret, "nothing to sign")
+		}}
+	}
 	return check{profile: string(p), name: string(p) + "/" + c.Name, request: req, judge: func(_, out string) (outcome, error) {
 		if err := verifyDigest(p, c, out); err != nil {
 			return "", err
@@ -293,12 +306,22 @@ func expectJWT(p verify.Profile, c vectors.Case, header, payload map[string]any)
 		return tokenDiffers, "the vector is not HS256; snippets always sign HS256"
 	case contains(c.Reason, string(verify.ReasonSignatureMismatch)):
 		return tokenDiffers, "the vector was signed with another key"
-	case payload["iat"] == nil:
+	case payload["iat"] == nil && readsClaim(p, "iat"):
 		return tokenDiffers, "the vector has no iat; snippets always sign one"
 	case p == verify.HelpshiftUserHub && !hasUIDOrEmail(payload["identities"]):
 		return refused, "no uid or email to sign"
 	case p == verify.PylonJWT && number(payload["exp"])-number(payload["iat"]) > 900:
 		return refused, "a pylon-jwt token lives at most 15 minutes"
+	case p == verify.Kustomer && payload["externalId"] != nil && !isString(payload["externalId"]):
+		return tokenDiffers, "the vector's externalId is a number; snippets sign it as a string"
+	case p == verify.Kustomer && !isString(payload["externalId"]) && !isString(payload["email"]):
+		return refused, "no externalId nor email to sign"
+	case p == verify.FreshdeskWidget && !isString(payload["email"]):
+		return refused, "no email to sign"
+	case p == verify.FreshdeskWidget && payload["exp"] == nil:
+		return tokenDiffers, "the vector has no exp; snippets always sign one"
+	case p == verify.FreshdeskWidget && (number(payload["exp"]) <= float64(c.Now) || number(payload["exp"])-float64(c.Now) > 7200):
+		return refused, "a freshdesk-widget token expires in the future, within 2 hours"
 	}
 	if o, why := expectClaims(p.Description(), header, payload); o != "" {
 		return o, why
@@ -342,6 +365,20 @@ func tokenVectorCheck(t *testing.T, p verify.Profile, c vectors.Case) check {
 		}
 		if len(attrs) > 0 {
 			req["attributes"] = attrs
+		}
+	case verify.Kustomer:
+		if id, ok := payload["externalId"]; ok {
+			req["uid"] = fmt.Sprint(id)
+		}
+		if email, ok := payload["email"]; ok {
+			req["email"] = email
+		}
+	case verify.FreshdeskWidget:
+		req["iat"] = c.Now // the token has no iat: the snippet's "now"
+		for _, k := range []string{"email", "name"} {
+			if v, ok := payload[k]; ok {
+				req[k] = v
+			}
 		}
 	default: // profiles whose identities are claims of their own: as their descriptions read them
 		for k, v := range snippetFields(p.Description(), header, payload) {
@@ -458,6 +495,21 @@ func referenceChecks(t *testing.T) []check {
 				IssuedAt:   time.Unix(now-30, 0), ExpiresAt: time.Unix(now-30+900, 0)},
 		},
 		{
+			name: "kustomer/unicode, HTML-ish and quoted externalId and email",
+			req: map[string]any{"profile": "kustomer", "secret": secret, "iat": now - 30,
+				"uid": `zoë-ü/42 <"q">&`, "email": "Zoë.O'Brien+support@example.org"},
+			signer: sign.Signer{Profile: verify.Kustomer, Secret: secret},
+			claims: sign.Claims{UserID: `zoë-ü/42 <"q">&`, Email: "Zoë.O'Brien+support@example.org", IssuedAt: time.Unix(now-30, 0)},
+		},
+		{
+			name: "freshdesk-widget/unicode name, exp 2 hours ahead",
+			req: map[string]any{"profile": "freshdesk-widget", "secret": secret, "iat": now, "exp": now + 7200,
+				"email": "zoë+<support>@example.org", "name": `Zoë "Z" O'Brien <admin> 🎮`},
+			signer: sign.Signer{Profile: verify.FreshdeskWidget, Secret: secret},
+			claims: sign.Claims{Email: "zoë+<support>@example.org", Name: `Zoë "Z" O'Brien <admin> 🎮`,
+				IssuedAt: time.Unix(now, 0), ExpiresAt: time.Unix(now+7200, 0)},
+		},
+		{
 			name: "signet/uid and email, default 10-minute lifetime",
 			req: map[string]any{"profile": "signet", "secret": secret, "kid": "k_2026_01", "app_id": appID, "iat": now - 60,
 				"uid": "user-42", "email": "jane@example.com"},
@@ -537,7 +589,61 @@ func referenceChecks(t *testing.T) []check {
 			return referenceTokens, sameIdentities(got.Identities, signedIdentities(p, payload))
 		}})
 	}
+	// The signet cases again, signed ES256 with a key pair: the header and
+	// claims are the sign package's, byte for byte (ECDSA signatures are
+	// random), and the token verifies under the public key.
+	priv, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	der, _ := x509.MarshalPKCS8PrivateKey(priv)
+	privPEM := string(pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: der}))
+	pub, err := verify.NewPublicKey("key_es256", verify.ES256, priv.Public())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, rc := range cases {
+		if rc.signer.Profile != verify.Signet {
+			continue
+		}
+		req := maps.Clone(rc.req)
+		delete(req, "secret")
+		req["private_key"], req["kid"] = privPEM, pub.ID
+		s := rc.signer
+		s.Secret, s.PrivateKey, s.KeyID = "", priv, pub.ID
+		want, err := s.Token(rc.claims)
+		if err != nil {
+			t.Fatalf("%s: the sign package: %v", rc.name, err)
+		}
+		checks = append(checks, check{profile: "signet", name: strings.Replace(rc.name, "signet/", "signet ES256/", 1), request: req,
+			judge: func(lang, out string) (outcome, error) {
+				if signingInput(out) != signingInput(want) {
+					return "", fmt.Errorf("not the sign package's header and claims:\n  got  %s\n  want %s", describeJWT(out), describeJWT(want))
+				}
+				v, err := verify.New(verify.Signet, []verify.Key{pub}, verify.Options{AppID: appID, Now: clock(now)})
+				if err != nil {
+					return "", err
+				}
+				got, err := v.Verify(verify.Request{Token: out})
+				if err != nil {
+					return "", fmt.Errorf("Signet refuses the snippet's ES256 token: %v", err)
+				}
+				var payload map[string]any
+				if err := json.Unmarshal(segment(out, 1), &payload); err != nil {
+					return "", err
+				}
+				return es256Verified, sameIdentities(got.Identities, signedIdentities(verify.Signet, payload))
+			}})
+	}
 	return checks
+}
+
+// signingInput is a token's header.payload.
+func signingInput(token string) string {
+	if i := strings.LastIndexByte(token, '.'); i >= 0 {
+		return token[:i]
+	}
+	return token
 }
 
 // refusalChecks: what every snippet must refuse, saying why without the secret.
@@ -559,6 +665,14 @@ func refusalChecks() []check {
 		{"signet/no key id", "key id", map[string]any{"profile": "signet", "secret": secret, "app_id": "app_7Hq2", "uid": "user-42"}},
 		{"helpshift-userhub/no uid nor email", "uid", map[string]any{"profile": "helpshift-userhub", "secret": secret,
 			"identities": []map[string]any{{"identifier": "phone_number", "value": "+33 6 12 34 56 78"}}}},
+		{"helpscout/a user id but no email", "anonymous", map[string]any{"profile": "helpscout", "secret": secret, "uid": "user-42"}},
+		{"front/no user id nor email", "anonymous", map[string]any{"profile": "front", "secret": secret}},
+		{"plain/a user id but no email", "anonymous", map[string]any{"profile": "plain", "secret": secret, "uid": "user-42"}},
+		{"gleap/an email but no user id", "anonymous", map[string]any{"profile": "gleap", "secret": secret, "email": "jane@example.com"}},
+		{"kustomer/no externalId nor email", "externalId", map[string]any{"profile": "kustomer", "secret": secret}},
+		{"freshdesk-widget/no email", "email", map[string]any{"profile": "freshdesk-widget", "secret": secret, "name": "Jane"}},
+		{"freshdesk-widget/exp 2 hours and 1 second ahead", "2 hours", map[string]any{"profile": "freshdesk-widget", "secret": secret,
+			"email": "jane@example.com", "iat": 1767225600, "exp": 1767225600 + 7201}},
 		{"intercom-jwt/no user_id", "user_id", map[string]any{"profile": "intercom-jwt", "secret": secret, "email": "jane@example.com"}},
 		{"zendesk-messaging/no key id", "key id", map[string]any{"profile": "zendesk-messaging", "secret": secret, "uid": "user-42"}},
 		{"zendesk-messaging/no external_id", "external_id", map[string]any{"profile": "zendesk-messaging", "secret": secret,
@@ -593,8 +707,15 @@ func judgeRefusal(out, secret, why string) (outcome, error) {
 
 // signedIdentities are the identities a token's payload signs, in order.
 func signedIdentities(p verify.Profile, payload map[string]any) []verify.Identity {
-	if p == verify.PylonJWT {
+	if p == verify.PylonJWT || p == verify.FreshdeskWidget {
 		return []verify.Identity{{Type: verify.Email, Value: fmt.Sprint(payload["email"])}}
+	}
+	if p == verify.Kustomer {
+		// The email takes precedence over the externalId.
+		if isString(payload["email"]) {
+			return []verify.Identity{{Type: verify.Email, Value: fmt.Sprint(payload["email"])}}
+		}
+		return []verify.Identity{{Type: verify.UID, Value: fmt.Sprint(payload["externalId"])}}
 	}
 	if _, arrayed := payload["identities"]; !arrayed {
 		return claimIdentities(p.Description(), payload)
@@ -688,6 +809,18 @@ func number(v any) float64 {
 	}
 	f, _ := n.Float64()
 	return f
+}
+
+// isString reports whether a decoded claim is a non-empty string.
+func isString(v any) bool {
+	s, ok := v.(string)
+	return ok && s != ""
+}
+
+// readsClaim reports whether the profile reads the claim name.
+func readsClaim(p verify.Profile, name string) bool {
+	_, ok := p.Description().Claim(name)
+	return ok
 }
 
 func contains(list []string, s string) bool {

@@ -12,6 +12,7 @@ package sign
 
 import (
 	"bytes"
+	"crypto"
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/base64"
@@ -34,6 +35,11 @@ type Signer struct {
 	Profile verify.Profile
 	// Secret is the app's secret exactly as Signet (or the vendor) showed it.
 	Secret string
+	// PrivateKey, instead of Secret, signs signet tokens with the private
+	// key of a key pair whose public key the app holds (or publishes in
+	// its JWKS): an *ecdsa.PrivateKey on P-256 signs ES256, an
+	// ed25519.PrivateKey EdDSA, an *rsa.PrivateKey RS256.
+	PrivateKey crypto.Signer
 	// KeyID names the key in the kid header, for a profile whose tokens
 	// carry one (signet); the other profiles write no kid.
 	KeyID string
@@ -100,16 +106,28 @@ func (s Signer) Token(c Claims) (string, error) {
 	if !s.Profile.IsJWT() {
 		return "", errors.New("profile " + string(s.Profile) + " signs a digest, not a token")
 	}
-	key, err := verify.MACKey(s.Profile, s.Secret)
-	if err != nil {
-		return "", err
+	alg := verify.HS256
+	var key []byte
+	if s.PrivateKey != nil {
+		var err error
+		if alg, err = algorithmOf(s.PrivateKey); err != nil {
+			return "", err
+		}
+		if s.Profile != verify.Signet {
+			return "", errors.New("profile " + string(s.Profile) + " is signed with a shared secret; private keys sign signet tokens")
+		}
+	} else {
+		var err error
+		if key, err = verify.MACKey(s.Profile, s.Secret); err != nil {
+			return "", err
+		}
 	}
 	payload, err := s.payload(c)
 	if err != nil {
 		return "", err
 	}
 	header := &object{}
-	header.set("alg", "HS256")
+	header.set("alg", alg)
 	header.set("typ", "JWT")
 	if s.Profile.Description().Kid != verify.KidOptional {
 		if s.KeyID == "" {
@@ -128,6 +146,13 @@ func (s Signer) Token(c Claims) (string, error) {
 		return "", err
 	}
 	input := base64.RawURLEncoding.EncodeToString(h) + "." + base64.RawURLEncoding.EncodeToString(p)
+	if s.PrivateKey != nil {
+		sig, err := signWith(s.PrivateKey, alg, input)
+		if err != nil {
+			return "", err
+		}
+		return input + "." + base64.RawURLEncoding.EncodeToString(sig), nil
+	}
 	mac := hmac.New(sha256.New, key)
 	mac.Write([]byte(input))
 	return input + "." + base64.RawURLEncoding.EncodeToString(mac.Sum(nil)), nil

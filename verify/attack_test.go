@@ -61,8 +61,10 @@ const (
 )
 
 var (
-	atkJWT    = []verify.Profile{verify.HelpshiftUserHub, verify.PylonJWT, verify.Signet, verify.IntercomJWT, verify.ZendeskMessaging, verify.Drift}
-	atkDigest = []verify.Profile{verify.HelpshiftLegacy, verify.Intercom, verify.Akece, verify.PylonHMAC}
+	atkJWT = []verify.Profile{verify.HelpshiftUserHub, verify.PylonJWT, verify.Signet, verify.Kustomer, verify.FreshdeskWidget,
+		verify.IntercomJWT, verify.ZendeskMessaging, verify.Drift}
+	atkDigest = []verify.Profile{verify.HelpshiftLegacy, verify.Intercom, verify.Akece, verify.PylonHMAC,
+		verify.HelpScout, verify.Front, verify.Plain, verify.Gleap}
 	// atkSecrets must never appear in a message.
 	atkSecrets = []string{atkSecret, atkHexSecret, atkRevokedSecret, atkRevokedHex, atkOtherSecret}
 	atkCands   = []verify.Candidate{
@@ -142,6 +144,10 @@ func atkBase(p verify.Profile) atkClaims {
 		return atkClaims{{"iat", atkIat}, {"identities", atkStdIDs}}
 	case verify.PylonJWT:
 		return atkClaims{{"email", atkQ(atkEmail)}, {"aud", atkQ(atkApp)}, {"iat", atkIat}, {"exp", atkExp}}
+	case verify.Kustomer:
+		return atkClaims{{"externalId", atkQ(atkUID)}, {"email", atkQ(atkEmail)}, {"iat", atkIat}}
+	case verify.FreshdeskWidget:
+		return atkClaims{{"name", atkQ("Jane")}, {"email", atkQ(atkEmail)}, {"exp", atkExp}}
 	case verify.IntercomJWT:
 		return atkClaims{{"user_id", atkQ(atkUID)}, {"email", atkQ(atkEmail)}, {"iat", atkIat}, {"exp", atkExp}}
 	case verify.ZendeskMessaging:
@@ -203,7 +209,7 @@ func atkValid(p verify.Profile) string { return atkTok(atkHdr(p), atkBase(p).Str
 // atkWant are the identities a valid token of p verifies.
 func atkWant(p verify.Profile) []verify.Identity {
 	switch p {
-	case verify.PylonJWT:
+	case verify.PylonJWT, verify.FreshdeskWidget, verify.Kustomer: // Kustomer: the email takes precedence
 		return []verify.Identity{{Type: verify.Email, Value: atkEmail}}
 	case verify.Drift:
 		return []verify.Identity{{Type: verify.UID, Value: atkUID}}
@@ -291,6 +297,10 @@ func atkDigestReq(p verify.Profile, digest string) verify.Request {
 		return verify.Request{Email: atkEmail, Digest: digest}
 	case verify.Intercom:
 		return verify.Request{UserID: atkUID, Digest: digest}
+	case verify.HelpScout, verify.Plain:
+		return verify.Request{Email: atkEmail, Digest: digest}
+	case verify.Front, verify.Gleap:
+		return verify.Request{UserID: atkUID, Digest: digest}
 	}
 	return verify.Request{UserID: atkUID, Email: atkEmail, Digest: digest}
 }
@@ -298,7 +308,7 @@ func atkDigestReq(p verify.Profile, digest string) verify.Request {
 // atkDigestMsg is what p signs for atkDigestReq.
 func atkDigestMsg(p verify.Profile) string {
 	switch p {
-	case verify.PylonHMAC:
+	case verify.PylonHMAC, verify.HelpScout, verify.Plain:
 		return atkEmail
 	case verify.HelpshiftLegacy:
 		return atkUID + atkEmail
@@ -308,7 +318,7 @@ func atkDigestMsg(p verify.Profile) string {
 
 func atkDigestIDs(p verify.Profile) []verify.Identity {
 	switch p {
-	case verify.PylonHMAC:
+	case verify.PylonHMAC, verify.HelpScout, verify.Plain:
 		return atkIDs("email", atkEmail)
 	case verify.HelpshiftLegacy:
 		return atkIDs("uid", atkUID, "email", atkEmail)
@@ -376,6 +386,7 @@ func atkCases(t *testing.T) []atkCase {
 		{"field-confusion", atkFieldConfusion},
 		{"legacy-concat", atkLegacyConcat},
 		{"digest-encoding", atkDigestEncoding},
+		{"vendor-identities", atkVendorIdentities},
 	} {
 		for _, c := range class.gen(t) {
 			c.class = class.name
@@ -383,6 +394,43 @@ func atkCases(t *testing.T) []atkCase {
 		}
 	}
 	return all
+}
+
+// atkVendorIdentities: the second-wave vendors' identity claims keep the
+// identity rules, and only what the vendor signs is verified (Kustomer's
+// email over its externalId).
+func atkVendorIdentities(t *testing.T) []atkCase {
+	var out []atkCase
+	tok := func(p verify.Profile, c atkClaims) string { return atkTok(atkHdr(p), c.String()) }
+	k, f := verify.Kustomer, verify.FreshdeskWidget
+	kb, fb := atkBase(k), atkBase(f)
+	add := func(p verify.Profile, name string, r verify.Request, want verify.Reason, ids []verify.Identity) {
+		out = append(out, atkCase{name: name, p: p, req: r, want: want, ids: ids})
+	}
+	add(k, "the email takes precedence", verify.Request{Token: tok(k, kb)}, "", atkIDs("email", atkEmail))
+	add(k, "the externalId sent beside a token whose email takes precedence", verify.Request{Token: tok(k, kb), UserID: atkUID}, verify.ReasonIdentityMismatch, nil)
+	add(k, "the signed email sent beside it", verify.Request{Token: tok(k, kb), Email: atkEmail}, "", atkIDs("email", atkEmail))
+	add(k, "externalId alone", verify.Request{Token: tok(k, kb.del("email")), UserID: atkUID}, "", atkIDs("uid", atkUID))
+	add(k, "another user id beside an externalId", verify.Request{Token: tok(k, kb.del("email")), UserID: "admin"}, verify.ReasonIdentityMismatch, nil)
+	add(k, "an email sent beside an externalId alone", verify.Request{Token: tok(k, kb.del("email")), Email: atkEmail}, verify.ReasonIdentityMismatch, nil)
+	for _, lit := range []string{`42`, `4.2`, `true`, `null`, `["user-42"]`, `{"id":"user-42"}`, `""`, atkQ("user\u200b-42"), atkQ("user\u202e-42"),
+		atkQ("user\x00-42"), atkQ("user\u0085-42"), atkQ(strings.Repeat("u", 1025))} {
+		add(k, "externalId "+lit, verify.Request{Token: tok(k, kb.set("externalId", lit))}, verify.ReasonClaimInvalid, nil)
+	}
+	for _, lit := range []string{`42`, `null`, `""`, atkQ("jane\u200b@example.com"), atkQ("jane\u2066@example.com")} {
+		add(k, "email "+lit, verify.Request{Token: tok(k, kb.set("email", lit))}, verify.ReasonClaimInvalid, nil)
+		add(f, "email "+lit, verify.Request{Token: tok(f, fb.set("email", lit))}, verify.ReasonClaimInvalid, nil)
+	}
+	add(f, "the signed email", verify.Request{Token: tok(f, fb), Email: atkEmail}, "", atkIDs("email", atkEmail))
+	add(f, "another email beside it", verify.Request{Token: tok(f, fb), Email: "admin@example.com"}, verify.ReasonIdentityMismatch, nil)
+	add(f, "a user id beside it", verify.Request{Token: tok(f, fb), UserID: atkUID}, verify.ReasonIdentityMismatch, nil)
+	add(f, "an externalId claim is not Freshdesk's", verify.Request{Token: tok(f, fb.add("externalId", `"admin"`))}, "", atkIDs("email", atkEmail))
+	add(f, "no email, a uid claim", verify.Request{Token: tok(f, fb.del("email").add("uid", atkQ(atkUID)))}, verify.ReasonIdentityRequired, nil)
+	add(f, "an empty name is absent", verify.Request{Token: tok(f, fb.set("name", `""`))}, "", atkIDs("email", atkEmail))
+	for _, lit := range []string{`5`, `null`, `["Jane"]`, atkQ("Ja\x00ne")} {
+		add(f, "name "+lit, verify.Request{Token: tok(f, fb.set("name", lit))}, verify.ReasonClaimInvalid, nil)
+	}
+	return out
 }
 
 func atkAlgNone(t *testing.T) []atkCase {
@@ -822,6 +870,18 @@ func atkDuplicates(t *testing.T) []atkCase {
 	evil := atkQ("evil@example.com")
 	for _, p := range atkJWT {
 		b := atkBase(p)
+		// Freshdesk reads no iat: one is ignored, whatever its case, but it
+		// is still one JSON member, which may not appear twice.
+		readsIat := p != verify.FreshdeskWidget
+		if !readsIat {
+			b = b.add("iat", atkIat)
+		}
+		iatVariant := func(v string) (verify.Reason, []verify.Identity) {
+			if !readsIat && strings.EqualFold(v, "iat") {
+				return "", atkWant(p)
+			}
+			return verify.ReasonClaimInvalid, nil
+		}
 		add(p, "iat twice, same value", b.add("iat", atkIat), verify.ReasonClaimInvalid, nil)
 		add(p, "iat twice, second one fresher", b.set("iat", "1767100000").add("iat", atkIat), verify.ReasonClaimInvalid, nil)
 		add(p, "exp twice", b.set("exp", atkExp).add("exp", atkExp), verify.ReasonClaimInvalid, nil)
@@ -830,9 +890,11 @@ func atkDuplicates(t *testing.T) []atkCase {
 		add(p, "a member twice two levels down", b.add("x", `{"y":{"z":1,"z":1}}`), verify.ReasonClaimInvalid, nil)
 		// Case variants of a claim the profile reads, next to a valid set.
 		for _, v := range []string{"IAT", "Iat", "iAt", "Exp", "EXP", "NBF", "Nbf"} {
-			add(p, v+" next to the valid claims", b.add(v, atkIat), verify.ReasonClaimInvalid, nil)
+			want, ids := iatVariant(v)
+			add(p, v+" next to the valid claims", b.add(v, atkIat), want, ids)
 		}
-		add(p, "IAT instead of iat", b.rename("iat", "IAT"), verify.ReasonClaimInvalid, nil)
+		want, ids := iatVariant("IAT")
+		add(p, "IAT instead of iat", b.rename("iat", "IAT"), want, ids)
 		switch p {
 		case verify.HelpshiftUserHub:
 			add(p, "identities twice", b.add("identities", b[1][1]), verify.ReasonClaimInvalid, nil)
@@ -868,6 +930,25 @@ func atkDuplicates(t *testing.T) []atkCase {
 			add(p, "AUD instead of aud", b.rename("aud", "AUD"), verify.ReasonClaimInvalid, nil)
 			add(p, "EMAIL (not a signet claim) is ignored", b.add("EMAIL", evil), "", atkWant(p))
 			add(p, "uid (not a signet claim) is ignored", b.add("uid", `"admin"`), "", atkWant(p))
+		case verify.Kustomer:
+			add(p, "externalId twice, same value", b.add("externalId", atkQ(atkUID)), verify.ReasonClaimInvalid, nil)
+			add(p, "externalId twice, evil first", append(atkClaims{{"externalId", `"admin"`}}, b...), verify.ReasonClaimInvalid, nil)
+			add(p, "email twice, evil second", b.add("email", evil), verify.ReasonClaimInvalid, nil)
+			for _, v := range []string{"ExternalId", "externalID", "EXTERNALID", "externalid", "Email", "EMAIL"} {
+				add(p, v+" next to the valid claims", b.add(v, evil), verify.ReasonClaimInvalid, nil)
+			}
+			add(p, "externalID instead of externalId", b.del("email").rename("externalId", "externalID"), verify.ReasonClaimInvalid, nil)
+			add(p, "external_id (not a kustomer claim) is ignored", b.add("external_id", `"admin"`), "", atkWant(p))
+			add(p, "identities (not a kustomer claim) is ignored", b.add("identities", `[`+atkIdent("email", "evil@example.com")+`]`), "", atkWant(p))
+		case verify.FreshdeskWidget:
+			add(p, "email twice, evil second", b.add("email", evil), verify.ReasonClaimInvalid, nil)
+			add(p, "email twice, evil first", append(atkClaims{{"email", evil}}, b...), verify.ReasonClaimInvalid, nil)
+			add(p, "name twice", b.add("name", `"Admin"`), verify.ReasonClaimInvalid, nil)
+			for _, v := range []string{"Email", "EMAIL", "Name", "NAME"} {
+				add(p, v+" next to the valid claims", b.add(v, evil), verify.ReasonClaimInvalid, nil)
+			}
+			add(p, "EMAIL instead of email", b.rename("email", "EMAIL"), verify.ReasonClaimInvalid, nil)
+			add(p, "uid (not a freshdesk claim) is ignored", b.add("uid", `"admin"`), "", atkWant(p))
 		case verify.IntercomJWT, verify.ZendeskMessaging, verify.Drift:
 			// The second wave: the identity claim (and Zendesk's scope and
 			// email_verified) twice or in another case; claims the profile
@@ -932,7 +1013,14 @@ func atkTimeClaims(t *testing.T) []atkCase {
 	}
 	for _, p := range atkJWT {
 		b := atkBase(p).set("exp", atkExp)
-		for _, claim := range []string{"iat", "exp", "nbf"} {
+		claims := []string{"iat", "exp", "nbf"}
+		if p == verify.FreshdeskWidget { // Freshdesk reads no iat
+			claims = claims[1:]
+			for _, lit := range []string{`"1767225540"`, `null`, `0`, `1e400`, `9007199254740991`, atkIat + "000", "1767225900"} {
+				add(p, "iat "+lit+" (not a freshdesk claim) is ignored", b.set("iat", lit), "", "")
+			}
+		}
+		for _, claim := range claims {
 			for _, lit := range []string{`"1767225540"`, `"1767225540.0"`, `""`, `true`, `false`, `{}`, `{"$date":1767225540}`,
 				`[]`, `[1767225540]`, `null`} {
 				add(p, claim+" is "+lit, b.set(claim, lit), verify.ReasonClaimInvalid, "")
@@ -954,6 +1042,21 @@ func atkTimeClaims(t *testing.T) []atkCase {
 			add(p, "iat in milliseconds", b.del("exp").set("iat", atkIat+"000"), verify.ReasonIssuedInFuture, verify.CauseMilliseconds)
 			add(p, "iat 86 400.5 s old truncates to 86 401", b.del("exp").set("iat", "1767139199.5"), verify.ReasonIssuedTooLongAgo, "")
 			add(p, "iat 86 400.999… s old truncates to 86 400", b.del("exp").set("iat", "1767139200.99999999999999999999"), "", "")
+		case verify.Kustomer: // no lifetime rule; iat at most 15 minutes (+ leeway) old
+			add(p, "exp = 2^53 − 1 (kustomer has no lifetime rule)", b.set("exp", "9007199254740991"), "", "")
+			add(p, "exp in milliseconds (kustomer has no lifetime rule)", b.set("exp", atkExp+"000"), "", "")
+			add(p, "iat in milliseconds", b.del("exp").set("iat", atkIat+"000"), verify.ReasonIssuedInFuture, verify.CauseMilliseconds)
+			add(p, "exp missing", b.del("exp"), "", "")
+			add(p, "exp equal to iat", b.set("exp", atkIat), verify.ReasonClaimInvalid, "")
+			add(p, "iat 960 s old", b.del("exp").set("iat", "1767224640"), "", "")
+			add(p, "iat 960.5 s old truncates to 961", b.del("exp").set("iat", "1767224639.5"), verify.ReasonIssuedTooLongAgo, "")
+		case verify.FreshdeskWidget: // exp required, at most two hours ahead, exactly
+			add(p, "exp = 2^53 − 1", b.set("exp", "9007199254740991"), verify.ReasonLifetimeTooLong, "")
+			add(p, "exp in milliseconds", b.set("exp", atkExp+"000"), verify.ReasonLifetimeTooLong, verify.CauseMilliseconds)
+			add(p, "exp missing", b.del("exp"), verify.ReasonClaimInvalid, "")
+			add(p, "exp 7200 s ahead", b.set("exp", "1767232800"), "", "")
+			add(p, "exp 7200.9 s ahead truncates to 7200", b.set("exp", "1767232800.9"), "", "")
+			add(p, "exp 7201 s ahead", b.set("exp", "1767232801"), verify.ReasonLifetimeTooLong, "")
 		case verify.IntercomJWT, verify.ZendeskMessaging, verify.Drift:
 			// The second wave: exp honoured if present, no lifetime rule, iat
 			// optional.
@@ -978,7 +1081,9 @@ func atkTimeClaims(t *testing.T) []atkCase {
 			add(p, "exp equal to iat", b.set("exp", atkIat), verify.ReasonClaimInvalid, "")
 		}
 		if p != verify.IntercomJWT && p != verify.ZendeskMessaging && p != verify.Drift {
-			add(p, "iat missing", b.del("iat"), verify.ReasonClaimInvalid, "")
+			if p != verify.FreshdeskWidget {
+				add(p, "iat missing", b.del("iat"), verify.ReasonClaimInvalid, "")
+			}
 			add(p, "iat and exp missing", b.del("iat").del("exp"), verify.ReasonClaimInvalid, "")
 		}
 		// Numbers JSON allows: fractions truncate, exponents are exact.
@@ -989,7 +1094,9 @@ func atkTimeClaims(t *testing.T) []atkCase {
 		add(p, "exp with a fraction", b.set("exp", "1767226140.75"), "", "")
 		add(p, "nbf = now", b.set("nbf", "1767225600"), "", "")
 		add(p, "nbf 61 s ahead", b.set("nbf", "1767225661"), verify.ReasonNotYetValid, verify.CauseClockSkew)
-		add(p, "iat 5 minutes ahead (a skewed clock)", b.set("iat", "1767225900").set("exp", "1767226200"), verify.ReasonIssuedInFuture, verify.CauseClockSkew)
+		if p != verify.FreshdeskWidget {
+			add(p, "iat 5 minutes ahead (a skewed clock)", b.set("iat", "1767225900").set("exp", "1767226200"), verify.ReasonIssuedInFuture, verify.CauseClockSkew)
+		}
 	}
 	return out
 }
@@ -1312,14 +1419,14 @@ func atkUnicode(t *testing.T) []atkCase {
 				lr.Email = l.email
 			}
 			msg := lr.UserID + lr.Email
-			if p == verify.Intercom {
+			if p == verify.Intercom || p == verify.Front {
 				msg = lr.UserID
 			}
 			var want []verify.Identity
 			if lr.UserID != "" {
 				want = append(want, verify.Identity{Type: verify.UID, Value: lr.UserID})
 			}
-			if lr.Email != "" && p != verify.Intercom {
+			if lr.Email != "" && p != verify.Intercom && p != verify.Front {
 				want = append(want, verify.Identity{Type: verify.Email, Value: lr.Email})
 			}
 			lr.Digest = atkDigestOf(p, msg)
@@ -1366,7 +1473,7 @@ func atkFieldConfusion(t *testing.T) []atkCase {
 	// Digests sign bytes, not fields: where a profile takes the bytes from
 	// either field, a digest moves between them, and what is verified is
 	// the field it was sent in, never the other.
-	for _, p := range []verify.Profile{verify.Intercom, verify.HelpshiftLegacy} {
+	for _, p := range []verify.Profile{verify.Intercom, verify.HelpshiftLegacy, verify.Front} {
 		out = append(out,
 			atkCase{name: "uid digest sent as the email", p: p, req: verify.Request{Email: atkUID, Digest: uidD(p)}, ids: atkIDs("email", atkUID)},
 			atkCase{name: "email digest sent as the uid", p: p, req: verify.Request{UserID: atkEmail, Digest: emailD(p)}, ids: atkIDs("uid", atkEmail)},
@@ -1391,6 +1498,27 @@ func atkFieldConfusion(t *testing.T) []atkCase {
 		atkCase{name: "pylon-hmac: email digest with the uid in both fields", p: verify.PylonHMAC, req: verify.Request{UserID: atkEmail, Email: atkUID, Digest: emailD(verify.PylonHMAC)}, want: verify.ReasonSignatureMismatch},
 		atkCase{name: "helpshift-legacy full privacy: uid digest sent as the email", p: verify.HelpshiftLegacy, full: true, req: verify.Request{Email: atkUID, Digest: uidD(verify.HelpshiftLegacy)}, want: verify.ReasonIdentityRequired},
 		atkCase{name: "helpshift-legacy full privacy: the email rides along unsigned", p: verify.HelpshiftLegacy, full: true, req: verify.Request{UserID: atkUID, Email: "victim@example.com", Digest: uidD(verify.HelpshiftLegacy)}, ids: atkIDs("uid", atkUID)},
+		// front: "the signed one", as intercom; helpscout and plain sign the
+		// email alone, gleap the user id alone.
+		atkCase{name: "front: email digest with both sent", p: verify.Front, req: verify.Request{UserID: atkUID, Email: atkEmail, Digest: emailD(verify.Front)}, want: verify.ReasonSignatureMismatch, cause: verify.CauseWrongMessage},
+		atkCase{name: "front: uid digest with both sent signs the uid only", p: verify.Front, req: verify.Request{UserID: atkUID, Email: atkEmail, Digest: uidD(verify.Front)}, ids: atkIDs("uid", atkUID)},
+		atkCase{name: "front: uid digest with the victim's email", p: verify.Front, req: verify.Request{UserID: atkUID, Email: "victim@example.com", Digest: uidD(verify.Front)}, ids: atkIDs("uid", atkUID)},
+		atkCase{name: "front: email digest with the victim's uid", p: verify.Front, req: verify.Request{UserID: "admin", Email: atkEmail, Digest: emailD(verify.Front)}, want: verify.ReasonSignatureMismatch, cause: verify.CauseWrongMessage},
+	)
+	for _, p := range []verify.Profile{verify.HelpScout, verify.Plain} {
+		out = append(out,
+			atkCase{name: string(p) + ": a digest over the uid bytes, sent as the email", p: p, req: verify.Request{Email: atkUID, Digest: uidD(p)}, ids: atkIDs("email", atkUID)},
+			atkCase{name: string(p) + ": uid digest with the uid in the uid field", p: p, req: verify.Request{UserID: atkUID, Email: atkEmail, Digest: uidD(p)}, want: verify.ReasonSignatureMismatch, cause: verify.CauseWrongMessage},
+			atkCase{name: string(p) + ": email digest sent as the uid", p: p, req: verify.Request{UserID: atkEmail, Digest: emailD(p)}, want: verify.ReasonIdentityRequired},
+			atkCase{name: string(p) + ": the uid rides along unsigned", p: p, req: verify.Request{UserID: "admin", Email: atkEmail, Digest: emailD(p)}, ids: atkIDs("email", atkEmail)},
+			atkCase{name: string(p) + ": email digest with the uid in both fields", p: p, req: verify.Request{UserID: atkEmail, Email: atkUID, Digest: emailD(p)}, want: verify.ReasonSignatureMismatch},
+		)
+	}
+	out = append(out,
+		atkCase{name: "gleap: uid digest sent as the email", p: verify.Gleap, req: verify.Request{Email: atkUID, Digest: uidD(verify.Gleap)}, want: verify.ReasonIdentityRequired},
+		atkCase{name: "gleap: a digest over the email bytes, sent as the user id", p: verify.Gleap, req: verify.Request{UserID: atkEmail, Digest: emailD(verify.Gleap)}, ids: atkIDs("uid", atkEmail)},
+		atkCase{name: "gleap: email digest with the email in the email field", p: verify.Gleap, req: verify.Request{UserID: atkUID, Email: atkEmail, Digest: emailD(verify.Gleap)}, want: verify.ReasonSignatureMismatch, cause: verify.CauseWrongMessage},
+		atkCase{name: "gleap: the email rides along unsigned", p: verify.Gleap, req: verify.Request{UserID: atkUID, Email: "victim@example.com", Digest: uidD(verify.Gleap)}, ids: atkIDs("uid", atkUID)},
 	)
 	// Tokens say which identity is which: the fields sent must match the
 	// signed identity of that type.
@@ -1453,7 +1581,7 @@ func atkLegacyConcat(t *testing.T) []atkCase {
 
 func atkDigestEncoding(t *testing.T) []atkCase {
 	var out []atkCase
-	for _, p := range []verify.Profile{verify.Intercom, verify.Akece, verify.PylonHMAC} {
+	for _, p := range []verify.Profile{verify.Intercom, verify.Akece, verify.PylonHMAC, verify.HelpScout, verify.Front, verify.Plain, verify.Gleap} {
 		mac := atkMAC(p, atkSecretOf(p), atkDigestMsg(p))
 		h := hex.EncodeToString(mac)
 		req := func(d string) verify.Request { return atkDigestReq(p, d) }

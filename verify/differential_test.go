@@ -263,6 +263,9 @@ func peerParser(p verify.Profile) *jwt.Parser {
 	if p.NeedsAudience() {
 		opts = append(opts, jwt.WithAudience(diffAppID), jwt.WithExpirationRequired())
 	}
+	if p == verify.FreshdeskWidget {
+		opts = append(opts, jwt.WithExpirationRequired())
+	}
 	return jwt.NewParser(opts...)
 }
 
@@ -313,6 +316,28 @@ type signetClaims struct {
 
 func (c signetClaims) GetAudience() (jwt.ClaimStrings, error) { return c.Aud, nil }
 
+type kustomerClaims struct {
+	peerTimes
+	ExternalID string `json:"externalId,omitempty"`
+	Email      string `json:"email,omitempty"`
+}
+
+// freshdeskClaims has no iat: Freshdesk's tokens carry none, and an iat is
+// not read.
+type freshdeskClaims struct {
+	Exp   *jwt.NumericDate `json:"exp,omitempty"`
+	Nbf   *jwt.NumericDate `json:"nbf,omitempty"`
+	Name  string           `json:"name,omitempty"`
+	Email string           `json:"email"`
+}
+
+func (c freshdeskClaims) GetExpirationTime() (*jwt.NumericDate, error) { return c.Exp, nil }
+func (c freshdeskClaims) GetIssuedAt() (*jwt.NumericDate, error)       { return nil, nil }
+func (c freshdeskClaims) GetNotBefore() (*jwt.NumericDate, error)      { return c.Nbf, nil }
+func (c freshdeskClaims) GetIssuer() (string, error)                   { return "", nil }
+func (c freshdeskClaims) GetSubject() (string, error)                  { return "", nil }
+func (c freshdeskClaims) GetAudience() (jwt.ClaimStrings, error)       { return nil, nil }
+
 type intercomClaims struct {
 	peerTimes
 	UserID string `json:"user_id"`
@@ -339,6 +364,10 @@ func peerClaimsFor(p verify.Profile) func() jwt.Claims {
 		return func() jwt.Claims { return &userHubClaims{} }
 	case verify.PylonJWT:
 		return func() jwt.Claims { return &pylonClaims{} }
+	case verify.Kustomer:
+		return func() jwt.Claims { return &kustomerClaims{} }
+	case verify.FreshdeskWidget:
+		return func() jwt.Claims { return &freshdeskClaims{} }
 	case verify.IntercomJWT:
 		return func() jwt.Claims { return &intercomClaims{} }
 	case verify.ZendeskMessaging:
@@ -562,6 +591,10 @@ func interpreted(p verify.Profile) []string {
 		return []string{"iat", "exp", "nbf", "identities"}
 	case verify.PylonJWT:
 		return []string{"iat", "exp", "nbf", "aud", "email", "name", "account_id", "account_external_id", "contact_id", "contact_external_id"}
+	case verify.Kustomer:
+		return []string{"iat", "exp", "nbf", "externalId", "email"}
+	case verify.FreshdeskWidget:
+		return []string{"exp", "nbf", "name", "email"}
 	case verify.IntercomJWT:
 		return []string{"iat", "exp", "nbf", "user_id", "email"}
 	case verify.ZendeskMessaging:
@@ -837,7 +870,7 @@ func (o *oracle) claims(m map[string]any) []violation {
 	}
 	times := map[string]int64{}
 	for _, n := range []string{"iat", "exp", "nbf"} {
-		if val, ok := m[n]; ok {
+		if val, ok := m[n]; ok && slices.Contains(names, n) {
 			t, v := o.timeValue(n, val)
 			if v != nil {
 				out = append(out, *v)
@@ -867,7 +900,7 @@ func (o *oracle) claims(m map[string]any) []violation {
 	}
 	var types []string
 	idVal, hasIdentities := m["identities"]
-	if (o.p == verify.HelpshiftUserHub || o.p == verify.Signet) && hasIdentities {
+	if slices.Contains(names, "identities") && hasIdentities {
 		types = identities(idVal, add)
 	}
 	_, hasEmail := m["email"]
@@ -875,17 +908,19 @@ func (o *oracle) claims(m map[string]any) []violation {
 	if idClaim != "" {
 		o.secondWave(m, add)
 	}
+	_, hasExternalID := m["externalId"]
 	for _, n := range names {
 		if idClaim != "" {
 			break // read by secondWave
 		}
-		if n == "email" || n == "name" || strings.HasSuffix(n, "_id") {
+		identity := n == "email" || n == "externalId"
+		if identity || n == "name" || strings.HasSuffix(n, "_id") {
 			if val, ok := m[n]; ok {
-				if val == "" && n != "email" {
+				if val == "" && !identity {
 					continue // Pylon's samples send name "" when unknown: absent
 				}
 				check := signedValue
-				if n == "email" {
+				if identity {
 					check = signedIdentity
 				}
 				if v := check(n, val); v != nil {
@@ -901,10 +936,10 @@ func (o *oracle) claims(m map[string]any) []violation {
 	exp, hasExp := times["exp"]
 	nbf, hasNbf := times["nbf"]
 	const now = diffNow
-	if !hasIat && idClaim == "" {
+	if !hasIat && idClaim == "" && slices.Contains(names, "iat") {
 		add(verify.ReasonClaimInvalid, "no iat", "iat-required")
 	}
-	if o.p != verify.HelpshiftUserHub && idClaim == "" && !hasExp {
+	if o.p != verify.HelpshiftUserHub && o.p != verify.Kustomer && idClaim == "" && !hasExp {
 		add(verify.ReasonClaimInvalid, "no exp", "")
 	}
 	if o.p.NeedsAudience() {
@@ -937,14 +972,24 @@ func (o *oracle) claims(m map[string]any) []violation {
 	if _, ok := m["scope"]; o.p == verify.ZendeskMessaging && !ok {
 		add(verify.ReasonClaimInvalid, "no scope", "vendor-claims")
 	}
+	if o.p == verify.Kustomer && hasIat && iat < now-900-diffLeeway { // 15 minutes, plus the leeway
+		add(verify.ReasonIssuedTooLongAgo, "iat over 15 min old", "iat-max-age")
+	}
+	if o.p == verify.FreshdeskWidget && hasExp && exp > now+7200 { // two hours ahead, exactly
+		add(verify.ReasonLifetimeTooLong, "exp over 2 h ahead", "lifetime")
+	}
 	switch {
 	case idClaim != "":
 		if _, ok := m[idClaim]; !ok {
 			add(verify.ReasonIdentityRequired, "no "+idClaim, "identity-rules")
 		}
-	case o.p == verify.PylonJWT:
+	case o.p == verify.PylonJWT || o.p == verify.FreshdeskWidget:
 		if !hasEmail {
 			add(verify.ReasonIdentityRequired, "no email", "identity-rules")
+		}
+	case o.p == verify.Kustomer:
+		if !hasEmail && !hasExternalID {
+			add(verify.ReasonIdentityRequired, "no externalId nor email", "identity-rules")
 		}
 	case !slices.Contains(types, "uid") && !slices.Contains(types, "email"):
 		add(verify.ReasonIdentityRequired, "no uid nor email", "identity-rules")
@@ -1143,6 +1188,17 @@ func (j *judge) bases(t testing.TB) []base {
 			{Email: "jane@example.com", Name: "Jane", IssuedAt: now.Add(-30 * time.Second)},
 			{Email: "jane@example.com", Name: "Jane Doe", Attributes: map[string]string{"account_id": "acc_1", "contact_external_id": "c-9"},
 				IssuedAt: now.Add(-5 * time.Minute), ExpiresAt: now.Add(10 * time.Minute)},
+		}
+	case verify.Kustomer:
+		claims = []sign.Claims{
+			{UserID: "user-42", Email: "jane@example.com", IssuedAt: now.Add(-30 * time.Second)},
+			{UserID: "user-42", IssuedAt: now.Add(-10 * time.Minute)},
+			{Email: "zoë@example.org", IssuedAt: now.Add(-time.Minute), ExpiresAt: now.Add(10 * time.Minute)},
+		}
+	case verify.FreshdeskWidget:
+		claims = []sign.Claims{
+			{Email: "jane@example.com", Name: "Jane", IssuedAt: now},
+			{Email: "zoë@example.org", IssuedAt: now, ExpiresAt: now.Add(2 * time.Hour)},
 		}
 	case verify.IntercomJWT:
 		claims = []sign.Claims{
@@ -1439,7 +1495,7 @@ func (j *judge) payloadMutants(b base, emit func(kind, tok string)) {
 			pl("time "+n+"="+x, objectOf(with(ms, n, x)))
 		}
 	}
-	needExp := j.p != verify.HelpshiftUserHub && secondWaveID[j.p] == ""
+	needExp := j.p != verify.HelpshiftUserHub && j.p != verify.Kustomer && secondWaveID[j.p] == ""
 	offsets := []int64{-86401, -86400, -86399, -3601, -3600, -901, -900, -120, -61, -60, -59, -1, 0, 1, 59, 60, 61, 120}
 	for _, io := range offsets {
 		ti := diffNow + io
@@ -1502,7 +1558,7 @@ func (j *judge) payloadMutants(b base, emit func(kind, tok string)) {
 	}
 
 	// Identities.
-	if j.p == verify.HelpshiftUserHub || j.p == verify.Signet {
+	if slices.Contains(interpreted(j.p), "identities") {
 		id := func(typ, value string, more ...string) string {
 			return "{" + strings.Join(append([]string{`"identifier":` + typ, `"value":` + value}, more...), ",") + "}"
 		}
@@ -1550,9 +1606,9 @@ func (j *judge) payloadMutants(b base, emit func(kind, tok string)) {
 	}
 
 	// Pylon's email and ids; the signet name.
-	for _, n := range []string{"email", "name", "account_id", "contact_external_id"} {
-		if j.p != verify.PylonJWT && n != "name" {
-			continue
+	for _, n := range []string{"email", "name", "account_id", "contact_external_id", "externalId"} {
+		if (secondWaveID[j.p] != "" || !slices.Contains(interpreted(j.p), n)) && n != "name" {
+			continue // the second wave's email is below
 		}
 		for _, v := range []string{`null`, `5`, `""`, `"a\u0000b"`, `"\u007f"`, `"a\tb"`, q(strings.Repeat("e", 1024)), q(strings.Repeat("e", 1025)),
 			"\"a\xffb\"", `"\ud800"`, `["x"]`, `{}`, `"jane@example.com"`, `" jane@example.com"`} {
@@ -1740,7 +1796,8 @@ func TestDifferentialGolangJWT(t *testing.T) {
 	all := &tally{stricter: map[string]int{}, examples: map[string]string{}, looser: map[string]int{}}
 	var mu sync.Mutex
 	t.Run("profiles", func(t *testing.T) {
-		for _, p := range []verify.Profile{verify.HelpshiftUserHub, verify.PylonJWT, verify.Signet, verify.IntercomJWT, verify.ZendeskMessaging, verify.Drift} {
+		for _, p := range []verify.Profile{verify.HelpshiftUserHub, verify.PylonJWT, verify.Signet, verify.Kustomer, verify.FreshdeskWidget,
+			verify.IntercomJWT, verify.ZendeskMessaging, verify.Drift} {
 			t.Run(string(p), func(t *testing.T) {
 				t.Parallel()
 				tl := differential(t, p)

@@ -60,6 +60,11 @@ func (v *Verifier) Diagnose(r Request, err error, candidates []Candidate) (d Dia
 		return Diagnosis{}, false // nothing was presented: the reason says so
 	}
 	keys := v.keyVariants(candidates)
+	if v.anyAlg && v.desc.Proof == ProofJWT {
+		if d, ok := v.diagnoseAnyAlgorithm(&r, reason); ok {
+			return d, true
+		}
+	}
 	if v.desc.Proof == ProofJWT {
 		return v.diagnoseToken(&r, reason, keys)
 	}
@@ -88,19 +93,19 @@ func (v *Verifier) keyVariants(candidates []Candidate) []keyVariant {
 		out = append(out, keyVariant{mac, cause, note})
 	}
 	for _, k := range v.keys {
-		if !k.Revoked {
+		if !k.Revoked && k.Algorithm() == HS256 {
 			add(k.mac, "", "")
 		}
 	}
 	for _, k := range v.keys {
-		if !k.Revoked {
+		if !k.Revoked && k.Algorithm() == HS256 {
 			for _, alt := range v.secretAlternatives(k.secret) {
 				add(alt.mac, CauseSecretEncoding, alt.note)
 			}
 		}
 	}
 	for _, k := range v.keys {
-		if k.Revoked {
+		if k.Revoked && k.Algorithm() == HS256 {
 			add(k.mac, CauseOtherKey, "the revoked key "+quoteShort(k.ID))
 		}
 	}

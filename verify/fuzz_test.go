@@ -219,6 +219,21 @@ func fzDigestMessage(p Profile, full bool, uid, email string) (string, []Identit
 		if email != "" {
 			return email, []Identity{m}, true
 		}
+	case HelpScout, Plain: // the email alone
+		if email != "" {
+			return email, []Identity{m}, true
+		}
+	case Front: // the signed one: the user id when sent, else the email
+		if uid != "" {
+			return uid, []Identity{u}, true
+		}
+		if email != "" {
+			return email, []Identity{m}, true
+		}
+	case Gleap: // the user id alone
+		if uid != "" {
+			return uid, []Identity{u}, true
+		}
 	}
 	return "", nil, false
 }
@@ -468,6 +483,10 @@ func (e *fzEnv) jwtReasons() []Reason {
 	case Signet:
 		rs = append(rs, ReasonLifetimeTooLong, ReasonAudienceMismatch, ReasonUnknownIdentityType,
 			ReasonKeyUnknown, ReasonKeyRevoked)
+	case Kustomer:
+		rs = append(rs, ReasonIssuedTooLongAgo)
+	case FreshdeskWidget:
+		rs = append(rs, ReasonLifetimeTooLong)
 	case ZendeskMessaging:
 		rs = append(rs, ReasonKeyUnknown)
 	}
@@ -601,6 +620,12 @@ func (e *fzEnv) checkJWTSuccess(t *testing.T, r Request, got *Verified) {
 	// profiles.md, second wave: intercom-jwt, zendesk-messaging and drift
 	// require no iat.
 	iatOptional := e.p == IntercomJWT || e.p == ZendeskMessaging || e.p == Drift
+	// profiles.md: Freshdesk's tokens carry no iat, and none is read: an
+	// iat there verifies nothing and bounds nothing.
+	readsIat := e.p != FreshdeskWidget
+	if !readsIat {
+		iat, hasIat = 0, true
+	}
 	if !hasIat && !iatOptional || got.IssuedAt != iat || got.ExpiresAt != exp {
 		t.Fatalf("verified iat %d exp %d; signed iat %d (present %v), exp %d", got.IssuedAt, got.ExpiresAt, iat, hasIat, exp)
 	}
@@ -623,6 +648,14 @@ func (e *fzEnv) checkJWTSuccess(t *testing.T, r Request, got *Verified) {
 	case Signet:
 		if !hasExp || exp-iat > int64(DefaultMaxLifetime/time.Second) {
 			t.Fatalf("verified a signet lifetime of %d s (exp present %v)", exp-iat, hasExp)
+		}
+	case Kustomer: // 15 minutes, plus the leeway
+		if iat < now-900-fzLeeway {
+			t.Fatalf("verified a kustomer iat %d s old", now-iat)
+		}
+	case FreshdeskWidget: // exp required, at most two hours ahead, exactly
+		if !hasExp || exp > now+7200 {
+			t.Fatalf("verified a freshdesk-widget exp %d s ahead (present %v)", exp-now, hasExp)
 		}
 	}
 	if e.p.NeedsAudience() {
@@ -714,6 +747,24 @@ func (e *fzEnv) checkJWTSuccess(t *testing.T, r Request, got *Verified) {
 			t.Fatalf("verified a drift token without sub")
 		}
 		wantIDs = []Identity{{Type: UID, Value: uid}}
+	case Kustomer: // the email takes precedence over the externalId
+		email, hasEmail := str("email")
+		ext, hasExt := str("externalId")
+		switch {
+		case hasEmail && email != "":
+			wantIDs = []Identity{{Type: Email, Value: email}}
+		case hasExt && ext != "":
+			wantIDs = []Identity{{Type: UID, Value: ext}}
+		default:
+			t.Fatalf("verified a kustomer token without externalId or email")
+		}
+	case FreshdeskWidget:
+		email, ok := str("email")
+		if !ok || email == "" {
+			t.Fatalf("verified a freshdesk-widget token without email")
+		}
+		wantIDs = []Identity{{Type: Email, Value: email}}
+		addAttr("name")
 	default:
 		var ids []map[string]json.RawMessage
 		if err := json.Unmarshal(claims["identities"], &ids); err != nil {
@@ -845,6 +896,22 @@ var fzClaimsSeeds = []string{
 	`{"iat":%[1]d,"exp":%[2]d,"nbf":1767225660,"aud":"app_7Hq2","email":"j@x","identities":[{"identifier":"uid","value":"u"}]}`,
 	`{"iat":1767225000,"exp":1767225541,"aud":"app_7Hq2","email":"j@x","identities":[{"identifier":"uid","value":"u"}]}`,
 	`{"iat":1767225000,"exp":1767228601,"aud":"app_7Hq2","email":"j@x","identities":[{"identifier":"uid","value":"u"}]}`,
+	// Kustomer: externalId, email, iat within 15 minutes (+ leeway)
+	`{"externalId":"user-42","email":"jane@example.com","iat":%[1]d}`,
+	`{"externalId":"user-42","iat":1767224640}`,
+	`{"externalId":"user-42","iat":1767224639}`,
+	`{"externalId":42,"iat":%[1]d}`,
+	`{"externalID":"user-42","iat":%[1]d}`,
+	`{"externalId":"user-42","email":"","iat":%[1]d}`,
+	`{"externalId":"","email":"jane@example.com","iat":%[1]d}`,
+	`{"email":"jane@example.com","iat":1767225600000}`,
+	// Freshdesk: name, email, exp at most two hours ahead
+	`{"name":"Jane","email":"jane@example.com","exp":%[2]d}`,
+	`{"email":"jane@example.com","exp":1767232800}`,
+	`{"email":"jane@example.com","exp":1767232801}`,
+	`{"email":"jane@example.com","exp":1767225540,"iat":1767999999}`,
+	`{"name":7,"email":"jane@example.com","exp":%[2]d}`,
+	`{"name":"Jane","Email":"jane@example.com","exp":%[2]d}`,
 	// audience
 	`{"iat":%[1]d,"exp":%[2]d,"aud":[],"email":"j@x","identities":[{"identifier":"uid","value":"u"}]}`,
 	`{"iat":%[1]d,"exp":%[2]d,"aud":"APP_7HQ2","email":"j@x","identities":[{"identifier":"uid","value":"u"}]}`,
@@ -967,6 +1034,12 @@ func FuzzVerifyPylonHMAC(f *testing.F)        { fzProfileTarget(f, PylonHMAC) }
 func FuzzVerifyHelpshiftUserHub(f *testing.F) { fzProfileTarget(f, HelpshiftUserHub) }
 func FuzzVerifyPylonJWT(f *testing.F)         { fzProfileTarget(f, PylonJWT) }
 func FuzzVerifySignet(f *testing.F)           { fzProfileTarget(f, Signet) }
+func FuzzVerifyHelpScout(f *testing.F)        { fzProfileTarget(f, HelpScout) }
+func FuzzVerifyFront(f *testing.F)            { fzProfileTarget(f, Front) }
+func FuzzVerifyPlain(f *testing.F)            { fzProfileTarget(f, Plain) }
+func FuzzVerifyGleap(f *testing.F)            { fzProfileTarget(f, Gleap) }
+func FuzzVerifyKustomer(f *testing.F)         { fzProfileTarget(f, Kustomer) }
+func FuzzVerifyFreshdeskWidget(f *testing.F)  { fzProfileTarget(f, FreshdeskWidget) }
 func FuzzVerifyIntercomJWT(f *testing.F)      { fzProfileTarget(f, IntercomJWT) }
 func FuzzVerifyZendeskMessaging(f *testing.F) { fzProfileTarget(f, ZendeskMessaging) }
 func FuzzVerifyDrift(f *testing.F)            { fzProfileTarget(f, Drift) }
@@ -1003,7 +1076,7 @@ func FuzzDecodeDigest(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, d string) {
-		for _, p := range []Profile{HelpshiftLegacy, Intercom, Akece, PylonHMAC} {
+		for _, p := range []Profile{HelpshiftLegacy, Intercom, Akece, PylonHMAC, HelpScout, Front, Plain, Gleap} {
 			var out [sha256.Size]byte
 			e := decodeDigest(p, d, &out)
 			want, canonical := fzCanonicalDigest(p, d)

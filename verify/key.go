@@ -1,6 +1,7 @@
 package verify
 
 import (
+	"crypto"
 	"encoding/hex"
 	"errors"
 	"log/slog"
@@ -22,6 +23,14 @@ type Key struct {
 
 	secret string // as shown to the brand, exactly
 	mac    []byte // the HMAC key bytes the profile derives from the secret
+
+	// A public key (asymmetric.go): its algorithm (ES256, EdDSA, RS256;
+	// "" is HS256), the key, the kid tokens name it by (its ID unless the
+	// app's JWKS names it), and whether it came from the JWKS.
+	alg       string
+	pub       crypto.PublicKey
+	kid       string
+	published bool
 }
 
 // NewKey prepares secret, as the brand has it, for use under profile p.

@@ -17,7 +17,8 @@ func PeekKeyID(token string) (string, bool) {
 		return "", false
 	}
 	var j compactJWS
-	if j.readHeader(header, "HS256") != nil && !j.hasKid {
+	alg := peekAlg(string(header)) // whatever it is: only the kid is wanted
+	if j.readHeader(header, alg) != nil && !j.hasKid {
 		return "", false
 	}
 	return j.kid, j.hasKid

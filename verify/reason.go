@@ -48,7 +48,13 @@ const (
 	CauseClockSkew      Cause = "clock_skew"
 	CauseOtherKey       Cause = "other_key"
 	CauseNotTheSecret   Cause = "not_the_secret"
-	CauseUnknown        Cause = "unknown"
+	// CauseAlgorithmMismatch: the token's alg is not the algorithm of the
+	// key its kid names (an HS256 token for a public key: the confusion).
+	CauseAlgorithmMismatch Cause = "algorithm_mismatch"
+	// CauseKeyNotPublished: the token is signed with a key the app's JWKS
+	// does not list (or no longer lists).
+	CauseKeyNotPublished Cause = "key_not_published"
+	CauseUnknown         Cause = "unknown"
 )
 
 // Error is a failed verification: a stable Reason and a message for a person.

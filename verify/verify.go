@@ -47,6 +47,9 @@ type Options struct {
 	// Replay, when set, refuses a token presented a second time (replayed).
 	// Vendor SDKs may reuse one token for several logins, so it is opt-in.
 	Replay ReplayGuard
+	// JWKSURL is where the app publishes its keys, when it does: the
+	// doctor names it when a token's kid is not listed there.
+	JWKSURL string
 }
 
 // Verifier checks proofs of identity for one app: its profile, its keys and
@@ -65,6 +68,11 @@ type Verifier struct {
 	replay       ReplayGuard
 	macs         []sync.Pool // macs[i] holds *macState keyed with keys[i]
 	header       atomic.Pointer[headerMemo]
+	// anyAlg is set when a key is a public key or is named by another kid
+	// than its id: tokens then go through verifyAnyAlgorithm, and HMAC-only
+	// apps keep the HS256 path as it was.
+	anyAlg  bool
+	jwksURL string
 }
 
 // New returns a Verifier for profile p with the app's keys (revoked ones
@@ -100,6 +108,15 @@ func New(p Profile, keys []Key, o Options) (*Verifier, error) {
 		v.now = time.Now
 	}
 	v.macs = make([]sync.Pool, len(keys))
+	for _, k := range keys {
+		if k.Algorithm() != HS256 || k.Kid() != k.ID {
+			v.anyAlg = true
+		}
+	}
+	if v.anyAlg && (d.Proof != ProofJWT || d.Kid != KidSelectsKey) {
+		return nil, errors.New("profile " + string(p) + " verifies HS256 under a shared secret only; public keys are for the signet profile")
+	}
+	v.jwksURL = o.JWKSURL
 	return v, nil
 }
 
@@ -168,6 +185,9 @@ type Verified struct {
 // its Reason; see ReasonOf.
 func (v *Verifier) Verify(r Request) (*Verified, error) {
 	if v.desc.Proof == ProofJWT {
+		if v.anyAlg {
+			return v.verifyAnyAlgorithm(&r)
+		}
 		return v.verifyToken(&r)
 	}
 	return v.verifyDigest(&r)

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"github.com/signet-id/signet/internal/outbound"
 	"io"
 	"log/slog"
 	"net"
@@ -97,6 +98,7 @@ type serveOptions struct {
 	streams                 httpapi.StreamLimits
 	metricsAddr             string
 	maxConns                int
+	outboundAllow           string
 }
 
 // register declares every serve flag: one line each, in the order --help
@@ -128,6 +130,7 @@ func (o *serveOptions) register(fs *flag.FlagSet) {
 	fs.StringVar(&o.metricsAddr, "metrics-addr", "", "serve /metrics on this address without a token (e.g. 127.0.0.1:9090), and not on --addr, where it otherwise needs an owner token")
 	fs.IntVar(&o.maxConns, "max-connections", server.DefaultMaxConnections, "connections open at once; past it a connection gets 503 (lowered to fit the open-file limit)")
 	fs.StringVar(&o.publicURL, "public-url", "", "where people open Signet, such as https://signet.example.com behind a TLS proxy (the dashboard's sign-in needs HTTPS beyond loopback)")
+	fs.StringVar(&o.outboundAllow, "outbound-allow", "", "comma-separated hosts, addresses or CIDR prefixes that requests Signet makes (a brand's JWKS) may reach although private, plain HTTP included (off by default: public HTTPS only)")
 	fs.BoolVar(&o.insecureCookies, "insecure-cookies", false, "let the dashboard sign in over plain HTTP (cookies without Secure): a trusted network only, warned at start")
 }
 
@@ -178,12 +181,17 @@ func runServe(args []string, stdout, stderr io.Writer, getenv func(string) strin
 	if err != nil {
 		return usageError(stderr, "serve", fmt.Errorf("--trusted-proxies: %v", err))
 	}
+	outboundPolicy, err := outbound.ParsePolicy(o.outboundAllow)
+	if err != nil {
+		return usageError(stderr, "serve", fmt.Errorf("--outbound-allow: %v", err))
+	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	m, err := server.New(ctx, server.Config{Addr: o.addr, Database: dsn, DataDir: o.dataDir, AdminToken: adminToken,
 		SessionLifetime: o.lifetime, Logger: slog.New(handler), Getenv: getenv, Out: stdout, Guard: o.guard, TrustedProxies: trusted, Demo: o.demo,
 		LogRetention: o.retention, PublicURL: o.publicURL, InsecureCookies: o.insecureCookies,
-		Streams: o.streams, MaxConnections: o.maxConns, MetricsAddr: o.metricsAddr})
+		Streams: o.streams, MaxConnections: o.maxConns, MetricsAddr: o.metricsAddr,
+		Outbound: outboundPolicy})
 	if err != nil {
 		fmt.Fprintf(stderr, "signet serve: %v\n", err)
 		return 1

@@ -198,3 +198,25 @@ func TestServeEnvOverHTTP(t *testing.T) {
 		}
 	}
 }
+
+// TestServeOutboundAllow: SIGNET_OUTBOUND_ALLOW sets --outbound-allow, and a
+// value that is no host, address or range stops the server with exit 2.
+func TestServeOutboundAllow(t *testing.T) {
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	var o serveOptions
+	o.register(fs)
+	if err := applyEnv(fs, func(k string) string {
+		return map[string]string{"SIGNET_OUTBOUND_ALLOW": "127.0.0.0/8,jwks.internal"}[k]
+	}, serveSecretFlags...); err != nil {
+		t.Fatal(err)
+	}
+	if o.outboundAllow != "127.0.0.0/8,jwks.internal" {
+		t.Fatalf("SIGNET_OUTBOUND_ALLOW did not set --outbound-allow: %q", o.outboundAllow)
+	}
+	cmd := exec.Command(signetBin, "serve", "--outbound-allow", "http://nope")
+	cmd.Env = []string{"PATH=" + os.Getenv("PATH"), "SIGNET_DATA_DIR=" + t.TempDir()}
+	out, err := cmd.CombinedOutput()
+	if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() != 2 || !strings.Contains(string(out), "--outbound-allow") {
+		t.Fatalf("a bad --outbound-allow: %v, want exit 2 naming the flag:\n%s", err, out)
+	}
+}

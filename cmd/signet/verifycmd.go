@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"os"
 	"strconv"
 	"strings"
 	"time"
@@ -31,6 +32,7 @@ Examples:
   signet verify --profile helpshift-legacy --secret "$SECRET" --uid user-42 --email jane@example.com --digest 'WYaPCcRULPdIvU3mc5SZf3nGzzA8vy3uCGhla3hHCOc='
   signet verify --profile pylon-jwt --secret "$SECRET" --aud "$APP_ID" --token "$TOKEN" --json
   signet verify --profile intercom --secret "$IOS_SECRET" --other-secret "$ANDROID_SECRET" --uid user-42 --digest "$HASH"
+  signet verify --profile signet --public-key brand-es256.pub.pem --alg ES256 --aud "$APP_ID" --token "$TOKEN"
 `
 
 // verifyOutput is the --json answer (CONTRACT.md).
@@ -69,6 +71,8 @@ func runVerify(args []string, stdout, stderr io.Writer, getenv func(string) stri
 		others = append(others, pair{value: s})
 		return nil
 	})
+	publicKey := fs.String("public-key", "", "check a signet token against the public key in this `file` (PEM or JWK) instead of a secret; with --alg")
+	alg := fs.String("alg", "", "the algorithm of --public-key: ES256, EdDSA or RS256")
 	asJSON := fs.Bool("json", false, "print one JSON object instead of text")
 	if code, done := parse(fs, args, stdout); done {
 		return code
@@ -77,9 +81,13 @@ func runVerify(args []string, stdout, stderr io.Writer, getenv func(string) stri
 	if err != nil {
 		return usageError(stderr, "verify", errors.New("--profile: "+err.Error()))
 	}
-	s, err := secret.value(getenv)
-	if err != nil {
-		return usageError(stderr, "verify", err)
+	var s string
+	if *publicKey == "" {
+		if s, err = secret.value(getenv); err != nil {
+			return usageError(stderr, "verify", err)
+		}
+	} else if p != verify.Signet {
+		return usageError(stderr, "verify", fmt.Errorf("--public-key checks signet tokens; %s is signed with a shared secret", p))
 	}
 	// A --digest or --token given empty is a proof that fails (malformed),
 	// not a usage error: a script passing an empty variable gets a reason.
@@ -108,8 +116,20 @@ func runVerify(args []string, stdout, stderr io.Writer, getenv func(string) stri
 	if keyID == "" {
 		keyID, _ = verify.PeekKeyID(*token)
 	}
-	key, err := verify.NewKey(p, keyID, s)
-	if err != nil {
+	var key verify.Key
+	if *publicKey != "" {
+		text, rerr := os.ReadFile(*publicKey)
+		if rerr != nil {
+			return usageError(stderr, "verify", fmt.Errorf("--public-key: %w", rerr))
+		}
+		pub, perr := verify.ParsePublicKey(*alg, string(text))
+		if perr != nil {
+			return usageError(stderr, "verify", fmt.Errorf("--public-key: %v", perr))
+		}
+		if key, err = verify.NewPublicKey(keyID, *alg, pub); err != nil {
+			return usageError(stderr, "verify", fmt.Errorf("--public-key: %v", err))
+		}
+	} else if key, err = verify.NewKey(p, keyID, s); err != nil {
 		return usageError(stderr, "verify", fmt.Errorf("--secret: %v", err))
 	}
 	clock := time.Now

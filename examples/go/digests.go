@@ -97,3 +97,69 @@ func PylonEmailHash(hexSecret, email string) (string, error) {
 	mac.Write([]byte(email))
 	return hex.EncodeToString(mac.Sum(nil)), nil
 }
+
+// HelpScoutSignature is the helpscout signature, Help Scout Beacon's
+// secure-mode signature: hex HMAC-SHA256, keyed with the Beacon's secret
+// key as UTF-8 text, over the email.
+//
+// Pitfall: hex. Help Scout's own Python sample base64-encodes the HMAC, which
+// Signet refuses as malformed (the doctor says wrong_encoding); its Ruby
+// sample's hexdigest is right.
+func HelpScoutSignature(secretKey, email string) (string, error) {
+	if email == "" {
+		return "", ErrNoIdentifier
+	}
+	mac := hmac.New(sha256.New, []byte(secretKey))
+	mac.Write([]byte(email))
+	return hex.EncodeToString(mac.Sum(nil)), nil
+}
+
+// FrontUserHash is the front userHash, Front Chat's identity verification:
+// hex HMAC-SHA256, keyed with the verification secret as UTF-8 text, over
+// the user id when you send one, else over the email.
+//
+// Pitfall: Front signs the user id when you send one. With both sent, a hash
+// of the email fails (signature_mismatch), and the email is kept as an
+// unverified attribute: only the signed one is verified.
+func FrontUserHash(verificationSecret, userID, email string) (string, error) {
+	message := userID
+	if message == "" {
+		message = email
+	}
+	if message == "" {
+		return "", ErrNoIdentifier
+	}
+	mac := hmac.New(sha256.New, []byte(verificationSecret))
+	mac.Write([]byte(message))
+	return hex.EncodeToString(mac.Sum(nil)), nil
+}
+
+// PlainEmailHash is the plain emailHash, Plain's chat authentication: hex
+// HMAC-SHA256, keyed with the chat secret as UTF-8 text, over the email.
+//
+// Pitfall: the secret is used as text, never hex-decoded (unlike
+// pylon-hmac's); the email is signed exactly as sent, not lower-cased.
+func PlainEmailHash(secret, email string) (string, error) {
+	if email == "" {
+		return "", ErrNoIdentifier
+	}
+	mac := hmac.New(sha256.New, []byte(secret))
+	mac.Write([]byte(email))
+	return hex.EncodeToString(mac.Sum(nil)), nil
+}
+
+// GleapUserHash is the gleap userHash, the third argument of
+// Gleap.identify: hex HMAC-SHA256, keyed with the identity verification
+// secret as UTF-8 text, over the user id as a string.
+//
+// Pitfall: a numeric id is signed as its decimal text
+// (strconv.FormatInt(id, 10)), the same string the page passes to
+// Gleap.identify and Signet.boot; the email is not signed.
+func GleapUserHash(secret, userID string) (string, error) {
+	if userID == "" {
+		return "", ErrNoIdentifier
+	}
+	mac := hmac.New(sha256.New, []byte(secret))
+	mac.Write([]byte(userID))
+	return hex.EncodeToString(mac.Sum(nil)), nil
+}

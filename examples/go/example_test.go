@@ -40,6 +40,32 @@ func ExamplePylonEmailHash() {
 	// Output: 36c7fe8afbf97c759559386e0662827031144304ea1cd432dcf71b49fb26da55
 }
 
+// Beacon's signature is hex, as Help Scout's Ruby sample writes it.
+func ExampleHelpScoutSignature() {
+	signature, _ := signing.HelpScoutSignature("hs-beacon-secret-5d8e2a7c41f96b30", "jane@example.com")
+	fmt.Println(signature)
+	// Output: 742be5fa5daea3f52b3c5368a9ba05dfa1e1646ffd97aa4575f875d05a1a0a22
+}
+
+// With both identifiers, Front signs the user id.
+func ExampleFrontUserHash() {
+	userHash, _ := signing.FrontUserHash("front-verification-secret-0b7f3e9a2c", "user-42", "jane@example.com")
+	fmt.Println(userHash)
+	// Output: 371e66c4fe4285774d39e7a154217e02a990894a0576a28ffed2ca92d5b3cc67
+}
+
+func ExamplePlainEmailHash() {
+	emailHash, _ := signing.PlainEmailHash("4f9c2a7e1b3d5f60a8c2e4b6d8f0a1c3", "jane@example.com")
+	fmt.Println(emailHash)
+	// Output: c49c010def5189d47a82dc48edb9efd14fbca1bc7a1ddfca5e6f06dc361232d5
+}
+
+func ExampleGleapUserHash() {
+	userHash, _ := signing.GleapUserHash("gleap-identity-secret-8e2d6b4f1a9c", "user-42")
+	fmt.Println(userHash)
+	// Output: 1e40af466c19a23e90f3578a0880d06bfbc67587c201526a04a1565a0605b2b2
+}
+
 func ExampleHelpshiftUserHubToken() {
 	token, _ := signing.HelpshiftUserHubToken("hs-secret-3f9a1c7e5b2d4f60", sign.Claims{
 		UserID: "user-42", Email: "jane@example.com",

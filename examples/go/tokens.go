@@ -1,6 +1,9 @@
 package signing
 
 import (
+	"crypto/ecdsa"
+	"crypto/x509"
+	"encoding/pem"
 	"errors"
 	"time"
 	"unicode/utf8"
@@ -52,6 +55,72 @@ func PylonChatWidgetToken(secret, appID string, c sign.Claims) (string, error) {
 // may not exceed the app's maximum lifetime (1 hour unless configured).
 func SignetToken(secret, keyID, appID string, c sign.Claims) (string, error) {
 	s := sign.Signer{Profile: verify.Signet, Secret: secret, KeyID: keyID, AppID: appID}
+	return s.Token(c)
+}
+
+// SignetTokenES256 is the signet identity_token signed with a key pair:
+// the same claims, ES256 under your P-256 private key (PKCS #8 or SEC 1
+// PEM); Signet holds only the public key, whose id is keyID.
+//
+// Pitfalls: keep the private key on your server (a secret store, a KMS);
+// the key id is the one Signet showed when the public key was uploaded.
+func SignetTokenES256(privateKeyPEM, keyID, appID string, c sign.Claims) (string, error) {
+	block, _ := pem.Decode([]byte(privateKeyPEM))
+	if block == nil {
+		return "", errors.New("the private key is not PEM")
+	}
+	var key any
+	var err error
+	if block.Type == "EC PRIVATE KEY" {
+		key, err = x509.ParseECPrivateKey(block.Bytes)
+	} else {
+		key, err = x509.ParsePKCS8PrivateKey(block.Bytes)
+	}
+	ec, ok := key.(*ecdsa.PrivateKey)
+	if err != nil || !ok {
+		return "", errors.New("an ES256 key is a P-256 private key")
+	}
+	s := sign.Signer{Profile: verify.Signet, PrivateKey: ec, KeyID: keyID, AppID: appID}
+	return s.Token(c)
+}
+
+// KustomerToken is the kustomer identity_token (Kustomer.login's jwtToken):
+// an HS256 JWT, keyed with the secret as UTF-8 text, with the claims
+// {externalId, email, iat}. c.UserID (the externalId) and/or c.Email are
+// required.
+//
+// Pitfalls: iat is UNIX seconds (c.IssuedAt, zero means now) and the token
+// is refused once 15 minutes old: sign one when the chat opens, not once per
+// session. The externalId is a string (strconv.Itoa your numeric ids). When
+// the token signs an email, the user is the email: the externalId is then
+// not verified.
+func KustomerToken(secret string, c sign.Claims) (string, error) {
+	if c.UserID == "" && c.Email == "" {
+		return "", errors.New("a kustomer token signs an externalId, an email or both")
+	}
+	s := sign.Signer{Profile: verify.Kustomer, Secret: secret}
+	return s.Token(c)
+}
+
+// FreshdeskMaxAhead is the furthest ahead of now a freshdesk-widget token's
+// exp may be.
+const FreshdeskMaxAhead = 2 * time.Hour
+
+// FreshdeskWidgetToken is the freshdesk-widget identity_token (what the help
+// widget's authenticate callback returned): an HS256 JWT, keyed with the
+// secret as UTF-8 text, with the claims {name, email, exp}. c.Email is
+// required; c.IssuedAt is "now" (zero means now; the token has no iat).
+//
+// Pitfalls: exp is UNIX seconds, in the future and at most 2 hours ahead of
+// now: the default is 10 minutes (c.ExpiresAt zero).
+func FreshdeskWidgetToken(secret string, c sign.Claims) (string, error) {
+	if c.IssuedAt.IsZero() {
+		c.IssuedAt = time.Now()
+	}
+	if !c.ExpiresAt.IsZero() && (!c.ExpiresAt.After(c.IssuedAt) || c.ExpiresAt.Sub(c.IssuedAt) > FreshdeskMaxAhead) {
+		return "", errors.New("a freshdesk-widget token expires in the future, within 2 hours")
+	}
+	s := sign.Signer{Profile: verify.FreshdeskWidget, Secret: secret}
 	return s.Token(c)
 }
 

@@ -57,6 +57,14 @@ public final class Harness {
                 return IdentitySigning.akeceIdentifierHash(secret, id != null ? id : str(r, "uid"));
             case "pylon-hmac":
                 return IdentitySigning.pylonEmailHash(secret, str(r, "email"));
+            case "helpscout":
+                return IdentitySigning.helpScoutSignature(secret, str(r, "email"));
+            case "front":
+                return IdentitySigning.frontUserHash(secret, str(r, "uid"), str(r, "email"));
+            case "plain":
+                return IdentitySigning.plainEmailHash(secret, str(r, "email"));
+            case "gleap":
+                return IdentitySigning.gleapUserHash(secret, str(r, "uid"));
             case "helpshift-userhub":
                 return IdentitySigning.helpshiftUserHubToken(secret, identities(r), issuedAt);
             case "pylon-jwt":
@@ -65,8 +73,16 @@ public final class Harness {
                 return IdentitySigning.pylonChatWidgetToken(
                         secret, str(r, "app_id"), str(r, "email"), str(r, "name"), ids, issuedAt, lifetime);
             case "signet":
+                if (str(r, "private_key") != null) {
+                    return IdentitySigning.signetIdentityTokenES256(str(r, "private_key"), str(r, "kid"), str(r, "app_id"),
+                            identities(r), str(r, "name"), issuedAt, lifetime);
+                }
                 return IdentitySigning.signetIdentityToken(secret, str(r, "kid"), str(r, "app_id"), identities(r),
                         str(r, "name"), issuedAt, lifetime);
+            case "kustomer":
+                return IdentitySigning.kustomerToken(secret, str(r, "uid"), str(r, "email"), issuedAt);
+            case "freshdesk-widget":
+                return IdentitySigning.freshdeskWidgetToken(secret, str(r, "email"), str(r, "name"), issuedAt, lifetime);
             case "intercom-jwt":
                 return IdentitySigning.intercomMessengerToken(secret, str(r, "uid"), str(r, "email"), issuedAt, optionalLifetime);
             case "zendesk-messaging":

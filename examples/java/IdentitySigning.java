@@ -1,5 +1,9 @@
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
+import java.security.KeyFactory;
+import java.security.PrivateKey;
+import java.security.Signature;
+import java.security.spec.PKCS8EncodedKeySpec;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.HexFormat;
@@ -103,6 +107,51 @@ public final class IdentitySigning {
         return HexFormat.of().formatHex(hmacSha256(key, email));
     }
 
+    /**
+     * helpscout: Help Scout Beacon's signature: HEX HMAC-SHA256 with the Beacon's secret key as
+     * UTF-8, over the email.
+     *
+     * <p>Pitfall: hex. Help Scout's Python sample base64-encodes, which Signet refuses as malformed
+     * (the doctor says wrong_encoding).
+     */
+    public static String helpScoutSignature(String secretKey, String email) {
+        if (orEmpty(email).isEmpty()) throw new IllegalArgumentException(NO_IDENTIFIER);
+        return HexFormat.of().formatHex(hmacSha256(utf8(secretKey), email));
+    }
+
+    /**
+     * front: Front Chat's userHash: HEX HMAC-SHA256 with the verification secret as UTF-8, over
+     * the user id when you send one, else the email.
+     *
+     * <p>Pitfall: Front signs the user id when you send one; with both sent, a hash of the email
+     * fails, and only the signed one is verified.
+     */
+    public static String frontUserHash(String verificationSecret, String userId, String email) {
+        String message = orEmpty(userId).isEmpty() ? orEmpty(email) : userId;
+        if (message.isEmpty()) throw new IllegalArgumentException(NO_IDENTIFIER);
+        return HexFormat.of().formatHex(hmacSha256(utf8(verificationSecret), message));
+    }
+
+    /**
+     * plain: Plain's emailHash: HEX HMAC-SHA256 with the chat secret as UTF-8 (not hex-decoded,
+     * unlike pylon-hmac's), over the email exactly as sent.
+     */
+    public static String plainEmailHash(String secret, String email) {
+        if (orEmpty(email).isEmpty()) throw new IllegalArgumentException(NO_IDENTIFIER);
+        return HexFormat.of().formatHex(hmacSha256(utf8(secret), email));
+    }
+
+    /**
+     * gleap: Gleap's userHash (Gleap.identify's third argument): HEX HMAC-SHA256 with the identity
+     * verification secret as UTF-8, over the user id as a string.
+     *
+     * <p>Pitfall: a numeric id is signed as its decimal text, String.valueOf(user.id()).
+     */
+    public static String gleapUserHash(String secret, String userId) {
+        if (orEmpty(userId).isEmpty()) throw new IllegalArgumentException(NO_IDENTIFIER);
+        return HexFormat.of().formatHex(hmacSha256(utf8(secret), userId));
+    }
+
     /** helpshift-userhub, issued now. */
     public static String helpshiftUserHubToken(String secret, List<Identity> identities) {
         return helpshiftUserHubToken(secret, identities, Instant.now().getEpochSecond());
@@ -186,6 +235,93 @@ public final class IdentitySigning {
         if (!orEmpty(name).isEmpty()) claims.put("name", name);
         claims.put("identities", identities);
         return hs256Jwt(claims, secret, keyId);
+    }
+
+    /**
+     * signet with a key pair: the same claims, signed ES256 with your P-256 private key (PKCS #8
+     * PEM, "-----BEGIN PRIVATE KEY-----"); Signet holds only the public key, whose id is the kid.
+     *
+     * <p>Pitfalls: a JWS ES256 signature is r||s, 64 bytes: "SHA256withECDSAinP1363Format" writes
+     * it (plain "SHA256withECDSA" writes DER, which Signet refuses); keep the private key on your
+     * server.
+     */
+    public static String signetIdentityTokenES256(String privateKeyPem, String keyId, String appId,
+            List<Identity> identities, String name, long issuedAt, long lifetimeSeconds) {
+        if (orEmpty(keyId).isEmpty() || orEmpty(appId).isEmpty() || !hasUidOrEmail(identities)) {
+            throw new IllegalArgumentException(
+                    "a signet token names its key id and app id, and signs a uid, an email or both");
+        }
+        Map<String, Object> claims = new LinkedHashMap<>();
+        claims.put("aud", appId);
+        claims.put("iat", issuedAt);
+        claims.put("exp", issuedAt + lifetimeSeconds);
+        if (!orEmpty(name).isEmpty()) claims.put("name", name);
+        claims.put("identities", identities);
+        Map<String, Object> header = new LinkedHashMap<>();
+        header.put("alg", "ES256");
+        header.put("typ", "JWT");
+        header.put("kid", keyId);
+        Base64.Encoder b64url = Base64.getUrlEncoder().withoutPadding();
+        String signingInput = b64url.encodeToString(utf8(json(header))) + "." + b64url.encodeToString(utf8(json(claims)));
+        try {
+            String base64 = privateKeyPem.replaceAll("-----[A-Z ]+-----", "").replaceAll("\\s", "");
+            PrivateKey key = KeyFactory.getInstance("EC")
+                    .generatePrivate(new PKCS8EncodedKeySpec(Base64.getDecoder().decode(base64)));
+            Signature signer = Signature.getInstance("SHA256withECDSAinP1363Format");
+            signer.initSign(key);
+            signer.update(utf8(signingInput));
+            return signingInput + "." + b64url.encodeToString(signer.sign());
+        } catch (GeneralSecurityException | IllegalArgumentException e) {
+            throw new IllegalArgumentException("an ES256 key is a P-256 private key in PKCS #8 PEM", e);
+        }
+    }
+
+    /** kustomer, issued now. */
+    public static String kustomerToken(String secret, String externalId, String email) {
+        return kustomerToken(secret, externalId, email, Instant.now().getEpochSecond());
+    }
+
+    /**
+     * kustomer: HS256 JWT with the secret as UTF-8; claims {externalId, email, iat}, an externalId
+     * and/or an email (Kustomer.login's jwtToken; Signet's widget takes it as identityToken).
+     *
+     * <p>Pitfalls: iat in seconds, at most 15 minutes old: sign a token when the chat opens, not
+     * once per session. externalId is a string (String.valueOf(user.id())). When the token signs
+     * an email, the user is the email: the externalId is then not verified.
+     */
+    public static String kustomerToken(String secret, String externalId, String email, long issuedAt) {
+        if (orEmpty(externalId).isEmpty() && orEmpty(email).isEmpty()) {
+            throw new IllegalArgumentException("a kustomer token signs an externalId, an email or both");
+        }
+        Map<String, Object> claims = new LinkedHashMap<>();
+        if (!orEmpty(externalId).isEmpty()) claims.put("externalId", externalId);
+        if (!orEmpty(email).isEmpty()) claims.put("email", email);
+        claims.put("iat", issuedAt);
+        return hs256Jwt(claims, secret, null);
+    }
+
+    /** freshdesk-widget, expiring 10 minutes from now. */
+    public static String freshdeskWidgetToken(String secret, String email, String name) {
+        return freshdeskWidgetToken(secret, email, name, Instant.now().getEpochSecond(), 600);
+    }
+
+    /**
+     * freshdesk-widget: HS256 JWT with the secret as UTF-8; claims {name, email, exp}, the email
+     * required (what the help widget's authenticate callback returned). The token has no iat.
+     *
+     * <p>Pitfalls: exp in seconds, in the future and at most 2 hours ahead of now.
+     */
+    public static String freshdeskWidgetToken(String secret, String email, String name, long now,
+            long lifetimeSeconds) {
+        if (orEmpty(email).isEmpty()) throw new IllegalArgumentException("a freshdesk-widget token signs an email");
+        if (lifetimeSeconds <= 0 || lifetimeSeconds > 7200) {
+            throw new IllegalArgumentException("a freshdesk-widget token expires in the future, within 2 hours");
+        }
+        Map<String, Object> claims = new LinkedHashMap<>();
+        if (!orEmpty(name).isEmpty()) claims.put("name", name);
+        claims.put("email", email);
+        claims.put("exp", now + lifetimeSeconds);
+        return hs256Jwt(claims, secret, null);
     }
 
     /** intercom-jwt, issued now, without exp. */

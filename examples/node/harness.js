@@ -29,12 +29,27 @@ function run(r) {
       return s.akeceIdentifierHash(r.secret, r.identifier || r.uid);
     case 'pylon-hmac':
       return s.pylonEmailHash(r.secret, r.email);
+    case 'helpscout':
+      return s.helpScoutSignature(r.secret, r.email);
+    case 'front':
+      return s.frontUserHash(r.secret, { userId: r.uid, email: r.email });
+    case 'plain':
+      return s.plainEmailHash(r.secret, r.email);
+    case 'gleap':
+      return s.gleapUserHash(r.secret, r.uid);
     case 'helpshift-userhub':
       return s.helpshiftUserHubToken(r.secret, identitiesOf(r), when);
     case 'pylon-jwt':
       return s.pylonChatWidgetToken(r.secret, r.app_id, { email: r.email, name: r.name, ...(r.attributes || {}) }, when);
     case 'signet':
+      if (r.private_key) {
+        return s.signetIdentityTokenES256(r.private_key, { keyId: r.kid, appId: r.app_id, identities: identitiesOf(r), name: r.name }, when);
+      }
       return s.signetIdentityToken(r.secret, { keyId: r.kid, appId: r.app_id, identities: identitiesOf(r), name: r.name }, when);
+    case 'kustomer':
+      return s.kustomerToken(r.secret, { externalId: r.uid, email: r.email }, when);
+    case 'freshdesk-widget':
+      return s.freshdeskWidgetToken(r.secret, { name: r.name, email: r.email }, when);
     case 'intercom-jwt':
       return s.intercomMessengerToken(r.secret, { userId: r.uid, email: r.email }, when);
     case 'zendesk-messaging':

@@ -61,6 +61,40 @@ function pylonEmailHash(hexSecret, email) {
   return crypto.createHmac('sha256', Buffer.from(hexSecret, 'hex')).update(email, 'utf8').digest('hex');
 }
 
+// helpscout: Help Scout Beacon's signature: HEX HMAC-SHA256 with the Beacon's
+// secret key as UTF-8, over the email.
+// Pitfall: hex. Help Scout's Python sample base64-encodes, which Signet refuses
+// as malformed (the doctor says wrong_encoding).
+function helpScoutSignature(secretKey, email) {
+  if (!email) throw new Error(NO_IDENTIFIER);
+  return crypto.createHmac('sha256', secretKey).update(email, 'utf8').digest('hex');
+}
+
+// front: Front Chat's userHash: HEX HMAC-SHA256 with the verification secret
+// as UTF-8, over the user id when you send one, else the email.
+// Pitfall: Front signs the user id when you send one; with both sent, a hash of
+// the email fails, and only the signed one is verified.
+function frontUserHash(verificationSecret, { userId, email }) {
+  const message = userId || email;
+  if (!message) throw new Error(NO_IDENTIFIER);
+  return crypto.createHmac('sha256', verificationSecret).update(message, 'utf8').digest('hex');
+}
+
+// plain: Plain's emailHash: HEX HMAC-SHA256 with the chat secret as UTF-8 (not
+// hex-decoded, unlike pylon-hmac's), over the email exactly as sent.
+function plainEmailHash(secret, email) {
+  if (!email) throw new Error(NO_IDENTIFIER);
+  return crypto.createHmac('sha256', secret).update(email, 'utf8').digest('hex');
+}
+
+// gleap: Gleap's userHash (Gleap.identify's third argument): HEX HMAC-SHA256
+// with the identity verification secret as UTF-8, over the user id as a string.
+// Pitfall: a numeric id is signed as its decimal text, String(user.id).
+function gleapUserHash(secret, userId) {
+  if (userId === undefined || userId === null || userId === '') throw new Error(NO_IDENTIFIER);
+  return crypto.createHmac('sha256', secret).update(String(userId), 'utf8').digest('hex');
+}
+
 const nowInSeconds = () => Math.floor(Date.now() / 1000); // JWT times are seconds, not Date.now()'s ms
 
 const hasUidOrEmail = (identities) =>
@@ -113,6 +147,47 @@ function signetIdentityToken(secret, { keyId, appId, identities, name },
   return jwt.sign(claims, secret, { algorithm: 'HS256', keyid: keyId });
 }
 
+// signet with a key pair: the same claims, signed ES256 with your P-256
+// private key (PEM); Signet holds only the public key, whose id is the kid.
+// Pitfalls: algorithm must be exactly ES256 (jsonwebtoken writes the JWS
+// r||s signature, not DER); keep the private key on your server.
+function signetIdentityTokenES256(privateKeyPem, { keyId, appId, identities, name },
+  { issuedAt = nowInSeconds(), lifetimeSeconds = 600 } = {}) {
+  if (!keyId || !appId || !hasUidOrEmail(identities)) {
+    throw new Error('a signet token names its key id and app id, and signs a uid, an email or both');
+  }
+  const claims = { aud: appId, iat: issuedAt, exp: issuedAt + lifetimeSeconds, ...(name ? { name } : {}),
+    identities: identities.map(identityClaim) };
+  return jwt.sign(claims, privateKeyPem, { algorithm: 'ES256', keyid: keyId });
+}
+
+// kustomer: HS256 JWT with the secret as UTF-8; claims {externalId, email, iat},
+// an externalId and/or an email. Kustomer.login({ jwtToken }) took it; Signet's
+// widget takes it as identityToken.
+// Pitfalls: iat in SECONDS, at most 15 minutes old: sign a token when the chat
+// opens, not once per session. externalId is a STRING (String(user.id)). When
+// the token signs an email, the user is the email: the externalId is then not
+// verified.
+function kustomerToken(secret, { externalId, email }, { issuedAt = nowInSeconds() } = {}) {
+  if (!externalId && !email) throw new Error('a kustomer token signs an externalId, an email or both');
+  const claims = { ...(externalId ? { externalId: String(externalId) } : {}), ...(email ? { email } : {}), iat: issuedAt };
+  return jwt.sign(claims, secret, { algorithm: 'HS256' });
+}
+
+// freshdesk-widget: HS256 JWT with the secret as UTF-8; claims {name, email,
+// exp}, the email required (what the help widget's authenticate callback
+// returned). The token has no iat: issuedAt is "now".
+// Pitfalls: exp in SECONDS, in the future and at most 2 hours ahead (10
+// minutes by default); jsonwebtoken adds an iat unless told not to.
+function freshdeskWidgetToken(secret, { name, email }, { issuedAt = nowInSeconds(), lifetimeSeconds = 600 } = {}) {
+  if (!email) throw new Error('a freshdesk-widget token signs an email');
+  if (!(lifetimeSeconds > 0 && lifetimeSeconds <= 7200)) {
+    throw new Error('a freshdesk-widget token expires in the future, within 2 hours');
+  }
+  const claims = { ...(name ? { name } : {}), email, exp: issuedAt + lifetimeSeconds };
+  return jwt.sign(claims, secret, { algorithm: 'HS256', noTimestamp: true });
+}
+
 // intercom-jwt: Intercom's Messenger JWT (intercom_user_jwt), HS256 with the
 // platform's secret as UTF-8; claims {user_id, email, iat, exp}.
 // Pitfalls: user_id is a STRING (String(user.id): a number is refused);
@@ -163,6 +238,13 @@ module.exports = {
   helpshiftUserHubToken,
   pylonChatWidgetToken,
   signetIdentityToken,
+  helpScoutSignature,
+  frontUserHash,
+  plainEmailHash,
+  gleapUserHash,
+  signetIdentityTokenES256,
+  kustomerToken,
+  freshdeskWidgetToken,
   intercomMessengerToken,
   zendeskMessagingToken,
   driftUserToken,

@@ -38,14 +38,30 @@ function run(array $r): string
             return akece_identifier_hash($secret, (string) ($r['identifier'] ?? $r['uid'] ?? ''));
         case 'pylon-hmac':
             return pylon_email_hash($secret, (string) ($r['email'] ?? ''));
+        case 'helpscout':
+            return help_scout_signature($secret, (string) ($r['email'] ?? ''));
+        case 'front':
+            return front_user_hash($secret, $r['uid'] ?? null, $r['email'] ?? null);
+        case 'plain':
+            return plain_email_hash($secret, (string) ($r['email'] ?? ''));
+        case 'gleap':
+            return gleap_user_hash($secret, (string) ($r['uid'] ?? ''));
         case 'helpshift-userhub':
             return helpshift_userhub_token($secret, identities_of($r), $iat);
         case 'pylon-jwt':
             return pylon_chat_widget_token($secret, (string) ($r['app_id'] ?? ''), (string) ($r['email'] ?? ''),
                 $r['name'] ?? null, $r['attributes'] ?? [], $iat, $lifetime);
         case 'signet':
+            if (($r['private_key'] ?? '') !== '') {
+                return signet_identity_token_es256((string) $r['private_key'], (string) ($r['kid'] ?? ''),
+                    (string) ($r['app_id'] ?? ''), identities_of($r), $r['name'] ?? null, $iat, $lifetime);
+            }
             return signet_identity_token($secret, (string) ($r['kid'] ?? ''), (string) ($r['app_id'] ?? ''),
                 identities_of($r), $r['name'] ?? null, $iat, $lifetime);
+        case 'kustomer':
+            return kustomer_token($secret, $r['uid'] ?? null, $r['email'] ?? null, $iat);
+        case 'freshdesk-widget':
+            return freshdesk_widget_token($secret, (string) ($r['email'] ?? ''), $r['name'] ?? null, $iat, $lifetime);
         case 'intercom-jwt':
             return intercom_messenger_token($secret, (string) ($r['uid'] ?? ''), $r['email'] ?? null, $iat, $exp);
         case 'zendesk-messaging':

@@ -88,6 +88,63 @@ function pylon_email_hash(string $hexSecret, string $email): string
 }
 
 /**
+ * helpscout: Help Scout Beacon's signature: HEX HMAC-SHA256 with the Beacon's
+ * secret key as UTF-8, over the email. Note hash_hmac's order: data, then key.
+ *
+ * Pitfall: hex (hash_hmac's default). Help Scout's Python sample base64-encodes,
+ * which Signet refuses as malformed (the doctor says wrong_encoding).
+ */
+function help_scout_signature(string $secretKey, string $email): string
+{
+    if ($email === '') {
+        throw new InvalidArgumentException(SIGNET_NO_IDENTIFIER);
+    }
+    return hash_hmac('sha256', $email, $secretKey);
+}
+
+/**
+ * front: Front Chat's userHash: HEX HMAC-SHA256 with the verification secret as
+ * UTF-8, over the user id when you send one, else the email.
+ *
+ * Pitfall: Front signs the user id when you send one; with both sent, a hash of
+ * the email fails, and only the signed one is verified.
+ */
+function front_user_hash(string $verificationSecret, ?string $userId, ?string $email): string
+{
+    $message = ($userId ?? '') !== '' ? $userId : ($email ?? '');
+    if ($message === '') {
+        throw new InvalidArgumentException(SIGNET_NO_IDENTIFIER);
+    }
+    return hash_hmac('sha256', $message, $verificationSecret);
+}
+
+/**
+ * plain: Plain's emailHash: HEX HMAC-SHA256 with the chat secret as UTF-8 (not
+ * hex-decoded, unlike pylon-hmac's), over the email exactly as sent.
+ */
+function plain_email_hash(string $secret, string $email): string
+{
+    if ($email === '') {
+        throw new InvalidArgumentException(SIGNET_NO_IDENTIFIER);
+    }
+    return hash_hmac('sha256', $email, $secret);
+}
+
+/**
+ * gleap: Gleap's userHash (Gleap.identify's third argument): HEX HMAC-SHA256
+ * with the identity verification secret as UTF-8, over the user id as a string.
+ *
+ * Pitfall: a numeric id is signed as its decimal text, (string) $user->id.
+ */
+function gleap_user_hash(string $secret, string $userId): string
+{
+    if ($userId === '') {
+        throw new InvalidArgumentException(SIGNET_NO_IDENTIFIER);
+    }
+    return hash_hmac('sha256', $userId, $secret);
+}
+
+/**
  * helpshift-userhub: HS256 JWT with the secret as UTF-8; claims {iat, identities}.
  * $identities: [['identifier' => 'uid' | 'email' | 'phone_number' | 'steam_id' | …,
  * 'value' => …, 'metadata' => [...]]], a uid and/or an email required.
@@ -156,6 +213,106 @@ function signet_identity_token(string $secret, string $keyId, string $appId, arr
     }
     $claims['identities'] = signet_identities_claim($identities);
     return signet_hs256_jwt($claims, $secret, $keyId);
+}
+
+/**
+ * signet with a key pair: the same claims, signed ES256 with your P-256
+ * private key (PEM); Signet holds only the public key, whose id is the kid.
+ *
+ * Pitfalls: openssl_sign writes ECDSA as DER; a JWS wants r||s, 32 bytes
+ * each (signet_es256_signature converts); keep the private key on your server.
+ */
+function signet_identity_token_es256(string $privateKeyPem, string $keyId, string $appId, array $identities,
+    ?string $name = null, ?int $issuedAt = null, int $lifetimeSeconds = 600): string
+{
+    if ($keyId === '' || $appId === '' || !signet_has_uid_or_email($identities)) {
+        throw new InvalidArgumentException('a signet token names its key id and app id, and signs a uid, an email or both');
+    }
+    $key = openssl_pkey_get_private($privateKeyPem);
+    $details = $key === false ? false : openssl_pkey_get_details($key);
+    if ($details === false || ($details['ec']['curve_name'] ?? '') !== 'prime256v1') {
+        throw new InvalidArgumentException('an ES256 key is a P-256 private key');
+    }
+    $iat = $issuedAt ?? time();
+    $claims = ['aud' => $appId, 'iat' => $iat, 'exp' => $iat + $lifetimeSeconds];
+    if (($name ?? '') !== '') {
+        $claims['name'] = $name;
+    }
+    $claims['identities'] = signet_identities_claim($identities);
+    $flags = JSON_UNESCAPED_SLASHES | JSON_UNESCAPED_UNICODE | JSON_THROW_ON_ERROR;
+    $header = ['alg' => 'ES256', 'typ' => 'JWT', 'kid' => $keyId];
+    $signingInput = signet_base64url(json_encode($header, $flags)) . '.' . signet_base64url(json_encode($claims, $flags));
+    if (!openssl_sign($signingInput, $der, $key, OPENSSL_ALGO_SHA256)) {
+        throw new RuntimeException('openssl_sign failed');
+    }
+    return $signingInput . '.' . signet_base64url(signet_es256_signature($der));
+}
+
+// signet_es256_signature turns a DER ECDSA signature (SEQUENCE of two
+// INTEGERs) into JWS's r||s, each left-padded to 32 bytes.
+function signet_es256_signature(string $der): string
+{
+    $pos = 2; // SEQUENCE tag and length (a P-256 signature is under 128 bytes)
+    $out = '';
+    for ($i = 0; $i < 2; $i++) {
+        $len = ord($der[$pos + 1]);
+        $int = ltrim(substr($der, $pos + 2, $len), "\0");
+        $out .= str_pad($int, 32, "\0", STR_PAD_LEFT);
+        $pos += 2 + $len;
+    }
+    return $out;
+}
+
+/**
+ * kustomer: HS256 JWT with the secret as UTF-8; claims {externalId, email, iat},
+ * an externalId and/or an email (Kustomer.login's jwtToken; Signet's widget
+ * takes it as identityToken).
+ *
+ * Pitfalls: iat in seconds, at most 15 minutes old: sign a token when the chat
+ * opens, not once per session. externalId is a string ((string) $user->id).
+ * When the token signs an email, the user is the email: the externalId is then
+ * not verified.
+ */
+function kustomer_token(string $secret, ?string $externalId = null, ?string $email = null, ?int $issuedAt = null): string
+{
+    if (($externalId ?? '') === '' && ($email ?? '') === '') {
+        throw new InvalidArgumentException('a kustomer token signs an externalId, an email or both');
+    }
+    $claims = [];
+    if (($externalId ?? '') !== '') {
+        $claims['externalId'] = $externalId;
+    }
+    if (($email ?? '') !== '') {
+        $claims['email'] = $email;
+    }
+    $claims['iat'] = $issuedAt ?? time();
+    return signet_hs256_jwt($claims, $secret);
+}
+
+/**
+ * freshdesk-widget: HS256 JWT with the secret as UTF-8; claims {name, email,
+ * exp}, the email required (what the help widget's authenticate callback
+ * returned). The token has no iat.
+ *
+ * Pitfalls: exp in seconds, in the future and at most 2 hours ahead of now (10
+ * minutes by default).
+ */
+function freshdesk_widget_token(string $secret, string $email, ?string $name = null, ?int $now = null,
+    int $lifetimeSeconds = 600): string
+{
+    if ($email === '') {
+        throw new InvalidArgumentException('a freshdesk-widget token signs an email');
+    }
+    if ($lifetimeSeconds <= 0 || $lifetimeSeconds > 7200) {
+        throw new InvalidArgumentException('a freshdesk-widget token expires in the future, within 2 hours');
+    }
+    $claims = [];
+    if (($name ?? '') !== '') {
+        $claims['name'] = $name;
+    }
+    $claims['email'] = $email;
+    $claims['exp'] = ($now ?? time()) + $lifetimeSeconds;
+    return signet_hs256_jwt($claims, $secret);
 }
 
 /**

@@ -37,14 +37,30 @@ def run(r):
         return snippets.akece_identifier_hash(secret, r.get("identifier") or r.get("uid"))
     if profile == "pylon-hmac":
         return snippets.pylon_email_hash(secret, r.get("email"))
+    if profile == "helpscout":
+        return snippets.help_scout_signature(secret, r.get("email"))
+    if profile == "front":
+        return snippets.front_user_hash(secret, r.get("uid"), r.get("email"))
+    if profile == "plain":
+        return snippets.plain_email_hash(secret, r.get("email"))
+    if profile == "gleap":
+        return snippets.gleap_user_hash(secret, r.get("uid"))
     if profile == "helpshift-userhub":
         return snippets.helpshift_userhub_token(secret, identities_of(r), when.get("issued_at"))
     if profile == "pylon-jwt":
         return snippets.pylon_chat_widget_token(secret, r.get("app_id"), r.get("email"), r.get("name"),
                                                 r.get("attributes"), **when)
+    if profile == "signet" and r.get("private_key"):
+        return snippets.signet_identity_token_es256(r["private_key"], r.get("kid"), r.get("app_id"), identities_of(r),
+                                                    r.get("name"), **when)
     if profile == "signet":
         return snippets.signet_identity_token(secret, r.get("kid"), r.get("app_id"), identities_of(r),
                                               r.get("name"), **when)
+    if profile == "kustomer":
+        return snippets.kustomer_token(secret, r.get("uid"), r.get("email"), when.get("issued_at"))
+    if profile == "freshdesk-widget":
+        return snippets.freshdesk_widget_token(secret, r.get("email"), r.get("name"), when.get("issued_at"),
+                                               when.get("lifetime_seconds", 600))
     if profile == "intercom-jwt":
         return snippets.intercom_messenger_token(secret, r.get("uid"), r.get("email"), **when)
     if profile == "zendesk-messaging":

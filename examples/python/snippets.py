@@ -82,6 +82,52 @@ def pylon_email_hash(hex_secret, email):
     return hmac.new(key, email.encode("utf-8"), hashlib.sha256).hexdigest()
 
 
+def help_scout_signature(secret_key, email):
+    """helpscout: Help Scout Beacon's signature: HEX HMAC-SHA256 with the
+    Beacon's secret key as UTF-8, over the email.
+
+    Pitfall: hex (.hexdigest()). Help Scout's own Python sample base64-encodes
+    the digest, which Signet refuses as malformed (the doctor says
+    wrong_encoding).
+    """
+    if not email:
+        raise ValueError(NO_IDENTIFIER)
+    return hmac.new(secret_key.encode("utf-8"), email.encode("utf-8"), hashlib.sha256).hexdigest()
+
+
+def front_user_hash(verification_secret, user_id=None, email=None):
+    """front: Front Chat's userHash: HEX HMAC-SHA256 with the verification
+    secret as UTF-8, over the user id when you send one, else the email.
+
+    Pitfall: Front signs the user id when you send one; with both sent, a hash
+    of the email fails, and only the signed one is verified.
+    """
+    message = user_id or email
+    if not message:
+        raise ValueError(NO_IDENTIFIER)
+    return hmac.new(verification_secret.encode("utf-8"), message.encode("utf-8"), hashlib.sha256).hexdigest()
+
+
+def plain_email_hash(secret, email):
+    """plain: Plain's emailHash: HEX HMAC-SHA256 with the chat secret as UTF-8
+    (not hex-decoded, unlike pylon-hmac's), over the email exactly as sent."""
+    if not email:
+        raise ValueError(NO_IDENTIFIER)
+    return hmac.new(secret.encode("utf-8"), email.encode("utf-8"), hashlib.sha256).hexdigest()
+
+
+def gleap_user_hash(secret, user_id):
+    """gleap: Gleap's userHash (Gleap.identify's third argument): HEX
+    HMAC-SHA256 with the identity verification secret as UTF-8, over the user
+    id as a string.
+
+    Pitfall: a numeric id is signed as its decimal text, str(user.id).
+    """
+    if user_id is None or user_id == "":
+        raise ValueError(NO_IDENTIFIER)
+    return hmac.new(secret.encode("utf-8"), str(user_id).encode("utf-8"), hashlib.sha256).hexdigest()
+
+
 def helpshift_userhub_token(secret, identities, issued_at=None):
     """helpshift-userhub: HS256 JWT with the secret as UTF-8; claims {iat, identities}.
 
@@ -139,6 +185,74 @@ def signet_identity_token(secret, key_id, app_id, identities, name=None, issued_
         claims["name"] = name
     claims["identities"] = [_identity_claim(i) for i in identities]
     return hs256_jwt(claims, secret, key_id=key_id)
+
+
+def signet_identity_token_es256(private_key_pem, key_id, app_id, identities, name=None, issued_at=None,
+                                lifetime_seconds=600):
+    """signet with a key pair: the same claims, signed ES256 with your P-256
+    private key (PEM); Signet holds only the public key, whose id is the kid.
+    Needs the `cryptography` package (pip install cryptography).
+
+    Pitfalls: a JWS ES256 signature is r||s, 64 bytes, not the DER that
+    cryptography (and OpenSSL) return; alg must be exactly ES256.
+    """
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.hazmat.primitives.asymmetric.utils import decode_dss_signature
+
+    if not key_id or not app_id or not _has_uid_or_email(identities):
+        raise ValueError("a signet token names its key id and app id, and signs a uid, an email or both")
+    key = serialization.load_pem_private_key(private_key_pem.encode("ascii"), password=None)
+    if not isinstance(key, ec.EllipticCurvePrivateKey) or key.curve.name != "secp256r1":
+        raise ValueError("an ES256 key is a P-256 private key")
+    iat = int(time.time()) if issued_at is None else issued_at
+    claims = {"aud": app_id, "iat": iat, "exp": iat + lifetime_seconds}
+    if name:
+        claims["name"] = name
+    claims["identities"] = [_identity_claim(i) for i in identities]
+    header = {"alg": "ES256", "typ": "JWT", "kid": key_id}
+    signing_input = _b64url(_compact_json(header)) + "." + _b64url(_compact_json(claims))
+    r, s = decode_dss_signature(key.sign(signing_input.encode("ascii"), ec.ECDSA(hashes.SHA256())))
+    return signing_input + "." + _b64url(r.to_bytes(32, "big") + s.to_bytes(32, "big"))
+def kustomer_token(secret, external_id=None, email=None, issued_at=None):
+    """kustomer: HS256 JWT with the secret as UTF-8; claims {externalId, email,
+    iat}, an externalId and/or an email (Kustomer.login's jwtToken; Signet's
+    widget takes it as identityToken).
+
+    Pitfalls: iat in seconds, at most 15 minutes old: sign a token when the
+    chat opens, not once per session. externalId is a string (str(user.id)).
+    When the token signs an email, the user is the email: the externalId is
+    then not verified.
+    """
+    if not external_id and not email:
+        raise ValueError("a kustomer token signs an externalId, an email or both")
+    claims = {}
+    if external_id:
+        claims["externalId"] = str(external_id)
+    if email:
+        claims["email"] = email
+    claims["iat"] = int(time.time()) if issued_at is None else issued_at
+    return hs256_jwt(claims, secret)
+
+
+def freshdesk_widget_token(secret, email, name=None, now=None, lifetime_seconds=600):
+    """freshdesk-widget: HS256 JWT with the secret as UTF-8; claims {name,
+    email, exp}, the email required (what the help widget's authenticate
+    callback returned). The token has no iat.
+
+    Pitfalls: exp in seconds, in the future and at most 2 hours ahead of now
+    (10 minutes by default).
+    """
+    if not email:
+        raise ValueError("a freshdesk-widget token signs an email")
+    if not 0 < lifetime_seconds <= 7200:
+        raise ValueError("a freshdesk-widget token expires in the future, within 2 hours")
+    claims = {}
+    if name:
+        claims["name"] = name
+    claims["email"] = email
+    claims["exp"] = (int(time.time()) if now is None else now) + lifetime_seconds
+    return hs256_jwt(claims, secret)
 
 
 def intercom_messenger_token(platform_secret, user_id, email=None, issued_at=None, lifetime_seconds=None):

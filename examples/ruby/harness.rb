@@ -29,14 +29,31 @@ def run(r)
     SignetSnippets.akece_identifier_hash(secret, r["identifier"] || r["uid"])
   when "pylon-hmac"
     SignetSnippets.pylon_email_hash(secret, r["email"])
+  when "helpscout"
+    SignetSnippets.help_scout_signature(secret, r["email"])
+  when "front"
+    SignetSnippets.front_user_hash(secret, user_id: r["uid"], email: r["email"])
+  when "plain"
+    SignetSnippets.plain_email_hash(secret, r["email"])
+  when "gleap"
+    SignetSnippets.gleap_user_hash(secret, r["uid"])
   when "helpshift-userhub"
     SignetSnippets.helpshift_userhub_token(secret, identities_of(r), **times.slice(:issued_at))
   when "pylon-jwt"
     SignetSnippets.pylon_chat_widget_token(secret, r["app_id"], email: r["email"], name: r["name"],
                                                                 ids: r["attributes"] || {}, **times)
   when "signet"
+    if r["private_key"]
+      return SignetSnippets.signet_identity_token_es256(r["private_key"], key_id: r["kid"], app_id: r["app_id"],
+                                                        identities: identities_of(r), name: r["name"], **times)
+    end
     SignetSnippets.signet_identity_token(secret, key_id: r["kid"], app_id: r["app_id"], identities: identities_of(r),
                                                  name: r["name"], **times)
+  when "kustomer"
+    SignetSnippets.kustomer_token(secret, external_id: r["uid"], email: r["email"], **times.slice(:issued_at))
+  when "freshdesk-widget"
+    SignetSnippets.freshdesk_widget_token(secret, email: r["email"], name: r["name"], now: times.fetch(:issued_at, Time.now.to_i),
+                                                  lifetime_seconds: times.fetch(:lifetime_seconds, 600))
   when "intercom-jwt"
     SignetSnippets.intercom_messenger_token(secret, user_id: r["uid"], email: r["email"], **times)
   when "zendesk-messaging"

@@ -75,6 +75,44 @@ module SignetSnippets
     OpenSSL::HMAC.hexdigest("SHA256", [hex_secret].pack("H*"), email)
   end
 
+  # helpscout: Help Scout Beacon's signature: HEX HMAC-SHA256 with the Beacon's
+  # secret key as UTF-8, over the email.
+  # Pitfall: hex (hexdigest), as Help Scout's Ruby sample writes it; its Python
+  # sample base64-encodes, which Signet refuses as malformed (wrong_encoding).
+  def help_scout_signature(secret_key, email)
+    raise ArgumentError, NO_IDENTIFIER if email.to_s.empty?
+
+    OpenSSL::HMAC.hexdigest("SHA256", secret_key, email)
+  end
+
+  # front: Front Chat's userHash: HEX HMAC-SHA256 with the verification secret
+  # as UTF-8, over the user id when you send one, else the email.
+  # Pitfall: Front signs the user id when you send one; with both sent, a hash
+  # of the email fails, and only the signed one is verified.
+  def front_user_hash(verification_secret, user_id: nil, email: nil)
+    message = user_id.to_s.empty? ? email.to_s : user_id
+    raise ArgumentError, NO_IDENTIFIER if message.empty?
+
+    OpenSSL::HMAC.hexdigest("SHA256", verification_secret, message)
+  end
+
+  # plain: Plain's emailHash: HEX HMAC-SHA256 with the chat secret as UTF-8
+  # (not hex-decoded, unlike pylon-hmac's), over the email exactly as sent.
+  def plain_email_hash(secret, email)
+    raise ArgumentError, NO_IDENTIFIER if email.to_s.empty?
+
+    OpenSSL::HMAC.hexdigest("SHA256", secret, email)
+  end
+
+  # gleap: Gleap's userHash (Gleap.identify's third argument): HEX HMAC-SHA256
+  # with the identity verification secret as UTF-8, over the user id as a string.
+  # Pitfall: a numeric id is signed as its decimal text, user.id.to_s.
+  def gleap_user_hash(secret, user_id)
+    raise ArgumentError, NO_IDENTIFIER if user_id.to_s.empty?
+
+    OpenSSL::HMAC.hexdigest("SHA256", secret, user_id.to_s)
+  end
+
   # helpshift-userhub: HS256 JWT with the secret as UTF-8; claims
   # {iat, identities}. identities: [{ identifier: "uid" | "email" |
   # "phone_number" | "steam_id" | …, value: …, metadata: {…} }], a uid and/or
@@ -123,6 +161,67 @@ module SignetSnippets
     claims["name"] = name unless name.to_s.empty?
     claims["identities"] = identities
     hs256_jwt(claims, secret, key_id: key_id)
+  end
+
+  # signet with a key pair: the same claims, signed ES256 with your P-256
+  # private key (PEM); Signet holds only the public key, whose id is the kid.
+  # Pitfalls: OpenSSL signs ECDSA as DER; a JWS wants r||s, 32 bytes each.
+  def signet_identity_token_es256(private_key_pem, key_id:, app_id:, identities:, name: nil,
+                                  issued_at: Time.now.to_i, lifetime_seconds: 600)
+    identities = identities.map { |id| identity_claim(id) }
+    if key_id.to_s.empty? || app_id.to_s.empty? || !uid_or_email?(identities)
+      raise ArgumentError, "a signet token names its key id and app id, and signs a uid, an email or both"
+    end
+
+    key = OpenSSL::PKey.read(private_key_pem)
+    unless key.is_a?(OpenSSL::PKey::EC) && key.group.curve_name == "prime256v1"
+      raise ArgumentError, "an ES256 key is a P-256 private key"
+    end
+
+    claims = { "aud" => app_id, "iat" => issued_at, "exp" => issued_at + lifetime_seconds }
+    claims["name"] = name unless name.to_s.empty?
+    claims["identities"] = identities
+    header = { "alg" => "ES256", "typ" => "JWT", "kid" => key_id }
+    signing_input = "#{base64url(JSON.generate(header))}.#{base64url(JSON.generate(claims))}"
+    r, s = OpenSSL::ASN1.decode(key.sign(OpenSSL::Digest.new("SHA256"), signing_input)).value.map { |i| i.value.to_s(2) }
+    "#{signing_input}.#{base64url(r.rjust(32, "\0") + s.rjust(32, "\0"))}"
+  end
+
+  # kustomer: HS256 JWT with the secret as UTF-8; claims {externalId, email,
+  # iat}, an externalId and/or an email (Kustomer.login's jwtToken; Signet's
+  # widget takes it as identityToken).
+  # Pitfalls: iat in seconds, at most 15 minutes old: sign a token when the
+  # chat opens, not once per session. externalId is a string (user.id.to_s).
+  # When the token signs an email, the user is the email: the externalId is
+  # then not verified.
+  def kustomer_token(secret, external_id: nil, email: nil, issued_at: Time.now.to_i)
+    if external_id.to_s.empty? && email.to_s.empty?
+      raise ArgumentError, "a kustomer token signs an externalId, an email or both"
+    end
+
+    claims = {}
+    claims["externalId"] = external_id.to_s unless external_id.to_s.empty?
+    claims["email"] = email unless email.to_s.empty?
+    claims["iat"] = issued_at
+    hs256_jwt(claims, secret)
+  end
+
+  # freshdesk-widget: HS256 JWT with the secret as UTF-8; claims {name, email,
+  # exp}, the email required (what the help widget's authenticate callback
+  # returned). The token has no iat.
+  # Pitfalls: exp in seconds, in the future and at most 2 hours ahead of now
+  # (10 minutes by default).
+  def freshdesk_widget_token(secret, email:, name: nil, now: Time.now.to_i, lifetime_seconds: 600)
+    raise ArgumentError, "a freshdesk-widget token signs an email" if email.to_s.empty?
+    unless lifetime_seconds.positive? && lifetime_seconds <= 7200
+      raise ArgumentError, "a freshdesk-widget token expires in the future, within 2 hours"
+    end
+
+    claims = {}
+    claims["name"] = name unless name.to_s.empty?
+    claims["email"] = email
+    claims["exp"] = now + lifetime_seconds
+    hs256_jwt(claims, secret)
   end
 
   # intercom-jwt: Intercom's Messenger JWT (intercom_user_jwt), HS256 with the

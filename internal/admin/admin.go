@@ -15,6 +15,7 @@ import (
 	"log/slog"
 	"time"
 
+	"github.com/signet-id/signet/internal/jwks"
 	"github.com/signet-id/signet/internal/model"
 	"github.com/signet-id/signet/internal/secretbox"
 	"github.com/signet-id/signet/internal/store"
@@ -26,6 +27,7 @@ type Service struct {
 	box   *secretbox.Box
 	now   func() time.Time
 	log   *slog.Logger
+	jwks  *jwks.Fetcher // nil: JWKS URLs are refused
 }
 
 // New returns the service over st, sealing keys with box. now nil means

@@ -20,6 +20,9 @@ type AppSettings struct {
 	MaxTokenLifetime *int64             `json:"max_token_lifetime"`
 	UserIDPattern    *string            `json:"user_id_pattern"`
 	AudienceAlias    *string            `json:"audience_alias"`
+	// JWKSURL is where a signet app's brand publishes its public keys
+	// (jwks.go); "" stops fetching (the set's keys stop verifying).
+	JWKSURL *string `json:"jwks_url"`
 }
 
 // changes lists the settings given, for the audit log.
@@ -39,6 +42,7 @@ func (in *AppSettings) changes() map[string]any {
 	add("max_token_lifetime", in.MaxTokenLifetime != nil, deref(in.MaxTokenLifetime))
 	add("user_id_pattern", in.UserIDPattern != nil, deref(in.UserIDPattern))
 	add("audience_alias", in.AudienceAlias != nil, deref(in.AudienceAlias))
+	add("jwks_url", in.JWKSURL != nil, deref(in.JWKSURL))
 	return out
 }
 
@@ -60,6 +64,7 @@ func (in *AppSettings) apply(a *model.App) {
 	setIf(&a.Name, in.Name)
 	setIf(&a.UserIDPattern, in.UserIDPattern)
 	setIf(&a.AudienceAlias, in.AudienceAlias)
+	setIf(&a.JWKSURL, in.JWKSURL)
 	setIf(&a.Platform, in.Platform)
 	setIf(&a.Profile, in.Profile)
 	setIf(&a.Enforcement, in.Enforcement)
@@ -84,10 +89,14 @@ func (s *Service) CreateApp(ctx context.Context, actor *model.Actor, wsID string
 	if err := a.Validate(); err != nil {
 		return nil, err
 	}
+	if err := s.checkJWKSURL(a, in.JWKSURL); err != nil {
+		return nil, err
+	}
 	e := actor.Audit(now, a.WorkspaceID, "app.create", "app", a.ID, in.changes())
 	if err := s.store.CreateApp(ctx, a, e); err != nil {
 		return nil, err
 	}
+	s.jwksChanged(ctx, a, "")
 	return a, nil
 }
 
@@ -123,9 +132,12 @@ func (s *Service) UpdateApp(ctx context.Context, actor *model.Actor, id string, 
 	if err != nil {
 		return nil, err
 	}
-	before := a.Profile
+	before, beforeURL := a.Profile, a.JWKSURL
 	in.apply(a)
 	if err := a.Validate(); err != nil {
+		return nil, err
+	}
+	if err := s.checkJWKSURL(a, in.JWKSURL); err != nil {
 		return nil, err
 	}
 	if a.Profile != before {
@@ -138,6 +150,7 @@ func (s *Service) UpdateApp(ctx context.Context, actor *model.Actor, id string, 
 	if err := s.store.UpdateApp(ctx, a, e); err != nil {
 		return nil, err
 	}
+	s.jwksChanged(ctx, a, beforeURL)
 	return a, nil
 }
 

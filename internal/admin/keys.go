@@ -54,7 +54,7 @@ func (s *Service) CreateKey(ctx context.Context, actor *model.Actor, appID strin
 	k := keyring.New(s.box, a, secret, imported, s.now())
 	k.Weak = weak
 	e := actor.Audit(k.CreatedAt, a.WorkspaceID, "key.create", "key", k.ID,
-		map[string]any{"app_id": a.ID, "imported": imported, "weak": weak, "fingerprint": k.Fingerprint})
+		map[string]any{"app_id": a.ID, "imported": imported, "weak": weak, "fingerprint": k.Fingerprint, "algorithm": k.Algorithm})
 	if err := s.store.CreateKey(ctx, k, e); err != nil {
 		return nil, err
 	}

@@ -138,3 +138,20 @@ func (s *Service) CreateAccount(ctx context.Context, actor *model.Actor, wsID st
 func (s *Service) Accounts(ctx context.Context, actor *model.Actor, wsID string) ([]model.Account, error) {
 	return listIn(ctx, s, actor, wsID, s.store.Accounts)
 }
+
+// TokenActor returns the actor of a live API token's text, for the API's
+// bearer authentication (the store finds no token past its expires_at).
+// Errors: unauthenticated (malformed, unknown, revoked or expired).
+func (s *Service) TokenActor(ctx context.Context, text string) (*model.Actor, error) {
+	if !strings.HasPrefix(text, TokenPrefix) || len(text) != TokenLength {
+		return nil, model.Errorf(model.CodeUnauthenticated, "unknown API token")
+	}
+	t, err := s.store.APITokenByHash(ctx, login.HashToken(text), s.now())
+	if model.ErrorCode(err) == model.CodeNotFound || err == nil && t.RevokedAt != nil {
+		return nil, model.Errorf(model.CodeUnauthenticated, "unknown, revoked or expired API token")
+	}
+	if err != nil {
+		return nil, err
+	}
+	return &model.Actor{Role: t.Role, WorkspaceID: t.WorkspaceID, TokenID: t.ID}, nil
+}

@@ -43,12 +43,8 @@ func (s *Service) EndUserSessions(ctx context.Context, actor *model.Actor, id st
 		return 0, model.Errorf(model.CodeForbidden, "only admins end sessions")
 	}
 	now := s.now()
-	n, err := s.store.RevokeUserSessions(ctx, u.ID, model.RevokedByUser, now)
-	if err != nil {
-		return 0, err
-	}
-	s.audit(ctx, actor.Audit(now, u.WorkspaceID, "user.sessions.revoke", "user", u.ID, map[string]any{"sessions_ended": n}))
-	return n, nil
+	return s.store.RevokeUserSessions(ctx, u.ID, model.RevokedByUser, now,
+		actor.Audit(now, u.WorkspaceID, "user.sessions.revoke", "user", u.ID, map[string]any{"sessions_ended": 0})) // the store counts them
 }
 
 // EndAppSessions ends every live session of app id, returning how many;
@@ -59,12 +55,8 @@ func (s *Service) EndAppSessions(ctx context.Context, actor *model.Actor, id str
 		return 0, err
 	}
 	now := s.now()
-	n, err := s.store.RevokeAppSessions(ctx, a.ID, model.RevokedByApp, now)
-	if err != nil {
-		return 0, err
-	}
-	s.audit(ctx, actor.Audit(now, a.WorkspaceID, "app.sessions.revoke", "app", a.ID, map[string]any{"sessions_ended": n}))
-	return n, nil
+	return s.store.RevokeAppSessions(ctx, a.ID, model.RevokedByApp, now,
+		actor.Audit(now, a.WorkspaceID, "app.sessions.revoke", "app", a.ID, map[string]any{"sessions_ended": 0})) // the store counts them
 }
 
 // Sessions lists a workspace's sessions, newest first; not_found, forbidden.
@@ -94,20 +86,8 @@ func (s *Service) RevokeSession(ctx context.Context, actor *model.Actor, id stri
 		return model.Errorf(model.CodeForbidden, "only admins end sessions")
 	}
 	now := s.now()
-	if err := s.store.RevokeSession(ctx, id, model.RevokedByAdmin, now); err != nil {
-		return err
-	}
-	s.audit(ctx, actor.Audit(now, sess.WorkspaceID, "session.revoke", "session", id, map[string]any{"user_id": sess.UserID}))
-	return nil
-}
-
-// audit appends an entry for a change the store writes without one (the
-// session revocations, shared with the login path). The change is done:
-// a failure is logged loudly rather than answered.
-func (s *Service) audit(ctx context.Context, e *model.AuditEntry) {
-	if err := s.store.AppendAudit(ctx, e); err != nil {
-		s.log.ErrorContext(ctx, "audit entry not written", "action", e.Action, "target", e.TargetID, "err", err)
-	}
+	return s.store.RevokeSession(ctx, id, model.RevokedByAdmin, now,
+		actor.Audit(now, sess.WorkspaceID, "session.revoke", "session", id, map[string]any{"user_id": sess.UserID}))
 }
 
 // Attempts lists a workspace's verification log, newest first; not_found,
@@ -129,13 +109,29 @@ func (s *Service) Conflicts(ctx context.Context, actor *model.Actor, wsID string
 // Audit lists a workspace's audit log, or the instance-wide one when wsID
 // is "" (owners only), newest first; not_found, forbidden.
 func (s *Service) Audit(ctx context.Context, actor *model.Actor, wsID string, f model.AuditFilter) ([]model.AuditEntry, error) {
-	if wsID != "" {
+	switch {
+	case wsID != "" && actor.Role == model.RoleOwner && model.ValidID("ws", wsID):
+		// The owner reads a workspace's log even once the workspace is
+		// deleted: the log is kept (DeleteWorkspace). A workspace that
+		// never was is not_found.
+		if _, err := s.store.Workspace(ctx, wsID); model.ErrorCode(err) == model.CodeNotFound {
+			l, err := s.store.Audit(ctx, wsID, model.AuditFilter{Limit: 1})
+			if err != nil {
+				return nil, err
+			}
+			if len(l) == 0 {
+				return nil, NotFound("workspace")
+			}
+		} else if err != nil {
+			return nil, err
+		}
+	case wsID != "":
 		ws, err := s.AdminWorkspace(ctx, actor, wsID)
 		if err != nil {
 			return nil, err
 		}
 		wsID = ws.ID
-	} else if actor.Role != model.RoleOwner {
+	case actor.Role != model.RoleOwner:
 		return nil, model.Errorf(model.CodeForbidden, "only the instance owner reads the instance-wide audit log")
 	}
 	l, err := s.store.Audit(ctx, wsID, f)

@@ -502,6 +502,17 @@ func (c *Store) RevokeKey(ctx context.Context, id string, at time.Time, audit *m
 	return n, err
 }
 
+// SyncJWKS makes the app's JWKS keys those of a fetched set; see
+// store.Store. When a key changed, the app's keys are dropped on every
+// node, whose verifiers are then built again with the new set.
+func (c *Store) SyncJWKS(ctx context.Context, appID string, keys []model.Key, fetch *model.JWKSFetch) (bool, error) {
+	changed, err := c.Store.SyncJWKS(ctx, appID, keys, fetch)
+	if changed || err != nil {
+		c.appChanged(ctx, appID) // also on error: the change may have committed
+	}
+	return changed, err
+}
+
 // keyChanged drops the key's app and, when its sessions ended, them.
 func (c *Store) keyChanged(ctx context.Context, keyID string, sessionsEnded bool) {
 	if k, err := c.Store.Key(ctx, keyID); err == nil {
@@ -522,22 +533,22 @@ func (c *Store) ResealKeys(ctx context.Context, reseal func(k *model.Key) ([]byt
 }
 
 // RevokeSession ends one session; see store.Store.
-func (c *Store) RevokeSession(ctx context.Context, id, reason string, at time.Time) error {
-	err := c.Store.RevokeSession(ctx, id, reason, at)
+func (c *Store) RevokeSession(ctx context.Context, id, reason string, at time.Time, audit *model.AuditEntry) error {
+	err := c.Store.RevokeSession(ctx, id, reason, at, audit)
 	c.changed(ctx, events.Event{Kind: events.SessionsEnded, SessionID: id})
 	return err
 }
 
 // RevokeUserSessions ends a user's sessions; see store.Store.
-func (c *Store) RevokeUserSessions(ctx context.Context, userID, reason string, at time.Time) (int, error) {
-	n, err := c.Store.RevokeUserSessions(ctx, userID, reason, at)
+func (c *Store) RevokeUserSessions(ctx context.Context, userID, reason string, at time.Time, audit *model.AuditEntry) (int, error) {
+	n, err := c.Store.RevokeUserSessions(ctx, userID, reason, at, audit)
 	c.changed(ctx, events.Event{Kind: events.SessionsEnded, UserID: userID})
 	return n, err
 }
 
 // RevokeAppSessions ends an app's sessions; see store.Store.
-func (c *Store) RevokeAppSessions(ctx context.Context, appID, reason string, at time.Time) (int, error) {
-	n, err := c.Store.RevokeAppSessions(ctx, appID, reason, at)
+func (c *Store) RevokeAppSessions(ctx context.Context, appID, reason string, at time.Time, audit *model.AuditEntry) (int, error) {
+	n, err := c.Store.RevokeAppSessions(ctx, appID, reason, at, audit)
 	c.changed(ctx, events.Event{Kind: events.SessionsEnded, AppID: appID})
 	return n, err
 }
@@ -561,4 +572,37 @@ func (c *Store) Login(ctx context.Context, l *store.Login) (*store.LoginOutcome,
 		}
 	}
 	return out, err
+}
+
+// DeleteApp deletes an app; see store.Store. Every node drops the app and
+// its sessions at once, and the live streams of those sessions end.
+func (c *Store) DeleteApp(ctx context.Context, id string, at time.Time, audit *model.AuditEntry) (int, error) {
+	n, err := c.Store.DeleteApp(ctx, id, at, audit)
+	c.appChanged(ctx, id) // also on error: the change may have committed
+	c.changed(ctx, events.Event{Kind: events.SessionsEnded, AppID: id})
+	return n, err
+}
+
+// DeleteWorkspace deletes a workspace; see store.Store. Every node drops
+// its apps and their sessions, and the streams its API tokens and
+// dashboard sessions opened end, at once.
+func (c *Store) DeleteWorkspace(ctx context.Context, id string, at time.Time, audit *model.AuditEntry) (int, error) {
+	// What to announce is read first: afterwards it is gone.
+	apps, err := c.Store.Apps(ctx, id)
+	if err != nil {
+		return 0, err
+	}
+	tokens, err := c.Store.APITokens(ctx, id)
+	if err != nil {
+		return 0, err
+	}
+	n, err := c.Store.DeleteWorkspace(ctx, id, at, audit)
+	for _, a := range apps {
+		c.appChanged(ctx, a.ID)
+		c.changed(ctx, events.Event{Kind: events.SessionsEnded, AppID: a.ID})
+	}
+	for _, t := range tokens {
+		c.changed(ctx, events.Event{Kind: events.TokenRevoked, TokenID: t.ID})
+	}
+	return n, err
 }

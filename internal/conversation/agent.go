@@ -71,3 +71,24 @@ func (s *Service) AgentIssueUser(ctx context.Context, actor *model.Actor, i *mod
 	}
 	return s.Store.User(ctx, i.UserID)
 }
+
+// AgentMessages lists issue i's messages, oldest first, for an actor who
+// may see i's workspace; not_found otherwise.
+func (s *Service) AgentMessages(ctx context.Context, actor *model.Actor, i *model.Issue, f model.MessageFilter) ([]model.Message, error) {
+	if !actor.CanSee(i.WorkspaceID) {
+		return nil, model.Errorf(model.CodeNotFound, "no such issue")
+	}
+	return s.Store.Messages(ctx, i.ID, f)
+}
+
+// EventIssue and EventMessage read what a live-update event names, for a
+// stream that has already matched the event to its reader (its workspace,
+// or its session's user): they check nothing themselves.
+func (s *Service) EventIssue(ctx context.Context, id string) (*model.Issue, error) {
+	return s.Store.Issue(ctx, id)
+}
+
+// EventMessage reads message id for a stream (see EventIssue).
+func (s *Service) EventMessage(ctx context.Context, id string) (*model.Message, error) {
+	return s.Store.Message(ctx, id)
+}

@@ -172,7 +172,7 @@ func (d *Demo) seedConversation(ctx context.Context, deps Deps) error {
 	if _, err := deps.Conversations.AgentReply(ctx, issue, "demo-agent", "Hi Jane, sorry about that! I've started an exchange for a size M — you'll get a prepaid return label by email within the hour."); err != nil {
 		return err
 	}
-	return deps.Store.RevokeSession(ctx, res.Session.ID, model.RevokedByLogout, d.now())
+	return deps.Store.RevokeSession(ctx, res.Session.ID, model.RevokedByLogout, d.now(), nil)
 }
 
 // Token signs the demo user's identity, as a brand's backend would.

@@ -27,6 +27,6 @@ func (s *server) listAccounts(w http.ResponseWriter, r *http.Request, p *princip
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"accounts": l})
+	writeJSON(w, http.StatusOK, accountList{Accounts: l})
 	return nil
 }

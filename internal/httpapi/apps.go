@@ -29,7 +29,7 @@ func (s *server) listApps(w http.ResponseWriter, r *http.Request, p *principal) 
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"apps": l})
+	writeJSON(w, http.StatusOK, appList{Apps: l})
 	return nil
 }
 
@@ -63,7 +63,7 @@ func (s *server) endAppSessions(w http.ResponseWriter, r *http.Request, p *princ
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, map[string]int{"ended": n})
+	writeJSON(w, http.StatusOK, endedSessions{Ended: n})
 	return nil
 }
 

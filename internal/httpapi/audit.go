@@ -8,7 +8,8 @@ import (
 
 func (s *server) listAudit(w http.ResponseWriter, r *http.Request, p *principal) error {
 	wsID := r.PathValue("ws")
-	if wsID != "" {
+	// The owner also reads a deleted workspace's log (admin.Service.Audit).
+	if wsID != "" && p.Role != model.RoleOwner {
 		if _, err := s.admin.AdminWorkspace(r.Context(), p, wsID); err != nil {
 			return err
 		}
@@ -28,6 +29,6 @@ func (s *server) listAudit(w http.ResponseWriter, r *http.Request, p *principal)
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"entries": l})
+	writeJSON(w, http.StatusOK, auditList{Entries: l})
 	return nil
 }

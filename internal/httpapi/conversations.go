@@ -54,14 +54,12 @@ func (s *server) listMyIssues(w http.ResponseWriter, r *http.Request, sess *mode
 	for i := range issues {
 		out = append(out, toSDKIssue(&issues[i]))
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"issues": out})
+	writeJSON(w, http.StatusOK, sdkIssueList{Issues: out})
 	return nil
 }
 
 func (s *server) openIssue(w http.ResponseWriter, r *http.Request, sess *model.Session) error {
-	var in struct {
-		Message string `json:"message"`
-	}
+	var in issueRequest
 	if err := decode(w, r, &in); err != nil {
 		return err
 	}
@@ -69,10 +67,7 @@ func (s *server) openIssue(w http.ResponseWriter, r *http.Request, sess *model.S
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusCreated, struct {
-		sdkIssue
-		Messages []sdkMessage `json:"messages"`
-	}{toSDKIssue(i), []sdkMessage{toSDKMessage(m)}})
+	writeJSON(w, http.StatusCreated, createdIssue{toSDKIssue(i), []sdkMessage{toSDKMessage(m)}})
 	return nil
 }
 
@@ -90,14 +85,12 @@ func (s *server) listMyMessages(w http.ResponseWriter, r *http.Request, sess *mo
 	for i := range msgs {
 		out = append(out, toSDKMessage(&msgs[i]))
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"messages": out})
+	writeJSON(w, http.StatusOK, sdkMessageList{Messages: out})
 	return nil
 }
 
 func (s *server) postMyMessage(w http.ResponseWriter, r *http.Request, sess *model.Session) error {
-	var in struct {
-		Body string `json:"body"`
-	}
+	var in messageRequest
 	if err := decode(w, r, &in); err != nil {
 		return err
 	}
@@ -131,7 +124,7 @@ func (s *server) agentListIssues(w http.ResponseWriter, r *http.Request, p *prin
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"issues": nonNil(issues)})
+	writeJSON(w, http.StatusOK, issueList{Issues: nonNil(issues)})
 	return nil
 }
 
@@ -185,7 +178,7 @@ func (s *server) agentGetIssue(w http.ResponseWriter, r *http.Request, p *princi
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"issue": th.Issue, "user": panel(th.User, th.AppNames), "messages": nonNil(th.Messages)})
+	writeJSON(w, http.StatusOK, issueDetail{Issue: th.Issue, User: panel(th.User, th.AppNames), Messages: nonNil(th.Messages)})
 	return nil
 }
 
@@ -199,11 +192,11 @@ func (s *server) agentListMessages(w http.ResponseWriter, r *http.Request, p *pr
 	if err != nil {
 		return err
 	}
-	msgs, err := s.store.Messages(r.Context(), i.ID, model.MessageFilter{After: q.Get("after"), Limit: limit})
+	msgs, err := s.conv.AgentMessages(r.Context(), p, i, model.MessageFilter{After: q.Get("after"), Limit: limit})
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"messages": nonNil(msgs)})
+	writeJSON(w, http.StatusOK, messageList{Messages: nonNil(msgs)})
 	return nil
 }
 
@@ -212,9 +205,7 @@ func (s *server) agentReply(w http.ResponseWriter, r *http.Request, p *principal
 	if err != nil {
 		return err
 	}
-	var in struct {
-		Body string `json:"body"`
-	}
+	var in messageRequest
 	if err := decode(w, r, &in); err != nil {
 		return err
 	}

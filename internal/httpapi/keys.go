@@ -4,17 +4,31 @@ import (
 	"net/http"
 
 	"github.com/signet-id/signet/internal/admin"
+	"github.com/signet-id/signet/internal/model"
 )
 
 func (s *server) createKey(w http.ResponseWriter, r *http.Request, p *principal) error {
 	if _, err := s.admin.App(r.Context(), p, r.PathValue("app")); err != nil {
 		return err
 	}
-	var in admin.KeyRequest
+	var in keyCreate
 	if err := decodeOptional(w, r, &in); err != nil {
 		return err
 	}
-	k, err := s.admin.CreateKey(r.Context(), p, r.PathValue("app"), in)
+	if in.Algorithm != nil || in.PublicKey != nil {
+		// A public key (ES256, EdDSA, RS256): no secret to show.
+		if in.Secret != nil {
+			return model.Errorf(model.CodeInvalid, "give a secret or a public key, not both")
+		}
+		k, err := s.admin.CreatePublicKey(r.Context(), p, r.PathValue("app"),
+			admin.PublicKeyRequest{Algorithm: deref(in.Algorithm), PublicKey: deref(in.PublicKey)})
+		if err != nil {
+			return err
+		}
+		writeJSON(w, http.StatusCreated, k)
+		return nil
+	}
+	k, err := s.admin.CreateKey(r.Context(), p, r.PathValue("app"), admin.KeyRequest{Secret: in.Secret, Force: in.Force})
 	if err != nil {
 		return err
 	}
@@ -27,7 +41,7 @@ func (s *server) listKeys(w http.ResponseWriter, r *http.Request, p *principal) 
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"keys": l})
+	writeJSON(w, http.StatusOK, keyList{Keys: l})
 	return nil
 }
 
@@ -43,9 +57,7 @@ func (s *server) retireKey(w http.ResponseWriter, r *http.Request, p *principal)
 	if _, err := s.admin.Key(r.Context(), p, r.PathValue("app"), r.PathValue("key")); err != nil {
 		return err
 	}
-	var in struct {
-		GraceSeconds *int64 `json:"grace_seconds"`
-	}
+	var in retireRequest
 	if err := decodeOptional(w, r, &in); err != nil {
 		return err
 	}
@@ -54,5 +66,30 @@ func (s *server) retireKey(w http.ResponseWriter, r *http.Request, p *principal)
 		return err
 	}
 	writeJSON(w, http.StatusOK, k)
+	return nil
+}
+
+func deref(p *string) string {
+	if p == nil {
+		return ""
+	}
+	return *p
+}
+
+func (s *server) getJWKS(w http.ResponseWriter, r *http.Request, p *principal) error {
+	f, err := s.admin.JWKSFetch(r.Context(), p, r.PathValue("app"))
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, f)
+	return nil
+}
+
+func (s *server) refreshJWKS(w http.ResponseWriter, r *http.Request, p *principal) error {
+	f, err := s.admin.RefreshJWKS(r.Context(), p, r.PathValue("app"))
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, f)
 	return nil
 }

@@ -13,7 +13,10 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"crypto/ecdsa"
+	"crypto/elliptic"
 	"crypto/rand"
+	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"go/ast"
@@ -43,8 +46,10 @@ import (
 	"github.com/signet-id/signet/internal/admin"
 	"github.com/signet-id/signet/internal/conversation"
 	"github.com/signet-id/signet/internal/events"
+	"github.com/signet-id/signet/internal/jwks"
 	"github.com/signet-id/signet/internal/login"
 	"github.com/signet-id/signet/internal/model"
+	"github.com/signet-id/signet/internal/outbound"
 	"github.com/signet-id/signet/internal/secretbox"
 	"github.com/signet-id/signet/internal/store/sqlite"
 	"github.com/signet-id/signet/internal/store/sqlstore"
@@ -77,10 +82,10 @@ func oaRouteTable(t testing.TB) []string {
 	t.Helper()
 	var out []string
 	wildcard := regexp.MustCompile(`\{([A-Za-z_][A-Za-z0-9_]*)(\.\.\.)?\}`)
-	for _, rt := range (&server{}).routes(prometheus.NewRegistry()) {
-		method, path, ok := strings.Cut(rt.pattern, " ")
+	for _, rt := range (&server{}).routes(http.NotFoundHandler()) {
+		method, path, ok := strings.Cut(rt.Pattern(), " ")
 		if !ok || !strings.HasPrefix(path, "/") {
-			t.Errorf("route %q has no method: every route must name one so the document can describe it", rt.pattern)
+			t.Errorf("route %q has no method: every route must name one so the document can describe it", rt.Pattern())
 			continue
 		}
 		path = strings.TrimSuffix(path, "{$}")
@@ -564,128 +569,6 @@ func oaJSONFields(t reflect.Type) map[string]bool {
 		out[name] = strings.Contains(opts, "omitempty") || strings.Contains(opts, "omitzero")
 	}
 	return out
-}
-
-// TestOpenAPISchemasMatchGoTypes checks each component schema against the Go
-// type the handlers encode or decode: the same field names, and every field
-// that is always written listed as required.
-func TestOpenAPISchemasMatchGoTypes(t *testing.T) {
-	doc := oaLoadDoc(t)
-	schemas := doc["components"].(map[string]any)["schemas"].(map[string]any)
-	type createdIssue struct { // as openIssue answers
-		sdkIssue
-		Messages []sdkMessage `json:"messages"`
-	}
-	type issueDetail struct { // as agentGetIssue answers
-		Issue    *model.Issue    `json:"issue"`
-		User     userPanel       `json:"user"`
-		Messages []model.Message `json:"messages"`
-	}
-	type agentMessageEvent struct { // the agent stream's message event
-		Issue   *model.Issue   `json:"issue"`
-		Message *model.Message `json:"message"`
-	}
-	answers := []struct {
-		schema  string
-		v       any
-		exclude string // a field the schema leaves out on purpose
-	}{
-		{"Workspace", model.Workspace{}, ""},
-		{"App", model.App{}, ""},
-		{"Key", admin.KeyView{}, ""},
-		{"CreatedKey", admin.NewKey{}, ""},
-		{"APIToken", model.APIToken{}, ""},
-		{"CreatedAPIToken", admin.NewToken{}, ""},
-		{"Account", model.Account{}, ""},
-		{"User", model.User{}, ""},
-		{"Identity", model.Identity{}, ""},
-		{"IdentityConflict", model.IdentityConflict{}, ""},
-		{"Session", model.Session{}, ""},
-		{"Attempt", model.Attempt{}, ""},
-		{"SDKIdentity", sdkIdentity{}, ""},
-		{"SDKUser", sdkUser{}, ""},
-		{"LoginAnswer", sessionAnswer{}, ""},
-		{"Me", sessionAnswer{}, "session_token"}, // GET /v1/me never has a token
-		{"SDKIssue", sdkIssue{}, ""},
-		{"SDKMessage", sdkMessage{}, ""},
-		{"CreatedIssue", createdIssue{}, ""},
-		{"Issue", model.Issue{}, ""},
-		{"Message", model.Message{}, ""},
-		{"PanelIdentity", panelIdentity{}, ""},
-		{"UserPanel", userPanel{}, ""},
-		{"IssueDetail", issueDetail{}, ""},
-		{"AgentMessageEvent", agentMessageEvent{}, ""},
-		{"AuditEntry", model.AuditEntry{}, ""},
-		{"ReadinessBucket", readinessBucket{}, ""},
-		{"SetupTestVerdict", testAnswer{}, ""},
-		{"SignedIdentity", verify.Identity{}, "metadata"}, // testSetup copies the type and value only
-	}
-	for _, a := range answers {
-		s, _ := schemas[a.schema].(map[string]any)
-		if s == nil {
-			t.Errorf("no schema %s", a.schema)
-			continue
-		}
-		fields := oaJSONFields(reflect.TypeOf(a.v))
-		delete(fields, a.exclude)
-		props, _ := s["properties"].(map[string]any)
-		required := map[string]bool{}
-		for _, r := range s["required"].([]any) {
-			required[r.(string)] = true
-		}
-		if s["additionalProperties"] != false {
-			t.Errorf("%s: answers are strict: additionalProperties must be false", a.schema)
-		}
-		for name, omitted := range fields {
-			if props[name] == nil {
-				t.Errorf("%s: Go field %q is not in the schema", a.schema, name)
-			}
-			if !omitted && !required[name] {
-				t.Errorf("%s: %q is always written: list it as required", a.schema, name)
-			}
-		}
-		for name := range props {
-			if _, ok := fields[name]; !ok {
-				t.Errorf("%s: property %q is not a field of %T", a.schema, name, a.v)
-			}
-		}
-		for name := range required {
-			if props[name] == nil {
-				t.Errorf("%s: required %q is not a property", a.schema, name)
-			}
-		}
-	}
-	requests := []struct {
-		schema string
-		v      any
-	}{
-		{"LoginRequest", login.Request{}},
-		{"AppCreate", admin.AppSettings{}},
-		{"AppPatch", admin.AppSettings{}},
-		{"IssueCreate", struct { // as openIssue reads it
-			Message string `json:"message"`
-		}{}},
-		{"MessageCreate", struct { // as postMyMessage and agentReply read it
-			Body string `json:"body"`
-		}{}},
-		{"SetupTestRequest", struct { // as testSetup reads it
-			UserID        string `json:"user_id"`
-			Email         string `json:"email"`
-			UserHash      string `json:"user_hash"`
-			IdentityToken string `json:"identity_token"`
-		}{}},
-	}
-	for _, r := range requests {
-		s, _ := schemas[r.schema].(map[string]any)
-		props, _ := s["properties"].(map[string]any)
-		fields := oaJSONFields(reflect.TypeOf(r.v))
-		if s["additionalProperties"] != false {
-			t.Errorf("%s: the handler refuses unknown fields: additionalProperties must be false", r.schema)
-		}
-		if !slices.Equal(slices.Sorted(maps.Keys(props)), slices.Sorted(maps.Keys(fields))) {
-			t.Errorf("%s: properties %v, the handler reads %v", r.schema, slices.Sorted(maps.Keys(props)), slices.Sorted(maps.Keys(fields)))
-		}
-	}
 }
 
 // auditWriters are the packages whose actor.Audit calls write the audit log.
@@ -1314,6 +1197,25 @@ func (c *oaChecker) want(a *oaAnswer, status int, code string) *oaAnswer {
 	return a
 }
 
+// oaScenario is one request of a live test and the answer it must get: a
+// status and, for an error, its code ("" for any). The checker validates
+// every answer, and every body sent, against openapi.json.
+type oaScenario struct {
+	method, path, bearer string
+	body                 any
+	status               int
+	code                 string
+}
+
+// run sends each scenario in order, failing at the first whose answer is
+// not the one wanted.
+func (c *oaChecker) run(scenarios []oaScenario) {
+	c.t.Helper()
+	for _, s := range scenarios {
+		c.want(c.do(s.method, s.path, s.bearer, s.body), s.status, s.code)
+	}
+}
+
 // oaStore opens a fresh SQLite store and a secret box under a random
 // master key, for a live test; the store closes at cleanup.
 func oaStore(t *testing.T) (*sqlstore.Store, *secretbox.Box) {
@@ -1349,9 +1251,26 @@ func TestOpenAPILive(t *testing.T) {
 	// newServer wires a server as internal/server does, with its own
 	// live-update bus (nil: live updates off) and shutdown signal; opts
 	// change its configuration (brute-force limits, trusted proxies).
+	// A brand's JWKS on loopback HTTPS, which the outbound policy lets through.
+	jwksKey, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	jwksSrv := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		x, y := make([]byte, 32), make([]byte, 32)
+		jwksKey.X.FillBytes(x)
+		jwksKey.Y.FillBytes(y)
+		fmt.Fprintf(w, `{"keys":[{"kty":"EC","crv":"P-256","kid":"2026-12","x":"%s","y":"%s"}]}`,
+			base64.RawURLEncoding.EncodeToString(x), base64.RawURLEncoding.EncodeToString(y))
+	}))
+	defer jwksSrv.Close()
+	policy, _ := outbound.ParsePolicy("127.0.0.1")
+	policy.RootCAs = jwksSrv.Client().Transport.(*http.Transport).TLSClientConfig.RootCAs
+	fetcher := jwks.New(st, box, policy, nil)
+	defer fetcher.Close()
 	newServer := func(bus events.Bus, stopping <-chan struct{}, opts ...func(*Config)) *httptest.Server {
 		conv := &conversation.Service{Store: st, Bus: bus, Now: clock.Now}
-		cfg := Config{Store: st, Box: box, Logins: &login.Service{Store: st, Box: box, Now: clock.Now},
+		adm := admin.New(st, box, clock.Now, nil)
+		adm.UseJWKS(fetcher)
+		cfg := Config{Database: st, Logins: &login.Service{Store: st, Box: box, Now: clock.Now}, Admin: adm,
 			Registry: prometheus.NewRegistry(), AdminToken: owner, Now: clock.Now, Draining: draining.Load,
 			Conversations: conv, Bus: bus, Stopping: stopping}
 		for _, o := range opts {
@@ -1388,22 +1307,28 @@ func TestOpenAPILive(t *testing.T) {
 	}
 
 	// --- workspaces
-	c.want(c.do("GET", "/api/admin/workspaces", "", nil), 401, "unauthenticated")
-	c.want(c.do("GET", "/api/admin/workspaces", "not-a-token", nil), 401, "unauthenticated")
-	c.want(c.do("GET", "/api/admin/workspaces", "sat_"+strings.Repeat("A", 43), nil), 401, "unauthenticated")
+	c.run([]oaScenario{
+		{"GET", "/api/admin/workspaces", "", nil, 401, "unauthenticated"},
+		{"GET", "/api/admin/workspaces", "not-a-token", nil, 401, "unauthenticated"},
+		{"GET", "/api/admin/workspaces", "sat_" + strings.Repeat("A", 43), nil, 401, "unauthenticated"},
+	})
 	ws := c.want(c.do("POST", "/api/admin/workspaces", owner, map[string]any{"name": "Acme Games"}), 201, "").str("id")
 	ws2 := c.want(c.do("POST", "/api/admin/workspaces", owner, map[string]any{"name": "Other brand"}), 201, "").str("id")
-	c.want(c.do("POST", "/api/admin/workspaces", owner, map[string]any{}), 400, "invalid_request")
-	c.want(c.do("POST", "/api/admin/workspaces", owner, map[string]any{"name": "x", "nmae": "typo"}), 400, "unknown_field")
-	c.want(c.do("POST", "/api/admin/workspaces", owner, `{"name": `), 400, "invalid_json")
-	c.want(c.do("POST", "/api/admin/workspaces", owner, `{"name": 7}`), 400, "invalid_json")
-	c.want(c.do("POST", "/api/admin/workspaces", owner, ``), 400, "invalid_json")
+	c.run([]oaScenario{
+		{"POST", "/api/admin/workspaces", owner, map[string]any{}, 400, "invalid_request"},
+		{"POST", "/api/admin/workspaces", owner, map[string]any{"name": "x", "nmae": "typo"}, 400, "unknown_field"},
+		{"POST", "/api/admin/workspaces", owner, `{"name": `, 400, "invalid_json"},
+		{"POST", "/api/admin/workspaces", owner, `{"name": 7}`, 400, "invalid_json"},
+		{"POST", "/api/admin/workspaces", owner, ``, 400, "invalid_json"},
+	})
 	c.want(c.do("POST", "/api/admin/workspaces", owner, `{"name":"a"}`, oaContentType("text/html")), 400, "invalid_json")
-	c.want(c.do("POST", "/api/admin/workspaces", owner, `{"name":"`+strings.Repeat("a", maxBody)+`"}`), 413, "body_too_large")
-	c.want(c.do("GET", "/api/admin/workspaces", owner, nil), 200, "")
-	c.want(c.do("GET", "/api/admin/workspaces/"+ws, owner, nil), 200, "")
-	c.want(c.do("GET", "/api/admin/workspaces/ws_aaaaaaaaaaaaaaaa", owner, nil), 404, "not_found")
-	c.want(c.do("GET", "/api/admin/workspaces/nonsense", owner, nil), 404, "not_found")
+	c.run([]oaScenario{
+		{"POST", "/api/admin/workspaces", owner, `{"name":"` + strings.Repeat("a", maxBody) + `"}`, 413, "body_too_large"},
+		{"GET", "/api/admin/workspaces", owner, nil, 200, ""},
+		{"GET", "/api/admin/workspaces/" + ws, owner, nil, 200, ""},
+		{"GET", "/api/admin/workspaces/ws_aaaaaaaaaaaaaaaa", owner, nil, 404, "not_found"},
+		{"GET", "/api/admin/workspaces/nonsense", owner, nil, 404, "not_found"},
+	})
 
 	// --- apps, one per profile
 	apps := map[verify.Profile]string{}
@@ -1429,19 +1354,21 @@ func TestOpenAPILive(t *testing.T) {
 	}
 	offApp := c.want(c.do("POST", "/api/admin/workspaces/"+ws+"/apps", owner,
 		map[string]any{"name": "Legacy web", "platform": "web", "profile": "intercom", "enforcement": "off"}), 201, "").str("id")
-	c.want(c.do("POST", "/api/admin/workspaces/"+ws+"/apps", owner, map[string]any{"name": "x", "platform": "windows"}), 400, "")
-	c.want(c.do("POST", "/api/admin/workspaces/"+ws+"/apps", owner, map[string]any{"name": "x", "platform": "ios", "profile": "okta"}), 400, "invalid_request")
-	c.want(c.do("POST", "/api/admin/workspaces/"+ws+"/apps", owner, map[string]any{"name": "x", "platform": "ios", "enforce": "on"}), 400, "unknown_field")
-	c.want(c.do("POST", "/api/admin/workspaces/ws_aaaaaaaaaaaaaaaa/apps", owner, map[string]any{"name": "x", "platform": "ios"}), 404, "not_found")
-	c.want(c.do("GET", "/api/admin/workspaces/"+ws+"/apps", owner, nil), 200, "")
-	c.want(c.do("GET", "/api/admin/workspaces/ws_aaaaaaaaaaaaaaaa/apps", owner, nil), 404, "not_found")
-	c.want(c.do("GET", "/api/admin/apps/"+apps[verify.Signet], owner, nil), 200, "")
-	c.want(c.do("GET", "/api/admin/apps/app_aaaaaaaaaaaaaaaa", owner, nil), 404, "not_found")
-	c.want(c.do("PATCH", "/api/admin/apps/"+apps[verify.Intercom], owner, map[string]any{"name": "Android app"}), 200, "")
-	c.want(c.do("PATCH", "/api/admin/apps/"+apps[verify.Intercom], owner, map[string]any{"enforcement": "strict"}), 400, "invalid_request")
-	c.want(c.do("PATCH", "/api/admin/apps/"+apps[verify.Intercom], owner, map[string]any{"max_token_lifetime": 5}), 400, "invalid_request")
-	c.want(c.do("PATCH", "/api/admin/apps/"+apps[verify.Intercom], owner, map[string]any{"full_privacy": "yes"}), 400, "invalid_json")
-	c.want(c.do("PATCH", "/api/admin/apps/app_aaaaaaaaaaaaaaaa", owner, map[string]any{"name": "x"}), 404, "not_found")
+	c.run([]oaScenario{
+		{"POST", "/api/admin/workspaces/" + ws + "/apps", owner, map[string]any{"name": "x", "platform": "windows"}, 400, ""},
+		{"POST", "/api/admin/workspaces/" + ws + "/apps", owner, map[string]any{"name": "x", "platform": "ios", "profile": "okta"}, 400, "invalid_request"},
+		{"POST", "/api/admin/workspaces/" + ws + "/apps", owner, map[string]any{"name": "x", "platform": "ios", "enforce": "on"}, 400, "unknown_field"},
+		{"POST", "/api/admin/workspaces/ws_aaaaaaaaaaaaaaaa/apps", owner, map[string]any{"name": "x", "platform": "ios"}, 404, "not_found"},
+		{"GET", "/api/admin/workspaces/" + ws + "/apps", owner, nil, 200, ""},
+		{"GET", "/api/admin/workspaces/ws_aaaaaaaaaaaaaaaa/apps", owner, nil, 404, "not_found"},
+		{"GET", "/api/admin/apps/" + apps[verify.Signet], owner, nil, 200, ""},
+		{"GET", "/api/admin/apps/app_aaaaaaaaaaaaaaaa", owner, nil, 404, "not_found"},
+		{"PATCH", "/api/admin/apps/" + apps[verify.Intercom], owner, map[string]any{"name": "Android app"}, 200, ""},
+		{"PATCH", "/api/admin/apps/" + apps[verify.Intercom], owner, map[string]any{"enforcement": "strict"}, 400, "invalid_request"},
+		{"PATCH", "/api/admin/apps/" + apps[verify.Intercom], owner, map[string]any{"max_token_lifetime": 5}, 400, "invalid_request"},
+		{"PATCH", "/api/admin/apps/" + apps[verify.Intercom], owner, map[string]any{"full_privacy": "yes"}, 400, "invalid_json"},
+		{"PATCH", "/api/admin/apps/app_aaaaaaaaaaaaaaaa", owner, map[string]any{"name": "x"}, 404, "not_found"},
+	})
 
 	// --- keys: generated for every app, one imported
 	secrets := map[verify.Profile]string{}
@@ -1467,16 +1394,45 @@ func TestOpenAPILive(t *testing.T) {
 		t.Errorf("the key list does not flag the weak key: %s", l.raw)
 	}
 	// One secret never serves two profiles in a workspace; another workspace may use it.
-	c.want(c.do("POST", "/api/admin/apps/"+apps[verify.Intercom]+"/keys", owner, map[string]any{"secret": "acme-helpshift-secret-2019"}), 409, "conflict")
-	c.want(c.do("POST", "/api/admin/apps/"+apps[verify.PylonJWT]+"/keys", owner, map[string]any{"secret": secrets[verify.Signet]}), 409, "conflict")
-	c.want(c.do("POST", "/api/admin/apps/"+apps[verify.PylonHMAC]+"/keys", owner, map[string]any{"secret": "not hex at all, not hex at all"}), 400, "invalid_request")
-	c.want(c.do("POST", "/api/admin/apps/"+apps[verify.Signet]+"/keys", owner, map[string]any{"secret": 12}), 400, "invalid_json")
-	c.want(c.do("POST", "/api/admin/apps/app_aaaaaaaaaaaaaaaa/keys", owner, map[string]any{}), 404, "not_found")
+	c.run([]oaScenario{
+		{"POST", "/api/admin/apps/" + apps[verify.Intercom] + "/keys", owner, map[string]any{"secret": "acme-helpshift-secret-2019"}, 409, "conflict"},
+		{"POST", "/api/admin/apps/" + apps[verify.PylonJWT] + "/keys", owner, map[string]any{"secret": secrets[verify.Signet]}, 409, "conflict"},
+		{"POST", "/api/admin/apps/" + apps[verify.PylonHMAC] + "/keys", owner, map[string]any{"secret": "not hex at all, not hex at all"}, 400, "invalid_request"},
+		{"POST", "/api/admin/apps/" + apps[verify.Signet] + "/keys", owner, map[string]any{"secret": 12}, 400, "invalid_json"},
+		{"POST", "/api/admin/apps/app_aaaaaaaaaaaaaaaa/keys", owner, map[string]any{}, 404, "not_found"},
+	})
 	spare := c.want(c.do("POST", "/api/admin/apps/"+apps[verify.Signet]+"/keys", owner, map[string]any{}), 201, "").str("id")
 	if a := c.want(c.do("GET", "/api/admin/apps/"+apps[verify.Signet]+"/keys", owner, nil), 200, ""); bytes.Contains(a.raw, []byte(secrets[verify.Signet])) {
 		t.Errorf("the key list shows a secret")
 	}
 	c.want(c.do("PATCH", "/api/admin/apps/"+apps[verify.Signet], owner, map[string]any{"profile": "intercom"}), 409, "conflict")
+
+	// --- public keys (signet apps), and a JWKS
+	pubPEM, _ := verify.MarshalPublicKey(&jwksKey.PublicKey)
+	pk := c.want(c.do("POST", "/api/admin/apps/"+apps[verify.Signet]+"/keys", owner, map[string]any{"algorithm": "ES256", "public_key": pubPEM}), 201, "")
+	if pk.str("algorithm") != "ES256" || pk.obj()["secret"] != nil || pk.str("state") != "active" {
+		t.Errorf("created public key: %s", pk.raw)
+	}
+	c.want(c.do("POST", "/api/admin/apps/"+apps[verify.Signet]+"/keys", owner, map[string]any{"algorithm": "RS256", "public_key": pubPEM}), 400, "invalid_request")
+	c.want(c.do("POST", "/api/admin/apps/"+apps[verify.Signet]+"/keys", owner, map[string]any{"algorithm": "HS256", "public_key": pubPEM}), 400, "invalid_request")
+	c.want(c.do("POST", "/api/admin/apps/"+apps[verify.Signet]+"/keys", owner, map[string]any{"algorithm": "ES256", "public_key": "-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----\n"}), 400, "invalid_request")
+	c.want(c.do("POST", "/api/admin/apps/"+apps[verify.Signet]+"/keys", owner, map[string]any{"algorithm": "ES256", "public_key": pubPEM, "secret": "x"}), 400, "invalid_request")
+	c.want(c.do("POST", "/api/admin/apps/"+apps[verify.Intercom]+"/keys", owner, map[string]any{"algorithm": "ES256", "public_key": pubPEM}), 400, "invalid_request")
+	c.want(c.do("PATCH", "/api/admin/apps/"+apps[verify.Signet], owner, map[string]any{"jwks_url": "http://brand.example/jwks.json"}), 400, "invalid_request")
+	c.want(c.do("PATCH", "/api/admin/apps/"+apps[verify.Signet], owner, map[string]any{"jwks_url": "https://169.254.169.254/latest"}), 400, "invalid_request")
+	c.want(c.do("PATCH", "/api/admin/apps/"+apps[verify.Intercom], owner, map[string]any{"jwks_url": jwksSrv.URL + "/jwks.json"}), 400, "invalid_request")
+	c.want(c.do("GET", "/api/admin/apps/"+apps[verify.Signet]+"/jwks", owner, nil), 404, "not_found")
+	if a := c.want(c.do("PATCH", "/api/admin/apps/"+apps[verify.Signet], owner, map[string]any{"jwks_url": jwksSrv.URL + "/jwks.json"}), 200, ""); a.str("jwks_url") != jwksSrv.URL+"/jwks.json" {
+		t.Errorf("jwks_url not saved: %s", a.raw)
+	}
+	if f := c.want(c.do("GET", "/api/admin/apps/"+apps[verify.Signet]+"/jwks", owner, nil), 200, ""); f.obj()["key_count"] != 1.0 || f.obj()["error"] != nil {
+		t.Errorf("the first fetch: %s", f.raw)
+	}
+	c.want(c.do("POST", "/api/admin/apps/"+apps[verify.Signet]+"/jwks/refresh", owner, nil), 200, "")
+	c.want(c.do("POST", "/api/admin/apps/"+apps[verify.Intercom]+"/jwks/refresh", owner, nil), 404, "not_found")
+	if l := c.want(c.do("GET", "/api/admin/apps/"+apps[verify.Signet]+"/keys", owner, nil), 200, ""); !bytes.Contains(l.raw, []byte(`"kid":"2026-12"`)) {
+		t.Errorf("the JWKS key is not among the app's keys: %s", l.raw)
+	}
 
 	// --- API tokens and accounts
 	adminAns := c.want(c.do("POST", "/api/admin/workspaces/"+ws+"/tokens", owner, map[string]any{"role": "admin", "name": "deploy script"}), 201, "")
@@ -1484,36 +1440,34 @@ func TestOpenAPILive(t *testing.T) {
 	agent := c.want(c.do("POST", "/api/admin/workspaces/"+ws+"/tokens", adminTok, map[string]any{"role": "agent"}), 201, "")
 	agentTok, agentID := agent.str("token"), agent.str("id")
 	otherTok := c.want(c.do("POST", "/api/admin/workspaces/"+ws2+"/tokens", owner, map[string]any{"role": "admin"}), 201, "").str("token")
-	c.want(c.do("POST", "/api/admin/workspaces/"+ws+"/tokens", owner, map[string]any{"role": "owner"}), 400, "invalid_request")
-	c.want(c.do("POST", "/api/admin/workspaces/"+ws+"/tokens", agentTok, map[string]any{"role": "admin"}), 403, "forbidden")
-	c.want(c.do("POST", "/api/admin/workspaces/"+ws+"/tokens", otherTok, map[string]any{"role": "admin"}), 404, "not_found")
-	c.want(c.do("GET", "/api/admin/workspaces/"+ws+"/tokens", adminTok, nil), 200, "")
-	c.want(c.do("GET", "/api/admin/workspaces/"+ws+"/tokens", agentTok, nil), 403, "forbidden")
-	c.want(c.do("POST", "/api/admin/workspaces", adminTok, map[string]any{"name": "Mine"}), 403, "forbidden")
-	c.want(c.do("GET", "/api/admin/workspaces", agentTok, nil), 200, "")
-	c.want(c.do("GET", "/api/admin/workspaces/"+ws, agentTok, nil), 200, "")
-	c.want(c.do("GET", "/api/admin/workspaces/"+ws, otherTok, nil), 404, "not_found")
-	c.want(c.do("GET", "/api/admin/apps/"+apps[verify.Signet], agentTok, nil), 403, "forbidden")
-	c.want(c.do("GET", "/api/admin/apps/"+apps[verify.Signet], otherTok, nil), 404, "not_found")
-	c.want(c.do("GET", "/api/admin/workspaces/"+ws+"/apps", agentTok, nil), 403, "forbidden")
-	c.want(c.do("POST", "/api/admin/workspaces/"+ws+"/apps", agentTok, map[string]any{"name": "x", "platform": "ios"}), 403, "forbidden")
-	c.want(c.do("PATCH", "/api/admin/apps/"+apps[verify.Signet], agentTok, map[string]any{"name": "x"}), 403, "forbidden")
-	c.want(c.do("POST", "/api/admin/apps/"+apps[verify.Signet]+"/keys", agentTok, map[string]any{}), 403, "forbidden")
-	c.want(c.do("GET", "/api/admin/apps/"+apps[verify.Signet]+"/keys", agentTok, nil), 403, "forbidden")
-	c.want(c.do("GET", "/api/admin/apps/"+apps[verify.Signet]+"/keys", adminTok, nil), 200, "")
-	c.want(c.do("POST", "/api/admin/workspaces/"+ws+"/accounts", adminTok,
-		map[string]any{"email": "agent@acme.example", "password": "correct horse battery", "role": "agent"}), 201, "")
-	c.want(c.do("POST", "/api/admin/workspaces/"+ws+"/accounts", adminTok,
-		map[string]any{"email": "agent@acme.example", "password": "correct horse battery", "role": "agent"}), 409, "conflict")
-	c.want(c.do("POST", "/api/admin/workspaces/"+ws+"/accounts", adminTok,
-		map[string]any{"email": "admin@acme.example", "password": "short", "role": "admin"}), 400, "invalid_request")
-	c.want(c.do("POST", "/api/admin/workspaces/"+ws+"/accounts", agentTok,
-		map[string]any{"email": "x@acme.example", "password": "correct horse battery", "role": "agent"}), 403, "forbidden")
-	c.want(c.do("GET", "/api/admin/workspaces/"+ws+"/accounts", adminTok, nil), 200, "")
-	c.want(c.do("GET", "/api/admin/workspaces/"+ws+"/accounts", agentTok, nil), 403, "forbidden")
-	c.want(c.do("GET", "/api/admin/workspaces/"+ws+"/audit", agentTok, nil), 403, "forbidden")
-	c.want(c.do("GET", "/api/admin/audit", agentTok, nil), 403, "forbidden")
-	c.want(c.do("GET", "/api/admin/audit", adminTok, nil), 403, "forbidden")
+	c.run([]oaScenario{
+		{"POST", "/api/admin/workspaces/" + ws + "/tokens", owner, map[string]any{"role": "owner"}, 400, "invalid_request"},
+		{"POST", "/api/admin/workspaces/" + ws + "/tokens", agentTok, map[string]any{"role": "admin"}, 403, "forbidden"},
+		{"POST", "/api/admin/workspaces/" + ws + "/tokens", otherTok, map[string]any{"role": "admin"}, 404, "not_found"},
+		{"GET", "/api/admin/workspaces/" + ws + "/tokens", adminTok, nil, 200, ""},
+		{"GET", "/api/admin/workspaces/" + ws + "/tokens", agentTok, nil, 403, "forbidden"},
+		{"POST", "/api/admin/workspaces", adminTok, map[string]any{"name": "Mine"}, 403, "forbidden"},
+		{"GET", "/api/admin/workspaces", agentTok, nil, 200, ""},
+		{"GET", "/api/admin/workspaces/" + ws, agentTok, nil, 200, ""},
+		{"GET", "/api/admin/workspaces/" + ws, otherTok, nil, 404, "not_found"},
+		{"GET", "/api/admin/apps/" + apps[verify.Signet], agentTok, nil, 403, "forbidden"},
+		{"GET", "/api/admin/apps/" + apps[verify.Signet], otherTok, nil, 404, "not_found"},
+		{"GET", "/api/admin/workspaces/" + ws + "/apps", agentTok, nil, 403, "forbidden"},
+		{"POST", "/api/admin/workspaces/" + ws + "/apps", agentTok, map[string]any{"name": "x", "platform": "ios"}, 403, "forbidden"},
+		{"PATCH", "/api/admin/apps/" + apps[verify.Signet], agentTok, map[string]any{"name": "x"}, 403, "forbidden"},
+		{"POST", "/api/admin/apps/" + apps[verify.Signet] + "/keys", agentTok, map[string]any{}, 403, "forbidden"},
+		{"GET", "/api/admin/apps/" + apps[verify.Signet] + "/keys", agentTok, nil, 403, "forbidden"},
+		{"GET", "/api/admin/apps/" + apps[verify.Signet] + "/keys", adminTok, nil, 200, ""},
+		{"POST", "/api/admin/workspaces/" + ws + "/accounts", adminTok, map[string]any{"email": "agent@acme.example", "password": "correct horse battery", "role": "agent"}, 201, ""},
+		{"POST", "/api/admin/workspaces/" + ws + "/accounts", adminTok, map[string]any{"email": "agent@acme.example", "password": "correct horse battery", "role": "agent"}, 409, "conflict"},
+		{"POST", "/api/admin/workspaces/" + ws + "/accounts", adminTok, map[string]any{"email": "admin@acme.example", "password": "short", "role": "admin"}, 400, "invalid_request"},
+		{"POST", "/api/admin/workspaces/" + ws + "/accounts", agentTok, map[string]any{"email": "x@acme.example", "password": "correct horse battery", "role": "agent"}, 403, "forbidden"},
+		{"GET", "/api/admin/workspaces/" + ws + "/accounts", adminTok, nil, 200, ""},
+		{"GET", "/api/admin/workspaces/" + ws + "/accounts", agentTok, nil, 403, "forbidden"},
+		{"GET", "/api/admin/workspaces/" + ws + "/audit", agentTok, nil, 403, "forbidden"},
+		{"GET", "/api/admin/audit", agentTok, nil, 403, "forbidden"},
+		{"GET", "/api/admin/audit", adminTok, nil, 403, "forbidden"},
+	})
 
 	// --- logins, verified on every profile
 	signer := func(p verify.Profile) sign.Signer {
@@ -1544,39 +1498,41 @@ func TestOpenAPILive(t *testing.T) {
 	if anon.obj()["anonymous"] != true {
 		t.Errorf("a failure on an anonymous app: %s", anon.raw)
 	}
-	c.want(c.do("POST", loginPath(apps[verify.Intercom]), "", map[string]any{"user_id": "u-4", "email": "dee@example.com",
-		"user_hash": mustSign(signer(verify.Intercom).Digest(sign.Claims{UserID: "u-4"}))}), 200, "")
-	c.want(c.do("POST", loginPath(apps[verify.Intercom]), "", map[string]any{"user_id": "u-4", "user_hash": strings.Repeat("0", 64)}), 200, "") // monitor
-	c.want(c.do("POST", loginPath(apps[verify.Akece]), "", map[string]any{"user_id": "u-5",
-		"user_hash": mustSign(signer(verify.Akece).Digest(sign.Claims{UserID: "u-5"}))}), 200, "")
-	c.want(c.do("POST", loginPath(apps[verify.PylonHMAC]), "", map[string]any{"email": "eve@example.com",
-		"user_hash": mustSign(signer(verify.PylonHMAC).Digest(sign.Claims{Email: "eve@example.com"}))}), 200, "")
+	c.run([]oaScenario{
+		{"POST", loginPath(apps[verify.Intercom]), "", map[string]any{"user_id": "u-4", "email": "dee@example.com", "user_hash": mustSign(signer(verify.Intercom).Digest(sign.Claims{UserID: "u-4"}))}, 200, ""},
+		{"POST", loginPath(apps[verify.Intercom]), "", map[string]any{"user_id": "u-4", "user_hash": strings.Repeat("0", 64)}, 200, ""}, // monitor
+		{"POST", loginPath(apps[verify.Akece]), "", map[string]any{"user_id": "u-5", "user_hash": mustSign(signer(verify.Akece).Digest(sign.Claims{UserID: "u-5"}))}, 200, ""},
+		{"POST", loginPath(apps[verify.PylonHMAC]), "", map[string]any{"email": "eve@example.com", "user_hash": mustSign(signer(verify.PylonHMAC).Digest(sign.Claims{Email: "eve@example.com"}))}, 200, ""},
+	})
 	c.want(c.do("POST", loginPath(apps[verify.HelpshiftUserHub]), "", map[string]any{"identity_token": mustSign(signer(verify.HelpshiftUserHub).Token(sign.Claims{
 		UserID: "u-6", Email: "fay@example.com", Metadata: map[string]string{"tier": "gold"},
 		Identities: []verify.Identity{{Type: verify.PhoneNumber, Value: "+15550100"}, {Type: verify.SteamID, Value: "7656119"}}}))}), 200, "")
-	c.want(c.do("POST", loginPath(apps[verify.PylonJWT]), "", map[string]any{"email": "gus@example.com",
-		"identity_token": mustSign(signer(verify.PylonJWT).Token(sign.Claims{Email: "gus@example.com", Name: "Gus"}))}), 200, "")
-	c.want(c.do("POST", loginPath(offApp), "", map[string]any{"user_id": "u-7", "email": "hal@example.com", "name": "Hal"}), 200, "")
-	c.want(c.do("POST", loginPath(apps[verify.Signet]), "", map[string]any{}), 200, "") // anonymous
-	// The same email signed for another uid: a conflict, never a merge.
-	c.want(c.do("POST", loginPath(apps[verify.Signet]), "", map[string]any{"identity_token": mustSign(signer(verify.Signet).Token(sign.Claims{UserID: "u-2", Email: "ann@example.com"}))}), 200, "")
+	c.run([]oaScenario{
+		{"POST", loginPath(apps[verify.PylonJWT]), "", map[string]any{"email": "gus@example.com", "identity_token": mustSign(signer(verify.PylonJWT).Token(sign.Claims{Email: "gus@example.com", Name: "Gus"}))}, 200, ""},
+		{"POST", loginPath(offApp), "", map[string]any{"user_id": "u-7", "email": "hal@example.com", "name": "Hal"}, 200, ""},
+		{"POST", loginPath(apps[verify.Signet]), "", map[string]any{}, 200, ""}, // anonymous
+		// The same email signed for another uid: a conflict, never a merge.
+		{"POST", loginPath(apps[verify.Signet]), "", map[string]any{"identity_token": mustSign(signer(verify.Signet).Token(sign.Claims{UserID: "u-2", Email: "ann@example.com"}))}, 200, ""},
+	})
 
 	// Login failures.
 	wrong := sign.Signer{Profile: verify.Signet, Secret: "not-the-secret-of-this-app-at-all", KeyID: keyIDs[verify.Signet], AppID: apps[verify.Signet], Now: clock.Now}
-	c.want(c.do("POST", loginPath(apps[verify.Signet]), "", map[string]any{"identity_token": mustSign(wrong.Token(sign.Claims{UserID: "u-1"}))}), 401, "signature_mismatch")
-	c.want(c.do("POST", loginPath(apps[verify.Signet]), "", map[string]any{"identity_token": "not.a.jwt"}), 401, "")
-	c.want(c.do("POST", loginPath(apps[verify.PylonHMAC]), "", map[string]any{"email": "eve@example.com", "user_hash": strings.Repeat("0", 64)}), 401, "signature_mismatch")
-	c.want(c.do("POST", loginPath("app_aaaaaaaaaaaaaaaa"), "", map[string]any{}), 404, "not_found")
-	c.want(c.do("POST", loginPath("nonsense"), "", map[string]any{}), 404, "not_found")
-	c.want(c.do("POST", loginPath(apps[verify.Signet]), "", map[string]any{"userId": "u-1"}), 400, "unknown_field")
-	c.want(c.do("POST", loginPath(apps[verify.Signet]), "", `[1, 2]`), 400, "invalid_json")
-	c.want(c.do("POST", loginPath(apps[verify.Signet]), "", `{} {}`), 400, "invalid_json")
-	c.want(c.do("POST", loginPath(apps[verify.Signet]), "", map[string]any{"name": strings.Repeat("n", 201)}), 400, "invalid_request")
-	c.want(c.do("POST", loginPath(apps[verify.Signet]), "", map[string]any{"user_id": "bell\a"}), 400, "invalid_request")
-	c.want(c.do("POST", loginPath(apps[verify.Signet]), "", map[string]any{"identity_token": strings.Repeat("x", maxBody)}), 413, "body_too_large")
-	c.want(c.do("GET", "/v1/me", "", nil), 401, "unauthenticated")
-	c.want(c.do("GET", "/v1/me", "sst_"+strings.Repeat("A", 43), nil), 401, "unauthenticated")
-	c.want(c.do("POST", "/v1/logout", "", nil), 401, "unauthenticated")
+	c.run([]oaScenario{
+		{"POST", loginPath(apps[verify.Signet]), "", map[string]any{"identity_token": mustSign(wrong.Token(sign.Claims{UserID: "u-1"}))}, 401, "signature_mismatch"},
+		{"POST", loginPath(apps[verify.Signet]), "", map[string]any{"identity_token": "not.a.jwt"}, 401, ""},
+		{"POST", loginPath(apps[verify.PylonHMAC]), "", map[string]any{"email": "eve@example.com", "user_hash": strings.Repeat("0", 64)}, 401, "signature_mismatch"},
+		{"POST", loginPath("app_aaaaaaaaaaaaaaaa"), "", map[string]any{}, 404, "not_found"},
+		{"POST", loginPath("nonsense"), "", map[string]any{}, 404, "not_found"},
+		{"POST", loginPath(apps[verify.Signet]), "", map[string]any{"userId": "u-1"}, 400, "unknown_field"},
+		{"POST", loginPath(apps[verify.Signet]), "", `[1, 2]`, 400, "invalid_json"},
+		{"POST", loginPath(apps[verify.Signet]), "", `{} {}`, 400, "invalid_json"},
+		{"POST", loginPath(apps[verify.Signet]), "", map[string]any{"name": strings.Repeat("n", 201)}, 400, "invalid_request"},
+		{"POST", loginPath(apps[verify.Signet]), "", map[string]any{"user_id": "bell\a"}, 400, "invalid_request"},
+		{"POST", loginPath(apps[verify.Signet]), "", map[string]any{"identity_token": strings.Repeat("x", maxBody)}, 413, "body_too_large"},
+		{"GET", "/v1/me", "", nil, 401, "unauthenticated"},
+		{"GET", "/v1/me", "sst_" + strings.Repeat("A", 43), nil, 401, "unauthenticated"},
+		{"POST", "/v1/logout", "", nil, 401, "unauthenticated"},
+	})
 
 	// --- brute force, on a server that takes the test's loopback for its
 	// proxy (X-Forwarded-For names the client) and has small limits. The
@@ -1667,10 +1623,12 @@ func TestOpenAPILive(t *testing.T) {
 		}
 		return false
 	}
-	c.want(c.do("GET", "/v1/issues", "", nil), 401, "unauthenticated")
-	c.want(c.do("POST", "/v1/issues", "", map[string]any{"message": "hello"}), 401, "unauthenticated")
-	c.want(c.do("GET", "/v1/issues/iss_aaaaaaaaaaaaaaaa/messages", "sst_"+strings.Repeat("A", 43), nil), 401, "unauthenticated")
-	c.want(c.do("POST", "/v1/issues/iss_aaaaaaaaaaaaaaaa/messages", "", map[string]any{"body": "hello"}), 401, "unauthenticated")
+	c.run([]oaScenario{
+		{"GET", "/v1/issues", "", nil, 401, "unauthenticated"},
+		{"POST", "/v1/issues", "", map[string]any{"message": "hello"}, 401, "unauthenticated"},
+		{"GET", "/v1/issues/iss_aaaaaaaaaaaaaaaa/messages", "sst_" + strings.Repeat("A", 43), nil, 401, "unauthenticated"},
+		{"POST", "/v1/issues/iss_aaaaaaaaaaaaaaaa/messages", "", map[string]any{"body": "hello"}, 401, "unauthenticated"},
+	})
 	opened := c.want(c.do("POST", "/v1/issues", annSession, map[string]any{"message": "My order #1234 never arrived.\r\n\tCan you check?"}), 201, "")
 	annIssue := issueID(opened)
 	if first := opened.obj()["messages"].([]any); opened.str("status") != "open" || len(first) != 1 || oaMapOf(first[0])["author"] != "user" {
@@ -1680,39 +1638,47 @@ func TestOpenAPILive(t *testing.T) {
 	for _, bad := range []string{"", " \n\t ", "bell\a", "nul\x00", "c1\u0085", strings.Repeat("x", 10_001), strings.Repeat("é", 5000) + "x"} {
 		c.want(c.do("POST", "/v1/issues", annSession, map[string]any{"message": bad}), 400, "invalid_request")
 	}
-	c.want(c.do("POST", "/v1/issues", annSession, map[string]any{}), 400, "invalid_request")
-	c.want(c.do("POST", "/v1/issues", annSession, map[string]any{"body": "wrong field name"}), 400, "unknown_field")
-	c.want(c.do("POST", "/v1/issues", annSession, map[string]any{"message": 7}), 400, "invalid_json")
-	c.want(c.do("POST", "/v1/issues", annSession, `{"message": "x"} trailing`), 400, "invalid_json")
-	c.want(c.do("POST", "/v1/issues", annSession, `{"message":"`+strings.Repeat("a", maxBody)+`"}`), 413, "body_too_large")
+	c.run([]oaScenario{
+		{"POST", "/v1/issues", annSession, map[string]any{}, 400, "invalid_request"},
+		{"POST", "/v1/issues", annSession, map[string]any{"body": "wrong field name"}, 400, "unknown_field"},
+		{"POST", "/v1/issues", annSession, map[string]any{"message": 7}, 400, "invalid_json"},
+		{"POST", "/v1/issues", annSession, `{"message": "x"} trailing`, 400, "invalid_json"},
+		{"POST", "/v1/issues", annSession, `{"message":"` + strings.Repeat("a", maxBody) + `"}`, 413, "body_too_large"},
+	})
 	if l := c.want(c.do("GET", "/v1/issues", annSession, nil), 200, ""); !contains(l, "issues", annIssue) {
 		t.Errorf("the issue is not in its user's list: %s", l.raw)
 	}
-	c.want(c.do("GET", "/v1/issues?status=open&limit=10", annSession, nil), 200, "")
-	c.want(c.do("GET", "/v1/issues?before="+annIssue+"&limit=500", annSession, nil), 200, "")
-	c.want(c.do("GET", "/v1/issues?limit=0", annSession, nil), 400, "invalid_request")
-	c.want(c.do("GET", "/v1/issues?limit=501", annSession, nil), 400, "invalid_request")
-	c.want(c.do("GET", "/v1/issues/"+annIssue+"/messages", annSession, nil), 200, "")
+	c.run([]oaScenario{
+		{"GET", "/v1/issues?status=open&limit=10", annSession, nil, 200, ""},
+		{"GET", "/v1/issues?before=" + annIssue + "&limit=500", annSession, nil, 200, ""},
+		{"GET", "/v1/issues?limit=0", annSession, nil, 400, "invalid_request"},
+		{"GET", "/v1/issues?limit=501", annSession, nil, 400, "invalid_request"},
+		{"GET", "/v1/issues/" + annIssue + "/messages", annSession, nil, 200, ""},
+	})
 	if l := c.want(c.do("GET", "/v1/issues/"+annIssue+"/messages?after="+annFirst+"&limit=5", annSession, nil), 200, ""); len(l.obj()["messages"].([]any)) != 0 {
 		t.Errorf("messages after the only one: %s", l.raw)
 	}
-	c.want(c.do("GET", "/v1/issues/"+annIssue+"/messages?limit=none", annSession, nil), 400, "invalid_request")
-	c.want(c.do("POST", "/v1/issues/"+annIssue+"/messages", annSession, map[string]any{"body": "I ordered it on the 3rd."}), 201, "")
-	c.want(c.do("POST", "/v1/issues/"+annIssue+"/messages", annSession, map[string]any{"body": strings.Repeat("é", 5000)}), 201, "") // 10,000 bytes
-	c.want(c.do("POST", "/v1/issues/"+annIssue+"/messages", annSession, map[string]any{"body": strings.Repeat("é", 5000) + "x"}), 400, "invalid_request")
-	c.want(c.do("POST", "/v1/issues/"+annIssue+"/messages", annSession, map[string]any{"body": "tab\v"}), 400, "invalid_request")
-	c.want(c.do("POST", "/v1/issues/"+annIssue+"/messages", annSession, map[string]any{"message": "wrong field name"}), 400, "unknown_field")
-	c.want(c.do("POST", "/v1/issues/"+annIssue+"/messages", annSession, `{"body": ["x"]}`), 400, "invalid_json")
+	c.run([]oaScenario{
+		{"GET", "/v1/issues/" + annIssue + "/messages?limit=none", annSession, nil, 400, "invalid_request"},
+		{"POST", "/v1/issues/" + annIssue + "/messages", annSession, map[string]any{"body": "I ordered it on the 3rd."}, 201, ""},
+		{"POST", "/v1/issues/" + annIssue + "/messages", annSession, map[string]any{"body": strings.Repeat("é", 5000)}, 201, ""}, // 10,000 bytes
+		{"POST", "/v1/issues/" + annIssue + "/messages", annSession, map[string]any{"body": strings.Repeat("é", 5000) + "x"}, 400, "invalid_request"},
+		{"POST", "/v1/issues/" + annIssue + "/messages", annSession, map[string]any{"body": "tab\v"}, 400, "invalid_request"},
+		{"POST", "/v1/issues/" + annIssue + "/messages", annSession, map[string]any{"message": "wrong field name"}, 400, "unknown_field"},
+		{"POST", "/v1/issues/" + annIssue + "/messages", annSession, `{"body": ["x"]}`, 400, "invalid_json"},
+	})
 
 	// Someone else's issue is 404, as an unknown one: here an anonymous visitor.
 	visitor := c.want(c.do("POST", loginPath(apps[verify.Signet]), "", map[string]any{"device_id": "browser-9"}), 200, "").str("session_token")
 	visitorIssue := issueID(c.want(c.do("POST", "/v1/issues", visitor, map[string]any{"message": "Just browsing: do you ship to Peru?"}), 201, ""))
-	c.want(c.do("GET", "/v1/issues/"+annIssue+"/messages", visitor, nil), 404, "not_found")
-	c.want(c.do("POST", "/v1/issues/"+annIssue+"/messages", visitor, map[string]any{"body": "let me in"}), 404, "not_found")
-	c.want(c.do("GET", "/v1/issues/"+visitorIssue+"/messages", annSession, nil), 404, "not_found")
-	c.want(c.do("GET", "/v1/issues/iss_aaaaaaaaaaaaaaaa/messages", annSession, nil), 404, "not_found")
-	c.want(c.do("GET", "/v1/issues/nonsense/messages", annSession, nil), 404, "not_found")
-	c.want(c.do("POST", "/v1/issues/nonsense/messages", annSession, map[string]any{"body": "x"}), 404, "not_found")
+	c.run([]oaScenario{
+		{"GET", "/v1/issues/" + annIssue + "/messages", visitor, nil, 404, "not_found"},
+		{"POST", "/v1/issues/" + annIssue + "/messages", visitor, map[string]any{"body": "let me in"}, 404, "not_found"},
+		{"GET", "/v1/issues/" + visitorIssue + "/messages", annSession, nil, 404, "not_found"},
+		{"GET", "/v1/issues/iss_aaaaaaaaaaaaaaaa/messages", annSession, nil, 404, "not_found"},
+		{"GET", "/v1/issues/nonsense/messages", annSession, nil, 404, "not_found"},
+		{"POST", "/v1/issues/nonsense/messages", annSession, map[string]any{"body": "x"}, 404, "not_found"},
+	})
 	if l := c.want(c.do("GET", "/v1/issues", visitor, nil), 200, ""); contains(l, "issues", annIssue) || !contains(l, "issues", visitorIssue) {
 		t.Errorf("the visitor's list: %s", l.raw)
 	}
@@ -1750,24 +1716,28 @@ func TestOpenAPILive(t *testing.T) {
 	if l := c.want(c.do("GET", issuesPath+"?status=open&app="+apps[verify.Signet]+"&user="+annUser+"&limit=5", adminTok, nil), 200, ""); len(l.obj()["issues"].([]any)) != 1 {
 		t.Errorf("ann's open issues: %s", l.raw)
 	}
-	c.want(c.do("GET", issuesPath+"?before="+annIssue, owner, nil), 200, "")
-	c.want(c.do("GET", issuesPath+"?status=closed", agentTok, nil), 400, "invalid_request")
-	c.want(c.do("GET", issuesPath+"?limit=0", agentTok, nil), 400, "invalid_request")
-	c.want(c.do("GET", issuesPath, "", nil), 401, "unauthenticated")
-	c.want(c.do("GET", issuesPath, otherTok, nil), 404, "not_found")
-	c.want(c.do("GET", "/api/agent/workspaces/ws_aaaaaaaaaaaaaaaa/issues", owner, nil), 404, "not_found")
-	c.want(c.do("GET", "/api/agent/workspaces/"+ws2+"/issues", owner, nil), 200, "")
+	c.run([]oaScenario{
+		{"GET", issuesPath + "?before=" + annIssue, owner, nil, 200, ""},
+		{"GET", issuesPath + "?status=closed", agentTok, nil, 400, "invalid_request"},
+		{"GET", issuesPath + "?limit=0", agentTok, nil, 400, "invalid_request"},
+		{"GET", issuesPath, "", nil, 401, "unauthenticated"},
+		{"GET", issuesPath, otherTok, nil, 404, "not_found"},
+		{"GET", "/api/agent/workspaces/ws_aaaaaaaaaaaaaaaa/issues", owner, nil, 404, "not_found"},
+		{"GET", "/api/agent/workspaces/" + ws2 + "/issues", owner, nil, 200, ""},
+	})
 
 	detail := c.want(c.do("GET", "/api/agent/issues/"+annIssue, agentTok, nil), 200, "")
 	if u := oaMapOf(detail.obj()["user"]); u["id"] != annUser || len(detail.obj()["messages"].([]any)) != 3 ||
 		!bytes.Contains(detail.raw, []byte(`"app_name":"App signet"`)) || !bytes.Contains(detail.raw, []byte(`"verified":true`)) {
 		t.Errorf("issue detail: %.3000s", detail.raw)
 	}
-	c.want(c.do("GET", "/api/agent/issues/"+annIssue, otherTok, nil), 404, "not_found")
-	c.want(c.do("GET", "/api/agent/issues/iss_aaaaaaaaaaaaaaaa", owner, nil), 404, "not_found")
-	c.want(c.do("GET", "/api/agent/issues/nonsense", owner, nil), 404, "not_found")
-	c.want(c.do("GET", "/api/agent/issues/"+annIssue, "", nil), 401, "unauthenticated")
-	c.want(c.do("GET", "/api/agent/issues/"+annIssue+"/messages", adminTok, nil), 200, "")
+	c.run([]oaScenario{
+		{"GET", "/api/agent/issues/" + annIssue, otherTok, nil, 404, "not_found"},
+		{"GET", "/api/agent/issues/iss_aaaaaaaaaaaaaaaa", owner, nil, 404, "not_found"},
+		{"GET", "/api/agent/issues/nonsense", owner, nil, 404, "not_found"},
+		{"GET", "/api/agent/issues/" + annIssue, "", nil, 401, "unauthenticated"},
+		{"GET", "/api/agent/issues/" + annIssue + "/messages", adminTok, nil, 200, ""},
+	})
 	if l := c.want(c.do("GET", "/api/agent/issues/"+annIssue+"/messages?after="+annFirst+"&limit=1", agentTok, nil), 200, ""); len(l.obj()["messages"].([]any)) != 1 {
 		t.Errorf("one message after the first: %s", l.raw)
 	}
@@ -1779,20 +1749,24 @@ func TestOpenAPILive(t *testing.T) {
 	if m := c.want(c.do("POST", "/api/agent/issues/"+annIssue+"/messages", owner, map[string]any{"body": "(owner)"}), 201, ""); m.str("agent_id") != "owner" {
 		t.Errorf("owner reply: %s", m.raw)
 	}
-	c.want(c.do("POST", "/api/agent/issues/"+annIssue+"/messages", agentTok, map[string]any{}), 400, "invalid_request")
-	c.want(c.do("POST", "/api/agent/issues/"+annIssue+"/messages", agentTok, map[string]any{"body": strings.Repeat("x", 10_001)}), 400, "invalid_request")
-	c.want(c.do("POST", "/api/agent/issues/"+annIssue+"/messages", agentTok, map[string]any{"body": "x", "internal": true}), 400, "unknown_field")
-	c.want(c.do("POST", "/api/agent/issues/"+annIssue+"/messages", agentTok, `{"body": `), 400, "invalid_json")
-	c.want(c.do("POST", "/api/agent/issues/"+annIssue+"/messages", otherTok, map[string]any{"body": "x"}), 404, "not_found")
-	c.want(c.do("POST", "/api/agent/issues/iss_aaaaaaaaaaaaaaaa/messages", owner, map[string]any{"body": "x"}), 404, "not_found")
+	c.run([]oaScenario{
+		{"POST", "/api/agent/issues/" + annIssue + "/messages", agentTok, map[string]any{}, 400, "invalid_request"},
+		{"POST", "/api/agent/issues/" + annIssue + "/messages", agentTok, map[string]any{"body": strings.Repeat("x", 10_001)}, 400, "invalid_request"},
+		{"POST", "/api/agent/issues/" + annIssue + "/messages", agentTok, map[string]any{"body": "x", "internal": true}, 400, "unknown_field"},
+		{"POST", "/api/agent/issues/" + annIssue + "/messages", agentTok, `{"body": `, 400, "invalid_json"},
+		{"POST", "/api/agent/issues/" + annIssue + "/messages", otherTok, map[string]any{"body": "x"}, 404, "not_found"},
+		{"POST", "/api/agent/issues/iss_aaaaaaaaaaaaaaaa/messages", owner, map[string]any{"body": "x"}, 404, "not_found"},
+	})
 
 	// Resolve and reopen; a reply of the user reopens.
 	if a := c.want(c.do("POST", "/api/agent/issues/"+annIssue+"/resolve", agentTok, nil), 200, ""); a.str("status") != "resolved" {
 		t.Errorf("resolved: %s", a.raw)
 	}
-	c.want(c.do("POST", "/api/agent/issues/"+annIssue+"/resolve", agentTok, nil), 200, "") // already: no change
-	c.want(c.do("POST", "/api/agent/issues/"+annIssue+"/resolve", otherTok, nil), 404, "not_found")
-	c.want(c.do("POST", "/api/agent/issues/iss_aaaaaaaaaaaaaaaa/resolve", owner, nil), 404, "not_found")
+	c.run([]oaScenario{
+		{"POST", "/api/agent/issues/" + annIssue + "/resolve", agentTok, nil, 200, ""}, // already: no change
+		{"POST", "/api/agent/issues/" + annIssue + "/resolve", otherTok, nil, 404, "not_found"},
+		{"POST", "/api/agent/issues/iss_aaaaaaaaaaaaaaaa/resolve", owner, nil, 404, "not_found"},
+	})
 	if l := c.want(c.do("GET", "/v1/issues?status=resolved", annSession, nil), 200, ""); !contains(l, "issues", annIssue) {
 		t.Errorf("resolved issues: %s", l.raw)
 	}
@@ -1832,9 +1806,11 @@ func TestOpenAPILive(t *testing.T) {
 
 	// The agents' stream.
 	eventsPath := "/api/agent/workspaces/" + ws + "/events"
-	c.want(c.do("GET", eventsPath, "", nil), 401, "unauthenticated")
-	c.want(c.do("GET", eventsPath, otherTok, nil), 404, "not_found")
-	c.want(c.do("GET", "/api/agent/workspaces/nonsense/events", owner, nil), 404, "not_found")
+	c.run([]oaScenario{
+		{"GET", eventsPath, "", nil, 401, "unauthenticated"},
+		{"GET", eventsPath, otherTok, nil, 404, "not_found"},
+		{"GET", "/api/agent/workspaces/nonsense/events", owner, nil, 404, "not_found"},
+	})
 	inbox, _ := c.stream(eventsPath, agentTok)
 	userMsg := c.want(c.do("POST", "/v1/issues/"+annIssue+"/messages", annSession, map[string]any{"body": "Still nothing."}), 201, "")
 	if ev := inbox.event("message"); ev.id != userMsg.str("id") || oaMapOf(ev.data["message"])["verified"] != true || oaMapOf(ev.data["issue"])["id"] != annIssue {
@@ -1907,12 +1883,12 @@ func TestOpenAPILive(t *testing.T) {
 	anonTok := anonLogin.str("session_token")
 	anonIssue := issueID(c.want(c.do("POST", "/v1/issues", anonTok, map[string]any{"message": "I can't log in to my account."}), 201, ""))
 	// A login that is not verified hands nothing over (monitor, bad digest).
-	c.want(c.do("POST", loginPath(apps[verify.Intercom]), "", map[string]any{"user_id": "u-9", "user_hash": strings.Repeat("0", 64),
-		"anonymous_session": anonTok}), 200, "")
-	c.want(c.do("GET", "/v1/issues/"+anonIssue+"/messages", anonTok, nil), 200, "")
-	// Nor does a token that is not a live anonymous session of the workspace.
-	c.want(c.do("POST", loginPath(apps[verify.Signet]), "", map[string]any{"identity_token": mustSign(signer(verify.Signet).Token(sign.Claims{UserID: "u-10"})),
-		"anonymous_session": "sst_" + strings.Repeat("A", 43)}), 200, "")
+	c.run([]oaScenario{
+		{"POST", loginPath(apps[verify.Intercom]), "", map[string]any{"user_id": "u-9", "user_hash": strings.Repeat("0", 64), "anonymous_session": anonTok}, 200, ""},
+		{"GET", "/v1/issues/" + anonIssue + "/messages", anonTok, nil, 200, ""},
+		// Nor does a token that is not a live anonymous session of the workspace.
+		{"POST", loginPath(apps[verify.Signet]), "", map[string]any{"identity_token": mustSign(signer(verify.Signet).Token(sign.Claims{UserID: "u-10"})), "anonymous_session": "sst_" + strings.Repeat("A", 43)}, 200, ""},
+	})
 	verified := c.want(c.do("POST", loginPath(apps[verify.Signet]), "", map[string]any{
 		"identity_token":    mustSign(signer(verify.Signet).Token(sign.Claims{UserID: "u-9", Email: "ivy@example.com"})),
 		"anonymous_session": anonTok, "device_id": "iphone-9"}), 200, "")
@@ -1935,19 +1911,23 @@ func TestOpenAPILive(t *testing.T) {
 	if n := len(users.obj()["users"].([]any)); n < 8 {
 		t.Errorf("%d users listed", n)
 	}
-	c.want(c.do("GET", "/api/admin/workspaces/"+ws+"/users?identity=ann%40example.com&limit=5", adminTok, nil), 200, "")
-	c.want(c.do("GET", "/api/admin/workspaces/"+ws+"/users?limit=0", adminTok, nil), 400, "invalid_request")
-	c.want(c.do("GET", "/api/admin/workspaces/"+ws+"/users", otherTok, nil), 404, "not_found")
-	c.want(c.do("GET", "/api/admin/users/"+annUser, agentTok, nil), 200, "")
-	c.want(c.do("GET", "/api/admin/users/"+annUser, otherTok, nil), 404, "not_found")
-	c.want(c.do("GET", "/api/admin/users/usr_aaaaaaaaaaaaaaaa", owner, nil), 404, "not_found")
+	c.run([]oaScenario{
+		{"GET", "/api/admin/workspaces/" + ws + "/users?identity=ann%40example.com&limit=5", adminTok, nil, 200, ""},
+		{"GET", "/api/admin/workspaces/" + ws + "/users?limit=0", adminTok, nil, 400, "invalid_request"},
+		{"GET", "/api/admin/workspaces/" + ws + "/users", otherTok, nil, 404, "not_found"},
+		{"GET", "/api/admin/users/" + annUser, agentTok, nil, 200, ""},
+		{"GET", "/api/admin/users/" + annUser, otherTok, nil, 404, "not_found"},
+		{"GET", "/api/admin/users/usr_aaaaaaaaaaaaaaaa", owner, nil, 404, "not_found"},
+	})
 	sessions := c.want(c.do("GET", "/api/admin/workspaces/"+ws+"/sessions?live=true&limit=500", adminTok, nil), 200, "")
 	if n := len(sessions.obj()["sessions"].([]any)); n < 8 {
 		t.Errorf("%d sessions listed", n)
 	}
-	c.want(c.do("GET", "/api/admin/workspaces/"+ws+"/sessions?user="+annUser+"&app="+apps[verify.Signet], adminTok, nil), 200, "")
-	c.want(c.do("GET", "/api/admin/workspaces/"+ws+"/sessions?limit=many", adminTok, nil), 400, "invalid_request")
-	c.want(c.do("GET", "/api/admin/workspaces/"+ws+"/sessions", agentTok, nil), 403, "forbidden")
+	c.run([]oaScenario{
+		{"GET", "/api/admin/workspaces/" + ws + "/sessions?user=" + annUser + "&app=" + apps[verify.Signet], adminTok, nil, 200, ""},
+		{"GET", "/api/admin/workspaces/" + ws + "/sessions?limit=many", adminTok, nil, 400, "invalid_request"},
+		{"GET", "/api/admin/workspaces/" + ws + "/sessions", agentTok, nil, 403, "forbidden"},
+	})
 	attempts := c.want(c.do("GET", "/api/admin/workspaces/"+ws+"/attempts", adminTok, nil), 200, "")
 	if !bytes.Contains(attempts.raw, []byte(`"cause"`)) || !bytes.Contains(attempts.raw, []byte(`"rejected"`)) {
 		t.Errorf("the verification log has no rejected attempt with a cause: %.2000s", attempts.raw)
@@ -2053,12 +2033,14 @@ func TestOpenAPILive(t *testing.T) {
 	for _, bad := range []string{"0", "91", "-1", "x", "1.5", "7d"} {
 		c.want(c.do("GET", readinessPath+"?days="+bad, adminTok, nil), 400, "invalid_request")
 	}
-	c.want(c.do("GET", readinessPath, agentTok, nil), 403, "forbidden")
-	c.want(c.do("GET", readinessPath+"?days=0", agentTok, nil), 403, "forbidden") // the app is checked first
-	c.want(c.do("GET", readinessPath, otherTok, nil), 404, "not_found")
-	c.want(c.do("GET", readinessPath, "", nil), 401, "unauthenticated")
-	c.want(c.do("GET", "/api/admin/apps/app_aaaaaaaaaaaaaaaa/readiness", owner, nil), 404, "not_found")
-	c.want(c.do("GET", "/api/admin/apps/nonsense/readiness", owner, nil), 404, "not_found")
+	c.run([]oaScenario{
+		{"GET", readinessPath, agentTok, nil, 403, "forbidden"},
+		{"GET", readinessPath + "?days=0", agentTok, nil, 403, "forbidden"}, // the app is checked first
+		{"GET", readinessPath, otherTok, nil, 404, "not_found"},
+		{"GET", readinessPath, "", nil, 401, "unauthenticated"},
+		{"GET", "/api/admin/apps/app_aaaaaaaaaaaaaaaa/readiness", owner, nil, 404, "not_found"},
+		{"GET", "/api/admin/apps/nonsense/readiness", owner, nil, 404, "not_found"},
+	})
 
 	// --- test your setup: a proof checked as a login would, with the doctor;
 	// nothing written, nothing counted.
@@ -2139,26 +2121,30 @@ func TestOpenAPILive(t *testing.T) {
 		t.Errorf("a login after failed tests: %s", a.raw)
 	}
 	// The request's failures.
-	c.want(c.do("POST", testPath, adminTok, map[string]any{"userId": "r-t1"}), 400, "unknown_field")
-	c.want(c.do("POST", testPath, adminTok, map[string]any{"user_id": 7}), 400, "invalid_json")
-	c.want(c.do("POST", testPath, adminTok, ``), 400, "invalid_json")
-	c.want(c.do("POST", testPath, adminTok, `{"user_id": "r-t1"} {}`), 400, "invalid_json")
-	c.want(c.do("POST", testPath, adminTok, map[string]any{"user_id": "bell\a"}), 400, "invalid_request")
-	c.want(c.do("POST", testPath, adminTok, map[string]any{"email": strings.Repeat("e", 1025)}), 400, "invalid_request")
-	c.want(c.do("POST", testPath, adminTok, map[string]any{"identity_token": strings.Repeat("x", maxBody)}), 413, "body_too_large")
-	c.want(c.do("POST", testPath, agentTok, map[string]any{}), 403, "forbidden")
-	c.want(c.do("POST", testPath, agentTok, `{"user_id": `), 403, "forbidden") // the app is checked first
-	c.want(c.do("POST", testPath, otherTok, map[string]any{}), 404, "not_found")
-	c.want(c.do("POST", testPath, "", map[string]any{}), 401, "unauthenticated")
-	c.want(c.do("POST", "/api/admin/apps/app_aaaaaaaaaaaaaaaa/test", owner, map[string]any{}), 404, "not_found")
-	c.want(c.do("POST", "/api/admin/apps/nonsense/test", owner, map[string]any{}), 404, "not_found")
+	c.run([]oaScenario{
+		{"POST", testPath, adminTok, map[string]any{"userId": "r-t1"}, 400, "unknown_field"},
+		{"POST", testPath, adminTok, map[string]any{"user_id": 7}, 400, "invalid_json"},
+		{"POST", testPath, adminTok, ``, 400, "invalid_json"},
+		{"POST", testPath, adminTok, `{"user_id": "r-t1"} {}`, 400, "invalid_json"},
+		{"POST", testPath, adminTok, map[string]any{"user_id": "bell\a"}, 400, "invalid_request"},
+		{"POST", testPath, adminTok, map[string]any{"email": strings.Repeat("e", 1025)}, 400, "invalid_request"},
+		{"POST", testPath, adminTok, map[string]any{"identity_token": strings.Repeat("x", maxBody)}, 413, "body_too_large"},
+		{"POST", testPath, agentTok, map[string]any{}, 403, "forbidden"},
+		{"POST", testPath, agentTok, `{"user_id": `, 403, "forbidden"}, // the app is checked first
+		{"POST", testPath, otherTok, map[string]any{}, 404, "not_found"},
+		{"POST", testPath, "", map[string]any{}, 401, "unauthenticated"},
+		{"POST", "/api/admin/apps/app_aaaaaaaaaaaaaaaa/test", owner, map[string]any{}, 404, "not_found"},
+		{"POST", "/api/admin/apps/nonsense/test", owner, map[string]any{}, 404, "not_found"},
+	})
 
 	// Ending sessions: one by one, a user's, by logout, by revoking the key.
 	ses := oaMapOf(sessions.obj()["sessions"].([]any)[0])["id"].(string)
-	c.want(c.do("DELETE", "/api/admin/sessions/"+ses, agentTok, nil), 403, "forbidden")
-	c.want(c.do("DELETE", "/api/admin/sessions/"+ses, otherTok, nil), 404, "not_found")
-	c.want(c.do("DELETE", "/api/admin/sessions/"+ses, adminTok, nil), 204, "")
-	c.want(c.do("DELETE", "/api/admin/sessions/ses_aaaaaaaaaaaaaaaa", adminTok, nil), 404, "not_found")
+	c.run([]oaScenario{
+		{"DELETE", "/api/admin/sessions/" + ses, agentTok, nil, 403, "forbidden"},
+		{"DELETE", "/api/admin/sessions/" + ses, otherTok, nil, 404, "not_found"},
+		{"DELETE", "/api/admin/sessions/" + ses, adminTok, nil, 204, ""},
+		{"DELETE", "/api/admin/sessions/ses_aaaaaaaaaaaaaaaa", adminTok, nil, 404, "not_found"},
+	})
 	bee := c.want(c.do("POST", loginPath(apps[verify.Signet]), "", map[string]any{"identity_token": mustSign(signer(verify.Signet).Token(sign.Claims{UserID: "u-8"}))}), 200, "")
 	beeUser := oaMapOf(bee.obj()["user"])["id"].(string)
 	c.want(c.do("POST", "/api/admin/users/"+beeUser+"/sessions/revoke", agentTok, nil), 403, "forbidden")
@@ -2171,9 +2157,11 @@ func TestOpenAPILive(t *testing.T) {
 	jwtApp := apps[verify.PylonJWT]
 	gus := c.want(c.do("POST", loginPath(jwtApp), "", map[string]any{"email": "gus@example.com",
 		"identity_token": mustSign(signer(verify.PylonJWT).Token(sign.Claims{Email: "gus@example.com"}))}), 200, "").str("session_token")
-	c.want(c.do("POST", "/api/admin/apps/"+jwtApp+"/sessions/revoke", agentTok, nil), 403, "forbidden")
-	c.want(c.do("POST", "/api/admin/apps/app_aaaaaaaaaaaaaaaa/sessions/revoke", adminTok, nil), 404, "not_found")
-	c.want(c.do("POST", "/api/admin/apps/nonsense/sessions/revoke", owner, nil), 404, "not_found")
+	c.run([]oaScenario{
+		{"POST", "/api/admin/apps/" + jwtApp + "/sessions/revoke", agentTok, nil, 403, "forbidden"},
+		{"POST", "/api/admin/apps/app_aaaaaaaaaaaaaaaa/sessions/revoke", adminTok, nil, 404, "not_found"},
+		{"POST", "/api/admin/apps/nonsense/sessions/revoke", owner, nil, 404, "not_found"},
+	})
 	if a := c.want(c.do("POST", "/api/admin/apps/"+jwtApp+"/sessions/revoke", adminTok, nil), 200, ""); a.obj()["ended"] != 2.0 {
 		t.Errorf("ended %v sessions of the app, want 2", a.obj()["ended"])
 	}
@@ -2190,29 +2178,66 @@ func TestOpenAPILive(t *testing.T) {
 	c.want(c.do("POST", "/v1/logout", cal, nil), 204, "")
 	c.want(c.do("POST", "/v1/logout", cal, nil), 401, "session_revoked")
 
+	// Deleting an app and a workspace: a typed confirmation, the admin's
+	// own apps only, the owner alone for a workspace; their sessions end.
+	doomed := c.want(c.do("POST", "/api/admin/workspaces/"+ws+"/apps", adminTok, map[string]any{"name": "Old app", "platform": "web"}), 201, "").str("id")
+	doomedVisitor := c.want(c.do("POST", loginPath(doomed), "", map[string]any{}), 200, "").str("session_token")
+	c.want(c.do("DELETE", "/api/admin/apps/"+doomed+"?confirm=Old+app", agentTok, nil), 403, "forbidden")
+	c.want(c.do("DELETE", "/api/admin/apps/"+doomed+"?confirm=Old+app", otherTok, nil), 404, "not_found")
+	c.want(c.do("DELETE", "/api/admin/apps/"+doomed+"?confirm=old+app", adminTok, nil), 400, "invalid_request")
+	c.want(c.do("DELETE", "/api/admin/apps/"+doomed, adminTok, nil), 400, "invalid_request")
+	c.want(c.do("GET", "/v1/me", doomedVisitor, nil), 200, "")
+	if a := c.want(c.do("DELETE", "/api/admin/apps/"+doomed+"?confirm=Old+app", adminTok, nil), 200, ""); a.obj()["ended"] != 1.0 {
+		t.Errorf("deleting the app ended %v sessions, want 1", a.obj()["ended"])
+	}
+	c.want(c.do("GET", "/v1/me", doomedVisitor, nil), 401, "unauthenticated")
+	c.want(c.do("GET", "/api/admin/apps/"+doomed, adminTok, nil), 404, "not_found")
+	c.want(c.do("POST", loginPath(doomed), "", map[string]any{}), 404, "not_found")
+	c.want(c.do("DELETE", "/api/admin/apps/"+doomed+"?confirm=Old+app", adminTok, nil), 404, "not_found")
+	goneWS := c.want(c.do("POST", "/api/admin/workspaces", owner, map[string]any{"name": "Gone brand"}), 201, "").str("id")
+	goneAdmin := c.want(c.do("POST", "/api/admin/workspaces/"+goneWS+"/tokens", owner, map[string]any{"role": "admin"}), 201, "").str("token")
+	c.want(c.do("DELETE", "/api/admin/workspaces/"+goneWS+"?confirm=Gone+brand", goneAdmin, nil), 403, "forbidden")
+	c.want(c.do("DELETE", "/api/admin/workspaces/"+goneWS+"?confirm=Gone+brand", adminTok, nil), 404, "not_found")
+	c.want(c.do("DELETE", "/api/admin/workspaces/"+goneWS+"?confirm=Gone", owner, nil), 400, "invalid_request")
+	if a := c.want(c.do("DELETE", "/api/admin/workspaces/"+goneWS+"?confirm=Gone+brand", owner, nil), 200, ""); a.obj()["ended"] != 0.0 {
+		t.Errorf("deleting the workspace ended %v sessions, want 0", a.obj()["ended"])
+	}
+	c.want(c.do("GET", "/api/admin/workspaces/"+goneWS, owner, nil), 404, "not_found")
+	c.want(c.do("GET", "/api/admin/workspaces/"+goneWS+"/apps", goneAdmin, nil), 401, "unauthenticated")
+	c.want(c.do("DELETE", "/api/admin/workspaces/"+goneWS+"?confirm=Gone+brand", owner, nil), 404, "not_found")
+	if l := c.want(c.do("GET", "/api/admin/workspaces/"+goneWS+"/audit", owner, nil), 200, "").obj()["entries"].([]any); len(l) == 0 {
+		t.Errorf("the deleted workspace's audit log is gone")
+	}
+
 	// Keys: retire with a grace period, revoke (its sessions end).
-	c.want(c.do("POST", "/api/admin/apps/"+apps[verify.Signet]+"/keys/"+spare+"/retire", owner, map[string]any{"grace_seconds": -1}), 400, "invalid_request")
-	c.want(c.do("POST", "/api/admin/apps/"+apps[verify.Signet]+"/keys/"+spare+"/retire", owner, map[string]any{"grace": 60}), 400, "unknown_field")
-	c.want(c.do("POST", "/api/admin/apps/"+apps[verify.Signet]+"/keys/key_aaaaaaaaaaaaaaaa/retire", owner, map[string]any{}), 404, "not_found")
-	c.want(c.do("POST", "/api/admin/apps/"+apps[verify.Signet]+"/keys/"+keyIDs[verify.Intercom]+"/retire", owner, map[string]any{}), 404, "not_found")
-	c.want(c.do("POST", "/api/admin/apps/"+apps[verify.Signet]+"/keys/"+spare+"/retire", agentTok, map[string]any{}), 403, "forbidden")
+	c.run([]oaScenario{
+		{"POST", "/api/admin/apps/" + apps[verify.Signet] + "/keys/" + spare + "/retire", owner, map[string]any{"grace_seconds": -1}, 400, "invalid_request"},
+		{"POST", "/api/admin/apps/" + apps[verify.Signet] + "/keys/" + spare + "/retire", owner, map[string]any{"grace": 60}, 400, "unknown_field"},
+		{"POST", "/api/admin/apps/" + apps[verify.Signet] + "/keys/key_aaaaaaaaaaaaaaaa/retire", owner, map[string]any{}, 404, "not_found"},
+		{"POST", "/api/admin/apps/" + apps[verify.Signet] + "/keys/" + keyIDs[verify.Intercom] + "/retire", owner, map[string]any{}, 404, "not_found"},
+		{"POST", "/api/admin/apps/" + apps[verify.Signet] + "/keys/" + spare + "/retire", agentTok, map[string]any{}, 403, "forbidden"},
+	})
 	if k := c.want(c.do("POST", "/api/admin/apps/"+apps[verify.Signet]+"/keys/"+spare+"/retire", adminTok, map[string]any{"grace_seconds": 3600}), 200, ""); k.str("state") != "retiring" || k.str("retires_at") == "" {
 		t.Errorf("retired key: %s", k.raw)
 	}
-	c.want(c.do("DELETE", "/api/admin/apps/"+apps[verify.Signet]+"/keys/key_aaaaaaaaaaaaaaaa", adminTok, nil), 404, "not_found")
-	c.want(c.do("DELETE", "/api/admin/apps/"+apps[verify.Signet]+"/keys/"+keyIDs[verify.Signet], agentTok, nil), 403, "forbidden")
-	c.want(c.do("DELETE", "/api/admin/apps/"+apps[verify.Signet]+"/keys/"+keyIDs[verify.Signet], adminTok, nil), 204, "")
-	c.want(c.do("GET", "/v1/me", annSession, nil), 401, "session_revoked")
-	c.want(c.do("POST", "/api/admin/apps/"+apps[verify.Signet]+"/keys/"+keyIDs[verify.Signet]+"/retire", adminTok, map[string]any{}), 409, "conflict")
-	c.want(c.do("POST", loginPath(apps[verify.Signet]), "", map[string]any{"identity_token": mustSign(signer(verify.Signet).Token(sign.Claims{UserID: "u-1"}))}), 401, "key_revoked")
-	c.want(c.do("GET", "/api/admin/apps/"+apps[verify.Signet]+"/keys", owner, nil), 200, "")
+	c.run([]oaScenario{
+		{"DELETE", "/api/admin/apps/" + apps[verify.Signet] + "/keys/key_aaaaaaaaaaaaaaaa", adminTok, nil, 404, "not_found"},
+		{"DELETE", "/api/admin/apps/" + apps[verify.Signet] + "/keys/" + keyIDs[verify.Signet], agentTok, nil, 403, "forbidden"},
+		{"DELETE", "/api/admin/apps/" + apps[verify.Signet] + "/keys/" + keyIDs[verify.Signet], adminTok, nil, 204, ""},
+		{"GET", "/v1/me", annSession, nil, 401, "session_revoked"},
+		{"POST", "/api/admin/apps/" + apps[verify.Signet] + "/keys/" + keyIDs[verify.Signet] + "/retire", adminTok, map[string]any{}, 409, "conflict"},
+		{"POST", loginPath(apps[verify.Signet]), "", map[string]any{"identity_token": mustSign(signer(verify.Signet).Token(sign.Claims{UserID: "u-1"}))}, 401, "key_revoked"},
+		{"GET", "/api/admin/apps/" + apps[verify.Signet] + "/keys", owner, nil, 200, ""},
+	})
 
 	// Tokens: revoke, and the token stops working.
-	c.want(c.do("DELETE", "/api/admin/workspaces/"+ws+"/tokens/tok_aaaaaaaaaaaaaaaa", adminTok, nil), 404, "not_found")
-	c.want(c.do("DELETE", "/api/admin/workspaces/"+ws+"/tokens/"+agentID, agentTok, nil), 403, "forbidden")
-	c.want(c.do("DELETE", "/api/admin/workspaces/"+ws+"/tokens/"+agentID, adminTok, nil), 204, "")
-	c.want(c.do("GET", "/api/admin/workspaces/"+ws+"/users", agentTok, nil), 401, "unauthenticated")
-	c.want(c.do("GET", "/api/admin/workspaces/"+ws+"/tokens", owner, nil), 200, "")
+	c.run([]oaScenario{
+		{"DELETE", "/api/admin/workspaces/" + ws + "/tokens/tok_aaaaaaaaaaaaaaaa", adminTok, nil, 404, "not_found"},
+		{"DELETE", "/api/admin/workspaces/" + ws + "/tokens/" + agentID, agentTok, nil, 403, "forbidden"},
+		{"DELETE", "/api/admin/workspaces/" + ws + "/tokens/" + agentID, adminTok, nil, 204, ""},
+		{"GET", "/api/admin/workspaces/" + ws + "/users", agentTok, nil, 401, "unauthenticated"},
+		{"GET", "/api/admin/workspaces/" + ws + "/tokens", owner, nil, 200, ""},
+	})
 
 	// --- the audit log: what the scenario did, by whom, from where.
 	auditPath := "/api/admin/workspaces/" + ws + "/audit"
@@ -2252,6 +2277,7 @@ func TestOpenAPILive(t *testing.T) {
 		t.Errorf("workspace.create in the instance-wide log: %v", instanceWide)
 	}
 	written["workspace.create"] += len(instanceWide)
+	written["workspace.delete"] += len(c.want(c.do("GET", "/api/admin/audit?limit=500&action=workspace.delete&target="+goneWS, owner, nil), 200, "").obj()["entries"].([]any))
 	for _, a := range oaMapOf(oaMapOf(c.doc["components"])["schemas"])["AuditAction"].(map[string]any)["enum"].([]any) {
 		if written[a.(string)] == 0 {
 			t.Errorf("the scenario wrote no %s entry: %v", a, written)
@@ -2305,20 +2331,24 @@ func TestOpenAPILive(t *testing.T) {
 			t.Errorf("a cursor outside the log (%s): %v", cursor, l)
 		}
 	}
-	c.want(c.do("GET", auditPath+"?since=yesterday", adminTok, nil), 400, "invalid_request")
-	c.want(c.do("GET", auditPath+"?limit=0", adminTok, nil), 400, "invalid_request")
-	c.want(c.do("GET", auditPath, otherTok, nil), 404, "not_found")
-	c.want(c.do("GET", "/api/admin/workspaces/ws_aaaaaaaaaaaaaaaa/audit", owner, nil), 404, "not_found")
+	c.run([]oaScenario{
+		{"GET", auditPath + "?since=yesterday", adminTok, nil, 400, "invalid_request"},
+		{"GET", auditPath + "?limit=0", adminTok, nil, 400, "invalid_request"},
+		{"GET", auditPath, otherTok, nil, 404, "not_found"},
+		{"GET", "/api/admin/workspaces/ws_aaaaaaaaaaaaaaaa/audit", owner, nil, 404, "not_found"},
+	})
 	// The instance-wide log: entries filed under no workspace, never a workspace's.
 	for _, v := range c.want(c.do("GET", "/api/admin/audit?limit=500&since="+start.Format(time.RFC3339), owner, nil), 200, "").obj()["entries"].([]any) {
 		if e := oaMapOf(v); e["workspace_id"] != nil || slices.ContainsFunc(entries, func(w map[string]any) bool { return w["id"] == e["id"] }) {
 			t.Errorf("a workspace's entry in the instance-wide log: %v", e)
 		}
 	}
-	c.want(c.do("GET", "/api/admin/audit?action=workspace.create&actor=owner&target="+ws+"&before=aud_aaaaaaaaaaaaaaaa", owner, nil), 200, "")
-	c.want(c.do("GET", "/api/admin/audit?since=2026-13-01T00:00:00Z", owner, nil), 400, "invalid_request")
-	c.want(c.do("GET", "/api/admin/audit?limit=501", owner, nil), 400, "invalid_request")
-	c.want(c.do("GET", "/api/admin/audit", otherTok, nil), 403, "forbidden")
+	c.run([]oaScenario{
+		{"GET", "/api/admin/audit?action=workspace.create&actor=owner&target=" + ws + "&before=aud_aaaaaaaaaaaaaaaa", owner, nil, 200, ""},
+		{"GET", "/api/admin/audit?since=2026-13-01T00:00:00Z", owner, nil, 400, "invalid_request"},
+		{"GET", "/api/admin/audit?limit=501", owner, nil, 400, "invalid_request"},
+		{"GET", "/api/admin/audit", otherTok, nil, 403, "forbidden"},
+	})
 
 	// Sessions expire.
 	dan := c.want(c.do("POST", loginPath(apps[verify.Akece]), "", map[string]any{"user_id": "u-5",
@@ -2357,9 +2387,11 @@ func TestOpenAPILive(t *testing.T) {
 		if empty == nil {
 			continue
 		}
-		c.want(c.do(o.method, path, bearer, `{"name": "unterminated`), 400, "invalid_json")
-		c.want(c.do(o.method, path, bearer, map[string]any{"zz_not_a_field": 1}), 400, "unknown_field")
-		c.want(c.do(o.method, path, bearer, `{"name":"`+strings.Repeat("a", maxBody)+`"}`), 413, "body_too_large")
+		c.run([]oaScenario{
+			{o.method, path, bearer, `{"name": "unterminated`, 400, "invalid_json"},
+			{o.method, path, bearer, map[string]any{"zz_not_a_field": 1}, 400, "unknown_field"},
+			{o.method, path, bearer, `{"name":"` + strings.Repeat("a", maxBody) + `"}`, 413, "body_too_large"},
+		})
 	}
 
 	// --- the database goes away: every route answers as documented (readyz

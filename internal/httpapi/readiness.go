@@ -54,7 +54,7 @@ func (s *server) readiness(w http.ResponseWriter, r *http.Request, p *principal)
 	}
 	// truncated stays in the answer for the clients that read it: the
 	// database counts every attempt of the window, so it is always false.
-	writeJSON(w, http.StatusOK, map[string]any{"app_id": a.ID, "enforcement": a.Enforcement, "days": days,
-		"since": since, "truncated": false, "buckets": out})
+	writeJSON(w, http.StatusOK, rolloutReadiness{AppID: a.ID, Enforcement: a.Enforcement, Days: days,
+		Since: since, Truncated: false, Buckets: out})
 	return nil
 }

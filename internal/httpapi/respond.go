@@ -19,8 +19,8 @@ const maxBody = 64 << 10
 // errorBody is the error answer of CONTRACT.md.
 type errorBody struct {
 	Error struct {
-		Code    string `json:"code"`
-		Message string `json:"message"`
+		Code    model.Code `json:"code"`
+		Message string     `json:"message"`
 	} `json:"error"`
 }
 
@@ -59,7 +59,7 @@ func status(code model.Code) int {
 func (s *server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 	code, message := model.ErrorCode(err), model.ErrorMessage(err)
 	switch {
-	case code == model.CodeInternal && s.store.Unavailable(err):
+	case code == model.CodeInternal && s.db.Unavailable(err):
 		// The database cannot serve now: a client or load balancer may
 		// retry, here or on another node. Nothing was acknowledged.
 		s.log.WarnContext(r.Context(), "request failed: the database is unavailable", "method", r.Method, "path", r.URL.Path, "err", err)
@@ -73,7 +73,7 @@ func (s *server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 		w.Header().Set("Retry-After", strconv.Itoa(int(e.RetryAfter.Seconds())))
 	}
 	var body errorBody
-	body.Error.Code, body.Error.Message = string(code), message
+	body.Error.Code, body.Error.Message = code, message
 	writeJSON(w, status(code), body)
 }
 

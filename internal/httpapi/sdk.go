@@ -72,7 +72,7 @@ func (s *server) session(h sessionHandler) http.HandlerFunc {
 }
 
 func (s *server) me(w http.ResponseWriter, r *http.Request, sess *model.Session) error {
-	u, err := s.store.User(r.Context(), sess.UserID)
+	u, err := s.logins.User(r.Context(), sess)
 	if err != nil {
 		return err
 	}
@@ -81,7 +81,7 @@ func (s *server) me(w http.ResponseWriter, r *http.Request, sess *model.Session)
 }
 
 func (s *server) logout(w http.ResponseWriter, r *http.Request, sess *model.Session) error {
-	if err := s.store.RevokeSession(r.Context(), sess.ID, model.RevokedByLogout, s.now()); err != nil {
+	if err := s.logins.Logout(r.Context(), sess); err != nil {
 		return err
 	}
 	w.WriteHeader(http.StatusNoContent)

@@ -5,6 +5,7 @@
 package httpapi
 
 import (
+	"context"
 	"crypto/sha256"
 	"log/slog"
 	"net/http"
@@ -20,16 +21,24 @@ import (
 	"github.com/signet-id/signet/internal/events"
 	"github.com/signet-id/signet/internal/login"
 	"github.com/signet-id/signet/internal/model"
-	"github.com/signet-id/signet/internal/secretbox"
-	"github.com/signet-id/signet/internal/store"
 )
+
+// Database is what the HTTP layer asks of the database itself; everything
+// else goes through the services.
+type Database interface {
+	// Ping reports whether the database answers (GET /readyz).
+	Ping(ctx context.Context) error
+	// Unavailable reports whether err means the database cannot serve now
+	// (answered 503 with Retry-After rather than 500).
+	Unavailable(err error) bool
+}
 
 // Config is what the HTTP layer needs.
 type Config struct {
-	Store  store.Store
-	Box    *secretbox.Box
-	Logins *login.Service
-	Logger *slog.Logger
+	// Database answers readiness probes and classifies failures.
+	Database Database
+	Logins   *login.Service
+	Logger   *slog.Logger
 	// Registry receives the metrics; each server (and test) has its own.
 	Registry *prometheus.Registry
 	// AdminToken, when set (SIGNET_ADMIN_TOKEN), is an owner API token.
@@ -38,7 +47,7 @@ type Config struct {
 	Now func() time.Time
 	// Draining, when set, reports that the server is shutting down.
 	Draining func() bool
-	// Conversations is the issues and messages logic.
+	// Conversations is the issues and messages logic (required).
 	Conversations *conversation.Service
 	// Bus carries live updates for the event streams; nil disables them.
 	Bus events.Bus
@@ -46,8 +55,7 @@ type Config struct {
 	Stopping <-chan struct{}
 	// TrustedProxies are the proxies whose X-Forwarded-For is believed.
 	TrustedProxies []netip.Prefix
-	// Admin administers workspaces, apps, keys and tokens; nil makes one
-	// over Store and Box.
+	// Admin administers workspaces, apps, keys and tokens (required).
 	Admin *admin.Service
 	// Streams bound the live event streams (stream.go).
 	Streams StreamLimits
@@ -57,8 +65,7 @@ type Config struct {
 }
 
 type server struct {
-	store          store.Store
-	box            *secretbox.Box
+	db             Database
 	logins         *login.Service
 	log            *slog.Logger
 	adminTokenHash []byte
@@ -73,15 +80,9 @@ type server struct {
 	streams        *streamGate
 }
 
-// route is one endpoint; the table is what the OpenAPI test checks.
-type route struct {
-	pattern string
-	handler http.Handler
-}
-
 // New returns the HTTP handler. It also wires c.Logins.Observe to metrics.
 func New(c Config) http.Handler {
-	s := &server{store: c.Store, box: c.Box, logins: c.Logins, log: c.Logger, now: c.Now, draining: c.Draining,
+	s := &server{db: c.Database, logins: c.Logins, log: c.Logger, now: c.Now, draining: c.Draining,
 		conv: c.Conversations, bus: c.Bus, stopping: c.Stopping, trustedProxies: c.TrustedProxies,
 		streams: newStreamGate(c.Streams)}
 	if s.log == nil {
@@ -90,13 +91,7 @@ func New(c Config) http.Handler {
 	if s.now == nil {
 		s.now = time.Now
 	}
-	if s.conv == nil {
-		s.conv = &conversation.Service{Store: c.Store, Bus: c.Bus, Log: s.log, Now: s.now}
-	}
 	s.admin = c.Admin
-	if s.admin == nil {
-		s.admin = admin.New(c.Store, c.Box, s.now, s.log)
-	}
 	if c.AdminToken != "" {
 		h := sha256.Sum256([]byte(c.AdminToken))
 		s.adminTokenHash = h[:]
@@ -109,11 +104,11 @@ func New(c Config) http.Handler {
 	c.Logins.Observe = s.metrics.observeLogin
 	c.Logins.Suspicious = func(signal string) { s.metrics.suspicious.WithLabelValues(signal).Inc() }
 	mux := http.NewServeMux()
-	for _, rt := range s.routes(reg) {
-		if rt.pattern == "GET /metrics" && c.MetricsElsewhere {
+	for _, rt := range s.routes(promhttp.HandlerFor(reg, promhttp.HandlerOpts{})) {
+		if rt.Pattern() == "GET /metrics" && c.MetricsElsewhere {
 			continue
 		}
-		mux.Handle(rt.pattern, rt.handler)
+		mux.Handle(rt.Pattern(), rt.Handler)
 	}
 	return s.observe(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if _, pattern := mux.Handler(r); pattern == "" {
@@ -141,61 +136,6 @@ func (s *server) unmatched(w http.ResponseWriter, r *http.Request, mux *http.Ser
 		return
 	}
 	s.writeError(w, r, model.Errorf(model.CodeNotFound, "no such endpoint; see /openapi.json"))
-}
-
-func (s *server) routes(reg *prometheus.Registry) []route {
-	return []route{
-		{"GET /healthz", http.HandlerFunc(s.healthz)},
-		{"GET /readyz", http.HandlerFunc(s.readyz)},
-		{"GET /metrics", s.ownerOnly(promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))},
-		{"GET /openapi.json", http.HandlerFunc(s.openapi)},
-
-		{"POST /v1/apps/{app}/login", http.HandlerFunc(s.login)},
-		{"GET /v1/me", s.session(s.me)},
-		{"POST /v1/logout", s.session(s.logout)},
-		{"GET /v1/issues", s.session(s.listMyIssues)},
-		{"POST /v1/issues", s.session(s.openIssue)},
-		{"GET /v1/issues/{issue}/messages", s.session(s.listMyMessages)},
-		{"POST /v1/issues/{issue}/messages", s.session(s.postMyMessage)},
-		{"GET /v1/events", s.session(s.myEvents)},
-
-		{"GET /api/agent/workspaces/{ws}/issues", s.staff(s.agentListIssues)},
-		{"GET /api/agent/workspaces/{ws}/events", s.staff(s.agentEvents)},
-		{"GET /api/agent/issues/{issue}", s.staff(s.agentGetIssue)},
-		{"GET /api/agent/issues/{issue}/messages", s.staff(s.agentListMessages)},
-		{"POST /api/agent/issues/{issue}/messages", s.staff(s.agentReply)},
-		{"POST /api/agent/issues/{issue}/resolve", s.staff(s.agentSetStatus(model.IssueResolved))},
-		{"POST /api/agent/issues/{issue}/reopen", s.staff(s.agentSetStatus(model.IssueOpen))},
-
-		{"POST /api/admin/workspaces", s.staff(s.createWorkspace)},
-		{"GET /api/admin/workspaces", s.staff(s.listWorkspaces)},
-		{"GET /api/admin/workspaces/{ws}", s.staff(s.getWorkspace)},
-		{"POST /api/admin/workspaces/{ws}/apps", s.staff(s.createApp)},
-		{"GET /api/admin/workspaces/{ws}/apps", s.staff(s.listApps)},
-		{"GET /api/admin/apps/{app}", s.staff(s.getApp)},
-		{"PATCH /api/admin/apps/{app}", s.staff(s.patchApp)},
-		{"POST /api/admin/apps/{app}/keys", s.staff(s.createKey)},
-		{"GET /api/admin/apps/{app}/keys", s.staff(s.listKeys)},
-		{"DELETE /api/admin/apps/{app}/keys/{key}", s.staff(s.revokeKey)},
-		{"POST /api/admin/apps/{app}/keys/{key}/retire", s.staff(s.retireKey)},
-		{"POST /api/admin/workspaces/{ws}/tokens", s.staff(s.createToken)},
-		{"GET /api/admin/workspaces/{ws}/tokens", s.staff(s.listTokens)},
-		{"DELETE /api/admin/workspaces/{ws}/tokens/{token}", s.staff(s.revokeToken)},
-		{"POST /api/admin/workspaces/{ws}/accounts", s.staff(s.createAccount)},
-		{"GET /api/admin/workspaces/{ws}/accounts", s.staff(s.listAccounts)},
-		{"GET /api/admin/workspaces/{ws}/users", s.staff(s.listUsers)},
-		{"GET /api/admin/users/{user}", s.staff(s.getUser)},
-		{"POST /api/admin/users/{user}/sessions/revoke", s.staff(s.endUserSessions)},
-		{"GET /api/admin/workspaces/{ws}/sessions", s.staff(s.listSessions)},
-		{"DELETE /api/admin/sessions/{session}", s.staff(s.revokeSession)},
-		{"GET /api/admin/workspaces/{ws}/attempts", s.staff(s.listAttempts)},
-		{"GET /api/admin/workspaces/{ws}/conflicts", s.staff(s.listConflicts)},
-		{"GET /api/admin/workspaces/{ws}/audit", s.staff(s.listAudit)},
-		{"GET /api/admin/audit", s.staff(s.listAudit)},
-		{"POST /api/admin/apps/{app}/sessions/revoke", s.staff(s.endAppSessions)},
-		{"GET /api/admin/apps/{app}/readiness", s.staff(s.readiness)},
-		{"POST /api/admin/apps/{app}/test", s.staff(s.testSetup)},
-	}
 }
 
 // metrics are the Prometheus series of one server.

@@ -163,7 +163,7 @@ func (s *server) stream(w http.ResponseWriter, r *http.Request, st streamOf) err
 	defer lifetime.Stop()
 	ended := func() bool {
 		if err := st.check(); err != nil {
-			out.send("session_ended", "", map[string]string{"code": string(model.ErrorCode(err))})
+			out.send("session_ended", "", streamSessionEnded{Code: model.ErrorCode(err)})
 			return true
 		}
 		return false
@@ -173,14 +173,14 @@ func (s *server) stream(w http.ResponseWriter, r *http.Request, st streamOf) err
 		case <-r.Context().Done():
 			return nil
 		case <-s.stopping:
-			out.send("bye", "", map[string]string{"reason": "server shutting down; reconnect"})
+			out.send("bye", "", streamNotice{Reason: "server shutting down; reconnect"})
 			return nil
 		case <-lifetime.C:
-			out.send("resync", "", map[string]string{"reason": "this stream reached its lifetime; re-read and reconnect"})
+			out.send("resync", "", streamNotice{Reason: "this stream reached its lifetime; re-read and reconnect"})
 			return nil
 		case e, ok := <-sub.C:
 			if !ok {
-				out.send("resync", "", map[string]string{"reason": "updates were missed; re-read and reconnect"})
+				out.send("resync", "", streamNotice{Reason: "updates were missed; re-read and reconnect"})
 				return nil
 			}
 			if st.mayEnd(e) {
@@ -195,7 +195,7 @@ func (s *server) stream(w http.ResponseWriter, r *http.Request, st streamOf) err
 				// What the event names could not be read (or written): the
 				// client must re-read rather than silently miss it.
 				s.log.DebugContext(r.Context(), "stream ended", "err", err)
-				out.send("resync", "", map[string]string{"reason": "an update could not be delivered; re-read and reconnect"})
+				out.send("resync", "", streamNotice{Reason: "an update could not be delivered; re-read and reconnect"})
 				return nil
 			}
 		case <-tick.C:
@@ -225,13 +225,13 @@ func (s *server) myEvents(w http.ResponseWriter, r *http.Request, sess *model.Se
 		render: func(out *sse, e events.Event) error {
 			switch e.Kind {
 			case events.MessageCreated, events.IssueCreated:
-				m, err := s.store.Message(ctx, e.MessageID)
+				m, err := s.conv.EventMessage(ctx, e.MessageID)
 				if err != nil {
 					return err
 				}
 				return out.send("message", m.ID, toSDKMessage(m))
 			case events.IssueStatus:
-				i, err := s.store.Issue(ctx, e.IssueID)
+				i, err := s.conv.EventIssue(ctx, e.IssueID)
 				if err != nil {
 					return err
 				}
@@ -242,11 +242,7 @@ func (s *server) myEvents(w http.ResponseWriter, r *http.Request, sess *model.Se
 		check: func() error {
 			// Read from the database, never a cache: the revocation that
 			// woke this check may not have reached this node's cache yet.
-			cur, err := s.store.Session(ctx, sess.ID)
-			if err != nil {
-				return err
-			}
-			return cur.Check(s.now())
+			return s.logins.Recheck(ctx, sess)
 		},
 	})
 }
@@ -269,7 +265,7 @@ func (s *server) agentEvents(w http.ResponseWriter, r *http.Request, p *principa
 			return e.Kind == events.TokenRevoked && e.TokenID == p.TokenID
 		},
 		render: func(out *sse, e events.Event) error {
-			i, err := s.store.Issue(ctx, e.IssueID)
+			i, err := s.conv.EventIssue(ctx, e.IssueID)
 			if err != nil {
 				return err
 			}
@@ -277,11 +273,11 @@ func (s *server) agentEvents(w http.ResponseWriter, r *http.Request, p *principa
 			case events.IssueCreated:
 				return out.send("issue", "", i)
 			case events.MessageCreated:
-				m, err := s.store.Message(ctx, e.MessageID)
+				m, err := s.conv.EventMessage(ctx, e.MessageID)
 				if err != nil {
 					return err
 				}
-				return out.send("message", m.ID, map[string]any{"issue": i, "message": m})
+				return out.send("message", m.ID, agentMessageEvent{Issue: i, Message: m})
 			case events.IssueStatus:
 				return out.send("issue", "", i)
 			}

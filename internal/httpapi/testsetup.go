@@ -28,12 +28,7 @@ func (s *server) testSetup(w http.ResponseWriter, r *http.Request, p *principal)
 	if err != nil {
 		return err
 	}
-	var in struct {
-		UserID        string `json:"user_id"`
-		Email         string `json:"email"`
-		UserHash      string `json:"user_hash"`
-		IdentityToken string `json:"identity_token"`
-	}
+	var in setupTestRequest
 	if err := decode(w, r, &in); err != nil {
 		return err
 	}

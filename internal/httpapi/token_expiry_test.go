@@ -7,6 +7,8 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 
+	"github.com/signet-id/signet/internal/admin"
+	"github.com/signet-id/signet/internal/conversation"
 	"github.com/signet-id/signet/internal/login"
 )
 
@@ -19,7 +21,8 @@ func TestTokenExpiry(t *testing.T) {
 	st, box := oaStore(t)
 	clock := &oaClock{now: time.Date(2026, 11, 21, 12, 0, 0, 0, time.UTC)}
 	const owner = "owner-token-for-the-token-expiry-test-0123456789"
-	srv := httptest.NewServer(New(Config{Store: st, Box: box, Logins: &login.Service{Store: st, Box: box, Now: clock.Now},
+	srv := httptest.NewServer(New(Config{Database: st, Logins: &login.Service{Store: st, Box: box, Now: clock.Now},
+		Admin: admin.New(st, box, clock.Now, nil), Conversations: &conversation.Service{Store: st, Now: clock.Now},
 		Registry: prometheus.NewRegistry(), AdminToken: owner, Now: clock.Now}))
 	defer srv.Close()
 	c := newOAChecker(t, srv)

@@ -27,7 +27,7 @@ func (s *server) listTokens(w http.ResponseWriter, r *http.Request, p *principal
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"tokens": l})
+	writeJSON(w, http.StatusOK, tokenList{Tokens: l})
 	return nil
 }
 

@@ -22,7 +22,7 @@ func (s *server) listUsers(w http.ResponseWriter, r *http.Request, p *principal)
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"users": l})
+	writeJSON(w, http.StatusOK, userList{Users: l})
 	return nil
 }
 
@@ -40,7 +40,7 @@ func (s *server) endUserSessions(w http.ResponseWriter, r *http.Request, p *prin
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, map[string]int{"ended": n})
+	writeJSON(w, http.StatusOK, endedSessions{Ended: n})
 	return nil
 }
 
@@ -58,7 +58,7 @@ func (s *server) listSessions(w http.ResponseWriter, r *http.Request, p *princip
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"sessions": l})
+	writeJSON(w, http.StatusOK, sessionList{Sessions: l})
 	return nil
 }
 
@@ -91,7 +91,7 @@ func (s *server) listAttempts(w http.ResponseWriter, r *http.Request, p *princip
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"attempts": l})
+	writeJSON(w, http.StatusOK, attemptList{Attempts: l})
 	return nil
 }
 
@@ -100,6 +100,6 @@ func (s *server) listConflicts(w http.ResponseWriter, r *http.Request, p *princi
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"conflicts": l})
+	writeJSON(w, http.StatusOK, conflictList{Conflicts: l})
 	return nil
 }

@@ -7,9 +7,7 @@ import (
 )
 
 func (s *server) createWorkspace(w http.ResponseWriter, r *http.Request, p *principal) error {
-	var in struct {
-		Name string `json:"name"`
-	}
+	var in workspaceRequest
 	// Who may is checked before the body is read: others learn nothing
 	// from how their body is judged.
 	if p.Role == model.RoleOwner {
@@ -30,7 +28,7 @@ func (s *server) listWorkspaces(w http.ResponseWriter, r *http.Request, p *princ
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"workspaces": l})
+	writeJSON(w, http.StatusOK, workspaceList{Workspaces: l})
 	return nil
 }
 

@@ -5,6 +5,7 @@ package keyring
 
 import (
 	"context"
+	"crypto"
 	"crypto/hmac"
 	"crypto/rand"
 	"crypto/sha256"
@@ -73,7 +74,7 @@ const fingerprintLabel = "key fingerprint v1"
 func New(box *secretbox.Box, a *model.App, secret string, imported bool, now time.Time) *model.Key {
 	id := model.NewID("key")
 	k := &model.Key{ID: id, AppID: a.ID, WorkspaceID: a.WorkspaceID, Sealed: box.Seal([]byte(secret), id),
-		Imported: imported, Fingerprint: Fingerprint(box, secret), CreatedAt: now}
+		Imported: imported, Fingerprint: Fingerprint(box, secret), CreatedAt: now, Algorithm: verify.HS256}
 	k.Material, _ = Material(box, a.Profile, secret) // a secret New is given passed CheckImport or Generate
 	return k
 }
@@ -130,7 +131,12 @@ func VerifierKeys(box *secretbox.Box, p verify.Profile, keys []model.Key, now ti
 		if err != nil {
 			return nil, err
 		}
-		vk, err := verify.NewKey(p, k.ID, secret)
+		var vk verify.Key
+		if k.IsPublicKey() {
+			vk, err = publicKey(k, secret)
+		} else {
+			vk, err = verify.NewKey(p, k.ID, secret)
+		}
 		if err != nil {
 			continue // stored before a rule tightened: it cannot verify under p
 		}
@@ -138,4 +144,35 @@ func VerifierKeys(box *secretbox.Box, p verify.Profile, keys []model.Key, now ti
 		out = append(out, vk)
 	}
 	return out, nil
+}
+
+// NewPublicKey seals the PEM of pub (verify.ParsePublicKey's) into a key of
+// app a that verifies under alg only. Its fingerprint is keyed like a
+// secret's, over the PEM; it has no material (a public key serves the
+// signet profile alone).
+func NewPublicKey(box *secretbox.Box, a *model.App, alg string, pub crypto.PublicKey, now time.Time) (*model.Key, error) {
+	text, err := verify.MarshalPublicKey(pub)
+	if err != nil {
+		return nil, model.Errorf(model.CodeInvalid, "public_key: %v", err)
+	}
+	id := model.NewID("key")
+	return &model.Key{ID: id, AppID: a.ID, WorkspaceID: a.WorkspaceID, Sealed: box.Seal([]byte(text), id),
+		Imported: true, Fingerprint: Fingerprint(box, text), CreatedAt: now, Algorithm: alg}, nil
+}
+
+// publicKey turns a stored public key (its PEM) into a verify.Key, named
+// by the JWKS's kid when it came from there.
+func publicKey(k *model.Key, text string) (verify.Key, error) {
+	pub, err := verify.ParsePublicKey(k.Algorithm, text)
+	if err != nil {
+		return verify.Key{}, err
+	}
+	vk, err := verify.NewPublicKey(k.ID, k.Algorithm, pub)
+	if err != nil {
+		return verify.Key{}, err
+	}
+	if k.Published() {
+		vk = vk.Published(k.Kid)
+	}
+	return vk, nil
 }

@@ -92,6 +92,32 @@ func TestEveryScenario(t *testing.T) {
 	}
 }
 
+// TestEveryProfile: the bench signs and logs in through every registered
+// profile (its proofs follow each description, not a list of names), and
+// every login is answered 200, first and returning.
+func TestEveryProfile(t *testing.T) {
+	s := startSignet(t)
+	cfg := small(s.URL)
+	cfg.Users, cfg.Duration = 4, 50*time.Millisecond
+	cfg.Profiles = verify.Profiles()
+	cfg.Scenarios = []Scenario{Login, FirstLogin}
+	rep, err := Run(context.Background(), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := rep.Err(); err != nil {
+		t.Fatalf("failures: %v", err)
+	}
+	if len(rep.Results) != 2*len(cfg.Profiles) {
+		t.Errorf("%d results for %d profiles", len(rep.Results), len(cfg.Profiles))
+	}
+	for _, res := range rep.Results {
+		if res.Signet.Requests == 0 || res.Signet.Statuses["200"] != res.Signet.Requests {
+			t.Errorf("%s: %d requests, statuses %v", res.Name(), res.Signet.Requests, res.Signet.Statuses)
+		}
+	}
+}
+
 func TestShareOfTheMaximum(t *testing.T) {
 	s := startSignet(t)
 	cfg := small(s.URL)

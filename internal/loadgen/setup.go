@@ -44,39 +44,60 @@ type loginBody struct {
 	AppVersion    string `json:"app_version,omitempty"`
 }
 
-// tokenLifetime is how long the bench's tokens live: each profile's
-// longest, less a margin, since a round re-signs every body before it runs.
-func tokenLifetime(p verify.Profile) time.Duration {
-	switch p {
-	case verify.PylonJWT:
-		return 14 * time.Minute
-	case verify.Signet:
-		return 55 * time.Minute
+// tokenLifetime is how long the bench's tokens live: the longest the
+// profile takes (its description), less a margin, since a round re-signs
+// every body before it runs; 0 for a profile whose tokens need no exp.
+func tokenLifetime(d *verify.Description) time.Duration {
+	const margin = time.Minute
+	switch {
+	case d.MaxLifetime > 0:
+		return time.Duration(d.MaxLifetime)*time.Second - margin
+	case d.MaxAhead > 0:
+		return time.Duration(d.MaxAhead)*time.Second - margin
+	case d.AppLifetime:
+		return time.Hour - 5*margin // the app's maximum, one hour by default
 	}
 	return 0
 }
 
+// readsIdentity reports whether a token of d signs an identity of type t.
+func readsIdentity(d *verify.Description, t verify.IdentityType) bool {
+	for _, c := range d.Claims {
+		if c.Kind == verify.ClaimIdentities || c.Kind == verify.ClaimIdentity && c.Identity == t {
+			return true
+		}
+	}
+	return false
+}
+
 // loginProof is the login body of uid on a, signed as the brand's backend
-// would sign it (see the proof helper of internal/server's tests).
+// would sign it (see the proof helper of internal/server's tests). What it
+// signs and sends follows the profile's description: a token carries the
+// identities the profile reads, and goes alone; a digest's login sends
+// the user id, the email or both, as the profile requires.
 func (b *bench) loginProof(a *app, uid, email, device string) ([]byte, error) {
+	d := a.profile.Description()
 	s := sign.Signer{Profile: a.profile, Secret: a.secret, KeyID: a.keyID, AppID: a.id, Now: b.cfg.Now}
 	in := loginBody{DeviceID: device, AppVersion: "4.2.0"}
 	c := sign.Claims{}
-	switch a.profile {
-	case verify.Akece:
-		in.UserID, c.UserID = uid, uid
-	case verify.PylonHMAC, verify.PylonJWT:
-		in.Email, c.Email = email, email
-	default:
-		in.UserID, in.Email = uid, email
-		c.UserID, c.Email = uid, email
-	}
-	if a.profile == verify.Intercom {
-		c.Email = "" // intercom signs the user_id; the email rides along, claimed
-	}
-	if d := tokenLifetime(a.profile); d > 0 {
+	if a.profile.IsJWT() {
+		if readsIdentity(d, verify.UID) {
+			c.UserID = uid
+		}
+		if readsIdentity(d, verify.Email) {
+			c.Email = email
+		}
 		c.IssuedAt = b.cfg.Now()
-		c.ExpiresAt = c.IssuedAt.Add(d)
+		if life := tokenLifetime(d); life > 0 {
+			c.ExpiresAt = c.IssuedAt.Add(life)
+		}
+	} else {
+		if d.Requires != verify.Email {
+			in.UserID, c.UserID = uid, uid
+		}
+		if d.Requires != verify.UID {
+			in.Email, c.Email = email, email
+		}
 	}
 	proof, err := s.Sign(c)
 	if err != nil {

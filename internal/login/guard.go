@@ -251,9 +251,11 @@ func (s *Service) unsignedAllowed(addrKey string, now time.Time) error {
 
 // suspicious checks the signals on a verified login, before anything is
 // written. failKey is the counter the failures-then-success signal reads:
-// the identity's from this address (pairKey). holder is the user who already holds the signed identity (nil for
-// a new one). It returns the signal that fired, if any, and how long to wait.
-func (s *Service) suspicious(ctx context.Context, failKey string, holder *model.User, deviceID string, now time.Time) (string, time.Duration, error) {
+// the identity's from this address (pairKey). idKey names the identities
+// the login claims (identityKey); h reads the user who already holds the
+// signed identity (none for a new one) when a signal needs it. It returns
+// the signal that fired, if any, and how long to wait.
+func (s *Service) suspicious(ctx context.Context, failKey, idKey string, h *lazyHolder, deviceID string, now time.Time) (string, time.Duration, error) {
 	if max, on := limit(s.Guard.FailuresThenSuccess, DefaultFailuresThenSuccess); on && failKey != "" {
 		t, err := s.limiter().Failures(ctx, failKey, now)
 		if err != nil {
@@ -263,13 +265,21 @@ func (s *Service) suspicious(ctx context.Context, failKey string, holder *model.
 			return SignalFailuresThenSuccess, t.ResetAt.Sub(now), nil
 		}
 	}
-	if max, on := limit(s.Guard.Devices, DefaultDevices); on && holder != nil && deviceID != "" {
+	if max, on := limit(s.Guard.Devices, DefaultDevices); on && deviceID != "" {
 		window := orDuration(s.Guard.DeviceWindow, DefaultDeviceWindow)
 		// A device already seen in the window cannot raise the count: the
 		// count runs only for a new one. This node remembers the devices
-		// it logged in, so a returning device costs no read.
-		seen := s.devices.seen(holder.ID, deviceID, now.Add(-window))
-		var err error
+		// it logged in, by the identities claimed (a verified identity
+		// never changes holder), so a returning device costs no read, not
+		// even of its holder.
+		if idKey != "" && s.devices.seen(deviceMemoKey("", idKey), deviceID, now.Add(-window)) {
+			return "", 0, nil
+		}
+		holder, err := h.get(ctx)
+		if err != nil || holder == nil {
+			return "", 0, err
+		}
+		seen := s.devices.seen(deviceMemoKey(holder.ID, ""), deviceID, now.Add(-window))
 		if !seen {
 			if seen, err = s.Store.DeviceSeen(ctx, holder.ID, deviceID, now.Add(-window)); err != nil {
 				return "", 0, err
@@ -286,6 +296,35 @@ func (s *Service) suspicious(ctx context.Context, failKey string, holder *model.
 		}
 	}
 	return "", 0, nil
+}
+
+// deviceMemoKey names a user, or (when the login claimed identities) the
+// identities a login claimed, in the memo of devices: the latter lets a
+// returning device skip reading its holder.
+func deviceMemoKey(userID, idKey string) string {
+	if idKey != "" {
+		return idKey
+	}
+	return "user:" + userID
+}
+
+// lazyHolder reads, once and only when asked, the user who holds one of
+// the signed identities a login verified.
+type lazyHolder struct {
+	s           *Service
+	workspaceID string
+	ids         []verify.Identity
+	read        bool
+	user        *model.User
+	err         error
+}
+
+func (h *lazyHolder) get(ctx context.Context) (*model.User, error) {
+	if !h.read {
+		h.read = true
+		h.user, h.err = h.s.holder(ctx, h.workspaceID, h.ids)
+	}
+	return h.user, h.err
 }
 
 // The suspicious-activity signals.
@@ -324,10 +363,10 @@ type deviceMemo struct {
 const maxDevices = 100_000
 
 // seen reports whether this node logged the user in from the device after since.
-func (d *deviceMemo) seen(userID, deviceID string, since time.Time) bool {
+func (d *deviceMemo) seen(who, deviceID string, since time.Time) bool {
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	at, ok := d.m[[2]string{userID, deviceID}]
+	at, ok := d.m[[2]string{who, deviceID}]
 	return ok && at.After(since)
 }
 

@@ -47,6 +47,9 @@ type Service struct {
 	// means one over Store for this node alone (several nodes share one
 	// built with the events bus).
 	Limiter *throttle.Limiter
+	// JWKS keeps the keys of apps that publish a JWKS fresh (internal/jwks);
+	// nil: such apps verify with the keys last fetched.
+	JWKS JWKS
 
 	once      sync.Once
 	unsigned  *throttle.Rate
@@ -72,6 +75,17 @@ func (s *Service) init() {
 func (s *Service) limiter() *throttle.Limiter {
 	s.init()
 	return s.Limiter
+}
+
+// JWKS is what the login path asks of the fetcher of apps' JWKS.
+type JWKS interface {
+	// Maintain fetches the app's set again, in the background, when its
+	// cache age has run out on this node.
+	Maintain(app *model.App)
+	// Refetch fetches the app's set now on a kid it does not list, at most
+	// once a rate-limited interval per app on this node; it reports
+	// whether the app's keys changed.
+	Refetch(ctx context.Context, app *model.App) bool
 }
 
 // sharedReads is what a caching store (internal/cache) offers the login
@@ -209,7 +223,7 @@ func (s *Service) login(ctx context.Context, appID string, r Request, clientAddr
 	if err := checkRequest(&r); err != nil {
 		return nil, err
 	}
-	att := &model.Attempt{ID: model.NewID("att"), WorkspaceID: app.WorkspaceID, AppID: app.ID, Platform: app.Platform,
+	att := &model.Attempt{ID: model.NewOrderedID("att", start), WorkspaceID: app.WorkspaceID, AppID: app.ID, Platform: app.Platform,
 		Profile: app.Profile, AppVersion: r.AppVersion, At: start}
 	l := &store.Login{WorkspaceID: app.WorkspaceID, AppID: app.ID, Name: r.Name, Resolve: resolution.Resolve}
 	hasIdentifier := r.UserID != "" || r.Email != "" || r.UserHash != "" || r.IdentityToken != ""
@@ -224,6 +238,7 @@ func (s *Service) login(ctx context.Context, appID string, r Request, clientAddr
 			return nil, err
 		}
 	}
+	var idKey string // the identities claimed (guard.go), for a verified login
 	switch {
 	case !hasIdentifier:
 		// Nothing to verify: an anonymous visitor, in every mode.
@@ -232,8 +247,9 @@ func (s *Service) login(ctx context.Context, appID string, r Request, clientAddr
 	case app.Enforcement == model.EnforcementOff:
 		att.Result = model.ResultUnverified
 		l.Identities = claims(app, &r, nil)
+		noteClaim(app, &r, att)
 	default:
-		idKey := identityKey(app, &r)
+		idKey = identityKey(app, &r)
 		var ticket *throttle.Ticket
 		if proof {
 			// Checking and counting are one step: this check is admitted
@@ -250,10 +266,15 @@ func (s *Service) login(ctx context.Context, appID string, r Request, clientAddr
 			err = derr
 		}
 		if err == nil && verified != nil {
-			l.Holder, err = s.holder(ctx, app.WorkspaceID, verified.Identities)
+			// The holder is read here only when a signal needs it; most
+			// returning logins leave it to the store, which reads the
+			// holders of a whole batch at once inside its transaction.
+			h := &lazyHolder{s: s, workspaceID: app.WorkspaceID, ids: verified.Identities}
+			err = s.refuseIfSuspicious(ctx, app, att, verified, h, pairKey(idKey, addrKey), idKey, r.DeviceID, start)
+			l.Holder = h.user
 		}
-		if err == nil && verified != nil {
-			err = s.refuseIfSuspicious(ctx, app, att, verified, l.Holder, pairKey(idKey, addrKey), r.DeviceID, start)
+		if err == nil && verified == nil {
+			noteClaim(app, &r, att)
 		}
 		switch {
 		case err != nil:
@@ -266,7 +287,7 @@ func (s *Service) login(ctx context.Context, appID string, r Request, clientAddr
 			l.ExactSplit = legacySplits(app, verified)
 			l.Session.SignedFields = signedFields(verified)
 			if name := verified.Attributes["name"]; name != "" {
-				l.Name = name
+				l.Name, l.NameSigned = name, true
 			}
 		case app.Enforcement == model.EnforcementMonitor:
 			att.Result = model.ResultUnverified
@@ -288,7 +309,7 @@ func (s *Service) login(ctx context.Context, appID string, r Request, clientAddr
 	if lifetime <= 0 {
 		lifetime = model.DefaultSessionLifetime
 	}
-	l.Session.ID = model.NewID("ses")
+	l.Session.ID = model.NewOrderedID("ses", start)
 	l.Session.WorkspaceID, l.Session.AppID = app.WorkspaceID, app.ID
 	l.Session.TokenHash = hash
 	l.Session.Verified = att.Result == model.ResultVerified
@@ -307,8 +328,11 @@ func (s *Service) login(ctx context.Context, appID string, r Request, clientAddr
 	if err != nil {
 		return nil, err
 	}
-	s.devices.add(out.User.ID, r.DeviceID, start)
 	if l.Session.Verified {
+		s.devices.add(deviceMemoKey(out.User.ID, ""), r.DeviceID, start)
+		if idKey != "" {
+			s.devices.add(deviceMemoKey("", idKey), r.DeviceID, start)
+		}
 		s.remember(ctx, out.User.ID, clientAddr, start)
 	}
 	s.observe(app, att, start)
@@ -337,12 +361,23 @@ func (s *Service) observe(app *model.App, att *model.Attempt, start time.Time) {
 // verify checks the proof. It returns the verified identity, or nil with the
 // failure's reason, cause and diagnosis written into att.
 func (s *Service) verify(ctx context.Context, app *model.App, r *Request, att *model.Attempt) (*verify.Verified, error) {
+	if app.JWKSURL != "" && s.JWKS != nil {
+		s.JWKS.Maintain(app)
+	}
 	v, err := s.verifier(ctx, app, s.now())
 	if err != nil {
 		return nil, err
 	}
 	req := verify.Request{UserID: r.UserID, Email: r.Email, Digest: r.UserHash, Token: r.IdentityToken}
 	got, verr := v.Verify(req)
+	if app.JWKSURL != "" && s.JWKS != nil && verify.ReasonOf(verr) == verify.ReasonKeyUnknown && s.JWKS.Refetch(ctx, app) {
+		// A kid the set did not list: the brand may have just published
+		// it. The fetch changed the keys: verify again with them.
+		if v, err = s.verifier(ctx, app, s.now()); err != nil {
+			return nil, err
+		}
+		got, verr = v.Verify(req)
+	}
 	if verr == nil {
 		verr = checkUserIDPattern(app, got)
 	}
@@ -388,7 +423,7 @@ func claimHint(r verify.Reason) bool {
 // verifyOptions are the app's settings as the verifier takes them.
 func (s *Service) verifyOptions(app *model.App) verify.Options {
 	return verify.Options{AppID: app.ID, Audience: app.AudienceAlias, FullPrivacy: app.FullPrivacy,
-		MaxLifetime: time.Duration(app.MaxTokenLifetime) * time.Second, Leeway: s.Leeway, Now: s.Now}
+		MaxLifetime: time.Duration(app.MaxTokenLifetime) * time.Second, Leeway: s.Leeway, Now: s.Now, JWKSURL: app.JWKSURL}
 }
 
 // checkUserIDPattern applies the app's user-id pattern to the signed uid.
@@ -426,7 +461,7 @@ func (s *Service) candidates(ctx context.Context, app *model.App) ([]verify.Cand
 	out := []verify.Candidate{{Kind: verify.NotTheSecret, Label: "the app id", Secret: app.ID}}
 	for i := range keys {
 		k := &keys[i]
-		if k.AppID == app.ID || len(out) == maxCandidates {
+		if k.AppID == app.ID || k.IsPublicKey() || len(out) == maxCandidates {
 			continue
 		}
 		secret, err := keyring.Open(s.Box, k)
@@ -439,6 +474,30 @@ func (s *Service) candidates(ctx context.Context, app *model.App) ([]verify.Cand
 }
 
 func quote(s string) string { return "“" + s + "”" }
+
+// noteClaim writes into an attempt that was not verified the identity it
+// named, for the log: the request's user_id and email, else what the
+// token's payload says (read without verifying it). Unverified text, kept
+// as model.ClaimedValue allows.
+func noteClaim(app *model.App, r *Request, att *model.Attempt) {
+	uid, email := r.UserID, r.Email
+	if uid == "" && email == "" && r.IdentityToken != "" {
+		for _, id := range verify.PeekIdentities(app.Profile, r.IdentityToken) {
+			switch {
+			case id.Type == verify.UID && uid == "":
+				uid = id.Value
+			case id.Type == verify.Email && email == "":
+				email = id.Value
+			}
+		}
+	}
+	if uid != "" {
+		att.ClaimedUserID = model.ClaimedValue(uid)
+	}
+	if email != "" {
+		att.ClaimedEmail = model.ClaimedValue(email)
+	}
+}
 
 // signedIdentities are the identities the signature covers.
 func signedIdentities(app *model.App, v *verify.Verified, now time.Time) []model.Identity {
@@ -490,8 +549,8 @@ func signedFields(v *verify.Verified) []string {
 
 func checkRequest(r *Request) error {
 	for _, f := range []struct{ name, value string }{{"user_id", r.UserID}, {"email", r.Email}} {
-		if !verify.ValidIdentityValue(f.value) {
-			return model.Errorf(model.CodeInvalid, "%s must be UTF-8 text without control characters, at most %d bytes", f.name, verify.MaxIdentityLength)
+		if !verify.ValidIdentity(f.value) {
+			return model.Errorf(model.CodeInvalid, "%s must be UTF-8 text without control or invisible formatting characters, at most %d bytes", f.name, verify.MaxIdentityLength)
 		}
 	}
 	for _, f := range []struct {
@@ -527,14 +586,18 @@ func HashToken(token string) []byte {
 // login before anything is written: when one fires, the user's sessions end,
 // the attempt is logged as rejected with the signal, and the login is
 // refused with 429 — no session, no hand-over.
-func (s *Service) refuseIfSuspicious(ctx context.Context, app *model.App, att *model.Attempt, v *verify.Verified, holder *model.User, idKey, deviceID string, now time.Time) error {
-	signal, wait, err := s.suspicious(ctx, idKey, holder, deviceID, now)
+func (s *Service) refuseIfSuspicious(ctx context.Context, app *model.App, att *model.Attempt, v *verify.Verified, h *lazyHolder, failKey, idKey, deviceID string, now time.Time) error {
+	signal, wait, err := s.suspicious(ctx, failKey, idKey, h, deviceID, now)
 	if err != nil || signal == "" {
+		return err
+	}
+	holder, err := h.get(ctx)
+	if err != nil {
 		return err
 	}
 	ended := 0
 	if holder != nil {
-		if ended, err = s.Store.RevokeUserSessions(ctx, holder.ID, model.RevokedBySuspicion, now); err != nil {
+		if ended, err = s.Store.RevokeUserSessions(ctx, holder.ID, model.RevokedBySuspicion, now, nil); err != nil {
 			return err
 		}
 		att.UserID = holder.ID
@@ -588,11 +651,23 @@ func (s *Service) Authenticate(ctx context.Context, token string) (*model.Sessio
 	return sess, nil
 }
 
-// Logout ends the session of token.
-func (s *Service) Logout(ctx context.Context, token string) error {
-	sess, err := s.Authenticate(ctx, token)
+// Logout ends sess, a session Authenticate returned: POST /v1/logout.
+func (s *Service) Logout(ctx context.Context, sess *model.Session) error {
+	return s.Store.RevokeSession(ctx, sess.ID, model.RevokedByLogout, s.now(), nil)
+}
+
+// User returns sess's user, with its identities: GET /v1/me.
+func (s *Service) User(ctx context.Context, sess *model.Session) (*model.User, error) {
+	return s.Store.User(ctx, sess.UserID)
+}
+
+// Recheck reads sess again and checks it is still live, for a long-lived
+// request (an event stream) that a revocation should end. Errors as
+// Authenticate's: session_expired, session_revoked.
+func (s *Service) Recheck(ctx context.Context, sess *model.Session) error {
+	cur, err := s.Store.Session(ctx, sess.ID)
 	if err != nil {
 		return err
 	}
-	return s.Store.RevokeSession(ctx, sess.ID, model.RevokedByLogout, s.now())
+	return cur.Check(s.now())
 }

@@ -10,6 +10,13 @@ type Key struct {
 	WorkspaceID string `json:"workspace_id"`
 	// Sealed is the secret encrypted at rest; never serialised.
 	Sealed []byte `json:"-"`
+	// Algorithm is what the key verifies under, and nothing else: HS256
+	// for a shared secret; ES256, EdDSA or RS256 for a public key (whose
+	// PEM is what Sealed holds).
+	Algorithm string `json:"algorithm"`
+	// Kid, for a key of the app's JWKS, is the kid the set lists it under
+	// (tokens name it so); empty for other keys, which tokens name by ID.
+	Kid string `json:"kid,omitempty"`
 	// Imported is true for a brand's existing vendor secret.
 	Imported bool `json:"imported"`
 	// Weak marks an imported secret that is short or easy to guess
@@ -33,6 +40,29 @@ type Key struct {
 	// RevokedAt, when set, is when the key stopped verifying at once.
 	RevokedAt  *time.Time `json:"revoked_at,omitempty"`
 	LastUsedAt *time.Time `json:"last_used_at,omitempty"`
+}
+
+// IsPublicKey reports whether the key is a public key (it holds no secret).
+func (k *Key) IsPublicKey() bool { return k.Algorithm != "" && k.Algorithm != "HS256" }
+
+// Published reports whether the key came from the app's JWKS.
+func (k *Key) Published() bool { return k.Kid != "" }
+
+// JWKSFetch is the outcome of the last fetch of an app's JWKS, shown on
+// the app's page.
+type JWKSFetch struct {
+	AppID string `json:"app_id"`
+	URL   string `json:"url"`
+	// FetchedAt is the last successful fetch; nil if none succeeded.
+	FetchedAt *time.Time `json:"fetched_at,omitempty"`
+	// CheckedAt is the last try.
+	CheckedAt time.Time `json:"checked_at"`
+	// Error is why the last try failed; empty when it succeeded.
+	Error string `json:"error,omitempty"`
+	// Failures counts the tries that failed in a row.
+	Failures int `json:"failures"`
+	// KeyCount is how many keys the last good set listed.
+	KeyCount int `json:"key_count"`
 }
 
 // KeyState is a key's state at an instant.

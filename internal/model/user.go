@@ -9,13 +9,21 @@ import (
 // User is an end user of a workspace: verified identities name them;
 // anonymous users have none.
 type User struct {
-	ID          string     `json:"id"`
-	WorkspaceID string     `json:"workspace_id"`
-	Anonymous   bool       `json:"anonymous"`
-	Name        string     `json:"name,omitempty"`
-	CreatedAt   time.Time  `json:"created_at"`
-	Identities  []Identity `json:"identities"`
+	ID          string `json:"id"`
+	WorkspaceID string `json:"workspace_id"`
+	Anonymous   bool   `json:"anonymous"`
+	Name        string `json:"name,omitempty"`
+	// NameSigned says the login that set Name carried it inside the
+	// signature (a signed claim of the token), stored at that login.
+	NameSigned bool       `json:"name_signed"`
+	CreatedAt  time.Time  `json:"created_at"`
+	Identities []Identity `json:"identities"`
 }
+
+// NameUnsigned reports whether the user's display name is shown as
+// unsigned: a name the app sent that no signature covered. This is the
+// one place the dashboard's "unsigned" label is decided.
+func (u *User) NameUnsigned() bool { return u.Name != "" && !u.NameSigned }
 
 // Identity is one identifier of a user, either verified (covered by a
 // signature that Signet checked) or only claimed (sent, not signed: stored

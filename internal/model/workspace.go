@@ -72,9 +72,13 @@ type App struct {
 	// AudienceAlias, for pylon-jwt apps only, is a second value a token's
 	// aud may name besides the app id: the Pylon widget app id a migrating
 	// brand's backend already writes. Empty: the app id only.
-	AudienceAlias string    `json:"audience_alias"`
-	CreatedAt     time.Time `json:"created_at"`
-	UpdatedAt     time.Time `json:"updated_at"`
+	AudienceAlias string `json:"audience_alias"`
+	// JWKSURL, for signet apps only, is where the brand publishes its
+	// public keys as a JWK Set: they become the app's keys, selected by
+	// kid. Empty: the app's keys are those made or uploaded here.
+	JWKSURL   string    `json:"jwks_url,omitempty"`
+	CreatedAt time.Time `json:"created_at"`
+	UpdatedAt time.Time `json:"updated_at"`
 }
 
 // Validate checks the app's settings.
@@ -96,6 +100,9 @@ func (a *App) Validate() error {
 	}
 	if _, err := a.UserIDRegexp(); err != nil {
 		return err
+	}
+	if a.JWKSURL != "" && (a.Profile != verify.Signet || len(a.JWKSURL) > 2000) {
+		return Errorf(CodeInvalid, "jwks_url is for signet apps only, at most 2000 bytes; clear it to change the profile")
 	}
 	return a.validAudienceAlias()
 }

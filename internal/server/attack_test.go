@@ -160,6 +160,10 @@ func (a *atkApp) claims(now int64) atkClaims {
 		return atkClaims{{"iat", iat}, {"identities", atkStdIDs}}
 	case verify.PylonJWT:
 		return atkClaims{{"email", atkQ(atkEmail)}, {"aud", atkQ(a.id)}, {"iat", iat}, {"exp", exp}}
+	case verify.Kustomer:
+		return atkClaims{{"externalId", atkQ(atkUID)}, {"email", atkQ(atkEmail)}, {"iat", iat}}
+	case verify.FreshdeskWidget:
+		return atkClaims{{"name", atkQ("Jane")}, {"email", atkQ(atkEmail)}, {"exp", exp}}
 	case verify.IntercomJWT:
 		return atkClaims{{"user_id", atkQ(atkUID)}, {"email", atkQ(atkEmail)}, {"iat", iat}, {"exp", exp}}
 	case verify.ZendeskMessaging:
@@ -196,9 +200,9 @@ func (a *atkApp) digest(msg string) string {
 // wantIDs are the identities a valid proof of the app verifies.
 func (a *atkApp) wantIDs() []string {
 	switch a.p {
-	case verify.PylonJWT, verify.PylonHMAC:
+	case verify.PylonJWT, verify.PylonHMAC, verify.HelpScout, verify.Plain, verify.FreshdeskWidget, verify.Kustomer: // Kustomer: the email takes precedence
 		return []string{"email=" + atkEmail}
-	case verify.Intercom, verify.Akece, verify.Drift:
+	case verify.Intercom, verify.Akece, verify.Front, verify.Gleap, verify.Drift:
 		return []string{"uid=" + atkUID}
 	}
 	if a.full {
@@ -222,9 +226,9 @@ func (a *atkApp) digestBody(uid, email, digest string) map[string]any {
 // validDigestBody is a valid digest login for the app.
 func (a *atkApp) validDigestBody() map[string]any {
 	switch a.p {
-	case verify.PylonHMAC:
+	case verify.PylonHMAC, verify.HelpScout, verify.Plain:
 		return a.digestBody("", atkEmail, a.digest(atkEmail))
-	case verify.Intercom, verify.Akece:
+	case verify.Intercom, verify.Akece, verify.Front, verify.Gleap:
 		return a.digestBody(atkUID, "", a.digest(atkUID))
 	}
 	if a.full {
@@ -258,7 +262,8 @@ type atkLogin struct {
 	anon   bool         // for 200: an anonymous session
 }
 
-var atkJWTProfiles = []verify.Profile{verify.HelpshiftUserHub, verify.PylonJWT, verify.Signet, verify.IntercomJWT, verify.ZendeskMessaging, verify.Drift}
+var atkJWTProfiles = []verify.Profile{verify.HelpshiftUserHub, verify.PylonJWT, verify.Signet, verify.Kustomer, verify.FreshdeskWidget,
+	verify.IntercomJWT, verify.ZendeskMessaging, verify.Drift}
 
 // atkIDClaim is the claim that signs the user id in the second wave's JWT
 // profiles (profiles.md), whose iat is optional.
@@ -267,6 +272,12 @@ var atkIDClaim = map[verify.Profile]string{verify.IntercomJWT: "user_id", verify
 // atkReject is a login the app refuses with reason r (401).
 func atkReject(class, name string, p verify.Profile, r verify.Reason, body func(a *atkApp, now int64) any) atkLogin {
 	return atkLogin{class: class, name: name, p: p, body: body, status: 401, code: string(r)}
+}
+
+// atkInvalid: a login refused before verification, as a bad request (a
+// field with control or invisible formatting characters).
+func atkInvalid(class, name string, p verify.Profile, body func(a *atkApp, now int64) any) atkLogin {
+	return atkLogin{class: class, name: name, p: p, body: body, status: 400, code: string(model.CodeInvalid)}
 }
 
 // atkTokCase: a token of p built by f, alone in the body, refused with r.
@@ -376,12 +387,16 @@ func atkLoginCases() []atkLogin {
 		}))
 		// Duplicate and case-variant claims.
 		for _, v := range []string{"iat", "IAT", "Iat", "Exp", "NBF"} {
+			if p == verify.FreshdeskWidget && strings.EqualFold(v, "iat") {
+				continue // Freshdesk reads no iat: one is ignored
+			}
 			add(atkTokCase("duplicate-claims", v+" next to the valid claims", p, verify.ReasonClaimInvalid, func(a *atkApp, now int64) string {
 				c := a.claims(now)
 				return a.tok(a.hdr(), c.add(v, strconv.FormatInt(now-60, 10)))
 			}))
 		}
 		variants := map[verify.Profile][]string{verify.HelpshiftUserHub: {"Identities", "identitieſ"}, verify.PylonJWT: {"EMAIL", "Email", "AUD"}, verify.Signet: {"AUD", "Identities"},
+			verify.Kustomer: {"ExternalId", "externalID", "EMAIL"}, verify.FreshdeskWidget: {"EMAIL", "Email", "Name"},
 			verify.IntercomJWT: {"USER_ID", "Email"}, verify.ZendeskMessaging: {"External_Id", "Scope", "Email_Verified"}, verify.Drift: {"SUB", "Sub"}}
 		for _, v := range variants[p] {
 			add(atkTokCase("duplicate-claims", v+" next to the valid claims", p, verify.ReasonClaimInvalid, func(a *atkApp, now int64) string {
@@ -391,6 +406,9 @@ func atkLoginCases() []atkLogin {
 		// Time claims.
 		for _, lit := range []string{`"1795000000"`, `true`, `{}`, `[]`, `null`, `0`, `-1`, `-0`, `9007199254740992`, `1e300`, `9223372036854775808`, `0.5`} {
 			for _, claim := range []string{"iat", "exp"} {
+				if p == verify.FreshdeskWidget && claim == "iat" {
+					continue
+				}
 				add(atkTokCase("time-claims", claim+" = "+lit, p, verify.ReasonClaimInvalid, func(a *atkApp, now int64) string {
 					return a.tok(a.hdr(), a.claims(now).set(claim, lit))
 				}))
@@ -400,22 +418,25 @@ func atkLoginCases() []atkLogin {
 			add(atkLogin{class: "time-claims", name: "no iat (optional)", p: p, status: 200, body: func(a *atkApp, now int64) any {
 				return tokenBody(a.tok(a.hdr(), a.claims(now).del("iat")))
 			}})
-		} else {
+		} else if p != verify.FreshdeskWidget { // Freshdesk's tokens carry no iat
 			add(atkTokCase("time-claims", "no iat", p, verify.ReasonClaimInvalid, func(a *atkApp, now int64) string {
 				return a.tok(a.hdr(), a.claims(now).del("iat"))
 			}))
 		}
+		if p != verify.FreshdeskWidget {
+			add(atkLogin{class: "time-claims", name: "iat 5 minutes ahead", p: p, status: 401, code: string(verify.ReasonIssuedInFuture), cause: verify.CauseClockSkew,
+				body: func(a *atkApp, now int64) any {
+					return tokenBody(a.tok(a.hdr(), a.claims(now).set("iat", strconv.FormatInt(now+300, 10)).set("exp", strconv.FormatInt(now+600, 10))))
+				}})
+		}
 		add(atkTokCase("time-claims", "expired", p, verify.ReasonExpired, func(a *atkApp, now int64) string {
 			return a.tok(a.hdr(), a.claims(now).set("iat", strconv.FormatInt(now-700, 10)).set("exp", strconv.FormatInt(now-61, 10)))
-		}), atkLogin{class: "time-claims", name: "iat 5 minutes ahead", p: p, status: 401, code: string(verify.ReasonIssuedInFuture), cause: verify.CauseClockSkew,
-			body: func(a *atkApp, now int64) any {
-				return tokenBody(a.tok(a.hdr(), a.claims(now).set("iat", strconv.FormatInt(now+300, 10)).set("exp", strconv.FormatInt(now+600, 10))))
-			}}, atkLogin{class: "time-claims", name: "iat with a fraction", p: p, status: 200,
+		}), atkLogin{class: "time-claims", name: "iat with a fraction", p: p, status: 200,
 			body: func(a *atkApp, now int64) any {
 				return tokenBody(a.tok(a.hdr(), a.claims(now).set("iat", strconv.FormatInt(now-60, 10)+".999999999999")))
 			}})
 		ms := verify.ReasonLifetimeTooLong
-		if p == verify.HelpshiftUserHub || atkIDClaim[p] != "" { // no lifetime rule: the iat is in the future
+		if p == verify.HelpshiftUserHub || p == verify.Kustomer || atkIDClaim[p] != "" { // no lifetime rule: the iat is in the future
 			ms = verify.ReasonIssuedInFuture
 		}
 		add(atkLogin{class: "time-claims", name: "times in milliseconds", p: p, status: 401, code: string(ms), cause: verify.CauseMilliseconds,
@@ -462,20 +483,21 @@ func atkLoginCases() []atkLogin {
 				}))
 			}
 			for _, l := range atkLookalikes {
+				sent := func(a *atkApp, now int64) any { return tokenBody(a.valid(now), "user_id", l.uid) }
 				if atkInvisible(l.uid) {
+					// Invisible formatting characters are never an identity
+					// (issue 12): refused when signed, and a bad request
+					// when sent, as control characters are.
 					add(atkReject("unicode", l.name+": signed, refused", p, verify.ReasonClaimInvalid, func(a *atkApp, now int64) any {
-						return tokenBody(a.tok(a.hdr(), a.claims(now).set(id, atkQ(l.uid))), "user_id", l.uid)
-					}))
-				} else {
-					add(atkReject("unicode", l.name+": the plain uid next to it", p, verify.ReasonIdentityMismatch, func(a *atkApp, now int64) any {
-						return tokenBody(a.tok(a.hdr(), a.claims(now).set(id, atkQ(l.uid))), "user_id", atkUID)
-					}))
+						return tokenBody(a.tok(a.hdr(), a.claims(now).set(id, atkQ(l.uid))))
+					}), atkInvalid("unicode", l.name+": sent next to the plain token", p, sent))
+					continue
 				}
-				add(atkReject("unicode", l.name+": sent next to the plain token", p, verify.ReasonIdentityMismatch, func(a *atkApp, now int64) any {
-					return tokenBody(a.valid(now), "user_id", l.uid)
-				}))
+				add(atkReject("unicode", l.name+": the plain uid next to it", p, verify.ReasonIdentityMismatch, func(a *atkApp, now int64) any {
+					return tokenBody(a.tok(a.hdr(), a.claims(now).set(id, atkQ(l.uid))), "user_id", atkUID)
+				}), atkReject("unicode", l.name+": sent next to the plain token", p, verify.ReasonIdentityMismatch, sent))
 			}
-		} else if p != verify.PylonJWT {
+		} else if p == verify.HelpshiftUserHub || p == verify.Signet {
 			for name, ids := range map[string]string{
 				"uid twice":                 "[" + atkIdent("uid", atkUID) + "," + atkIdent("uid", "admin") + "]",
 				"empty value":               `[{"identifier":"uid","value":""}]`,
@@ -509,11 +531,12 @@ func atkLoginCases() []atkLogin {
 			for _, l := range atkLookalikes {
 				if atkInvisible(l.uid) {
 					// Invisible formatting characters are never an identity
-					// (issue 12): refused when signed, a mismatch when sent.
+					// (issue 12): refused when signed, and a bad request
+					// when sent, as control characters are.
 					add(atkReject("unicode", l.name+": signed, refused", p, verify.ReasonClaimInvalid, func(a *atkApp, now int64) any {
-						return tokenBody(a.tok(a.hdr(), a.claims(now).set("identities", "["+atkIdent("uid", l.uid)+","+atkIdent("email", l.email)+"]")), "user_id", l.uid)
+						return tokenBody(a.tok(a.hdr(), a.claims(now).set("identities", "["+atkIdent("uid", l.uid)+","+atkIdent("email", l.email)+"]")))
 					}),
-						atkReject("unicode", l.name+": sent next to the plain token", p, verify.ReasonIdentityMismatch, func(a *atkApp, now int64) any {
+						atkInvalid("unicode", l.name+": sent next to the plain token", p, func(a *atkApp, now int64) any {
 							return tokenBody(a.valid(now), "user_id", l.uid, "email", l.email)
 						}))
 					continue
@@ -534,9 +557,12 @@ func atkLoginCases() []atkLogin {
 				return tokenBody(a.valid(now), "user_id", atkEmail)
 			}))
 			for _, l := range atkLookalikes {
-				add(atkReject("unicode", l.name+": sent next to the plain token", p, verify.ReasonIdentityMismatch, func(a *atkApp, now int64) any {
-					return tokenBody(a.valid(now), "email", l.email)
-				}))
+				body := func(a *atkApp, now int64) any { return tokenBody(a.valid(now), "email", l.email) }
+				if atkInvisible(l.email) {
+					add(atkInvalid("unicode", l.name+": sent next to the plain token", p, body))
+					continue
+				}
+				add(atkReject("unicode", l.name+": sent next to the plain token", p, verify.ReasonIdentityMismatch, body))
 			}
 		}
 		add(atkLogin{class: "valid", name: "a valid token", p: p, status: 200, body: func(a *atkApp, now int64) any { return tokenBody(a.valid(now)) }})
@@ -601,7 +627,8 @@ func atkLoginCases() []atkLogin {
 			}})
 	}
 	// Digest profiles.
-	for _, p := range []verify.Profile{verify.HelpshiftLegacy, verify.Intercom, verify.Akece, verify.PylonHMAC} {
+	for _, p := range []verify.Profile{verify.HelpshiftLegacy, verify.Intercom, verify.Akece, verify.PylonHMAC,
+		verify.HelpScout, verify.Front, verify.Plain, verify.Gleap} {
 		add(atkLogin{class: "valid", name: "a valid digest", p: p, status: 200, body: func(a *atkApp, now int64) any { return a.validDigestBody() }})
 		with := func(f func(d string) string) func(a *atkApp, now int64) any {
 			return func(a *atkApp, now int64) any {
@@ -664,17 +691,18 @@ func atkLoginCases() []atkLogin {
 		for _, l := range atkLookalikes {
 			lookBody := func(a *atkApp) (map[string]any, []string) {
 				switch p {
-				case verify.PylonHMAC:
+				case verify.PylonHMAC, verify.HelpScout, verify.Plain:
 					return a.digestBody("", l.email, a.digest(l.email)), []string{"email=" + l.email}
-				case verify.Intercom, verify.Akece:
+				case verify.Intercom, verify.Akece, verify.Front, verify.Gleap:
 					return a.digestBody(l.uid, "", a.digest(l.uid)), []string{"uid=" + l.uid}
 				}
 				return a.digestBody(l.uid, l.email, a.digest(l.uid+l.email)), []string{"uid=" + l.uid, "email=" + l.email}
 			}
 			_, ids := lookBody(&atkApp{p: p})
 			if atkInvisible(l.uid) {
-				// Refused even when the digest covers it (issue 12).
-				add(atkReject("unicode", l.name+": a digest over it, refused", p, verify.ReasonMalformed, func(a *atkApp, now int64) any {
+				// Refused even when the digest covers it (issue 12), as
+				// control characters are: the request is wrong.
+				add(atkInvalid("unicode", l.name+": a digest over it, refused", p, func(a *atkApp, now int64) any {
 					b, _ := lookBody(a)
 					return b
 				}))
@@ -715,6 +743,21 @@ func atkLoginCases() []atkLogin {
 			body: func(a *atkApp, now int64) any { return a.digestBody(atkUID, atkEmail, a.digest(atkUID+atkEmail)) }},
 		atkLogin{class: "legacy-concat", name: "full privacy: the email rides along unsigned", p: verify.HelpshiftLegacy, full: true, status: 200, ids: []string{"uid=" + atkUID},
 			body: func(a *atkApp, now int64) any { return a.digestBody(atkUID, "victim@example.com", a.digest(atkUID)) }},
+		// front: "the signed one", as intercom.
+		atkLogin{class: "field-confusion", name: "front: a uid digest sent as the email", p: verify.Front, status: 200, ids: []string{"email=" + atkUID},
+			body: func(a *atkApp, now int64) any { return a.digestBody("", atkUID, a.digest(atkUID)) }},
+		atkLogin{class: "field-confusion", name: "front: an email digest with both sent", p: verify.Front, status: 401, code: string(verify.ReasonSignatureMismatch), cause: verify.CauseWrongMessage,
+			body: func(a *atkApp, now int64) any { return a.digestBody(atkUID, atkEmail, a.digest(atkEmail)) }},
+		atkLogin{class: "field-confusion", name: "front: the email rides along unsigned", p: verify.Front, status: 200, ids: []string{"uid=" + atkUID},
+			body: func(a *atkApp, now int64) any { return a.digestBody(atkUID, "victim@example.com", a.digest(atkUID)) }},
+		atkReject("field-confusion", "helpscout: an email digest sent as the uid", verify.HelpScout, verify.ReasonIdentityRequired,
+			func(a *atkApp, now int64) any { return a.digestBody(atkEmail, "", a.digest(atkEmail)) }),
+		atkLogin{class: "field-confusion", name: "plain: the uid rides along unsigned", p: verify.Plain, status: 200, ids: []string{"email=" + atkEmail},
+			body: func(a *atkApp, now int64) any { return a.digestBody("admin", atkEmail, a.digest(atkEmail)) }},
+		atkReject("field-confusion", "gleap: a uid digest sent as the email", verify.Gleap, verify.ReasonIdentityRequired,
+			func(a *atkApp, now int64) any { return a.digestBody("", atkUID, a.digest(atkUID)) }),
+		atkLogin{class: "field-confusion", name: "gleap: an email digest beside the uid", p: verify.Gleap, status: 401, code: string(verify.ReasonSignatureMismatch), cause: verify.CauseWrongMessage,
+			body: func(a *atkApp, now int64) any { return a.digestBody(atkUID, atkEmail, a.digest(atkEmail)) }},
 	)
 	return out
 }

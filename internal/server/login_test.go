@@ -22,9 +22,12 @@ func proof(t testing.TB, clk *clock, p verify.Profile, app, kid, secret, uid, em
 	case verify.Akece, verify.Drift: // drift signs the user id (sub) only
 		body["user_id"] = uid
 		c.UserID = uid
-	case verify.PylonHMAC, verify.PylonJWT:
+	case verify.PylonHMAC, verify.PylonJWT, verify.FreshdeskWidget:
 		body["email"] = email
 		c.Email = email
+	case verify.Kustomer: // the token signs both; the email takes precedence, so the client sends it alone
+		body["email"] = email
+		c.UserID, c.Email = uid, email
 	default:
 		body["user_id"], body["email"] = uid, email
 		c.UserID, c.Email = uid, email
@@ -56,6 +59,8 @@ func otherSecret(p verify.Profile) string {
 var signedTypes = map[verify.Profile][]string{
 	verify.HelpshiftLegacy: {"uid", "email"}, verify.Intercom: {"uid"}, verify.Akece: {"uid"},
 	verify.PylonHMAC: {"email"}, verify.HelpshiftUserHub: {"uid", "email"}, verify.PylonJWT: {"email"}, verify.Signet: {"uid", "email"},
+	verify.HelpScout: {"email"}, verify.Front: {"uid"}, verify.Plain: {"email"}, verify.Gleap: {"uid"},
+	verify.Kustomer: {"email"}, verify.FreshdeskWidget: {"email"},
 	verify.IntercomJWT: {"uid", "email"}, verify.ZendeskMessaging: {"uid", "email"}, verify.Drift: {"uid"},
 }
 

@@ -7,6 +7,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/signet-id/signet/internal/jwks"
+	"github.com/signet-id/signet/internal/outbound"
 	"io"
 	"log/slog"
 	"net"
@@ -87,6 +89,10 @@ type Config struct {
 	// MetricsAddr, when set, serves /metrics there without a token, and
 	// not on Addr (where it needs an owner token otherwise).
 	MetricsAddr string
+	// Outbound is the policy of requests Signet makes itself (a brand's
+	// JWKS): nil allows public HTTPS addresses only (SIGNET_OUTBOUND_ALLOW
+	// lists more).
+	Outbound *outbound.Policy
 }
 
 // Main is a running (or ready to run) server.
@@ -102,6 +108,7 @@ type Main struct {
 	listener    net.Listener
 	draining    atomic.Bool
 	metricsAddr atomic.Value // string: where /metrics is served, with MetricsAddr
+	jwks        *jwks.Fetcher
 }
 
 // New opens the database and the master key and builds the handler; Run
@@ -200,8 +207,20 @@ func New(ctx context.Context, cfg Config) (*Main, error) {
 		prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "signet_cache_misses_total",
 			Help: "Reads of apps, keys and sessions this node had to make in the database (not cached, or not trusted: the events bus was not listening)."},
 			func() float64 { _, m := cached.Stats(); return float64(m) }))
+	// Brands' JWKS, fetched under the outbound policy; their keys become
+	// the apps' keys (internal/jwks).
+	fetcher := jwks.New(st, box, cfg.Outbound, cfg.Logger)
+	fetcher.Now = cfg.Now
+	jwksFetches := prometheus.NewCounterVec(prometheus.CounterOpts{Name: "signet_jwks_fetches_total",
+		Help: "Fetches of apps' JWKS by result (ok, failed); a failed fetch keeps the last good set in force and is shown on the app's page."},
+		[]string{"result"})
+	reg.MustRegister(jwksFetches)
+	fetcher.Observe = func(result string) { jwksFetches.WithLabelValues(result).Inc() }
+	m.jwks = fetcher
+	logins.JWKS = fetcher
 	adm := admin.New(st, box, cfg.Now, cfg.Logger)
-	api := httpapi.New(httpapi.Config{Store: st, Box: box, Logins: logins, Logger: cfg.Logger, Admin: adm,
+	adm.UseJWKS(fetcher)
+	api := httpapi.New(httpapi.Config{Database: st, Logins: logins, Logger: cfg.Logger, Admin: adm,
 		Registry: reg, AdminToken: cfg.AdminToken, Now: cfg.Now, Draining: m.draining.Load,
 		Conversations: conv, Bus: bus, Stopping: m.stopping, TrustedProxies: cfg.TrustedProxies,
 		Streams: cfg.Streams, MetricsElsewhere: cfg.MetricsAddr != ""})
@@ -473,6 +492,9 @@ func every(ctx context.Context, d time.Duration, fn func()) {
 func (m *Main) Close() error { return m.close() }
 
 func (m *Main) close() error {
+	if m.jwks != nil {
+		m.jwks.Close() // background fetches end before the store closes
+	}
 	m.limiter.Close()
 	serr := m.store.Close() // the queued logins are written first
 	berr := m.bus.Close()

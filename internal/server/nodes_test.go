@@ -208,7 +208,8 @@ func (g *agreement) agree(what string, since time.Time, origin *target, check fu
 // in force on itself at once and on the others, directly and through the
 // load balancer, within agreeWithin: a key created or revoked (with its
 // sessions), an app moved from monitor to enforce, a user's sessions
-// revoked, a logout; failed verifications are counted together; a reply
+// revoked, a logout, an app deleted (its sessions end); failed
+// verifications are counted together; a reply
 // posted on one node reaches a live stream on every other.
 func TestThreeNodesBehindLoadBalancer(t *testing.T) {
 	began := time.Now()
@@ -362,6 +363,38 @@ func TestThreeNodesBehindLoadBalancer(t *testing.T) {
 		for _, n := range all {
 			n.must(200, n.do("GET", "/v1/me", bob, nil))
 		}
+	})
+
+	t.Run("app deletion", func(t *testing.T) {
+		g.use(t)
+		doomed := n1.app(ws, map[string]any{"name": "doomed", "platform": "web", "profile": "intercom", "enforcement": "off"})
+		// A session on every node, each read on every node: a node that
+		// caches sessions and apps has them now, and must learn they ended.
+		var sessions []string
+		for _, n := range []*target{n1, n2, n3} {
+			sessions = append(sessions, n.must(200, n.login(doomed, map[string]any{"user_id": fresh("doomed")})).Str("session_token"))
+		}
+		for _, n := range all {
+			for _, tok := range sessions {
+				n.must(200, n.do("GET", "/v1/me", tok, nil))
+			}
+		}
+		if a := n3.must(200, n3.do("DELETE", "/api/admin/apps/"+doomed+"?confirm=doomed", adminToken, nil)); a.Body["ended"] != 3.0 {
+			t.Errorf("deleting the app ended %v sessions, want 3", a.Body["ended"])
+		}
+		deleted := time.Now()
+		g.agree("an app deleted ends its sessions", deleted, n3, func(n *target) bool {
+			for _, tok := range sessions {
+				if a := n.do("GET", "/v1/me", tok, nil); a.Status != 401 {
+					return false
+				}
+			}
+			return true
+		})
+		g.agree("an app deleted refuses logins", deleted, n3, func(n *target) bool {
+			a := n.login(doomed, map[string]any{"user_id": fresh("late")})
+			return a.Status == 404 && a.Code() == "not_found"
+		})
 	})
 
 	t.Run("limits", func(t *testing.T) {

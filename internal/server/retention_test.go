@@ -90,10 +90,10 @@ func TestPrunerBatches(t *testing.T) {
 			}
 			// A session revoked within the grace, and one revoked before it.
 			s, at := login(recent, now.Add(24*time.Hour))
-			must(st.RevokeSession(ctx, s, model.RevokedByLogout, now.Add(-time.Hour)))
+			must(st.RevokeSession(ctx, s, model.RevokedByLogout, now.Add(-time.Hour), nil))
 			keptSessions, keptAttempts = append(keptSessions, s), append(keptAttempts, at)
 			s, at = login(recent, now.Add(24*time.Hour))
-			must(st.RevokeSession(ctx, s, model.RevokedByLogout, now.Add(-grace-time.Hour)))
+			must(st.RevokeSession(ctx, s, model.RevokedByLogout, now.Add(-grace-time.Hour), nil))
 			goneSessions, keptAttempts = append(goneSessions, s), append(keptAttempts, at)
 
 			pauses := 0

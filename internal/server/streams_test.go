@@ -201,9 +201,9 @@ func TestConnectionCap(t *testing.T) {
 	})
 }
 
-// TestRevocationClosesStreams: ending a session, revoking its key, or
-// revoking an agent's API token closes the streams at once (not at the
-// next 15 s heartbeat).
+// TestRevocationClosesStreams: ending a session, revoking its key,
+// revoking an agent's API token, deleting an app or a workspace closes the
+// streams at once (not at the next 15 s heartbeat).
 func TestRevocationClosesStreams(t *testing.T) {
 	for _, backend := range backends {
 		t.Run(backend, func(t *testing.T) {
@@ -257,5 +257,17 @@ func revocationClosesStreams(t *testing.T, a, b *testServer) {
 	tok := a.must(201, a.do("POST", "/api/admin/workspaces/"+ws+"/tokens", adminToken, map[string]any{"role": "agent"}))
 	agentStream := events(t, b.URL+"/api/agent/workspaces/"+ws+"/events", tok.Str("token"))
 	a.must(204, a.do("DELETE", "/api/admin/workspaces/"+ws+"/tokens/"+tok.Str("id"), adminToken, nil))
+	awaitWithin(t, agentStream, "session_ended", closeWithin)
+
+	// Deleting an app ends its sessions' streams; deleting the workspace,
+	// its agents' streams.
+	other := a.app(ws, map[string]any{"name": "Old web", "platform": "web", "profile": "intercom", "enforcement": "off"})
+	carol := b.must(200, b.login(other, map[string]any{"user_id": "carol"})).Str("session_token")
+	carolStream := events(t, b.URL+"/v1/events", carol)
+	agent := a.must(201, a.do("POST", "/api/admin/workspaces/"+ws+"/tokens", adminToken, map[string]any{"role": "agent"})).Str("token")
+	agentStream = events(t, b.URL+"/api/agent/workspaces/"+ws+"/events", agent)
+	a.must(200, a.do("DELETE", "/api/admin/apps/"+other+"?confirm=Old+web", adminToken, nil))
+	awaitWithin(t, carolStream, "session_ended", closeWithin)
+	a.must(200, a.do("DELETE", "/api/admin/workspaces/"+ws+"?confirm=Acme", adminToken, nil))
 	awaitWithin(t, agentStream, "session_ended", closeWithin)
 }

@@ -44,6 +44,24 @@ type Store interface {
 	// CreatedAt); not_found.
 	UpdateApp(ctx context.Context, a *model.App, audit *model.AuditEntry) error
 
+	// DeleteApp deletes app id and what is its alone, in one transaction
+	// with the audit entry (Details["sessions_ended"] set): its keys, its
+	// sessions (ended at once: deleted), its conversations (issues and
+	// their messages), its verification log and identity conflicts. Users
+	// stay (they belong to the workspace), as do their identities, which
+	// forget the app and key they came through; another app's messages
+	// written by one of its sessions stay, without the session. It returns
+	// how many live sessions it ended; not_found.
+	DeleteApp(ctx context.Context, id string, at time.Time, audit *model.AuditEntry) (int, error)
+	// DeleteWorkspace deletes workspace id and everything in it — apps,
+	// keys, users and identities, sessions, conversations, the
+	// verification log, identity conflicts, API tokens, dashboard sessions
+	// and staff accounts — in one transaction with the audit entry
+	// (Details["sessions_ended"] set). The audit log is kept: it is
+	// append-only and outlives what it names. It returns how many live
+	// sessions it ended; not_found.
+	DeleteWorkspace(ctx context.Context, id string, at time.Time, audit *model.AuditEntry) (int, error)
+
 	// CreateKey stores k (already sealed); not_found if its app does not
 	// exist; conflict if k.Material already serves another profile in the
 	// workspace through a key not revoked (one secret never serves two
@@ -65,6 +83,19 @@ type Store interface {
 	// written with Details["sessions_ended"] set. A revoked key's material may
 	// then serve another profile once no other key uses it.
 	RevokeKey(ctx context.Context, id string, at time.Time, audit *model.AuditEntry) (int, error)
+
+	// SyncJWKS makes the app's JWKS keys (model.Key.Kid set) those of a
+	// set just fetched, with the fetch's record, in one transaction: keys
+	// (sealed, with Kid, Algorithm and Fingerprint) the app does not hold
+	// by kid and fingerprint are added, dropped ones listed again become
+	// active (unless revoked), held ones no longer listed stop verifying
+	// at fetch.CheckedAt. It reports whether a key changed; not_found.
+	SyncJWKS(ctx context.Context, appID string, keys []model.Key, fetch *model.JWKSFetch) (bool, error)
+	// RecordJWKSFetch saves a fetch's outcome when no key changes (a
+	// failure); not_found if the app does not exist.
+	RecordJWKSFetch(ctx context.Context, fetch *model.JWKSFetch) error
+	// JWKSFetch returns the last fetch of an app's JWKS; not_found if none.
+	JWKSFetch(ctx context.Context, appID string) (*model.JWKSFetch, error)
 
 	// Login writes everything a successful login produces, in one
 	// transaction: it resolves the user (see Login), creates the session,
@@ -95,9 +126,11 @@ type Store interface {
 	Sessions(ctx context.Context, workspaceID string, f model.SessionFilter) ([]model.Session, error)
 	// RevokeSession ends one session; ending an ended session is a no-op
 	// that keeps the first reason; not_found.
-	RevokeSession(ctx context.Context, id, reason string, at time.Time) error
+	RevokeSession(ctx context.Context, id, reason string, at time.Time, audit *model.AuditEntry) error
 	// RevokeUserSessions ends every live session of a user, returning how many.
-	RevokeUserSessions(ctx context.Context, userID, reason string, at time.Time) (int, error)
+	// A non-nil audit entry is appended in the same transaction, with
+	// "sessions_ended" (how many) added to its details; so for the others.
+	RevokeUserSessions(ctx context.Context, userID, reason string, at time.Time, audit *model.AuditEntry) (int, error)
 
 	// CreateAccount stores a; conflict if the email is taken.
 	CreateAccount(ctx context.Context, a *model.Account, audit *model.AuditEntry) error
@@ -199,7 +232,7 @@ type Store interface {
 	PruneSessions(ctx context.Context, endedBefore time.Time, limit int) (int, error)
 
 	// RevokeAppSessions ends every live session of an app, returning how many.
-	RevokeAppSessions(ctx context.Context, appID, reason string, at time.Time) (int, error)
+	RevokeAppSessions(ctx context.Context, appID, reason string, at time.Time, audit *model.AuditEntry) (int, error)
 	// CountUserDevices counts the distinct device ids of the user's
 	// sessions created after `since`, counting `current` too (the device
 	// logging in now); sessions without a device id tell nothing. One
@@ -266,6 +299,9 @@ type Login struct {
 	Identities  []model.Identity
 	// Name is the display name sent at login, stored on the user.
 	Name string
+	// NameSigned says Name was covered by the login's signature; stored
+	// with it (model.User.NameSigned).
+	NameSigned bool
 	// Session is the session to create; the store sets UserID.
 	Session model.Session
 	// Attempt is the log entry; the store sets UserID.

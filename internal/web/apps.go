@@ -65,6 +65,8 @@ type appView struct {
 	Weak      []keyRow
 	Verifying int
 	Install   *installView
+	// JWKS is the last fetch of the app's JWKS, when it publishes one.
+	JWKS *model.JWKSFetch
 }
 
 // appOf loads {app} through the API and checks it belongs to {ws}.
@@ -137,6 +139,13 @@ func (h *handler) showApp(w http.ResponseWriter, r *http.Request, sess *session,
 		return err
 	}
 	v.Readiness = rd
+	if a.JWKSURL != "" {
+		f, err := h.admin.JWKSFetch(r.Context(), h.actor(r, sess), a.ID)
+		if err != nil && model.ErrorCode(err) != model.CodeNotFound {
+			return pageErr(err)
+		}
+		v.JWKS = f
+	}
 	w.Header().Set("Cache-Control", "no-store")
 	h.render(w, r, sess, status, "app", &page{Title: a.Name, Nav: "apps", WS: ws, Error: errMsg, Data: v})
 	return nil
@@ -200,6 +209,9 @@ func (h *handler) createKey(w http.ResponseWriter, r *http.Request, sess *sessio
 	ws, a, err := h.appOf(r, sess)
 	if err != nil {
 		return err
+	}
+	if r.PostFormValue("mode") == "public" {
+		return h.createPublicKey(w, r, sess, ws, a)
 	}
 	var in admin.KeyRequest
 	if r.PostFormValue("mode") == "import" {

@@ -11,9 +11,8 @@ type person struct {
 	Label     string
 	Verified  bool
 	Anonymous bool
-	// NameUnsigned: the name shown is the app's claim, not signed. Only
-	// signet and pylon-jwt tokens can sign a name, so a user verified by no
-	// app of those profiles has an unsigned name.
+	// NameUnsigned: the name shown is the app's claim, not signed
+	// (model.User.NameUnsigned, from what the login that set it stored).
 	NameUnsigned bool
 }
 
@@ -21,8 +20,6 @@ type person struct {
 // through the conversation service as the issue page does.
 func (h *handler) people(r *http.Request, sess *session, ws string, issues []model.Issue) map[string]person {
 	out := map[string]person{}
-	var profiles map[string]string
-	loaded := false
 	for _, is := range issues {
 		if _, done := out[is.UserID]; done || is.UserID == "" {
 			continue
@@ -33,36 +30,7 @@ func (h *handler) people(r *http.Request, sess *session, ws string, issues []mod
 		}
 		panel := panelOf(user, nil)
 		u := &panel
-		p := person{Label: u.Label(), Verified: u.Verified(), Anonymous: u.Anonymous}
-		if u.Name != "" {
-			if !loaded {
-				profiles, loaded = h.appProfiles(r, sess, ws), true
-			}
-			// Without the apps' profiles (an agent) only an unverified
-			// user's name is surely unsigned.
-			p.NameUnsigned = profiles != nil || !p.Verified
-			for _, id := range u.Identities {
-				if pr := profiles[id.AppID]; id.Verified && (pr == "signet" || pr == "pylon-jwt") {
-					p.NameUnsigned = false
-				}
-			}
-		}
-		out[is.UserID] = p
-	}
-	return out
-}
-
-// appProfiles maps the workspace's app ids to their profiles (empty for an
-// agent, who may not read apps: nil).
-func (h *handler) appProfiles(r *http.Request, sess *session, ws string) map[string]string {
-	if !sess.canAdmin() {
-		return nil
-	}
-	out := map[string]string{}
-	if apps, err := h.admin.Apps(r.Context(), h.actor(r, sess), ws); err == nil {
-		for _, a := range apps {
-			out[a.ID] = string(a.Profile)
-		}
+		out[is.UserID] = person{Label: u.Label(), Verified: u.Verified(), Anonymous: u.Anonymous, NameUnsigned: user.NameUnsigned()}
 	}
 	return out
 }

@@ -10,8 +10,9 @@ import (
 
 // TestInboxListShowsWho: each issue of the inbox list names its user and
 // says whether Signet verified them; a name the app sent beside an HMAC
-// digest, or with no proof at all, is marked unsigned; a name signed in a
-// signet token is not.
+// digest, with no proof at all, or beside a signet token that signs no
+// name is marked unsigned (what the login stored, not the app's profile);
+// a name signed in a signet token is not.
 func TestInboxListShowsWho(t *testing.T) {
 	e := start(t)
 	ws := e.workspace("Acme")
@@ -22,6 +23,9 @@ func TestInboxListShowsWho(t *testing.T) {
 	e.account(ws, "maya@acme.test", "admin")
 	tok, _ := sign.Signer{Profile: verify.Signet, Secret: jwtSecret, KeyID: kid, AppID: jwtApp, Now: e.Clock.Now}.Token(sign.Claims{UserID: "u-1", Name: "Jane Signed"})
 	hash, _ := sign.Signer{Profile: verify.Intercom, Secret: hmacSecret}.Digest(sign.Claims{UserID: "u-2"})
+	// Verified by a signet token that signs no name: the name beside it is
+	// the app's claim, whatever the profile could have signed.
+	bare, _ := sign.Signer{Profile: verify.Signet, Secret: jwtSecret, KeyID: kid, AppID: jwtApp, Now: e.Clock.Now}.Token(sign.Claims{UserID: "u-4"})
 	logins := []struct {
 		app  string
 		body map[string]any
@@ -29,6 +33,7 @@ func TestInboxListShowsWho(t *testing.T) {
 		{jwtApp, map[string]any{"identity_token": tok}},
 		{hmacApp, map[string]any{"user_id": "u-2", "user_hash": hash, "name": "Hank Claimed"}},
 		{hmacApp, map[string]any{"user_id": "u-3", "name": "Mallory Nobody"}},
+		{jwtApp, map[string]any{"identity_token": bare, "name": "Nina Sent"}},
 	}
 	for i, l := range logins {
 		s := e.must(200, e.Login(t, l.app, l.body)).Str("session_token")
@@ -40,8 +45,8 @@ func TestInboxListShowsWho(t *testing.T) {
 	rows := strings.Split(p.Body, `data-testid="issue-item"`)[1:]
 	want := map[string]struct {
 		verified, unsigned bool
-	}{"Jane Signed": {true, false}, "Hank Claimed": {true, true}, "Mallory Nobody": {false, true}}
-	if len(rows) != 3 {
+	}{"Jane Signed": {true, false}, "Hank Claimed": {true, true}, "Mallory Nobody": {false, true}, "Nina Sent": {true, true}}
+	if len(rows) != len(want) {
 		t.Fatalf("%d issues listed: %s", len(rows), excerpt(p.Body))
 	}
 	for _, row := range rows {

@@ -54,17 +54,22 @@ func (v *viewer) IsOwner() bool { return v != nil && v.Role == model.RoleOwner }
 
 // flashes are the confirmations a redirect after an action shows (?ok=…).
 var flashes = map[string]string{
-	"workspace": "Workspace created.",
-	"app":       "App created. Generate or import a key to start verifying.",
-	"saved":     "Settings saved.",
-	"retired":   "Key retired: it keeps verifying until its grace period ends.",
-	"revoked":   "Key revoked: it no longer verifies, and the sessions it created have ended.",
-	"account":   "Account created. Share the password with its owner through a safe channel.",
-	"tokenrev":  "API token revoked.",
-	"resolved":  "Issue resolved.",
-	"reopened":  "Issue reopened.",
-	"sent":      "Reply sent.",
-	"welcome":   "Welcome to Signet. Create a workspace for your brand to begin.",
+	"workspace":  "Workspace created.",
+	"app":        "App created. Generate or import a key to start verifying.",
+	"saved":      "Settings saved.",
+	"public-key": "Public key added. Tokens name it with kid = its key id and are signed with your private key.",
+	"jwks":       "JWKS URL saved. Signet fetched it: its outcome is shown below.",
+	"retired":    "Key retired: it keeps verifying until its grace period ends.",
+	"revoked":    "Key revoked: it no longer verifies, and the sessions it created have ended.",
+	"account":    "Account created. Share the password with its owner through a safe channel.",
+	"tokenrev":   "API token revoked.",
+	"resolved":   "Issue resolved.",
+	"reopened":   "Issue reopened.",
+	"sent":       "Reply sent.",
+	"welcome":    "Welcome to Signet. Create a workspace for your brand to begin.",
+	"appdeleted": "App deleted: its keys, sessions and conversations are gone; the audit log records it.",
+	"wsdeleted":  "Workspace deleted: everything in it is gone but its audit log.",
+	"ended":      "Sessions ended: that user must log in again.",
 }
 
 func (h *handler) parseTemplates() map[string]*template.Template {
@@ -181,6 +186,7 @@ func (h *handler) funcs() template.FuncMap {
 		"pct":      pct,
 		"describe": func(p verify.Profile) string { return p.Describe() },
 		"profiles": verify.Profiles,
+		"signsUID": userIDProfiles,
 		"reasons":  verify.Reasons,
 		"identity": identityOf,
 		"list":     func(v ...string) []string { return v },

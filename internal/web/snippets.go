@@ -38,14 +38,14 @@ type installLanguage struct {
 func installFor(r *http.Request, a *model.App, keys []keyRow) *installView {
 	profile := fmt.Sprint(a.Profile)
 	v := &installView{AppID: a.ID, Profile: profile}
-	v.JWT = verify.Profile(profile).IsJWT()
+	v.JWT = a.Profile.IsJWT()
 	for _, k := range keys {
 		if k.State == model.KeyActive {
 			v.KeyID = k.ID
 			break
 		}
 	}
-	v.Embed = embedSnippet(origin(r), a.ID, profile, v.JWT)
+	v.Embed = embedSnippet(origin(r), a.ID, a.Profile, v.JWT)
 	keyID := v.KeyID
 	if keyID == "" {
 		keyID = "<KEY_ID>"
@@ -56,7 +56,7 @@ func installFor(r *http.Request, a *model.App, keys []keyRow) *installView {
 			continue // a profile without snippets shows the embed only
 		}
 		v.Languages = append(v.Languages, installLanguage{Name: lang.Name, Label: lang.Label, File: f.File,
-			Config: configSnippet(lang.Name, a.ID, keyID, profile == "signet"), Code: f.Code, Whole: f.Whole})
+			Config: configSnippet(lang.Name, a.ID, keyID, a.Profile.KeyByKid()), Code: f.Code, Whole: f.Whole})
 	}
 	return v
 }
@@ -71,8 +71,13 @@ func origin(r *http.Request) string {
 }
 
 // embedSnippet is the widget's two tags with the boot options that profile
-// signs (web/widget/README.md lists every option).
-func embedSnippet(origin, appID, profile string, jwt bool) string {
+// signs (web/widget/README.md lists every option): the identifier its
+// description requires, or both.
+func embedSnippet(origin, appID string, profile verify.Profile, jwt bool) string {
+	var requires verify.IdentityType
+	if d := profile.Description(); d != nil {
+		requires = d.Requires
+	}
 	var opts []string
 	switch {
 	case jwt:
@@ -82,10 +87,10 @@ func embedSnippet(origin, appID, profile string, jwt bool) string {
 			`// a fresh one when the session ends (an endpoint of your backend):`,
 			`fetchIdentityToken: async () => (await fetch("/signet-token")).text(),`,
 		}
-	case profile == "pylon-hmac":
+	case requires == verify.Email:
 		opts = []string{`email: "jane@example.com",`, `name: "Jane", // not signed: shown to agents as unsigned`,
 			`userHash: "<the digest of the email, from your backend>",`}
-	case profile == "akece":
+	case requires == verify.UID:
 		opts = []string{`userId: "user-42",`, `name: "Jane", // not signed: shown to agents as unsigned`,
 			`userHash: "<the digest of the user id, from your backend>",`}
 	default:

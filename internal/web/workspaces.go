@@ -125,6 +125,27 @@ func profileOptions() []profileOption {
 	return out
 }
 
+// userIDProfiles names, space-separated, the profiles whose proof can sign a
+// user id: the pages show the user-id pattern for them only. Read from each
+// profile's description, never from its name.
+func userIDProfiles() string {
+	var names []string
+	for _, p := range verify.Profiles() {
+		d := p.Description()
+		signs := false
+		if d.Proof == verify.ProofDigest {
+			signs = d.Requires != verify.Email
+		}
+		for _, c := range d.Claims {
+			signs = signs || c.Kind == verify.ClaimIdentities || c.Kind == verify.ClaimIdentity && c.Identity == verify.UID
+		}
+		if signs {
+			names = append(names, string(p))
+		}
+	}
+	return strings.Join(names, " ")
+}
+
 func (h *handler) appsPage(w http.ResponseWriter, r *http.Request, sess *session) error {
 	return h.showApps(w, r, sess, http.StatusOK, appForm{Platform: "web", Profile: string(verify.Signet),
 		Enforcement: string(model.EnforcementMonitor), OnFailure: string(model.OnFailureReject)}, "")

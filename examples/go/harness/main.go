@@ -37,6 +37,7 @@ type request struct {
 	Name        string            `json:"name"`
 	Identities  []stdlib.Identity `json:"identities"`
 	Attributes  map[string]string `json:"attributes"`
+	PrivateKey  string            `json:"private_key"`
 }
 
 func main() {
@@ -83,6 +84,14 @@ func run(r request, useStdlib bool) (string, error) {
 		return signing.AkeceIdentifierHash(r.Secret, id)
 	case "pylon-hmac":
 		return signing.PylonEmailHash(r.Secret, r.Email)
+	case "helpscout":
+		return signing.HelpScoutSignature(r.Secret, r.Email)
+	case "front":
+		return signing.FrontUserHash(r.Secret, r.UID, r.Email)
+	case "plain":
+		return signing.PlainEmailHash(r.Secret, r.Email)
+	case "gleap":
+		return signing.GleapUserHash(r.Secret, r.UID)
 	}
 	ids := r.Identities
 	if ids == nil {
@@ -107,7 +116,14 @@ func run(r request, useStdlib bool) (string, error) {
 		c.Email = r.Email
 		return signing.PylonChatWidgetToken(r.Secret, r.AppID, c)
 	case "signet":
+		if r.PrivateKey != "" {
+			return signing.SignetTokenES256(r.PrivateKey, r.KeyID, r.AppID, c)
+		}
 		return signing.SignetToken(r.Secret, r.KeyID, r.AppID, c)
+	case "kustomer":
+		return signing.KustomerToken(r.Secret, c)
+	case "freshdesk-widget":
+		return signing.FreshdeskWidgetToken(r.Secret, c)
 	case "intercom-jwt":
 		return signing.IntercomMessengerToken(r.Secret, c)
 	case "zendesk-messaging":
@@ -128,8 +144,20 @@ func runStdlib(r request, ids []stdlib.Identity) (string, error) {
 			IssuedAt: r.IssuedAt, ExpiresAt: r.ExpiresAt, AccountID: a["account_id"], AccountExternalID: a["account_external_id"],
 			ContactID: a["contact_id"], ContactExternalID: a["contact_external_id"]})
 	case "signet":
+		if r.PrivateKey != "" {
+			return stdlib.SignetTokenES256(r.PrivateKey, r.KeyID, stdlib.SignetClaims{Audience: r.AppID, IssuedAt: r.IssuedAt,
+				ExpiresAt: r.ExpiresAt, Name: r.Name, Identities: ids})
+		}
 		return stdlib.SignetToken(r.Secret, r.KeyID, stdlib.SignetClaims{Audience: r.AppID, IssuedAt: r.IssuedAt,
 			ExpiresAt: r.ExpiresAt, Name: r.Name, Identities: ids})
+	case "kustomer":
+		return stdlib.KustomerToken(r.Secret, stdlib.KustomerClaims{ExternalID: r.UID, Email: r.Email, IssuedAt: r.IssuedAt})
+	case "freshdesk-widget":
+		now := time.Now()
+		if r.IssuedAt != 0 {
+			now = time.Unix(r.IssuedAt, 0)
+		}
+		return stdlib.FreshdeskWidgetToken(r.Secret, stdlib.FreshdeskClaims{Name: r.Name, Email: r.Email, ExpiresAt: r.ExpiresAt}, now)
 	case "intercom-jwt":
 		return stdlib.IntercomMessengerToken(r.Secret, stdlib.IntercomClaims{UserID: r.UID, Email: r.Email,
 			IssuedAt: r.IssuedAt, ExpiresAt: r.ExpiresAt})

@@ -6,10 +6,14 @@ package stdlib
 
 import (
 	"bytes"
+	"crypto/ecdsa"
 	"crypto/hmac"
+	"crypto/rand"
 	"crypto/sha256"
+	"crypto/x509"
 	"encoding/base64"
 	"encoding/json"
+	"encoding/pem"
 	"errors"
 	"time"
 	"unicode/utf8"
@@ -51,6 +55,20 @@ type SignetClaims struct {
 	ExpiresAt  int64      `json:"exp"` // 0 means 10 minutes after iat
 	Name       string     `json:"name,omitempty"`
 	Identities []Identity `json:"identities"`
+}
+
+// KustomerClaims are a kustomer token's claims, in Kustomer's order.
+type KustomerClaims struct {
+	ExternalID string `json:"externalId,omitempty"` // the user id, as a string
+	Email      string `json:"email,omitempty"`
+	IssuedAt   int64  `json:"iat"` // UNIX seconds; 0 means now
+}
+
+// FreshdeskClaims are a freshdesk-widget token's claims, in Freshdesk's order.
+type FreshdeskClaims struct {
+	Name      string `json:"name,omitempty"`
+	Email     string `json:"email"`
+	ExpiresAt int64  `json:"exp"` // UNIX seconds; 0 means 10 minutes from now
 }
 
 const defaultLifetime = 10 * 60 // seconds, as Pylon recommends
@@ -109,6 +127,40 @@ func SignetToken(secret, keyID string, c SignetClaims) (string, error) {
 	return hs256(secret, keyID, c)
 }
 
+// KustomerToken signs a kustomer token (Kustomer.login's jwtToken) with the
+// secret as UTF-8 text. An externalId or an email is required.
+//
+// Pitfalls: iat is in seconds and at most 15 minutes old when the widget
+// logs in: sign one when the chat opens. When the token signs an email, the
+// user is the email: the externalId is then not verified.
+func KustomerToken(secret string, c KustomerClaims) (string, error) {
+	if c.ExternalID == "" && c.Email == "" {
+		return "", errors.New("a kustomer token signs an externalId, an email or both")
+	}
+	if c.IssuedAt == 0 {
+		c.IssuedAt = time.Now().Unix()
+	}
+	return hs256(secret, "", c)
+}
+
+// FreshdeskWidgetToken signs a freshdesk-widget token with the secret as
+// UTF-8 text; now is the signing time (the token carries no iat).
+//
+// Pitfalls: exp is in seconds, in the future and at most 2 hours ahead of
+// now.
+func FreshdeskWidgetToken(secret string, c FreshdeskClaims, now time.Time) (string, error) {
+	if c.Email == "" {
+		return "", errors.New("a freshdesk-widget token signs an email")
+	}
+	if c.ExpiresAt == 0 {
+		c.ExpiresAt = now.Unix() + defaultLifetime
+	}
+	if ahead := c.ExpiresAt - now.Unix(); ahead <= 0 || ahead > 2*60*60 {
+		return "", errors.New("a freshdesk-widget token expires in the future, within 2 hours")
+	}
+	return hs256(secret, "", c)
+}
+
 func hasUIDOrEmail(ids []Identity) bool {
 	for _, id := range ids {
 		if (id.Identifier == "uid" || id.Identifier == "email") && id.Value != "" {
@@ -150,6 +202,54 @@ func compactJSON(v any) ([]byte, error) {
 		return nil, err
 	}
 	return bytes.TrimSuffix(b.Bytes(), []byte("\n")), nil
+}
+
+// SignetTokenES256 signs a signet token with a key pair: the same claims,
+// ES256 under your P-256 private key (PKCS #8 PEM); Signet holds only the
+// public key, whose id is keyID. The signature is JWS's r‖s, 64 bytes (not
+// the ASN.1 that ecdsa.SignASN1 writes).
+func SignetTokenES256(privateKeyPEM, keyID string, c SignetClaims) (string, error) {
+	if keyID == "" || c.Audience == "" || !hasUIDOrEmail(c.Identities) {
+		return "", errors.New("a signet token names its key id and app id, and signs a uid, an email or both")
+	}
+	block, _ := pem.Decode([]byte(privateKeyPEM))
+	if block == nil {
+		return "", errors.New("the private key is not PEM")
+	}
+	parsed, err := x509.ParsePKCS8PrivateKey(block.Bytes)
+	key, ok := parsed.(*ecdsa.PrivateKey)
+	if err != nil || !ok || key.Curve.Params().Name != "P-256" {
+		return "", errors.New("an ES256 key is a P-256 private key in PKCS #8 PEM")
+	}
+	if c.IssuedAt == 0 {
+		c.IssuedAt = time.Now().Unix()
+	}
+	if c.ExpiresAt == 0 {
+		c.ExpiresAt = c.IssuedAt + defaultLifetime
+	}
+	header := struct {
+		Alg string `json:"alg"`
+		Typ string `json:"typ"`
+		Kid string `json:"kid"`
+	}{"ES256", "JWT", keyID}
+	h, err := compactJSON(header)
+	if err != nil {
+		return "", err
+	}
+	p, err := compactJSON(c)
+	if err != nil {
+		return "", err
+	}
+	input := base64.RawURLEncoding.EncodeToString(h) + "." + base64.RawURLEncoding.EncodeToString(p)
+	digest := sha256.Sum256([]byte(input))
+	r, s, err := ecdsa.Sign(rand.Reader, key, digest[:])
+	if err != nil {
+		return "", err
+	}
+	sig := make([]byte, 64)
+	r.FillBytes(sig[:32])
+	s.FillBytes(sig[32:])
+	return input + "." + base64.RawURLEncoding.EncodeToString(sig), nil
 }
 
 // IntercomClaims are an intercom-jwt token's claims, in Intercom's order.

@@ -123,9 +123,11 @@ func Open(ctx context.Context, path string) (*sqlstore.Store, error) {
 		IsUnavailable: unavailable,
 		// modernc's SQLite compiles every query it is given.
 		PrepareOnce: true,
-		// Its driver looks each parameter up by name, in a list: binding
-		// is quadratic in a statement's parameters.
-		BatchRows:        16,
+		// Its driver looks each numbered parameter up by name, in a list
+		// (binding is quadratic in a statement's parameters): the store
+		// gives it anonymous ones.
+		AnonymousParams:  true,
+		BatchRows:        64,
 		BatchOtherWrites: true,
 	}
 	return sqlstore.New(ctx, d, writer, reader)

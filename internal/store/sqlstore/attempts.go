@@ -21,10 +21,10 @@ func (s *Store) RecordAttempt(ctx context.Context, a *model.Attempt) error {
 func (s *Store) insertAttempt(ctx context.Context, q querier, a *model.Attempt) error {
 	_, err := q.ExecContext(ctx, `
 		INSERT INTO attempts (id, workspace_id, app_id, platform, profile, app_version, result,
-			reason, cause, diagnosis, key_id, user_id, at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
+			reason, cause, diagnosis, key_id, user_id, at, claimed_user_id, claimed_email)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)`,
 		a.ID, a.WorkspaceID, a.AppID, a.Platform, a.Profile, a.AppVersion, a.Result,
-		a.Reason, a.Cause, a.Diagnosis, a.KeyID, nullString(a.UserID), millis(a.At))
+		a.Reason, a.Cause, a.Diagnosis, a.KeyID, nullString(a.UserID), millis(a.At), a.ClaimedUserID, a.ClaimedEmail)
 	switch {
 	case err != nil && s.d.IsUniqueViolation(err):
 		return model.Errorf(model.CodeConflict, "attempt %s already exists", a.ID)
@@ -66,7 +66,7 @@ func (s *Store) Attempts(ctx context.Context, workspaceID string, f model.Attemp
 	}
 	rows, err := s.reader.QueryContext(ctx, `
 		SELECT id, workspace_id, app_id, platform, profile, app_version, result, reason, cause, diagnosis,
-			key_id, COALESCE(user_id, ''), at
+			key_id, COALESCE(user_id, ''), at, claimed_user_id, claimed_email
 		FROM attempts`+w.sql()+` ORDER BY at DESC, seq DESC`+w.limit(f.Limit), w.args...)
 	if err != nil {
 		return nil, fmt.Errorf("attempts: %w", err)
@@ -77,7 +77,7 @@ func (s *Store) Attempts(ctx context.Context, workspaceID string, f model.Attemp
 		var a model.Attempt
 		var at int64
 		err := rows.Scan(&a.ID, &a.WorkspaceID, &a.AppID, &a.Platform, &a.Profile, &a.AppVersion, &a.Result,
-			&a.Reason, &a.Cause, &a.Diagnosis, &a.KeyID, &a.UserID, &at)
+			&a.Reason, &a.Cause, &a.Diagnosis, &a.KeyID, &a.UserID, &at, &a.ClaimedUserID, &a.ClaimedEmail)
 		if err != nil {
 			return nil, fmt.Errorf("attempts: %w", err)
 		}

@@ -429,7 +429,13 @@ type batchWrites struct {
 	attempts   []*model.Attempt
 	identities []identityRow // verified, refreshed (last one per key wins)
 	claims     []identityRow
-	names      map[string]string // user id → name
+	names      map[string]userName // user id → name
+}
+
+// userName is a display name as a login sets it.
+type userName struct {
+	name   string
+	signed bool
 }
 
 type identityRow struct {
@@ -469,13 +475,13 @@ func (s *Store) returningLogin(ctx context.Context, tx *Tx, j *job, w *batchWrit
 	out := &store.LoginOutcome{User: *u}
 	out.User.Identities = slices.Clone(u.Identities)
 	if l.Name != "" {
-		if l.Name != u.Name {
+		if l.Name != u.Name || l.NameSigned != u.NameSigned {
 			if w.names == nil {
-				w.names = map[string]string{}
+				w.names = map[string]userName{}
 			}
-			w.names[u.ID] = l.Name
+			w.names[u.ID] = userName{l.Name, l.NameSigned}
 		}
-		out.User.Name = l.Name
+		out.User.Name, out.User.NameSigned = l.Name, l.NameSigned
 	}
 	for _, id := range res.Attach {
 		id = asStored(id)
@@ -601,7 +607,8 @@ func (s *Store) batchRows() int {
 // table (and per maxRows rows).
 func (s *Store) writeShared(ctx context.Context, tx *Tx, w *batchWrites) error {
 	for _, id := range slices.Sorted(maps.Keys(w.names)) {
-		if _, err := tx.ExecContext(ctx, `UPDATE users SET name = $2 WHERE id = $1`, id, w.names[id]); err != nil {
+		if _, err := tx.ExecContext(ctx, `UPDATE users SET name = $2, name_signed = $3 WHERE id = $1`,
+			id, w.names[id].name, w.names[id].signed); err != nil {
 			return fmt.Errorf("update user: %w", err)
 		}
 	}
@@ -671,15 +678,15 @@ func (s *Store) writeShared(ctx context.Context, tx *Tx, w *batchWrites) error {
 			}
 			continue
 		}
-		args := make([]any, 0, len(chunk)*13)
+		args := make([]any, 0, len(chunk)*15)
 		for _, a := range chunk {
 			args = append(args, a.ID, a.WorkspaceID, a.AppID, a.Platform, a.Profile, a.AppVersion, a.Result,
-				a.Reason, a.Cause, a.Diagnosis, a.KeyID, nullString(a.UserID), millis(a.At))
+				a.Reason, a.Cause, a.Diagnosis, a.KeyID, nullString(a.UserID), millis(a.At), a.ClaimedUserID, a.ClaimedEmail)
 		}
 		_, err := tx.ExecContext(ctx, `
 			INSERT INTO attempts (id, workspace_id, app_id, platform, profile, app_version, result,
-				reason, cause, diagnosis, key_id, user_id, at)
-			VALUES `+rowsOf(len(chunk), 13, "", 0), args...)
+				reason, cause, diagnosis, key_id, user_id, at, claimed_user_id, claimed_email)
+			VALUES `+rowsOf(len(chunk), 15, "", 0), args...)
 		if err != nil {
 			return fmt.Errorf("insert attempts: %w", err)
 		}

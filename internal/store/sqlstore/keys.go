@@ -13,7 +13,7 @@ import (
 )
 
 const keyColumns = `id, app_id, workspace_id, sealed, imported, weak, fingerprint,
-	created_at, retires_at, revoked_at, last_used_at`
+	created_at, retires_at, revoked_at, last_used_at, algorithm, kid`
 
 // CreateKey stores k (already sealed), and audit in the same transaction
 // when it is not nil; not_found if its app does not exist in its
@@ -41,9 +41,9 @@ func (s *Store) CreateKey(ctx context.Context, k *model.Key, audit *model.AuditE
 			}
 		}
 		_, err = tx.ExecContext(ctx, `
-			INSERT INTO keys (`+keyColumns+`) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
+			INSERT INTO keys (`+keyColumns+`) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
 			k.ID, k.AppID, k.WorkspaceID, k.Sealed, k.Imported, k.Weak, k.Fingerprint,
-			millis(k.CreatedAt), nullMillis(k.RetiresAt), nullMillis(k.RevokedAt), nullMillis(k.LastUsedAt))
+			millis(k.CreatedAt), nullMillis(k.RetiresAt), nullMillis(k.RevokedAt), nullMillis(k.LastUsedAt), keyAlgorithm(k), k.Kid)
 		switch {
 		case err != nil && s.d.IsForeignKeyViolation(err):
 			return model.Errorf(model.CodeNotFound, "app %s not found in workspace %s", k.AppID, k.WorkspaceID)
@@ -248,7 +248,7 @@ func scanKey(sc scanner) (*model.Key, error) {
 	var created int64
 	var retires, revoked, used sql.NullInt64
 	err := sc.Scan(&k.ID, &k.AppID, &k.WorkspaceID, &k.Sealed, &k.Imported, &k.Weak, &k.Fingerprint,
-		&created, &retires, &revoked, &used)
+		&created, &retires, &revoked, &used, &k.Algorithm, &k.Kid)
 	if err != nil {
 		return nil, err
 	}
@@ -291,7 +291,7 @@ func (s *Store) SetKeyMaterials(ctx context.Context, all bool, material func(k *
 		}, `SELECT k.id, k.app_id, k.workspace_id, k.sealed, k.imported, k.weak, k.fingerprint,
 				k.created_at, k.retires_at, k.revoked_at, k.last_used_at, a.profile
 			FROM keys k JOIN apps a ON a.id = k.app_id
-			WHERE k.revoked_at IS NULL AND NOT EXISTS (SELECT 1 FROM key_materials m WHERE m.key_id = k.id)
+			WHERE k.revoked_at IS NULL AND k.algorithm = 'HS256' AND NOT EXISTS (SELECT 1 FROM key_materials m WHERE m.key_id = k.id)
 			ORDER BY k.created_at, k.id`+s.d.LockRow)
 		if err != nil {
 			return err

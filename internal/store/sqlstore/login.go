@@ -144,8 +144,8 @@ func (s *Store) login(ctx context.Context, tx *Tx, l *store.Login, verified, cla
 	if userID == "" {
 		userID = model.NewID("usr")
 		_, err := tx.ExecContext(ctx, `
-			INSERT INTO users (id, workspace_id, anonymous, name, created_at) VALUES ($1, $2, $3, $4, $5)`,
-			userID, l.WorkspaceID, l.Anonymous, l.Name, millis(at))
+			INSERT INTO users (id, workspace_id, anonymous, name, name_signed, created_at) VALUES ($1, $2, $3, $4, $5, $6)`,
+			userID, l.WorkspaceID, l.Anonymous, l.Name, l.Name != "" && l.NameSigned, millis(at))
 		switch {
 		case err != nil && s.d.IsForeignKeyViolation(err):
 			return nil, model.Errorf(model.CodeNotFound, "workspace %s not found", l.WorkspaceID)
@@ -153,7 +153,7 @@ func (s *Store) login(ctx context.Context, tx *Tx, l *store.Login, verified, cla
 			return nil, fmt.Errorf("create user: %w", err)
 		}
 	} else if l.Name != "" {
-		if _, err := tx.ExecContext(ctx, `UPDATE users SET name = $2 WHERE id = $1`, userID, l.Name); err != nil {
+		if _, err := tx.ExecContext(ctx, `UPDATE users SET name = $2, name_signed = $3 WHERE id = $1`, userID, l.Name, l.NameSigned); err != nil {
 			return nil, fmt.Errorf("update user: %w", err)
 		}
 	}

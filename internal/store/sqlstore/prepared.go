@@ -82,15 +82,28 @@ func (c *stmtCache) close() {
 // cache.
 type pool struct {
 	*sql.DB
-	stmts *stmtCache // nil: run every query as it is
+	stmts  *stmtCache // nil: run every query as it is
+	params *rewriter  // nil: the driver takes $1, $2… as they are (params.go)
 }
 
-func newPool(db *sql.DB, prepareOnce bool) *pool {
+func newPool(db *sql.DB, d Dialect) *pool {
 	p := &pool{DB: db}
-	if prepareOnce {
+	if d.PrepareOnce {
 		p.stmts = newStmtCache(db)
 	}
+	if d.AnonymousParams {
+		p.params = newRewriter()
+	}
 	return p
+}
+
+// driverForm is query and args as the driver takes them.
+func driverForm(r *rewriter, query string, args []any) (string, []any) {
+	if r == nil {
+		return query, args
+	}
+	n := r.rewrite(query)
+	return n.text, n.bind(args)
 }
 
 func (p *pool) stmt(ctx context.Context, query string) *sql.Stmt {
@@ -104,6 +117,7 @@ func (p *pool) stmt(ctx context.Context, query string) *sql.Stmt {
 }
 
 func (p *pool) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	query, args = driverForm(p.params, query, args)
 	if st := p.stmt(ctx, query); st != nil {
 		return st.ExecContext(ctx, args...)
 	}
@@ -111,6 +125,7 @@ func (p *pool) ExecContext(ctx context.Context, query string, args ...any) (sql.
 }
 
 func (p *pool) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	query, args = driverForm(p.params, query, args)
 	if st := p.stmt(ctx, query); st != nil {
 		return st.QueryContext(ctx, args...)
 	}
@@ -118,6 +133,7 @@ func (p *pool) QueryContext(ctx context.Context, query string, args ...any) (*sq
 }
 
 func (p *pool) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
+	query, args = driverForm(p.params, query, args)
 	if st := p.stmt(ctx, query); st != nil {
 		return st.QueryRowContext(ctx, args...)
 	}
@@ -138,6 +154,7 @@ func (p *pool) close() error {
 type Tx struct {
 	*sql.Tx
 	stmts  *stmtCache
+	params *rewriter
 	missed []string
 }
 
@@ -153,6 +170,7 @@ func (tx *Tx) stmt(ctx context.Context, query string) *sql.Stmt {
 }
 
 func (tx *Tx) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	query, args = driverForm(tx.params, query, args)
 	if st := tx.stmt(ctx, query); st != nil {
 		return st.ExecContext(ctx, args...)
 	}
@@ -160,6 +178,7 @@ func (tx *Tx) ExecContext(ctx context.Context, query string, args ...any) (sql.R
 }
 
 func (tx *Tx) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	query, args = driverForm(tx.params, query, args)
 	if st := tx.stmt(ctx, query); st != nil {
 		return st.QueryContext(ctx, args...)
 	}
@@ -167,6 +186,7 @@ func (tx *Tx) QueryContext(ctx context.Context, query string, args ...any) (*sql
 }
 
 func (tx *Tx) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
+	query, args = driverForm(tx.params, query, args)
 	if st := tx.stmt(ctx, query); st != nil {
 		return st.QueryRowContext(ctx, args...)
 	}

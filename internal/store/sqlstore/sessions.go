@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"maps"
 	"time"
 
 	"github.com/signet-id/signet/internal/model"
@@ -86,51 +87,77 @@ func (s *Store) Sessions(ctx context.Context, workspaceID string, f model.Sessio
 }
 
 // RevokeSession ends one session; ending an ended session is a no-op that
-// keeps the first reason; not_found.
-func (s *Store) RevokeSession(ctx context.Context, id, reason string, at time.Time) error {
-	n, err := affected(s.writer.ExecContext(ctx, `
-		UPDATE sessions SET revoked_at = $2, revoke_reason = $3 WHERE id = $1 AND revoked_at IS NULL`,
-		id, millis(at), reason))
-	if err != nil {
-		return fmt.Errorf("revoke session: %w", err)
-	}
-	if n == 1 {
+// keeps the first reason (and writes no audit entry); not_found.
+func (s *Store) RevokeSession(ctx context.Context, id, reason string, at time.Time, audit *model.AuditEntry) error {
+	return s.inTx(ctx, func(tx *Tx) error {
+		n, err := affected(tx.ExecContext(ctx, `
+			UPDATE sessions SET revoked_at = $2, revoke_reason = $3 WHERE id = $1 AND revoked_at IS NULL`,
+			id, millis(at), reason))
+		if err != nil {
+			return fmt.Errorf("revoke session: %w", err)
+		}
+		if n == 1 {
+			return s.auditEnded(ctx, tx, audit, -1)
+		}
+		found, err := exists(ctx, tx, `SELECT 1 FROM sessions WHERE id = $1`, id)
+		switch {
+		case err != nil:
+			return fmt.Errorf("revoke session: %w", err)
+		case !found:
+			return model.Errorf(model.CodeNotFound, "session %s not found", id)
+		}
 		return nil
-	}
-	found, err := exists(ctx, s.writer, `SELECT 1 FROM sessions WHERE id = $1`, id)
-	switch {
-	case err != nil:
-		return fmt.Errorf("revoke session: %w", err)
-	case !found:
-		return model.Errorf(model.CodeNotFound, "session %s not found", id)
-	}
-	return nil
+	})
 }
 
 // RevokeUserSessions ends every live session of a user, returning how many.
-// One statement: it is atomic without an explicit transaction.
-func (s *Store) RevokeUserSessions(ctx context.Context, userID, reason string, at time.Time) (int, error) {
-	n, err := affected(s.writer.ExecContext(ctx, `
-		UPDATE sessions SET revoked_at = $2, revoke_reason = $3
-		WHERE user_id = $1 AND revoked_at IS NULL AND expires_at > $2`,
-		userID, millis(at), reason))
-	if err != nil {
-		return 0, fmt.Errorf("revoke user sessions: %w", err)
-	}
-	return n, nil
+func (s *Store) RevokeUserSessions(ctx context.Context, userID, reason string, at time.Time, audit *model.AuditEntry) (int, error) {
+	return s.revokeSessions(ctx, "user_id", userID, reason, at, audit)
 }
 
 // RevokeAppSessions ends every live session of an app, returning how many.
-// One statement, like RevokeUserSessions.
-func (s *Store) RevokeAppSessions(ctx context.Context, appID, reason string, at time.Time) (int, error) {
-	n, err := affected(s.writer.ExecContext(ctx, `
-		UPDATE sessions SET revoked_at = $2, revoke_reason = $3
-		WHERE app_id = $1 AND revoked_at IS NULL AND expires_at > $2`,
-		appID, millis(at), reason))
-	if err != nil {
-		return 0, fmt.Errorf("revoke app sessions: %w", err)
+func (s *Store) RevokeAppSessions(ctx context.Context, appID, reason string, at time.Time, audit *model.AuditEntry) (int, error) {
+	return s.revokeSessions(ctx, "app_id", appID, reason, at, audit)
+}
+
+// revokeSessions ends the live sessions whose column (user_id or app_id)
+// is id: one statement, and the audit entry, if any, in its transaction.
+func (s *Store) revokeSessions(ctx context.Context, column, id, reason string, at time.Time, audit *model.AuditEntry) (int, error) {
+	query := `UPDATE sessions SET revoked_at = $2, revoke_reason = $3
+		WHERE ` + column + ` = $1 AND revoked_at IS NULL AND expires_at > $2`
+	if audit == nil { // one statement: atomic without a transaction
+		n, err := affected(s.writer.ExecContext(ctx, query, id, millis(at), reason))
+		if err != nil {
+			return 0, fmt.Errorf("revoke sessions: %w", err)
+		}
+		return n, nil
 	}
-	return n, nil
+	var n int
+	err := s.inTx(ctx, func(tx *Tx) error {
+		var err error
+		if n, err = affected(tx.ExecContext(ctx, query, id, millis(at), reason)); err != nil {
+			return fmt.Errorf("revoke sessions: %w", err)
+		}
+		return s.auditEnded(ctx, tx, audit, n)
+	})
+	return n, err
+}
+
+// auditEnded appends audit (when set) inside tx, with how many sessions
+// ended in its details (n ≥ 0).
+func (s *Store) auditEnded(ctx context.Context, tx *Tx, audit *model.AuditEntry, n int) error {
+	if audit == nil {
+		return nil
+	}
+	if n >= 0 {
+		details := maps.Clone(audit.Details)
+		if details == nil {
+			details = map[string]any{}
+		}
+		details["sessions_ended"] = n
+		audit.Details = details
+	}
+	return s.appendAudit(ctx, tx, audit)
 }
 
 // CountUserDevices counts distinct device ids since `since`, current included.

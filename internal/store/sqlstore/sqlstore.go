@@ -66,6 +66,10 @@ type Dialect struct {
 	// PrepareOnce keeps every statement the store runs prepared
 	// (prepared.go): for a driver that would compile each query anew.
 	PrepareOnce bool
+	// AnonymousParams hands the driver each query with "?" placeholders
+	// in place of $1, $2… (params.go): for a driver that looks numbered
+	// parameters up by name, in a list.
+	AnonymousParams bool
 	// BatchRows is how many rows one statement of a batch of logins writes
 	// (batch.go): many where each statement is a round trip (PostgreSQL),
 	// few where binding many parameters costs more than it saves (SQLite,
@@ -92,7 +96,7 @@ var _ store.Store = (*Store)(nil)
 // database has one pool), after applying the dialect's pending migrations.
 // The Store owns both pools: Close closes them, and so does a failed New.
 func New(ctx context.Context, d Dialect, writer, reader *sql.DB) (*Store, error) {
-	s := &Store{d: d, writer: newPool(writer, d.PrepareOnce), reader: newPool(reader, d.PrepareOnce)}
+	s := &Store{d: d, writer: newPool(writer, d), reader: newPool(reader, d)}
 	if reader == writer {
 		s.reader = s.writer
 	}
@@ -179,7 +183,7 @@ func (s *Store) tryTx(ctx context.Context, fn func(tx *Tx) error) error {
 	if err != nil {
 		return fmt.Errorf("%s: begin: %w", s.d.Name, err)
 	}
-	tx := &Tx{Tx: raw, stmts: s.writer.stmts}
+	tx := &Tx{Tx: raw, stmts: s.writer.stmts, params: s.writer.params}
 	if err := fn(tx); err != nil {
 		tx.Rollback()
 		return err

@@ -47,7 +47,7 @@ func (s *Store) VerifiedUser(ctx context.Context, workspaceID string, typ verify
 
 // userWithIdentities are the columns scanUsers reads: a user (u) joined
 // with each of their identities (i).
-const userWithIdentities = `u.id, u.workspace_id, u.anonymous, u.name, u.created_at,
+const userWithIdentities = `u.id, u.workspace_id, u.anonymous, u.name, u.name_signed, u.created_at,
 	i.type, i.value, i.verified, i.metadata, COALESCE(i.app_id, ''), COALESCE(i.key_id, ''), i.seen_at, i.verified_at`
 
 // scanUsers reads rows of userWithIdentities, each user's rows together,
@@ -61,7 +61,7 @@ func scanUsers(rows *sql.Rows) ([]*model.User, error) {
 		var created, seen int64
 		var metadata string
 		var verifiedAt sql.NullInt64
-		if err := rows.Scan(&u.ID, &u.WorkspaceID, &u.Anonymous, &u.Name, &created,
+		if err := rows.Scan(&u.ID, &u.WorkspaceID, &u.Anonymous, &u.Name, &u.NameSigned, &created,
 			&id.Type, &id.Value, &id.Verified, &metadata, &id.AppID, &id.KeyID, &seen, &verifiedAt); err != nil {
 			return nil, err
 		}
@@ -87,8 +87,8 @@ func loadUser(ctx context.Context, q querier, id string) (*model.User, error) {
 	var u model.User
 	var created int64
 	err := q.QueryRowContext(ctx, `
-		SELECT id, workspace_id, anonymous, name, created_at FROM users WHERE id = $1`, id).
-		Scan(&u.ID, &u.WorkspaceID, &u.Anonymous, &u.Name, &created)
+		SELECT id, workspace_id, anonymous, name, name_signed, created_at FROM users WHERE id = $1`, id).
+		Scan(&u.ID, &u.WorkspaceID, &u.Anonymous, &u.Name, &u.NameSigned, &created)
 	switch {
 	case errors.Is(err, sql.ErrNoRows):
 		return nil, model.Errorf(model.CodeNotFound, "user %s not found", id)
@@ -119,7 +119,7 @@ func (s *Store) Users(ctx context.Context, workspaceID string, f model.UserFilte
 	// The same selection feeds both queries: the users, then their identities.
 	selection := ` FROM users u` + w.sql() + ` ORDER BY u.created_at DESC, u.id DESC` + w.limit(f.Limit)
 
-	rows, err := s.reader.QueryContext(ctx, `SELECT u.id, u.workspace_id, u.anonymous, u.name, u.created_at`+selection, w.args...)
+	rows, err := s.reader.QueryContext(ctx, `SELECT u.id, u.workspace_id, u.anonymous, u.name, u.name_signed, u.created_at`+selection, w.args...)
 	if err != nil {
 		return nil, fmt.Errorf("users: %w", err)
 	}
@@ -128,7 +128,7 @@ func (s *Store) Users(ctx context.Context, workspaceID string, f model.UserFilte
 	for rows.Next() {
 		var u model.User
 		var created int64
-		if err := rows.Scan(&u.ID, &u.WorkspaceID, &u.Anonymous, &u.Name, &created); err != nil {
+		if err := rows.Scan(&u.ID, &u.WorkspaceID, &u.Anonymous, &u.Name, &u.NameSigned, &created); err != nil {
 			return nil, fmt.Errorf("users: %w", err)
 		}
 		u.CreatedAt = fromMillis(created)

@@ -248,3 +248,46 @@ func testTokenKind(e *env) {
 		e.t.Errorf("APITokenByHash: kind %q", got.Kind)
 	}
 }
+
+// testAuditedRevocations: ending sessions with an audit entry writes both
+// in one transaction, the entry counting the sessions ended; a bad entry
+// ends none; a session that was already ended writes no entry.
+func testAuditedRevocations(e *env) {
+	w := e.workspace()
+	a := e.app(w)
+	k := &model.Key{ID: model.NewID("key"), AppID: a.ID, WorkspaceID: w.ID, Sealed: random(48), Fingerprint: "fp", CreatedAt: e.tick()}
+	e.must(e.s.CreateKey(e.ctx, k, nil))
+	uid := model.Identity{Type: "uid", Value: "user-" + w.ID, Verified: true}
+	one := e.login(e.newLogin(a, k, uid))
+	two := e.login(e.newLogin(a, k, uid))
+	bad := &model.AuditEntry{WorkspaceID: w.ID, At: e.tick()} // no action: invalid
+	live := func(id string) bool {
+		s, err := e.s.Session(e.ctx, id)
+		e.must(err)
+		return s.RevokedAt == nil
+	}
+
+	_, err := e.s.RevokeUserSessions(e.ctx, one.User.ID, model.RevokedByUser, e.tick(), bad)
+	e.wantCode(err, model.CodeInvalid)
+	e.wantCode(e.s.RevokeSession(e.ctx, one.Session.ID, model.RevokedByAdmin, e.tick(), bad), model.CodeInvalid)
+	if !live(one.Session.ID) || !live(two.Session.ID) {
+		e.t.Errorf("a revocation with an unwritable entry ended sessions")
+	}
+	e.must(e.s.RevokeSession(e.ctx, one.Session.ID, model.RevokedByAdmin, e.tick(), e.entry(w.ID, "session.revoke", one.Session.ID)))
+	// Already ended: nothing changes, nothing is recorded.
+	e.must(e.s.RevokeSession(e.ctx, one.Session.ID, model.RevokedByAdmin, e.tick(), e.entry(w.ID, "session.revoke", one.Session.ID)))
+	entry := e.entry(w.ID, "user.sessions.revoke", one.User.ID)
+	n, err := e.s.RevokeUserSessions(e.ctx, one.User.ID, model.RevokedByUser, e.tick(), entry)
+	e.must(err)
+	if n != 1 || live(two.Session.ID) || entry.Details["sessions_ended"] != 1 {
+		e.t.Errorf("RevokeUserSessions ended %d, entry details %v", n, entry.Details)
+	}
+	entry = e.entry(w.ID, "app.sessions.revoke", a.ID)
+	if n, err := e.s.RevokeAppSessions(e.ctx, a.ID, model.RevokedByApp, e.tick(), entry); err != nil || n != 0 || entry.Details["sessions_ended"] != 0 {
+		e.t.Errorf("RevokeAppSessions with none live: %d %v, details %v", n, err, entry.Details)
+	}
+	want := []string{"session.revoke", "user.sessions.revoke", "app.sessions.revoke"}
+	if got := e.auditActions(w.ID); !slices.Equal(got, want) {
+		e.t.Errorf("audit log %v, want %v", got, want)
+	}
+}

@@ -117,7 +117,7 @@ func testRevokeKey(e *env) {
 	live1 := e.login(e.newLogin(a, k1, uid("u1"))).Session
 	live2 := e.login(e.newLogin(a, k1, uid("u2"))).Session
 	byAdmin := e.login(e.newLogin(a, k1, uid("u3"))).Session
-	e.must(e.s.RevokeSession(e.ctx, byAdmin.ID, model.RevokedByAdmin, e.tick()))
+	e.must(e.s.RevokeSession(e.ctx, byAdmin.ID, model.RevokedByAdmin, e.tick(), nil))
 	// A session that expires before the revocation is no longer live.
 	short := e.newLogin(a, k1, uid("u4"))
 	short.Session.ExpiresAt = short.Session.CreatedAt.Add(time.Second)

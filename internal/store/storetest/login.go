@@ -708,7 +708,7 @@ func handOverNotLive(e *env, w *model.Workspace, a *model.App, k *model.Key) {
 	// Ended (logged out): it keeps its reason.
 	anon := e.login(e.newLogin(a, nil))
 	i := e.issue(anon, "logged out")
-	e.must(e.s.RevokeSession(e.ctx, anon.Session.ID, model.RevokedByLogout, e.tick()))
+	e.must(e.s.RevokeSession(e.ctx, anon.Session.ID, model.RevokedByLogout, e.tick(), nil))
 	e.wantNotHandedOver(e.login(e.handOverLogin(a, k, "ada", anon)), anon, []string{i.ID})
 	if ss, _ := e.s.Session(e.ctx, anon.Session.ID); ss.RevokeReason != model.RevokedByLogout {
 		e.t.Errorf("an ended session's reason became %q", ss.RevokeReason)

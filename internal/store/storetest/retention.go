@@ -90,14 +90,14 @@ func testPruneSessions(e *env) {
 	live := []*model.Session{login(cut.Add(30 * 24 * time.Hour)), login(cut.Add(time.Millisecond))}
 	endedAtCut := login(cut)
 	revokedAtCut := login(cut.Add(time.Hour))
-	e.must(e.s.RevokeSession(e.ctx, revokedAtCut.ID, model.RevokedByUser, cut))
+	e.must(e.s.RevokeSession(e.ctx, revokedAtCut.ID, model.RevokedByUser, cut, nil))
 	var gone []string
 	for range 3 {
 		gone = append(gone, login(soon()).ID)
 	}
 	for range 2 {
 		s := login(cut.Add(30 * 24 * time.Hour)) // revoked long ago, expiry far off
-		e.must(e.s.RevokeSession(e.ctx, s.ID, model.RevokedByUser, soon()))
+		e.must(e.s.RevokeSession(e.ctx, s.ID, model.RevokedByUser, soon(), nil))
 		gone = append(gone, s.ID)
 	}
 	// An ended session that opened an issue, and one that only wrote a

@@ -21,7 +21,7 @@ func testSessions(e *env) {
 	short.Session.ExpiresAt = short.Session.CreatedAt.Add(time.Minute)
 	expiring := e.login(short)
 	ended := e.login(e.newLogin(a, ka1, signed(verify.UID, "dee")))
-	e.must(e.s.RevokeSession(e.ctx, ended.Session.ID, model.RevokedByLogout, e.tick()))
+	e.must(e.s.RevokeSession(e.ctx, ended.Session.ID, model.RevokedByLogout, e.tick(), nil))
 	oa := e.app(other)
 	e.login(e.newLogin(oa, e.key(oa), signed(verify.UID, "ada")))
 
@@ -96,18 +96,18 @@ func testRevokeSessions(e *env) {
 
 	// RevokeSession keeps the first reason and time.
 	first := e.tick()
-	e.must(e.s.RevokeSession(e.ctx, s1.Session.ID, model.RevokedByLogout, first))
-	e.must(e.s.RevokeSession(e.ctx, s1.Session.ID, model.RevokedByAdmin, e.tick()))
+	e.must(e.s.RevokeSession(e.ctx, s1.Session.ID, model.RevokedByLogout, first, nil))
+	e.must(e.s.RevokeSession(e.ctx, s1.Session.ID, model.RevokedByAdmin, e.tick(), nil))
 	got, err := e.s.Session(e.ctx, s1.Session.ID)
 	e.must(err)
 	if got.RevokeReason != model.RevokedByLogout || !sameTime(got.RevokedAt, first) {
 		e.t.Errorf("after two RevokeSession: %q at %v, want %q at %v", got.RevokeReason, got.RevokedAt, model.RevokedByLogout, ms(first))
 	}
-	e.wantCode(e.s.RevokeSession(e.ctx, model.NewID("ses"), model.RevokedByAdmin, e.now), model.CodeNotFound)
+	e.wantCode(e.s.RevokeSession(e.ctx, model.NewID("ses"), model.RevokedByAdmin, e.now, nil), model.CodeNotFound)
 
 	// RevokeUserSessions ends the user's live sessions only.
 	at := e.tick()
-	n, err := e.s.RevokeUserSessions(e.ctx, s1.User.ID, model.RevokedByUser, at)
+	n, err := e.s.RevokeUserSessions(e.ctx, s1.User.ID, model.RevokedByUser, at, nil)
 	e.must(err)
 	if n != 2 {
 		e.t.Errorf("RevokeUserSessions ended %d, want 2 (s2, s3)", n)
@@ -127,12 +127,12 @@ func testRevokeSessions(e *env) {
 			e.t.Errorf("%s session: %q at %v, want %q", tc.name, s.RevokeReason, s.RevokedAt, tc.reason)
 		}
 	}
-	n, err = e.s.RevokeUserSessions(e.ctx, s1.User.ID, model.RevokedByUser, e.tick())
+	n, err = e.s.RevokeUserSessions(e.ctx, s1.User.ID, model.RevokedByUser, e.tick(), nil)
 	e.must(err)
 	if n != 0 {
 		e.t.Errorf("second RevokeUserSessions ended %d, want 0", n)
 	}
-	n, err = e.s.RevokeUserSessions(e.ctx, model.NewID("usr"), model.RevokedByUser, e.tick())
+	n, err = e.s.RevokeUserSessions(e.ctx, model.NewID("usr"), model.RevokedByUser, e.tick(), nil)
 	if err != nil || n != 0 {
 		e.t.Errorf("RevokeUserSessions of an unknown user: %d, %v", n, err)
 	}
@@ -157,14 +157,14 @@ func testRevokeAppSessions(e *env) {
 	live2 := e.login(e.newLogin(a, k2, signed(verify.UID, "bob"))).Session
 	anon := e.login(e.newLogin(a, nil)).Session
 	byAdmin := e.login(e.newLogin(a, k1, signed(verify.UID, "cy"))).Session
-	e.must(e.s.RevokeSession(e.ctx, byAdmin.ID, model.RevokedByAdmin, e.tick()))
+	e.must(e.s.RevokeSession(e.ctx, byAdmin.ID, model.RevokedByAdmin, e.tick(), nil))
 	short := e.newLogin(a, k1, signed(verify.UID, "dee"))
 	short.Session.ExpiresAt = short.Session.CreatedAt.Add(time.Second)
 	expired := e.login(short).Session
 	otherApp := e.login(e.newLogin(b, kb, signed(verify.UID, "ada"))).Session
 
 	at := e.tick()
-	n, err := e.s.RevokeAppSessions(e.ctx, a.ID, model.RevokedByApp, at)
+	n, err := e.s.RevokeAppSessions(e.ctx, a.ID, model.RevokedByApp, at, nil)
 	e.must(err)
 	if n != 3 {
 		e.t.Errorf("RevokeAppSessions ended %d sessions, want 3", n)
@@ -188,11 +188,11 @@ func testRevokeAppSessions(e *env) {
 			e.t.Errorf("%s session: ended at %v, want %v", tc.name, s.RevokedAt, ms(at))
 		}
 	}
-	n, err = e.s.RevokeAppSessions(e.ctx, a.ID, model.RevokedByApp, e.tick())
+	n, err = e.s.RevokeAppSessions(e.ctx, a.ID, model.RevokedByApp, e.tick(), nil)
 	if err != nil || n != 0 {
 		e.t.Errorf("second RevokeAppSessions: %d, %v; want 0", n, err)
 	}
-	n, err = e.s.RevokeAppSessions(e.ctx, model.NewID("app"), model.RevokedByApp, e.tick())
+	n, err = e.s.RevokeAppSessions(e.ctx, model.NewID("app"), model.RevokedByApp, e.tick(), nil)
 	if err != nil || n != 0 {
 		e.t.Errorf("RevokeAppSessions of an unknown app: %d, %v", n, err)
 	}

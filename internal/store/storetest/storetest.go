@@ -74,10 +74,17 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"CountUserDevices", testCountUserDevices},
 		{"ResealKeys", testResealKeys},
 		{"AuditedWrites", testAuditedWrites},
+		{"AuditedRevocations", testAuditedRevocations},
 		{"KeyMaterial", testKeyMaterial},
 		{"KeyMaterialConcurrent", testKeyMaterialConcurrent},
 		{"SetKeyMaterials", testSetKeyMaterials},
 		{"TokenKind", testTokenKind},
+		{"ClaimedIdentity", testClaimedIdentity},
+		{"NameSigned", testNameSigned},
+		{"DeleteApp", testDeleteApp},
+		{"DeleteWorkspace", testDeleteWorkspace},
+		{"PublicKeys", testPublicKeys},
+		{"SyncJWKS", testSyncJWKS},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
