@@ -99,6 +99,8 @@ type serveOptions struct {
 	metricsAddr             string
 	maxConns                int
 	outboundAllow           string
+	setupTokenLife          time.Duration
+	keepSetupToken          bool
 }
 
 // register declares every serve flag: one line each, in the order --help
@@ -127,11 +129,13 @@ func (o *serveOptions) register(fs *flag.FlagSet) {
 	fs.IntVar(&o.streams.PerAddress, "max-streams-per-address", httpapi.DefaultStreamsPerAddress, "live event streams one client address (an IPv6 /64) may hold open (-1: off)")
 	fs.IntVar(&o.streams.Total, "max-streams", httpapi.DefaultStreams, "live event streams this node holds open (at most 3/4 of --max-connections)")
 	fs.DurationVar(&o.streams.Lifetime, "stream-lifetime", httpapi.DefaultStreamLifetime, "a live event stream ends after this; the client reconnects")
-	fs.StringVar(&o.metricsAddr, "metrics-addr", "", "serve /metrics on this address without a token (e.g. 127.0.0.1:9090), and not on --addr, where it otherwise needs an owner token")
+	fs.StringVar(&o.metricsAddr, "metrics-addr", "", "serve /metrics on this address without a token (e.g. 127.0.0.1:9090), and not on --addr, where it otherwise needs an owner or metrics token")
 	fs.IntVar(&o.maxConns, "max-connections", server.DefaultMaxConnections, "connections open at once; past it a connection gets 503 (lowered to fit the open-file limit)")
 	fs.StringVar(&o.publicURL, "public-url", "", "where people open Signet, such as https://signet.example.com behind a TLS proxy (the dashboard's sign-in needs HTTPS beyond loopback)")
 	fs.StringVar(&o.outboundAllow, "outbound-allow", "", "comma-separated hosts, addresses or CIDR prefixes that requests Signet makes (a brand's JWKS) may reach although private, plain HTTP included (off by default: public HTTPS only)")
 	fs.BoolVar(&o.insecureCookies, "insecure-cookies", false, "let the dashboard sign in over plain HTTP (cookies without Secure): a trusted network only, warned at start")
+	fs.DurationVar(&o.setupTokenLife, "setup-token-lifetime", server.DefaultSetupTokenLifetime, "how long the first-run owner token works unused (the next start then prints a new one)")
+	fs.BoolVar(&o.keepSetupToken, "keep-setup-token", false, "keep the first-run owner token working once an owner account exists (it is revoked then otherwise)")
 }
 
 // serveSecretFlags are the serve flags whose variable may hold a secret: read
@@ -191,7 +195,7 @@ func runServe(args []string, stdout, stderr io.Writer, getenv func(string) strin
 		SessionLifetime: o.lifetime, Logger: slog.New(handler), Getenv: getenv, Out: stdout, Guard: o.guard, TrustedProxies: trusted, Demo: o.demo,
 		LogRetention: o.retention, PublicURL: o.publicURL, InsecureCookies: o.insecureCookies,
 		Streams: o.streams, MaxConnections: o.maxConns, MetricsAddr: o.metricsAddr,
-		Outbound: outboundPolicy})
+		Outbound: outboundPolicy, SetupTokenLifetime: o.setupTokenLife, KeepSetupToken: o.keepSetupToken})
 	if err != nil {
 		fmt.Fprintf(stderr, "signet serve: %v\n", err)
 		return 1

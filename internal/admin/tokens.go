@@ -70,7 +70,10 @@ func (s *Service) CreateToken(ctx context.Context, actor *model.Actor, wsID stri
 		return nil, model.Errorf(model.CodeInvalid, "names starting with %q are reserved for dashboard sessions", DashboardTokenPrefix)
 	}
 	text, hash := NewTokenText()
-	t := &model.APIToken{ID: model.NewID("tok"), WorkspaceID: ws.ID, Role: in.Role, Name: in.Name, TokenHash: hash, CreatedAt: s.now()}
+	// AccountID: a person who made a token saw its text; disabling or
+	// deleting their account revokes it.
+	t := &model.APIToken{ID: model.NewID("tok"), WorkspaceID: ws.ID, Role: in.Role, Name: in.Name, TokenHash: hash, CreatedAt: s.now(),
+		AccountID: actor.AccountID}
 	if in.ExpiresIn != nil {
 		t.ExpiresAt = new(t.CreatedAt.Add(time.Duration(*in.ExpiresIn) * time.Second))
 	}
@@ -153,5 +156,9 @@ func (s *Service) TokenActor(ctx context.Context, text string) (*model.Actor, er
 	if err != nil {
 		return nil, err
 	}
-	return &model.Actor{Role: t.Role, WorkspaceID: t.WorkspaceID, TokenID: t.ID}, nil
+	a := &model.Actor{Role: t.Role, WorkspaceID: t.WorkspaceID, TokenID: t.ID}
+	if t.Kind == model.TokenDashboard {
+		a.AccountID = t.AccountID // a person's session: their own password is theirs to change
+	}
+	return a, nil
 }

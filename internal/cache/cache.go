@@ -561,6 +561,36 @@ func (c *Store) RevokeAPIToken(ctx context.Context, id string, at time.Time, aud
 	return err
 }
 
+// UpdateAccount changes an account; the tokens it revoked close their
+// streams on every node. See store.Store.
+func (c *Store) UpdateAccount(ctx context.Context, ch *store.AccountChange) ([]string, error) {
+	ended, err := c.Store.UpdateAccount(ctx, ch)
+	c.tokensRevoked(ctx, ended)
+	return ended, err
+}
+
+// DeleteAccount deletes an account; see UpdateAccount and store.Store.
+func (c *Store) DeleteAccount(ctx context.Context, id string, at time.Time, audit *model.AuditEntry) ([]string, error) {
+	ended, err := c.Store.DeleteAccount(ctx, id, at, audit)
+	c.tokensRevoked(ctx, ended)
+	return ended, err
+}
+
+// RedeemReset sets a password with a reset token; see UpdateAccount and
+// store.Store.
+func (c *Store) RedeemReset(ctx context.Context, hash []byte, passwordHash string, at time.Time, audit *model.AuditEntry) (*model.Account, []string, error) {
+	acc, ended, err := c.Store.RedeemReset(ctx, hash, passwordHash, at, audit)
+	c.tokensRevoked(ctx, ended)
+	return acc, ended, err
+}
+
+// tokensRevoked tells every node that these tokens were revoked.
+func (c *Store) tokensRevoked(ctx context.Context, ids []string) {
+	for _, id := range ids {
+		c.changed(ctx, events.Event{Kind: events.TokenRevoked, TokenID: id})
+	}
+}
+
 // Login writes a login; when it handed an anonymous session over, that
 // session ended. See store.Store.
 func (c *Store) Login(ctx context.Context, l *store.Login) (*store.LoginOutcome, error) {

@@ -1,8 +1,6 @@
 package httpapi
 
 import (
-	"crypto/sha256"
-	"crypto/subtle"
 	"net/http"
 	"strings"
 
@@ -29,11 +27,14 @@ func (s *server) authenticate(r *http.Request) (*principal, error) {
 	if token == "" {
 		return nil, model.Errorf(model.CodeUnauthenticated, "an API token is required: Authorization: Bearer TOKEN")
 	}
-	if s.adminTokenHash != nil {
-		h := sha256.Sum256([]byte(token))
-		if subtle.ConstantTimeCompare(h[:], s.adminTokenHash) == 1 {
-			return s.actor(r, &principal{Role: model.RoleOwner}), nil
+	if s.staffs.IsAdminToken(token) {
+		// SIGNET_ADMIN_TOKEN is a row of the token table like any other:
+		// listed, revocable (internal/staff).
+		a, err := s.staffs.AdminTokenActor(r.Context())
+		if err != nil {
+			return nil, err
 		}
+		return s.actor(r, a), nil
 	}
 	p, err := s.admin.TokenActor(r.Context(), token)
 	if err != nil {
@@ -55,6 +56,9 @@ type staffHandler func(w http.ResponseWriter, r *http.Request, p *principal) err
 func (s *server) staff(h staffHandler) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		p, err := s.authenticate(r)
+		if err == nil && p.Role == model.RoleMetrics {
+			err = model.Errorf(model.CodeForbidden, "a metrics token reads GET /metrics and nothing else")
+		}
 		if err == nil {
 			err = h(w, r, p)
 		}

@@ -7,6 +7,7 @@ import (
 	"github.com/signet-id/signet/internal/admin"
 	"github.com/signet-id/signet/internal/login"
 	"github.com/signet-id/signet/internal/model"
+	"github.com/signet-id/signet/internal/staff"
 	"github.com/signet-id/signet/verify"
 )
 
@@ -63,8 +64,8 @@ var schemaDefs = []schemaDef{
 	},
 	{
 		Name: "Role", Type: typeOf[model.Role](),
-		Doc:  "`owner`: the instance's operator, every workspace; `admin`: one workspace's apps, keys, settings, tokens and accounts; `agent`: one workspace's users, never keys or settings.",
-		Enum: strs(model.RoleOwner, model.RoleAdmin, model.RoleAgent),
+		Doc:  "`owner`: the instance's operator, every workspace; `admin`: one workspace's apps, keys, settings, tokens and accounts; `agent`: one workspace's users, never keys or settings. `metrics` (a token only): reads `GET /metrics`, nothing else.",
+		Enum: strs(model.RoleOwner, model.RoleAdmin, model.RoleAgent, model.RoleMetrics),
 	},
 	{
 		Name: "IdentityType", Type: typeOf[verify.IdentityType](),
@@ -158,6 +159,47 @@ var schemaDefs = []schemaDef{
 		},
 	},
 	{
+		Name: "AccountRoleChange", Type: typeOf[staff.RoleChange](),
+		Doc:      "",
+		Request:  true,
+		Required: []string{"role"},
+		Props: map[string]prop{
+			"role":         {Doc: "", Extra: `{"$ref":"#/components/schemas/Role"}`},
+			"workspace_id": {Doc: "Where an owner made admin or agent goes (required then); otherwise the account stays in its workspace (owners may move it).", Extra: `{"pattern":"^ws_[a-z2-7]{16}$"}`},
+		},
+	},
+	{
+		Name: "PasswordChange", Type: typeOf[staff.PasswordChange](),
+		Doc:      "",
+		Request:  true,
+		Required: []string{"current_password", "new_password"},
+		Props: map[string]prop{
+			"current_password": {Doc: "The password now.", Extra: `{"maxLength":1024}`},
+			"new_password":     {Doc: "12 to 1024 bytes.", Extra: `{"minLength":12,"maxLength":1024}`},
+		},
+	},
+	{
+		Name: "PasswordReset", Type: typeOf[staff.ResetToken](),
+		Doc: "A one-time password-reset token: the only answer that contains it.",
+		Props: map[string]prop{
+			"account_id":  {Doc: "", Extra: `{"pattern":"^acc_[a-z2-7]{16}$"}`},
+			"reset_token": {Doc: "Works once, until `expires_at`.", Extra: `{"pattern":"^srs_[A-Za-z0-9_-]{43}$"}`},
+			"expires_at":  {Doc: ""},
+			"reset_path":  {Doc: "The dashboard page that takes the token, such as `/dashboard/reset?token=…`."},
+		},
+	},
+	{
+		Name: "InstanceTokenCreate", Type: typeOf[staff.InstanceTokenRequest](),
+		Doc:      "",
+		Request:  true,
+		Required: []string{"role"},
+		Props: map[string]prop{
+			"role":       {Doc: "", Extra: `{"enum":["owner","metrics"]}`},
+			"name":       {Doc: "A label for people.", Extra: `{"maxLength":200}`},
+			"expires_in": {Doc: "The token's life in seconds; absent: until revoked.", Extra: `{"minimum":60,"maximum":31622400}`},
+		},
+	},
+	{
 		Name: "CreatedKey", Type: typeOf[admin.NewKey](),
 		Doc: "A new key, with its secret: the only answer that ever contains it.",
 		Props: map[string]prop{
@@ -212,6 +254,7 @@ var schemaDefs = []schemaDef{
 		Name: "APIToken", Type: typeOf[model.APIToken](),
 		Doc: "An API token for the admin and agent API, without its text: only a hash is stored.",
 		Props: map[string]prop{
+			"account_id":   {Doc: "The account the token belongs to: the person of a dashboard session, or who made it through the dashboard. Disabling or deleting that account revokes the token. Absent otherwise.", Extra: `{"pattern":"^acc_[a-z2-7]{16}$","examples":["acc_k3jq7m2xw4p5r6t7"]}`},
 			"id":           {Doc: "The token's id (not the token).", ID: "tok"},
 			"workspace_id": {Doc: "The token's workspace. Absent for an instance owner token.", ID: "ws"},
 			"name":         {Doc: "A label for people. Absent when empty."},
@@ -225,6 +268,7 @@ var schemaDefs = []schemaDef{
 		Name: "CreatedAPIToken", Type: typeOf[admin.NewToken](),
 		Doc: "A new API token, with its text: the only answer that ever contains it.",
 		Props: map[string]prop{
+			"account_id":   {Doc: "The account the token belongs to: the person of a dashboard session, or who made it through the dashboard. Disabling or deleting that account revokes the token. Absent otherwise.", Extra: `{"pattern":"^acc_[a-z2-7]{16}$","examples":["acc_k3jq7m2xw4p5r6t7"]}`},
 			"id":           {Doc: "The token's id (not the token).", ID: "tok"},
 			"workspace_id": {Doc: "The token's workspace. Absent for an instance owner token.", ID: "ws"},
 			"name":         {Doc: "A label for people. Absent when empty."},
@@ -249,10 +293,12 @@ var schemaDefs = []schemaDef{
 		Name: "Account", Type: typeOf[model.Account](),
 		Doc: "A person who signs in to the dashboard. The password is never returned.",
 		Props: map[string]prop{
-			"id":           {Doc: "The account id.", ID: "acc"},
-			"workspace_id": {Doc: "The account's workspace. Absent for an instance owner.", ID: "ws"},
-			"email":        {Doc: "The sign-in email."},
-			"created_at":   {Doc: "When it was created."},
+			"disabled_at":      {Doc: "When it was disabled: it cannot sign in. Absent while enabled."},
+			"reset_expires_at": {Doc: "When a pending password-reset token expires. Absent when none is pending."},
+			"id":               {Doc: "The account id.", ID: "acc"},
+			"workspace_id":     {Doc: "The account's workspace. Absent for an instance owner.", ID: "ws"},
+			"email":            {Doc: "The sign-in email."},
+			"created_at":       {Doc: "When it was created."},
 		},
 	},
 	{
@@ -663,8 +709,8 @@ var schemaDefs = []schemaDef{
 	},
 	{
 		Name:  "AuditAction",
-		Doc:   "What was done, a stable verb:\n\n- `workspace.create` (a workspace; filed in the new workspace's log)\n- `workspace.delete` (a workspace and everything in it but its audit log; filed in the instance's log)\n- `app.create`, `app.update` (an app's settings), `app.delete` (an app, its keys, sessions and conversations)\n- `key.create`, `key.retire`, `key.revoke`\n- `token.create`, `token.revoke` (API tokens)\n- `account.create`\n- `session.revoke`, `user.sessions.revoke`, `app.sessions.revoke`",
-		Extra: `{"type":"string","enum":["workspace.create","app.create","app.update","key.create","key.retire","key.revoke","token.create","token.revoke","account.create","session.revoke","user.sessions.revoke","app.sessions.revoke","app.delete","workspace.delete"]}`,
+		Doc:   "What was done, a stable verb:\n\n- `workspace.create` (a workspace; filed in the new workspace's log)\n- `workspace.delete` (a workspace and everything in it but its audit log; filed in the instance's log)\n- `app.create`, `app.update` (an app's settings), `app.delete` (an app, its keys, sessions and conversations)\n- `key.create`, `key.retire`, `key.revoke`\n- `token.create`, `token.revoke` (API tokens)\n- `account.create`\n- `session.revoke`, `user.sessions.revoke`, `app.sessions.revoke`\n- `account.disable`, `account.enable`, `account.delete`, `account.role`, `account.password_change`, `account.password_reset_issue` (and, from the dashboard's reset page, `account.password_reset`)",
+		Extra: `{"type":"string","enum":["workspace.create","app.create","app.update","key.create","key.retire","key.revoke","token.create","token.revoke","account.create","session.revoke","user.sessions.revoke","app.sessions.revoke","app.delete","workspace.delete","account.disable","account.enable","account.delete","account.role","account.password_change","account.password_reset_issue"]}`,
 	},
 	{
 		Name:  "AuditTargetType",
@@ -1340,6 +1386,261 @@ var schemaDefs = []schemaDef{
           "details"
         ]
       }
+    },
+    {
+      "if": {
+        "properties": {
+          "action": {
+            "const": "account.disable"
+          }
+        },
+        "required": [
+          "action"
+        ]
+      },
+      "then": {
+        "properties": {
+          "target_type": {
+            "const": "account"
+          },
+          "details": {
+            "type": "object",
+            "properties": {
+              "email": {
+                "type": "string"
+              },
+              "tokens_ended": {
+                "type": "integer",
+                "minimum": 0
+              }
+            },
+            "required": [
+              "email",
+              "tokens_ended"
+            ],
+            "additionalProperties": false
+          }
+        },
+        "required": [
+          "details"
+        ]
+      }
+    },
+    {
+      "if": {
+        "properties": {
+          "action": {
+            "const": "account.enable"
+          }
+        },
+        "required": [
+          "action"
+        ]
+      },
+      "then": {
+        "properties": {
+          "target_type": {
+            "const": "account"
+          },
+          "details": {
+            "type": "object",
+            "properties": {
+              "email": {
+                "type": "string"
+              },
+              "tokens_ended": {
+                "type": "integer",
+                "minimum": 0
+              }
+            },
+            "required": [
+              "email",
+              "tokens_ended"
+            ],
+            "additionalProperties": false
+          }
+        },
+        "required": [
+          "details"
+        ]
+      }
+    },
+    {
+      "if": {
+        "properties": {
+          "action": {
+            "const": "account.delete"
+          }
+        },
+        "required": [
+          "action"
+        ]
+      },
+      "then": {
+        "properties": {
+          "target_type": {
+            "const": "account"
+          },
+          "details": {
+            "type": "object",
+            "properties": {
+              "email": {
+                "type": "string"
+              },
+              "role": {
+                "$ref": "#/components/schemas/Role"
+              },
+              "tokens_ended": {
+                "type": "integer",
+                "minimum": 0
+              }
+            },
+            "required": [
+              "email",
+              "role",
+              "tokens_ended"
+            ],
+            "additionalProperties": false
+          }
+        },
+        "required": [
+          "details"
+        ]
+      }
+    },
+    {
+      "if": {
+        "properties": {
+          "action": {
+            "const": "account.role"
+          }
+        },
+        "required": [
+          "action"
+        ]
+      },
+      "then": {
+        "properties": {
+          "target_type": {
+            "const": "account"
+          },
+          "details": {
+            "type": "object",
+            "properties": {
+              "email": {
+                "type": "string"
+              },
+              "from": {
+                "$ref": "#/components/schemas/Role"
+              },
+              "to": {
+                "$ref": "#/components/schemas/Role"
+              },
+              "workspace_id": {
+                "type": "string"
+              },
+              "tokens_ended": {
+                "type": "integer",
+                "minimum": 0
+              }
+            },
+            "required": [
+              "email",
+              "from",
+              "to",
+              "workspace_id",
+              "tokens_ended"
+            ],
+            "additionalProperties": false
+          }
+        },
+        "required": [
+          "details"
+        ]
+      }
+    },
+    {
+      "if": {
+        "properties": {
+          "action": {
+            "const": "account.password_change"
+          }
+        },
+        "required": [
+          "action"
+        ]
+      },
+      "then": {
+        "properties": {
+          "target_type": {
+            "const": "account"
+          },
+          "details": {
+            "type": "object",
+            "properties": {
+              "email": {
+                "type": "string"
+              },
+              "tokens_ended": {
+                "type": "integer",
+                "minimum": 0
+              }
+            },
+            "required": [
+              "email",
+              "tokens_ended"
+            ],
+            "additionalProperties": false
+          }
+        },
+        "required": [
+          "details"
+        ]
+      }
+    },
+    {
+      "if": {
+        "properties": {
+          "action": {
+            "const": "account.password_reset_issue"
+          }
+        },
+        "required": [
+          "action"
+        ]
+      },
+      "then": {
+        "properties": {
+          "target_type": {
+            "const": "account"
+          },
+          "details": {
+            "type": "object",
+            "properties": {
+              "email": {
+                "type": "string"
+              },
+              "expires_at": {
+                "type": "integer",
+                "minimum": 0
+              },
+              "tokens_ended": {
+                "type": "integer",
+                "minimum": 0
+              }
+            },
+            "required": [
+              "email",
+              "expires_at",
+              "tokens_ended"
+            ],
+            "additionalProperties": false
+          }
+        },
+        "required": [
+          "details"
+        ]
+      }
     }
   ]
 }`,
@@ -1505,6 +1806,8 @@ var errorAnswers = []errorAnswer{
 		Headers: `{"Retry-After":{"description":"Seconds to wait before retrying, when the database could not serve the request.","required":false,"schema":{"type":"integer","minimum":1}}}`},
 	{Name: "BadMessage", Status: 400, Codes: []string{"invalid_request", "invalid_json", "unknown_field"},
 		Doc: "The request is wrong: `invalid_json` (not JSON, empty, not an object, a field of the wrong type), `unknown_field` (a field this endpoint does not take), or `invalid_request`: the text is missing, only white space, longer than 10,000 bytes, not UTF-8, or holds a control character other than \\n, \\r and \\t."},
+	{Name: "PasswordRateLimited", Status: 429, Codes: []string{"rate_limited"},
+		Doc: "Too many wrong current passwords: wait `Retry-After` seconds."},
 	{Name: "IssueRateLimited", Status: 429, Codes: []string{"rate_limited"},
 		Doc:     "More than 5 new issues in a minute from this session: `rate_limited`. Retry after the number of seconds in Retry-After.",
 		Headers: `{"Retry-After":{"description":"Seconds to wait before retrying (the window is the last minute).","required":true,"schema":{"type":"integer","minimum":1}}}`},
@@ -1530,6 +1833,7 @@ var pathParamDocs = map[string]struct{ Doc, Prefix string }{
 	"token":   {"An API token's id (tok_…), not its text.", "tok"},
 	"user":    {"A user id (usr_…).", "usr"},
 	"session": {"A session id (ses_…).", "ses"},
+	"account": {"An account id (acc_…).", "acc"},
 }
 
 var securityHeaderDocs = map[string]struct{ Doc, Value string }{

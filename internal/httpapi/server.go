@@ -6,7 +6,6 @@ package httpapi
 
 import (
 	"context"
-	"crypto/sha256"
 	"log/slog"
 	"net/http"
 	"net/netip"
@@ -21,6 +20,7 @@ import (
 	"github.com/signet-id/signet/internal/events"
 	"github.com/signet-id/signet/internal/login"
 	"github.com/signet-id/signet/internal/model"
+	"github.com/signet-id/signet/internal/staff"
 )
 
 // Database is what the HTTP layer asks of the database itself; everything
@@ -62,18 +62,21 @@ type Config struct {
 	// MetricsElsewhere: /metrics is served on its own address
 	// (--metrics-addr), not here.
 	MetricsElsewhere bool
+	// Staff keeps the staff accounts and owner tokens, SIGNET_ADMIN_TOKEN's
+	// included (required).
+	Staff *staff.Service
 }
 
 type server struct {
 	db             Database
 	logins         *login.Service
 	log            *slog.Logger
-	adminTokenHash []byte
 	now            func() time.Time
 	draining       func() bool
 	metrics        *metrics
 	conv           *conversation.Service
 	admin          *admin.Service
+	staffs         *staff.Service
 	bus            events.Bus
 	stopping       <-chan struct{}
 	trustedProxies []netip.Prefix
@@ -92,10 +95,7 @@ func New(c Config) http.Handler {
 		s.now = time.Now
 	}
 	s.admin = c.Admin
-	if c.AdminToken != "" {
-		h := sha256.Sum256([]byte(c.AdminToken))
-		s.adminTokenHash = h[:]
-	}
+	s.staffs = c.Staff
 	reg := c.Registry
 	if reg == nil {
 		reg = prometheus.NewRegistry()

@@ -10,6 +10,7 @@ import (
 	"github.com/signet-id/signet/internal/admin"
 	"github.com/signet-id/signet/internal/conversation"
 	"github.com/signet-id/signet/internal/login"
+	"github.com/signet-id/signet/internal/staff"
 )
 
 // TestTokenExpiry: POST /api/admin/workspaces/{ws}/tokens takes expires_in
@@ -23,7 +24,8 @@ func TestTokenExpiry(t *testing.T) {
 	const owner = "owner-token-for-the-token-expiry-test-0123456789"
 	srv := httptest.NewServer(New(Config{Database: st, Logins: &login.Service{Store: st, Box: box, Now: clock.Now},
 		Admin: admin.New(st, box, clock.Now, nil), Conversations: &conversation.Service{Store: st, Now: clock.Now},
-		Registry: prometheus.NewRegistry(), AdminToken: owner, Now: clock.Now}))
+		Registry: prometheus.NewRegistry(), AdminToken: owner, Now: clock.Now,
+		Staff: staff.New(staff.Config{Store: st, Now: clock.Now, AdminToken: owner})}))
 	defer srv.Close()
 	c := newOAChecker(t, srv)
 

@@ -1,6 +1,9 @@
 package model
 
-import "time"
+import (
+	"strings"
+	"time"
+)
 
 // Role is what an account or API token may do within its workspace.
 type Role string
@@ -13,6 +16,9 @@ const (
 	RoleAdmin Role = "admin"
 	// RoleAgent answers users: never sees or changes keys or settings.
 	RoleAgent Role = "agent"
+	// RoleMetrics is a token's only: it reads GET /metrics and nothing
+	// else (instance-wide, made by an owner).
+	RoleMetrics Role = "metrics"
 )
 
 // Account is a person who signs in to the dashboard.
@@ -24,7 +30,18 @@ type Account struct {
 	// PasswordHash is an argon2id hash in the PHC string format.
 	PasswordHash string    `json:"-"`
 	CreatedAt    time.Time `json:"created_at"`
+	// DisabledAt, when set, is when the account was disabled: it cannot
+	// sign in, and its sessions and tokens ended then.
+	DisabledAt *time.Time `json:"disabled_at,omitempty"`
+	// ResetHash is the SHA-256 of a one-time password-reset token an admin
+	// made, valid until ResetExpiresAt; nil when none is pending.
+	ResetHash      []byte     `json:"-"`
+	ResetExpiresAt *time.Time `json:"reset_expires_at,omitempty"`
 }
+
+// EmailKey is how account emails are compared: case-insensitively (unique
+// per workspace, and among owners).
+func EmailKey(email string) string { return strings.ToLower(strings.TrimSpace(email)) }
 
 // APIToken is a bearer token for the admin or agent API, limited to one
 // workspace and role (or, for RoleOwner, the whole instance). Only its hash
@@ -35,7 +52,12 @@ type APIToken struct {
 	Role        Role   `json:"role"`
 	Name        string `json:"name,omitempty"`
 	// Kind says whether the token is an API token or a dashboard session.
-	Kind       TokenKind  `json:"-"`
+	Kind TokenKind `json:"-"`
+	// AccountID is the account the token belongs to: the person signed in
+	// for a dashboard session, the person who made it for an API token
+	// made through the dashboard; "" otherwise. Disabling or deleting the
+	// account revokes it.
+	AccountID  string     `json:"account_id,omitempty"`
 	TokenHash  []byte     `json:"-"`
 	CreatedAt  time.Time  `json:"created_at"`
 	RevokedAt  *time.Time `json:"revoked_at,omitempty"`

@@ -12,6 +12,9 @@ type Actor struct {
 	// TokenID is the API token (or dashboard session) acting; "" for
 	// SIGNET_ADMIN_TOKEN.
 	TokenID string
+	// AccountID is the dashboard account acting (a dashboard session, in
+	// the dashboard or as an API bearer token); "" for API tokens.
+	AccountID string
 	// Address and UserAgent say where the request came from, for the audit log.
 	Address   string
 	UserAgent string
@@ -26,7 +29,7 @@ func (a *Actor) CanAdminister(ws string) bool {
 // CanSee reports whether the actor may see workspace ws's users, sessions
 // and conversations (an agent may; never its keys or settings).
 func (a *Actor) CanSee(ws string) bool {
-	return a.Role == RoleOwner || a.WorkspaceID == ws
+	return a.Role == RoleOwner || a.WorkspaceID != "" && a.WorkspaceID == ws && (a.Role == RoleAdmin || a.Role == RoleAgent)
 }
 
 // ID names the actor in the audit log: the token's id, or "owner" for

@@ -87,13 +87,22 @@ type Config struct {
 	// DefaultMaxConnections, or less when the open-file limit is lower.
 	MaxConnections int
 	// MetricsAddr, when set, serves /metrics there without a token, and
-	// not on Addr (where it needs an owner token otherwise).
+	// not on Addr (where it needs an owner or metrics token otherwise).
 	MetricsAddr string
 	// Outbound is the policy of requests Signet makes itself (a brand's
 	// JWKS): nil allows public HTTPS addresses only (SIGNET_OUTBOUND_ALLOW
 	// lists more).
 	Outbound *outbound.Policy
+	// SetupTokenLifetime is how long the first-run owner token works;
+	// default DefaultSetupTokenLifetime. KeepSetupToken keeps it working
+	// after an owner account exists (it is revoked then otherwise).
+	SetupTokenLifetime time.Duration
+	KeepSetupToken     bool
 }
+
+// DefaultSetupTokenLifetime is the first-run owner token's life: unused
+// by then, the next start prints a new one.
+const DefaultSetupTokenLifetime = 7 * 24 * time.Hour
 
 // Main is a running (or ready to run) server.
 type Main struct {
@@ -109,6 +118,7 @@ type Main struct {
 	draining    atomic.Bool
 	metricsAddr atomic.Value // string: where /metrics is served, with MetricsAddr
 	jwks        *jwks.Fetcher
+	staff       *staff.Service
 }
 
 // New opens the database and the master key and builds the handler; Run
@@ -220,7 +230,10 @@ func New(ctx context.Context, cfg Config) (*Main, error) {
 	logins.JWKS = fetcher
 	adm := admin.New(st, box, cfg.Now, cfg.Logger)
 	adm.UseJWKS(fetcher)
-	api := httpapi.New(httpapi.Config{Database: st, Logins: logins, Logger: cfg.Logger, Admin: adm,
+	staffs := staff.New(staff.Config{Store: st, Limiter: limiter, Now: cfg.Now, Logger: cfg.Logger, AdminToken: cfg.AdminToken,
+		KeepSetupToken: cfg.KeepSetupToken})
+	m.staff = staffs
+	api := httpapi.New(httpapi.Config{Database: st, Logins: logins, Logger: cfg.Logger, Admin: adm, Staff: staffs,
 		Registry: reg, AdminToken: cfg.AdminToken, Now: cfg.Now, Draining: m.draining.Load,
 		Conversations: conv, Bus: bus, Stopping: m.stopping, TrustedProxies: cfg.TrustedProxies,
 		Streams: cfg.Streams, MetricsElsewhere: cfg.MetricsAddr != ""})
@@ -228,7 +241,6 @@ func New(ctx context.Context, cfg Config) (*Main, error) {
 	// The dashboard (and the widget's script) is a client of the API, in
 	// process; it sets its own security headers, so it is not wrapped by
 	// the API's middleware.
-	staffs := staff.New(staff.Config{Store: st, Limiter: limiter, Now: cfg.Now, Logger: cfg.Logger, AdminToken: cfg.AdminToken})
 	dashboard := web.New(web.Config{API: api, Logger: cfg.Logger, Now: cfg.Now, TrustedProxies: cfg.TrustedProxies,
 		Staff: staffs, Admin: adm, Logins: logins, Conversations: conv,
 		Transport: web.Transport{PublicURL: cfg.PublicURL, InsecureCookies: cfg.InsecureCookies}})
@@ -524,19 +536,42 @@ func (m *Main) bootstrap(ctx context.Context) error {
 			fmt.Fprintf(m.cfg.Out, "Dashboard: %s/dashboard/ — sign in as %s with the password shown on the first demo run\n  (lost it? signet admin reset-password %s --email %s).\n\n", url, demo.AccountEmail, where, demo.AccountEmail)
 		}
 	}
+	// Once an owner account exists, a first-run token left from before
+	// (an upgrade, or a setup on another node) stops working.
+	if n, err := m.staff.RevokeFirstRunTokens(ctx, &model.Actor{Role: model.RoleOwner, Address: "local"}); err != nil {
+		return err
+	} else if n > 0 {
+		fmt.Fprintf(m.cfg.Out, "The first-run owner token is revoked: an owner account exists (start with --keep-setup-token to keep it).\n")
+	}
 	if m.cfg.AdminToken != "" {
-		fmt.Fprintln(m.cfg.Out, "Admin API: use SIGNET_ADMIN_TOKEN as the bearer token.")
+		fmt.Fprintln(m.cfg.Out, "Admin API: use SIGNET_ADMIN_TOKEN as the bearer token. Owner tokens (this one too, not its value):\n"+
+			"    GET /api/admin/tokens; revoke one with DELETE /api/admin/tokens/ID.")
 		return nil
 	}
-	has, err := m.store.HasOwner(ctx)
-	if err != nil || has {
+	need, err := m.staff.NeedsSetupToken(ctx)
+	if err != nil || !need {
 		return err
 	}
 	text, hash := httpapi.NewOwnerToken()
-	t := &model.APIToken{ID: model.NewID("tok"), Role: model.RoleOwner, Name: "first-run owner token", TokenHash: hash, CreatedAt: m.cfg.Now()}
+	life := m.cfg.SetupTokenLifetime
+	if life <= 0 {
+		life = DefaultSetupTokenLifetime
+	}
+	now := m.cfg.Now()
+	t := &model.APIToken{ID: model.NewID("tok"), Role: model.RoleOwner, Name: staff.FirstRunTokenName, TokenHash: hash, CreatedAt: now,
+		ExpiresAt: new(now.Add(life))}
 	if err := m.store.CreateAPIToken(ctx, t, nil); err != nil {
 		return err
 	}
+	keep := "It is revoked as soon as the owner account exists (start with --keep-setup-token to keep it)"
+	if m.cfg.KeepSetupToken {
+		keep = "It stays after the owner account exists (--keep-setup-token)"
+	}
+	defer fmt.Fprintf(m.cfg.Out, `%s; it expires %s
+unused (the next start then prints a new one). List owner tokens with GET /api/admin/tokens and revoke
+one with DELETE /api/admin/tokens/%s.
+
+`, keep, t.ExpiresAt.Format(time.RFC3339), t.ID)
 	fmt.Fprintf(m.cfg.Out, `
 First run. This owner API token is shown once and never again; keep it in a password manager:
 

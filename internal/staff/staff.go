@@ -52,6 +52,9 @@ type Config struct {
 	// 0 means the defaults.
 	SignInFailures int
 	SignInWindow   time.Duration
+	// KeepSetupToken keeps the first-run owner token working after an
+	// owner account exists (--keep-setup-token); it is revoked otherwise.
+	KeepSetupToken bool
 }
 
 // Service signs staff in and keeps their sessions.
@@ -66,12 +69,13 @@ type Service struct {
 	// a sign-in takes does not tell whether the account exists.
 	dummyHash func() string
 	// hashing bounds concurrent argon2id verifications (64 MiB each).
-	hashing chan struct{}
+	hashing        chan struct{}
+	keepSetupToken bool
 }
 
 // New returns the service.
 func New(c Config) *Service {
-	s := &Service{store: c.Store, limiter: c.Limiter, now: c.Now, log: c.Logger, hashing: make(chan struct{}, 4),
+	s := &Service{store: c.Store, limiter: c.Limiter, now: c.Now, log: c.Logger, hashing: make(chan struct{}, 4), keepSetupToken: c.KeepSetupToken,
 		limit: throttle.Limit{Max: c.SignInFailures, Window: c.SignInWindow}}
 	if s.limiter == nil {
 		s.limiter = throttle.New(c.Store, nil, nil)
@@ -104,8 +108,10 @@ type Session struct {
 	// Token is the session token's text: the cookie's value, nowhere else.
 	Token   string
 	TokenID string
-	Email   string
-	Role    model.Role
+	// AccountID is the account signed in.
+	AccountID string
+	Email     string
+	Role      model.Role
 	// WorkspaceID is "" for an owner.
 	WorkspaceID string
 	// CSRF is the token the session's forms carry.
@@ -114,7 +120,7 @@ type Session struct {
 
 // Actor is the session as the services' actor, from address with userAgent.
 func (s *Session) Actor(address, userAgent string) *model.Actor {
-	return &model.Actor{Role: s.Role, WorkspaceID: s.WorkspaceID, TokenID: s.TokenID, Address: address, UserAgent: userAgent}
+	return &model.Actor{Role: s.Role, WorkspaceID: s.WorkspaceID, TokenID: s.TokenID, AccountID: s.AccountID, Address: address, UserAgent: userAgent}
 }
 
 // CSRFToken derives a CSRF token from a cookie's secret value: a page can
@@ -157,18 +163,22 @@ func (s *Service) Session(ctx context.Context, text string) (*Session, error) {
 		}
 		return nil, errRefused
 	}
-	email := strings.TrimPrefix(t.Name, tokenNamePrefix)
-	acc, err := s.store.AccountByEmail(ctx, email)
+	// The token names its account (migration 0013 gave the older ones
+	// theirs): a disabled, deleted or changed account has no session.
+	if t.AccountID == "" {
+		return nil, errRefused
+	}
+	acc, err := s.store.Account(ctx, t.AccountID)
 	if model.ErrorCode(err) == model.CodeNotFound {
 		return nil, errRefused
 	}
 	if err != nil {
 		return nil, err
 	}
-	if acc.Role != t.Role || acc.WorkspaceID != t.WorkspaceID {
+	if acc.DisabledAt != nil || acc.Role != t.Role || acc.WorkspaceID != t.WorkspaceID {
 		return nil, errRefused
 	}
-	return &Session{Token: text, TokenID: t.ID, Email: email, Role: t.Role, WorkspaceID: t.WorkspaceID, CSRF: CSRFToken(text)}, nil
+	return &Session{Token: text, TokenID: t.ID, AccountID: acc.ID, Email: acc.Email, Role: t.Role, WorkspaceID: t.WorkspaceID, CSRF: CSRFToken(text)}, nil
 }
 
 // start signs acc in: a new token of kind dashboard, of the account's role
@@ -178,20 +188,20 @@ func (s *Service) start(ctx context.Context, acc *model.Account, address, userAg
 	now := s.now()
 	text, hash := admin.NewTokenText()
 	t := &model.APIToken{ID: model.NewID("tok"), WorkspaceID: acc.WorkspaceID, Role: acc.Role, Kind: model.TokenDashboard,
-		Name: tokenNamePrefix + acc.Email, TokenHash: hash, CreatedAt: now, ExpiresAt: new(now.Add(SessionLifetime))}
-	actor := &model.Actor{Role: acc.Role, WorkspaceID: acc.WorkspaceID, TokenID: t.ID, Address: address, UserAgent: userAgent}
+		Name: tokenNamePrefix + acc.Email, TokenHash: hash, CreatedAt: now, ExpiresAt: new(now.Add(SessionLifetime)), AccountID: acc.ID}
+	actor := &model.Actor{Role: acc.Role, WorkspaceID: acc.WorkspaceID, TokenID: t.ID, AccountID: acc.ID, Address: address, UserAgent: userAgent}
 	e := actor.Audit(now, acc.WorkspaceID, "dashboard.signin", "account", acc.ID, map[string]any{"email": acc.Email})
 	if err := s.store.CreateAPIToken(ctx, t, e); err != nil {
 		return nil, err
 	}
 	if old, err := s.store.APITokens(ctx, acc.WorkspaceID); err == nil {
 		for _, o := range old {
-			if o.Kind == model.TokenDashboard && o.Name == t.Name && o.RevokedAt == nil && now.Sub(o.CreatedAt) >= SessionLifetime {
+			if o.Kind == model.TokenDashboard && o.AccountID == acc.ID && o.RevokedAt == nil && now.Sub(o.CreatedAt) >= SessionLifetime {
 				s.store.RevokeAPIToken(ctx, o.ID, now, nil)
 			}
 		}
 	}
-	return &Session{Token: text, TokenID: t.ID, Email: acc.Email, Role: acc.Role, WorkspaceID: acc.WorkspaceID, CSRF: CSRFToken(text)}, nil
+	return &Session{Token: text, TokenID: t.ID, AccountID: acc.ID, Email: acc.Email, Role: acc.Role, WorkspaceID: acc.WorkspaceID, CSRF: CSRFToken(text)}, nil
 }
 
 // SignOut ends the session, with its audit entry.
@@ -238,32 +248,44 @@ func (s *Service) SignIn(ctx context.Context, email, pw, address, userAgent stri
 		return nil, err
 	}
 	acc, ok := s.checkPassword(ctx, email, pw)
-	s.done(ctx, ticket, !ok)
+	s.done(ctx, ticket, !ok || acc.DisabledAt != nil)
 	if !ok {
 		s.log.InfoContext(ctx, "dashboard sign-in failed", "addr", address)
 		return nil, ErrWrongPassword
+	}
+	if acc.DisabledAt != nil {
+		s.log.InfoContext(ctx, "dashboard sign-in to a disabled account", "addr", address, "account", acc.ID)
+		return nil, ErrAccountDisabled
 	}
 	return s.start(ctx, acc, address, userAgent)
 }
 
 // checkPassword finds the account and checks its password. An unknown email
-// costs the same argon2id work as a known one.
+// costs the same argon2id work as a known one. An email may name accounts
+// in several workspaces (emails are unique per workspace): the oldest
+// whose password matches signs in; at most maxSameEmail are tried.
 func (s *Service) checkPassword(ctx context.Context, email, pw string) (*model.Account, bool) {
 	if len(pw) > 1024 || len(email) > 254 {
 		return nil, false
 	}
-	s.hashing <- struct{}{}
-	defer func() { <-s.hashing }()
-	acc, err := s.store.AccountByEmail(ctx, email)
+	accounts, err := s.store.AccountsByEmail(ctx, email)
 	if err != nil {
-		if model.ErrorCode(err) != model.CodeNotFound {
-			s.log.ErrorContext(ctx, "sign-in: account lookup failed", "err", err)
-		}
-		password.Verify(pw, s.dummyHash())
+		s.log.ErrorContext(ctx, "sign-in: account lookup failed", "err", err)
+	}
+	if len(accounts) == 0 {
+		s.verify(pw, s.dummyHash())
 		return nil, false
 	}
-	return acc, password.Verify(pw, acc.PasswordHash)
+	for i := range accounts[:min(len(accounts), maxSameEmail)] {
+		if s.verify(pw, accounts[i].PasswordHash) {
+			return &accounts[i], true
+		}
+	}
+	return nil, false
 }
+
+// maxSameEmail bounds the argon2id checks one sign-in makes.
+const maxSameEmail = 5
 
 // NeedsSetup reports whether no owner account exists yet: then Setup
 // creates one.
@@ -330,17 +352,25 @@ func (s *Service) Setup(ctx context.Context, in SetupRequest, address, userAgent
 		}
 		return nil, err
 	}
+	// The owner signs in with a password from now on: the first-run token,
+	// printed in a terminal, stops working (unless kept).
+	if n, err := s.RevokeFirstRunTokens(ctx, actor); err != nil {
+		s.log.ErrorContext(ctx, "setup: the first-run token was not revoked", "err", err)
+	} else if n > 0 {
+		s.log.InfoContext(ctx, "setup: the first-run owner token is revoked now that an owner account exists", "tokens", n)
+	}
 	return s.start(ctx, acc, address, userAgent)
 }
 
 // owner returns the actor of an owner token: SIGNET_ADMIN_TOKEN, or a live
 // owner API token; ErrNotOwnerToken otherwise.
 func (s *Service) owner(ctx context.Context, token string) (*model.Actor, error) {
-	if s.adminHash != nil {
-		h := sha256.Sum256([]byte(token))
-		if subtle.ConstantTimeCompare(h[:], s.adminHash) == 1 {
-			return &model.Actor{Role: model.RoleOwner}, nil
+	if s.IsAdminToken(token) {
+		a, err := s.AdminTokenActor(ctx)
+		if model.ErrorCode(err) == model.CodeUnauthenticated {
+			return nil, ErrNotOwnerToken
 		}
+		return a, err
 	}
 	if !strings.HasPrefix(token, admin.TokenPrefix) || len(token) != admin.TokenLength {
 		return nil, ErrNotOwnerToken

@@ -134,8 +134,37 @@ type Store interface {
 
 	// CreateAccount stores a; conflict if the email is taken.
 	CreateAccount(ctx context.Context, a *model.Account, audit *model.AuditEntry) error
-	// AccountByEmail finds an account by exact email; not_found.
+	// AccountByEmail finds the oldest account with this email, compared
+	// case-insensitively; not_found.
 	AccountByEmail(ctx context.Context, email string) (*model.Account, error)
+	// AccountsByEmail lists the accounts with this email, compared
+	// case-insensitively (one per workspace at most, and one owner),
+	// oldest first.
+	AccountsByEmail(ctx context.Context, email string) ([]model.Account, error)
+	// Account returns one account; not_found.
+	Account(ctx context.Context, id string) (*model.Account, error)
+	// UpdateAccount writes ch.Account's workspace, role, password hash,
+	// disabled and reset fields and, in the same transaction, revokes the
+	// account's tokens ch asks for and writes ch.Audit (with
+	// Details["tokens_ended"]). It returns the ids of the tokens it revoked.
+	// not_found; not_found for a workspace that does not exist; conflict
+	// when the account changed since ch.Prior was read, when the email is
+	// taken where the account moves, or when the change would leave no
+	// enabled owner account (the database holds the rule
+	// under concurrent changes).
+	UpdateAccount(ctx context.Context, ch *AccountChange) ([]string, error)
+	// DeleteAccount deletes an account and revokes every token it holds,
+	// with audit, in one transaction; it returns the revoked tokens' ids.
+	// not_found; conflict for the last enabled owner account.
+	DeleteAccount(ctx context.Context, id string, at time.Time, audit *model.AuditEntry) ([]string, error)
+	// RedeemReset finds the enabled account whose pending reset token
+	// hashes to hash and has not expired at `at`, sets its password hash,
+	// clears the reset (it works once), revokes its dashboard sessions and
+	// writes audit (its workspace, target and, when empty, actor role set
+	// to the account's), in one
+	// transaction. It returns the account and the revoked tokens' ids;
+	// not_found for an unknown, used or expired token.
+	RedeemReset(ctx context.Context, hash []byte, passwordHash string, at time.Time, audit *model.AuditEntry) (*model.Account, []string, error)
 	// Accounts lists a workspace's accounts (owners when workspaceID is "").
 	Accounts(ctx context.Context, workspaceID string) ([]model.Account, error)
 	// SetAccountPassword replaces an account's password hash; not_found.
@@ -269,6 +298,25 @@ type Store interface {
 	// token exists (false on a fresh install: serve then prints a one-time
 	// setup token).
 	HasOwner(ctx context.Context) (bool, error)
+}
+
+// AccountChange is a change to an account (Store.UpdateAccount).
+type AccountChange struct {
+	// Account is the account as it is to be (ID names it).
+	Account *model.Account
+	// EndSessions revokes the account's dashboard sessions; EndTokens
+	// every token it holds (its sessions and the API tokens it made).
+	EndSessions, EndTokens bool
+	// KeepToken is a token not to revoke (the session changing its own
+	// password).
+	KeepToken string
+	// Prior, when set, is the account as the caller read it: the change is
+	// refused (conflict) if the account changed since, so that two changes
+	// read at once cannot undo each other (a reset issued while the account
+	// was being disabled cannot enable it again).
+	Prior *model.Account
+	At    time.Time
+	Audit *model.AuditEntry
 }
 
 // Login is what a successful login (a session is issued) writes.

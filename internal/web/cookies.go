@@ -39,10 +39,42 @@ func (h *handler) plainHTTP(r *http.Request) bool {
 	return !h.transport.publicHTTPS(r.Host) && insecure(r)
 }
 
+// hostCookies reports whether r's cookies take the __Host- prefix: over
+// HTTPS (TLS here, a proxy's X-Forwarded-Proto, or the --public-url host)
+// with Secure cookies. A browser then keeps such a cookie only if it is
+// Secure, for this host alone and for the path /: no subdomain and no plain
+// HTTP page can set or shadow it. Over plain HTTP (loopback, or
+// --insecure-cookies) the names stay as they were.
+func (h *handler) hostCookies(r *http.Request) bool {
+	return h.transport.secure() && (r.TLS != nil || r.Header.Get("X-Forwarded-Proto") == "https" || h.transport.publicHTTPS(r.Host))
+}
+
+// cookieName is the name of dashboard cookie name for r.
+func (h *handler) cookieName(r *http.Request, name string) string {
+	if h.hostCookies(r) {
+		return "__Host-" + name
+	}
+	return name
+}
+
+// readCookie returns the value of r's dashboard cookie name, or "".
+func (h *handler) readCookie(r *http.Request, name string) string {
+	c, err := r.Cookie(h.cookieName(r, name))
+	if err != nil {
+		return ""
+	}
+	return c.Value
+}
+
 // cookie is a dashboard cookie: HttpOnly, SameSite=Strict, on /dashboard,
-// Secure unless the operator chose --insecure-cookies.
-func (h *handler) cookie(name, value string, maxAge int) *http.Cookie {
-	return &http.Cookie{Name: name, Value: value, Path: "/dashboard", MaxAge: maxAge,
+// Secure unless the operator chose --insecure-cookies; over HTTPS named
+// __Host-… and on / (what the prefix requires).
+func (h *handler) cookie(r *http.Request, name, value string, maxAge int) *http.Cookie {
+	path := "/dashboard"
+	if h.hostCookies(r) {
+		path = "/"
+	}
+	return &http.Cookie{Name: h.cookieName(r, name), Value: value, Path: path, MaxAge: maxAge,
 		HttpOnly: true, Secure: h.transport.secure(), SameSite: http.SameSiteStrictMode}
 }
 

@@ -27,12 +27,13 @@ type userPanel struct {
 	ID         string          `json:"id"`
 	Name       string          `json:"name"`
 	Anonymous  bool            `json:"anonymous"`
+	NameSigned bool            `json:"name_signed"`
 	Identities []panelIdentity `json:"identities"`
 }
 
 // panelOf is user u's panel, naming the apps through names.
 func panelOf(u *model.User, names map[string]string) userPanel {
-	out := userPanel{ID: u.ID, Name: u.Name, Anonymous: u.Anonymous, Identities: []panelIdentity{}}
+	out := userPanel{ID: u.ID, Name: u.Name, Anonymous: u.Anonymous, NameSigned: u.NameSigned, Identities: []panelIdentity{}}
 	for _, id := range u.Identities {
 		out.Identities = append(out.Identities, panelIdentity{Type: string(id.Type), Value: id.Value, Verified: id.Verified,
 			Metadata: id.Metadata, AppID: id.AppID, AppName: names[id.AppID], KeyID: id.KeyID, SeenAt: id.SeenAt, VerifiedAt: id.VerifiedAt})
@@ -83,6 +84,9 @@ type inboxView struct {
 	Open     *model.Issue
 	User     *userPanel
 	Messages []messageRow
+	// UserNameUnsigned: the open issue's user's name is not signed
+	// (nameUnsigned).
+	UserNameUnsigned bool
 	// Base is the inbox's URL with the status filter, for links.
 	Base string
 }
@@ -135,6 +139,7 @@ func (h *handler) inboxPage(w http.ResponseWriter, r *http.Request, sess *sessio
 			return &pageError{http.StatusNotFound, "There is no such issue in this workspace."}
 		}
 		v.Open, v.User = &detail.Issue, &detail.User
+		v.UserNameUnsigned = nameUnsigned(v.User)
 		for _, id := range detail.User.Identities {
 			if id.AppName != "" {
 				v.AppName[id.AppID] = id.AppName

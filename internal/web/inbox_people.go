@@ -30,7 +30,7 @@ func (h *handler) people(r *http.Request, sess *session, ws string, issues []mod
 		}
 		panel := panelOf(user, nil)
 		u := &panel
-		out[is.UserID] = person{Label: u.Label(), Verified: u.Verified(), Anonymous: u.Anonymous, NameUnsigned: user.NameUnsigned()}
+		out[is.UserID] = person{Label: u.Label(), Verified: u.Verified(), Anonymous: u.Anonymous, NameUnsigned: nameUnsigned(u)}
 	}
 	return out
 }

@@ -43,7 +43,7 @@ func TestInbox(t *testing.T) {
 	}
 	// A reply through the form.
 	p = agent.post(inbox+"/"+issue+"/reply", url.Values{"body": {"It ships tomorrow."}})
-	if !p.has("Reply sent.") || !p.has(`data-author="agent"`) || !p.has("It ships tomorrow.") || !p.has("agent@acme.test (you)") {
+	if !p.has("Reply sent.") || !p.has(`data-author="agent"`) || !p.has("It ships tomorrow.") || !p.has("agent@acme.test</bdi> (you)") {
 		t.Errorf("after a reply: %s", excerpt(p.Body))
 	}
 	msgs := e.must(200, e.api("GET", "/v1/issues/"+issue+"/messages", sess, nil)).Body["messages"].([]any)

@@ -160,7 +160,7 @@ func TestPagesRender(t *testing.T) {
 	// The user panel: verified identities with their app and key, the claim.
 	p := w.Agent.get("/dashboard/w/" + w.WS + "/inbox?issue=" + w.Issue)
 	for _, want := range []string{`data-type="uid" data-verified="true"`, `data-type="phone_number" data-verified="true"`,
-		"Acme web chat", `<dd>pro</dd>`, "Jane Cooper", `data-author="agent"`} {
+		"Acme web chat", `<dd dir="auto">pro</dd>`, "Jane Cooper", `data-author="agent"`} {
 		if !p.has(want) {
 			t.Errorf("the conversation lacks %s", want)
 		}

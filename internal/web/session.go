@@ -79,14 +79,14 @@ func crossSite(r *http.Request) bool { return r.Header.Get("Sec-Fetch-Site") == 
 // not a live dashboard session (staff.Service.Session) is refused and its
 // cookie cleared.
 func (h *handler) session(w http.ResponseWriter, r *http.Request) *session {
-	c, err := r.Cookie(sessionCookie)
-	if err != nil || c.Value == "" {
+	value := h.readCookie(r, sessionCookie)
+	if value == "" {
 		return nil
 	}
-	ss, err := h.staff.Session(r.Context(), c.Value)
+	ss, err := h.staff.Session(r.Context(), value)
 	switch {
 	case model.ErrorCode(err) == model.CodeUnauthenticated:
-		h.clearCookie(w, sessionCookie)
+		h.clearCookie(w, r, sessionCookie)
 		return nil
 	case err != nil:
 		// The database failed: no session now, but keep the cookie.
@@ -98,35 +98,35 @@ func (h *handler) session(w http.ResponseWriter, r *http.Request) *session {
 
 // setSession sets a new session's cookie: its token's text goes nowhere
 // else.
-func (h *handler) setSession(w http.ResponseWriter, ss *staff.Session) {
-	http.SetCookie(w, h.cookie(sessionCookie, ss.Token, int(SessionLifetime.Seconds())))
-	h.clearCookie(w, preCookie)
+func (h *handler) setSession(w http.ResponseWriter, r *http.Request, ss *staff.Session) {
+	http.SetCookie(w, h.cookie(r, sessionCookie, ss.Token, int(SessionLifetime.Seconds())))
+	h.clearCookie(w, r, preCookie)
 }
 
-func (h *handler) clearCookie(w http.ResponseWriter, name string) {
-	http.SetCookie(w, h.cookie(name, "", -1))
+func (h *handler) clearCookie(w http.ResponseWriter, r *http.Request, name string) {
+	http.SetCookie(w, h.cookie(r, name, "", -1))
 }
 
 // preSession returns the pre-sign-in cookie's value, setting a new one
 // when there is none; its CSRF token goes in the sign-in and setup forms.
 func (h *handler) preSession(w http.ResponseWriter, r *http.Request) string {
-	if c, err := r.Cookie(preCookie); err == nil && len(c.Value) == 43 {
-		return c.Value
+	if v := h.readCookie(r, preCookie); len(v) == 43 {
+		return v
 	}
 	var b [32]byte
 	rand.Read(b[:])
 	v := base64.RawURLEncoding.EncodeToString(b[:])
-	http.SetCookie(w, h.cookie(preCookie, v, 3600))
+	http.SetCookie(w, h.cookie(r, preCookie, v, 3600))
 	return v
 }
 
 // preCSRFValid checks a sign-in or setup form's CSRF token.
-func preCSRFValid(r *http.Request) bool {
-	c, err := r.Cookie(preCookie)
-	if err != nil || c.Value == "" {
+func (h *handler) preCSRFValid(r *http.Request) bool {
+	v := h.readCookie(r, preCookie)
+	if v == "" {
 		return false
 	}
-	return csrfValid(r, csrfToken(c.Value))
+	return csrfValid(r, csrfToken(v))
 }
 
 // authed is a page or action of a signed-in staff member.

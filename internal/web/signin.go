@@ -67,7 +67,7 @@ func (h *handler) renderThrottled(w http.ResponseWriter, r *http.Request, tmpl, 
 
 func (h *handler) signIn(w http.ResponseWriter, r *http.Request) {
 	r.Body = http.MaxBytesReader(w, r.Body, maxForm)
-	if crossSite(r) || !preCSRFValid(r) {
+	if crossSite(r) || !h.preCSRFValid(r) {
 		h.formRefused(w, r, "sign-in")
 		return
 	}
@@ -79,6 +79,11 @@ func (h *handler) signIn(w http.ResponseWriter, r *http.Request) {
 		h.renderThrottled(w, r, "signin", csrf, v, wait)
 		return
 	}
+	if err == staff.ErrAccountDisabled {
+		h.render(w, r, nil, http.StatusUnauthorized, "signin", &page{Title: "Sign in", Bare: true, CSRF: csrf,
+			Error: "This account is disabled: ask an admin of your workspace.", Data: v})
+		return
+	}
 	if err == staff.ErrWrongPassword {
 		h.render(w, r, nil, http.StatusUnauthorized, "signin", &page{Title: "Sign in", Bare: true, CSRF: csrf,
 			Error: "The email or password is not right.", Data: v})
@@ -88,7 +93,7 @@ func (h *handler) signIn(w http.ResponseWriter, r *http.Request) {
 		h.renderError(w, r, nil, err)
 		return
 	}
-	h.setSession(w, ss)
+	h.setSession(w, r, ss)
 	next := v.Next
 	if next == "" {
 		next = sessionOf(ss).home()
@@ -100,7 +105,7 @@ func (h *handler) signOut(w http.ResponseWriter, r *http.Request, sess *session)
 	if err := h.staff.SignOut(r.Context(), sess.Session, httpapi.ClientAddr(r, h.proxies), r.UserAgent()); err != nil {
 		return err
 	}
-	h.clearCookie(w, sessionCookie)
+	h.clearCookie(w, r, sessionCookie)
 	http.Redirect(w, r, "/dashboard/signin", http.StatusSeeOther)
 	return nil
 }
@@ -120,7 +125,7 @@ func (h *handler) setupPage(w http.ResponseWriter, r *http.Request) {
 // the first run printed (or SIGNET_ADMIN_TOKEN).
 func (h *handler) setup(w http.ResponseWriter, r *http.Request) {
 	r.Body = http.MaxBytesReader(w, r.Body, maxForm)
-	if crossSite(r) || !preCSRFValid(r) {
+	if crossSite(r) || !h.preCSRFValid(r) {
 		h.formRefused(w, r, "setup")
 		return
 	}
@@ -160,6 +165,6 @@ func (h *handler) setup(w http.ResponseWriter, r *http.Request) {
 		h.renderError(w, r, nil, err)
 		return
 	}
-	h.setSession(w, ss)
+	h.setSession(w, r, ss)
 	http.Redirect(w, r, "/dashboard/workspaces?ok=welcome", http.StatusSeeOther)
 }

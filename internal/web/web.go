@@ -166,6 +166,7 @@ func (h *handler) routes() *http.ServeMux {
 	mux.Handle("POST /dashboard/w/{ws}/inbox/{issue}/reopen", h.auth(h.setStatus("reopen")))
 
 	mux.Handle("GET /dashboard/reference", h.auth(h.referencePage))
+	h.accountsRoutes(mux)
 	mux.Handle("/dashboard/api/{rest...}", h.authAPI(h.proxy))
 	mux.HandleFunc("/dashboard/", func(w http.ResponseWriter, r *http.Request) {
 		h.renderError(w, r, nil, &pageError{http.StatusNotFound, "There is no such page."})

@@ -9,17 +9,18 @@ import (
 	"github.com/signet-id/signet/internal/model"
 )
 
-const accountColumns = `id, COALESCE(workspace_id, ''), email, role, password_hash, created_at`
+const accountColumns = `id, COALESCE(workspace_id, ''), email, role, password_hash, created_at, disabled_at, reset_hash, reset_expires_at`
 
 // CreateAccount stores a, and audit in the same transaction when it is not
 // nil; conflict if the email (or id) is taken, not_found if its workspace
-// does not exist.
+// does not exist. Emails are unique per workspace (and among owners),
+// compared case-insensitively (model.EmailKey).
 func (s *Store) CreateAccount(ctx context.Context, a *model.Account, audit *model.AuditEntry) error {
 	return wrap("create account", s.audited(ctx, audit, func(tx *Tx) error {
 		_, err := tx.ExecContext(ctx, `
-			INSERT INTO accounts (id, workspace_id, email, role, password_hash, created_at)
-			VALUES ($1, $2, $3, $4, $5, $6)`,
-			a.ID, nullString(a.WorkspaceID), a.Email, a.Role, a.PasswordHash, millis(a.CreatedAt))
+			INSERT INTO accounts (id, workspace_id, email, email_key, role, password_hash, created_at, disabled_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+			a.ID, nullString(a.WorkspaceID), a.Email, model.EmailKey(a.Email), a.Role, a.PasswordHash, millis(a.CreatedAt), nullMillis(a.DisabledAt))
 		switch {
 		case err != nil && s.d.IsUniqueViolation(err):
 			return model.Errorf(model.CodeConflict, "an account with this email already exists")
@@ -30,9 +31,11 @@ func (s *Store) CreateAccount(ctx context.Context, a *model.Account, audit *mode
 	}))
 }
 
-// AccountByEmail finds an account by exact email; not_found.
+// AccountByEmail finds the oldest account with this email, compared
+// case-insensitively; not_found.
 func (s *Store) AccountByEmail(ctx context.Context, email string) (*model.Account, error) {
-	a, err := scanAccount(s.reader.QueryRowContext(ctx, `SELECT `+accountColumns+` FROM accounts WHERE email = $1`, email))
+	a, err := scanAccount(s.reader.QueryRowContext(ctx, `SELECT `+accountColumns+` FROM accounts WHERE email_key = $1
+		ORDER BY created_at, id LIMIT 1`, model.EmailKey(email)))
 	switch {
 	case errors.Is(err, sql.ErrNoRows):
 		return nil, model.Errorf(model.CodeNotFound, "no account has this email")
@@ -90,9 +93,10 @@ func (s *Store) HasOwner(ctx context.Context) (bool, error) {
 func scanAccount(sc scanner) (*model.Account, error) {
 	var a model.Account
 	var created int64
-	if err := sc.Scan(&a.ID, &a.WorkspaceID, &a.Email, &a.Role, &a.PasswordHash, &created); err != nil {
+	var disabled, resetExpires sql.NullInt64
+	if err := sc.Scan(&a.ID, &a.WorkspaceID, &a.Email, &a.Role, &a.PasswordHash, &created, &disabled, &a.ResetHash, &resetExpires); err != nil {
 		return nil, err
 	}
-	a.CreatedAt = fromMillis(created)
+	a.CreatedAt, a.DisabledAt, a.ResetExpiresAt = fromMillis(created), timePtr(disabled), timePtr(resetExpires)
 	return &a, nil
 }

@@ -13,8 +13,8 @@ import (
 // tokenColumns are written; tokenFields read them back (owner tokens have
 // no workspace).
 const (
-	tokenColumns = `id, workspace_id, role, name, kind, token_hash, created_at, revoked_at, last_used_at, expires_at`
-	tokenFields  = `id, COALESCE(workspace_id, ''), role, name, kind, token_hash, created_at, revoked_at, last_used_at, expires_at`
+	tokenColumns = `id, workspace_id, role, name, kind, token_hash, created_at, revoked_at, last_used_at, expires_at, account_id`
+	tokenFields  = `id, COALESCE(workspace_id, ''), role, name, kind, token_hash, created_at, revoked_at, last_used_at, expires_at, COALESCE(account_id, '')`
 )
 
 // CreateAPIToken stores t (its hash only), and audit in the same
@@ -27,9 +27,9 @@ func (s *Store) CreateAPIToken(ctx context.Context, t *model.APIToken, audit *mo
 	}
 	return wrap("create API token", s.audited(ctx, audit, func(tx *Tx) error {
 		_, err := tx.ExecContext(ctx, `
-			INSERT INTO api_tokens (`+tokenColumns+`) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+			INSERT INTO api_tokens (`+tokenColumns+`) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
 			t.ID, nullString(t.WorkspaceID), t.Role, t.Name, kind, t.TokenHash, millis(t.CreatedAt),
-			nullMillis(t.RevokedAt), nullMillis(t.LastUsedAt), nullMillis(t.ExpiresAt))
+			nullMillis(t.RevokedAt), nullMillis(t.LastUsedAt), nullMillis(t.ExpiresAt), nullString(t.AccountID))
 		switch {
 		case err != nil && s.d.IsUniqueViolation(err):
 			return model.Errorf(model.CodeConflict, "API token %s or its hash already exists", t.ID)
@@ -95,7 +95,7 @@ func scanToken(sc scanner) (*model.APIToken, error) {
 	var t model.APIToken
 	var created int64
 	var revoked, used, expires sql.NullInt64
-	if err := sc.Scan(&t.ID, &t.WorkspaceID, &t.Role, &t.Name, &t.Kind, &t.TokenHash, &created, &revoked, &used, &expires); err != nil {
+	if err := sc.Scan(&t.ID, &t.WorkspaceID, &t.Role, &t.Name, &t.Kind, &t.TokenHash, &created, &revoked, &used, &expires, &t.AccountID); err != nil {
 		return nil, err
 	}
 	t.CreatedAt, t.RevokedAt, t.LastUsedAt, t.ExpiresAt = fromMillis(created), timePtr(revoked), timePtr(used), timePtr(expires)

@@ -85,6 +85,9 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"DeleteWorkspace", testDeleteWorkspace},
 		{"PublicKeys", testPublicKeys},
 		{"SyncJWKS", testSyncJWKS},
+		{"AccountEmails", testAccountEmails},
+		{"AccountLifecycle", testAccountLifecycle},
+		{"LastOwnerConcurrent", testLastOwnerConcurrent},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
