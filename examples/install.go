@@ -34,27 +34,29 @@ type Language struct {
 // Languages are the six languages of the snippets, in the dashboard's order.
 var Languages = []Language{
 	{Name: "go", Label: "Go", File: "go/digests.go", Highlight: "go", end: "}",
-		functions:  names("HelpshiftLegacyUserHash IntercomUserHash AkeceIdentifierHash PylonEmailHash HelpshiftUserHubToken PylonChatWidgetToken SignetToken HelpScoutSignature FrontUserHash PlainEmailHash GleapUserHash KustomerToken FreshdeskWidgetToken"),
+		functions:  names("HelpshiftLegacyUserHash IntercomUserHash AkeceIdentifierHash PylonEmailHash HelpshiftUserHubToken PylonChatWidgetToken SignetToken HelpScoutSignature FrontUserHash PlainEmailHash GleapUserHash KustomerToken FreshdeskWidgetToken IntercomMessengerToken ZendeskMessagingToken DriftUserToken"),
 		definition: func(n string) string { return "func " + n + "(" }},
 	{Name: "node", Label: "Node.js", File: "node/snippets.js", Highlight: "javascript", end: "}",
-		functions:  names("helpshiftLegacyUserHash intercomUserHash akeceIdentifierHash pylonEmailHash helpshiftUserHubToken pylonChatWidgetToken signetIdentityToken helpScoutSignature frontUserHash plainEmailHash gleapUserHash kustomerToken freshdeskWidgetToken"),
+		functions:  names("helpshiftLegacyUserHash intercomUserHash akeceIdentifierHash pylonEmailHash helpshiftUserHubToken pylonChatWidgetToken signetIdentityToken helpScoutSignature frontUserHash plainEmailHash gleapUserHash kustomerToken freshdeskWidgetToken intercomMessengerToken zendeskMessagingToken driftUserToken"),
 		definition: func(n string) string { return "function " + n + "(" }},
 	{Name: "python", Label: "Python", File: "python/snippets.py", Highlight: "python",
-		functions:  names("helpshift_legacy_user_hash intercom_user_hash akece_identifier_hash pylon_email_hash helpshift_userhub_token pylon_chat_widget_token signet_identity_token help_scout_signature front_user_hash plain_email_hash gleap_user_hash kustomer_token freshdesk_widget_token"),
+		functions:  names("helpshift_legacy_user_hash intercom_user_hash akece_identifier_hash pylon_email_hash helpshift_userhub_token pylon_chat_widget_token signet_identity_token help_scout_signature front_user_hash plain_email_hash gleap_user_hash kustomer_token freshdesk_widget_token intercom_messenger_token zendesk_messaging_token drift_user_token"),
 		definition: func(n string) string { return "def " + n + "(" }},
 	{Name: "ruby", Label: "Ruby", File: "ruby/signet_snippets.rb", Highlight: "ruby", end: "end",
-		functions:  names("helpshift_legacy_user_hash intercom_user_hash akece_identifier_hash pylon_email_hash helpshift_userhub_token pylon_chat_widget_token signet_identity_token help_scout_signature front_user_hash plain_email_hash gleap_user_hash kustomer_token freshdesk_widget_token"),
+		functions:  names("helpshift_legacy_user_hash intercom_user_hash akece_identifier_hash pylon_email_hash helpshift_userhub_token pylon_chat_widget_token signet_identity_token help_scout_signature front_user_hash plain_email_hash gleap_user_hash kustomer_token freshdesk_widget_token intercom_messenger_token zendesk_messaging_token drift_user_token"),
 		definition: func(n string) string { return "def " + n + "(" }},
 	{Name: "php", Label: "PHP", File: "php/signet_snippets.php", Highlight: "php", end: "}",
-		functions:  names("helpshift_legacy_user_hash intercom_user_hash akece_identifier_hash pylon_email_hash helpshift_userhub_token pylon_chat_widget_token signet_identity_token help_scout_signature front_user_hash plain_email_hash gleap_user_hash kustomer_token freshdesk_widget_token"),
+		functions:  names("helpshift_legacy_user_hash intercom_user_hash akece_identifier_hash pylon_email_hash helpshift_userhub_token pylon_chat_widget_token signet_identity_token help_scout_signature front_user_hash plain_email_hash gleap_user_hash kustomer_token freshdesk_widget_token intercom_messenger_token zendesk_messaging_token drift_user_token"),
 		definition: func(n string) string { return "function " + n + "(" }},
 	{Name: "java", Label: "Java", File: "java/IdentitySigning.java", Highlight: "java", end: "}",
-		functions:  names("helpshiftLegacyUserHash intercomUserHash akeceIdentifierHash pylonEmailHash helpshiftUserHubToken pylonChatWidgetToken signetIdentityToken helpScoutSignature frontUserHash plainEmailHash gleapUserHash kustomerToken freshdeskWidgetToken"),
+		functions:  names("helpshiftLegacyUserHash intercomUserHash akeceIdentifierHash pylonEmailHash helpshiftUserHubToken pylonChatWidgetToken signetIdentityToken helpScoutSignature frontUserHash plainEmailHash gleapUserHash kustomerToken freshdeskWidgetToken intercomMessengerToken zendeskMessagingToken driftUserToken"),
 		definition: func(n string) string { return "static String " + n + "(" }},
 }
 
 // profiles lists the profiles in the order names() reads them.
-var profiles = []string{"helpshift-legacy", "intercom", "akece", "pylon-hmac", "helpshift-userhub", "pylon-jwt", "signet", "helpscout", "front", "plain", "gleap", "kustomer", "freshdesk-widget"}
+var profiles = []string{"helpshift-legacy", "intercom", "akece", "pylon-hmac", "helpshift-userhub", "pylon-jwt", "signet",
+	"helpscout", "front", "plain", "gleap", "kustomer", "freshdesk-widget",
+	"intercom-jwt", "zendesk-messaging", "drift"}
 
 func names(list string) map[string]string {
 	m := map[string]string{}

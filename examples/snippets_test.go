@@ -20,6 +20,7 @@ import (
 	"sync"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/signet-id/signet/internal/testenv"
 	"github.com/signet-id/signet/internal/vectors"
@@ -298,7 +299,8 @@ func verifyDigest(p verify.Profile, c vectors.Case, digest string) error {
 
 // expectJWT says what a snippet does with the claims of a vector's token,
 // and why when it does not reproduce it.
-func expectJWT(p verify.Profile, c vectors.Case, alg string, payload map[string]any) (outcome, string) {
+func expectJWT(p verify.Profile, c vectors.Case, header, payload map[string]any) (outcome, string) {
+	alg := fmt.Sprint(header["alg"])
 	switch {
 	case alg != "HS256":
 		return tokenDiffers, "the vector is not HS256; snippets always sign HS256"
@@ -321,6 +323,9 @@ func expectJWT(p verify.Profile, c vectors.Case, alg string, payload map[string]
 	case p == verify.FreshdeskWidget && (number(payload["exp"]) <= float64(c.Now) || number(payload["exp"])-float64(c.Now) > 7200):
 		return refused, "a freshdesk-widget token expires in the future, within 2 hours"
 	}
+	if o, why := expectClaims(p.Description(), header, payload); o != "" {
+		return o, why
+	}
 	if _, isArray := payload["aud"].([]any); isArray {
 		return tokenVerified, "snippets write aud as a string, as jsonwebtoken does"
 	}
@@ -330,7 +335,7 @@ func expectJWT(p verify.Profile, c vectors.Case, alg string, payload map[string]
 // tokenVectorCheck: the snippet's token for the claims of the vector's token.
 func tokenVectorCheck(t *testing.T, p verify.Profile, c vectors.Case) check {
 	header, payload := decodeJWT(t, c.Token)
-	want, why := expectJWT(p, c, fmt.Sprint(header["alg"]), payload)
+	want, why := expectJWT(p, c, header, payload)
 	req := map[string]any{"profile": string(p), "secret": c.Secret}
 	if iat, ok := payload["iat"]; ok {
 		req["iat"] = int64(number(iat))
@@ -375,6 +380,10 @@ func tokenVectorCheck(t *testing.T, p verify.Profile, c vectors.Case) check {
 				req[k] = v
 			}
 		}
+	default: // profiles whose identities are claims of their own: as their descriptions read them
+		for k, v := range snippetFields(p.Description(), header, payload) {
+			req[k] = v
+		}
 	}
 	signed := signedIdentities(p, payload)
 	return check{profile: string(p), name: string(p) + "/" + c.Name, request: req, judge: func(_, out string) (outcome, error) {
@@ -394,7 +403,13 @@ func tokenVectorCheck(t *testing.T, p verify.Profile, c vectors.Case) check {
 		if err != nil {
 			return "", err
 		}
-		got, err := v.Verify(verify.Request{UserID: c.Request["uid"], Email: c.Request["email"], Token: out})
+		sent := verify.Request{UserID: c.Request["uid"], Email: c.Request["email"], Token: out}
+		if want == tokenDiffers && contains(c.Reason, string(verify.ReasonIdentityMismatch)) {
+			// The vector's token signs what the client sends differently; the
+			// snippet's, which cannot, must verify on its own.
+			sent = verify.Request{Token: out}
+		}
+		got, err := v.Verify(sent)
 		if want == tokenExact && !c.Valid {
 			// The same bytes as the vector: Signet must give its verdict.
 			if err == nil || !contains(c.Reason, string(verify.ReasonOf(err))) {
@@ -516,6 +531,29 @@ func referenceChecks(t *testing.T) []check {
 			claims: sign.Claims{UserID: "v-uid ü", Email: "v-email ü", Metadata: map[string]string{"plan": "gold", "tier": "1"},
 				Identities: others, Name: "Zoë <admin>", IssuedAt: time.Unix(now-10, 0), ExpiresAt: time.Unix(now-10+3600, 0)},
 		},
+		{
+			name: "intercom-jwt/unicode, quotes and <>& in user_id and email, 1-hour exp",
+			req: map[string]any{"profile": "intercom-jwt", "secret": secret, "iat": now - 60, "exp": now - 60 + 3600,
+				"uid": `zoë-ü/42 "q" <a&b>`, "email": `zoë+<support>&"q"@example.org`},
+			signer: sign.Signer{Profile: verify.IntercomJWT, Secret: secret},
+			claims: sign.Claims{UserID: `zoë-ü/42 "q" <a&b>`, Email: `zoë+<support>&"q"@example.org`,
+				IssuedAt: time.Unix(now-60, 0), ExpiresAt: time.Unix(now-60+3600, 0)},
+		},
+		{
+			name: "zendesk-messaging/unicode name, verified email, 255-character external_id, 1-hour exp",
+			req: map[string]any{"profile": "zendesk-messaging", "secret": secret, "kid": "app_65a1f0c2d3e4b5a6c7d8e9f0",
+				"iat": now - 60, "exp": now - 60 + 3600, "uid": strings.Repeat("ü", 254) + "🎮", "name": `Zoë "Z" O'Brien <admin> 🎮`,
+				"email": "Zoë.O'Brien+support@example.org"},
+			signer: sign.Signer{Profile: verify.ZendeskMessaging, Secret: secret, KeyID: "app_65a1f0c2d3e4b5a6c7d8e9f0"},
+			claims: sign.Claims{UserID: strings.Repeat("ü", 254) + "🎮", Name: `Zoë "Z" O'Brien <admin> 🎮`,
+				Email: "Zoë.O'Brien+support@example.org", IssuedAt: time.Unix(now-60, 0), ExpiresAt: time.Unix(now-60+3600, 0)},
+		},
+		{
+			name:   "drift/unicode sub, no exp",
+			req:    map[string]any{"profile": "drift", "secret": secret, "iat": now, "uid": "zoë-ü/42 🎮"},
+			signer: sign.Signer{Profile: verify.Drift, Secret: secret},
+			claims: sign.Claims{UserID: "zoë-ü/42 🎮", IssuedAt: time.Unix(now, 0)},
+		},
 	}
 	var checks []check
 	for _, rc := range cases {
@@ -635,6 +673,13 @@ func refusalChecks() []check {
 		{"freshdesk-widget/no email", "email", map[string]any{"profile": "freshdesk-widget", "secret": secret, "name": "Jane"}},
 		{"freshdesk-widget/exp 2 hours and 1 second ahead", "2 hours", map[string]any{"profile": "freshdesk-widget", "secret": secret,
 			"email": "jane@example.com", "iat": 1767225600, "exp": 1767225600 + 7201}},
+		{"intercom-jwt/no user_id", "user_id", map[string]any{"profile": "intercom-jwt", "secret": secret, "email": "jane@example.com"}},
+		{"zendesk-messaging/no key id", "key id", map[string]any{"profile": "zendesk-messaging", "secret": secret, "uid": "user-42"}},
+		{"zendesk-messaging/no external_id", "external_id", map[string]any{"profile": "zendesk-messaging", "secret": secret,
+			"kid": "app_65a1f0c2d3e4b5a6c7d8e9f0", "email": "jane@example.com"}},
+		{"zendesk-messaging/a 256-character external_id", "255 characters", map[string]any{"profile": "zendesk-messaging",
+			"secret": secret, "kid": "app_65a1f0c2d3e4b5a6c7d8e9f0", "uid": strings.Repeat("é", 256)}},
+		{"drift/no user id", "sub", map[string]any{"profile": "drift", "secret": secret}},
 	}
 	var checks []check
 	for _, rc := range cases {
@@ -671,6 +716,9 @@ func signedIdentities(p verify.Profile, payload map[string]any) []verify.Identit
 			return []verify.Identity{{Type: verify.Email, Value: fmt.Sprint(payload["email"])}}
 		}
 		return []verify.Identity{{Type: verify.UID, Value: fmt.Sprint(payload["externalId"])}}
+	}
+	if _, arrayed := payload["identities"]; !arrayed {
+		return claimIdentities(p.Description(), payload)
 	}
 	var ids []verify.Identity
 	list, _ := payload["identities"].([]any)
@@ -782,4 +830,103 @@ func contains(list []string, s string) bool {
 		}
 	}
 	return false
+}
+
+// expectClaims says what a snippet does with a vector's claims under the
+// profile's description, where that is not reproducing them: a snippet
+// always writes a kid where one is required, the constant claims (scope =
+// "user"), string identities, and a flag claim (email_verified) true beside
+// the identity it vouches for; it signs only the claims the profile reads,
+// and refuses a missing or too long identity.
+func expectClaims(d *verify.Description, header, payload map[string]any) (outcome, string) {
+	if _, arrayed := payload["identities"]; arrayed {
+		return "", ""
+	}
+	for _, r := range d.Claims {
+		v, ok := payload[r.Name]
+		switch {
+		case r.Kind == verify.ClaimIdentity && r.Required && (!ok || v == ""):
+			return refused, "no " + r.Name + " to sign"
+		case r.Kind == verify.ClaimIdentity && r.MaxLength > 0 && utf8.RuneCountInString(fmt.Sprint(v)) > r.MaxLength:
+			return refused, fmt.Sprintf("%s is at most %d characters", r.Name, r.MaxLength)
+		}
+	}
+	for name := range header {
+		if name != "alg" && name != "typ" && name != "kid" {
+			return tokenDiffers, "the vector's header carries " + name + "; snippets write alg, typ and kid only"
+		}
+	}
+	if _, ok := header["kid"]; !ok && d.Kid != verify.KidOptional {
+		return tokenDiffers, "the vector has no kid; snippets always write one"
+	}
+	for name, v := range payload {
+		r, ok := d.Claim(name)
+		switch {
+		case !ok:
+			return tokenDiffers, "the vector signs " + name + ", which the profile does not read and snippets do not write"
+		case r.Kind == verify.ClaimIdentity:
+			if _, isString := v.(string); !isString {
+				return tokenDiffers, "the vector's " + name + " is not a string; snippets write a string"
+			}
+			if r.OnlyIf != "" && payload[r.OnlyIf] != true {
+				return tokenDiffers, "snippets sign an email with " + r.OnlyIf + ": true, and leave an unverified one out"
+			}
+		case r.Kind == verify.ClaimBool && v != true:
+			return tokenDiffers, "snippets write " + name + " true, or not at all"
+		}
+	}
+	for _, r := range d.Claims {
+		if r.Kind == verify.ClaimString && r.Equals != "" && payload[r.Name] != r.Equals {
+			return tokenDiffers, "snippets always write " + r.Name + " = " + r.Equals
+		}
+	}
+	return "", ""
+}
+
+// snippetFields are the harness fields for a vector's claims, read as the
+// profile's description reads them: the user id (a number as its decimal
+// text), the email when it counts, the name and the kid.
+func snippetFields(d *verify.Description, header, payload map[string]any) map[string]any {
+	req := map[string]any{}
+	for _, r := range d.Claims {
+		v, ok := payload[r.Name]
+		if !ok {
+			continue
+		}
+		switch {
+		case r.Kind == verify.ClaimIdentity && r.Identity == verify.UID:
+			req["uid"] = fmt.Sprint(v)
+		case r.Kind == verify.ClaimIdentity && r.Identity == verify.Email && (r.OnlyIf == "" || payload[r.OnlyIf] == true):
+			req["email"] = v
+		case r.Kind == verify.ClaimAttribute && r.Name == "name":
+			req["name"] = v
+		}
+	}
+	if kid, ok := header["kid"]; ok {
+		req["kid"] = kid
+	} else if d.Kid != verify.KidOptional {
+		req["kid"] = "k_snippet"
+	}
+	return req
+}
+
+// claimIdentities are the identities a token of a profile with identity
+// claims of its own signs, in the description's order: each identity claim
+// present (a number as its text), an OnlyIf one only when its flag is true,
+// and only the preferred one when the profile prefers one.
+func claimIdentities(d *verify.Description, payload map[string]any) []verify.Identity {
+	var ids []verify.Identity
+	for _, r := range d.Claims {
+		v, ok := payload[r.Name]
+		if r.Kind != verify.ClaimIdentity || !ok || r.OnlyIf != "" && payload[r.OnlyIf] != true {
+			continue
+		}
+		ids = append(ids, verify.Identity{Type: r.Identity, Value: fmt.Sprint(v)})
+	}
+	for _, id := range ids {
+		if d.Prefer != "" && id.Type == d.Prefer {
+			return []verify.Identity{id}
+		}
+	}
+	return ids
 }

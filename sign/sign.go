@@ -272,7 +272,7 @@ func checkFields(d *verify.Description, c Claims, arrayed bool) error {
 	if !arrayed {
 		for _, r := range d.Claims {
 			if r.Kind == verify.ClaimIdentity && r.Required && identityValue(c, r.Identity) == "" {
-				return errors.New("a " + p + " token signs " + article(r.Identity) + ": set it")
+				return errors.New("a " + p + " token signs " + article(r.Identity) + " as its " + r.Name + " claim: set it")
 			}
 		}
 		if c.UserID != "" && !readsIdentity(d, verify.UID) || c.Email != "" && !readsIdentity(d, verify.Email) ||

@@ -61,7 +61,8 @@ const (
 )
 
 var (
-	atkJWT    = []verify.Profile{verify.HelpshiftUserHub, verify.PylonJWT, verify.Signet, verify.Kustomer, verify.FreshdeskWidget}
+	atkJWT = []verify.Profile{verify.HelpshiftUserHub, verify.PylonJWT, verify.Signet, verify.Kustomer, verify.FreshdeskWidget,
+		verify.IntercomJWT, verify.ZendeskMessaging, verify.Drift}
 	atkDigest = []verify.Profile{verify.HelpshiftLegacy, verify.Intercom, verify.Akece, verify.PylonHMAC,
 		verify.HelpScout, verify.Front, verify.Plain, verify.Gleap}
 	// atkSecrets must never appear in a message.
@@ -103,11 +104,15 @@ func atkSign(input string) string {
 func atkTok(header, payload string) string { return atkSign(atkB64(header) + "." + atkB64(payload)) }
 
 func atkHdr(p verify.Profile) string {
-	if p == verify.Signet {
+	if p == verify.Signet || p == verify.ZendeskMessaging { // zendesk-messaging requires a kid (profiles.md)
 		return `{"alg":"HS256","typ":"JWT","kid":"k1"}`
 	}
 	return `{"alg":"HS256","typ":"JWT"}`
 }
+
+// atkNeedsKid: the profile's tokens carry a kid header (signet's names the
+// key; zendesk-messaging requires one, profiles.md).
+func atkNeedsKid(p verify.Profile) bool { return p == verify.Signet || p == verify.ZendeskMessaging }
 
 // atkHdrWith is the profile's header with more members (for signet, kid k1 stays).
 func atkHdrWith(p verify.Profile, members string) string {
@@ -143,6 +148,12 @@ func atkBase(p verify.Profile) atkClaims {
 		return atkClaims{{"externalId", atkQ(atkUID)}, {"email", atkQ(atkEmail)}, {"iat", atkIat}}
 	case verify.FreshdeskWidget:
 		return atkClaims{{"name", atkQ("Jane")}, {"email", atkQ(atkEmail)}, {"exp", atkExp}}
+	case verify.IntercomJWT:
+		return atkClaims{{"user_id", atkQ(atkUID)}, {"email", atkQ(atkEmail)}, {"iat", atkIat}, {"exp", atkExp}}
+	case verify.ZendeskMessaging:
+		return atkClaims{{"scope", `"user"`}, {"external_id", atkQ(atkUID)}, {"email", atkQ(atkEmail)}, {"email_verified", "true"}, {"iat", atkIat}, {"exp", atkExp}}
+	case verify.Drift:
+		return atkClaims{{"sub", atkQ(atkUID)}, {"iat", atkIat}, {"exp", atkExp}}
 	}
 	return atkClaims{{"aud", atkQ(atkApp)}, {"iat", atkIat}, {"exp", atkExp}, {"identities", atkStdIDs}}
 }
@@ -197,8 +208,11 @@ func atkValid(p verify.Profile) string { return atkTok(atkHdr(p), atkBase(p).Str
 
 // atkWant are the identities a valid token of p verifies.
 func atkWant(p verify.Profile) []verify.Identity {
-	if p == verify.PylonJWT || p == verify.FreshdeskWidget || p == verify.Kustomer { // Kustomer: the email takes precedence
+	switch p {
+	case verify.PylonJWT, verify.FreshdeskWidget, verify.Kustomer: // Kustomer: the email takes precedence
 		return []verify.Identity{{Type: verify.Email, Value: atkEmail}}
+	case verify.Drift:
+		return []verify.Identity{{Type: verify.UID, Value: atkUID}}
 	}
 	return []verify.Identity{{Type: verify.UID, Value: atkUID}, {Type: verify.Email, Value: atkEmail}}
 }
@@ -424,7 +438,7 @@ func atkAlgNone(t *testing.T) []atkCase {
 	for _, p := range atkJWT {
 		payload := atkBase(p).String()
 		for _, alg := range []string{`"none"`, `"None"`, `"NONE"`, `"nOnE"`, `""`, `null`, `"none "`, `"\u006eone"`} {
-			h := `{"alg":` + alg + `,"typ":"JWT"` + map[bool]string{true: `,"kid":"k1"`}[p == verify.Signet] + `}`
+			h := `{"alg":` + alg + `,"typ":"JWT"` + map[bool]string{true: `,"kid":"k1"`}[atkNeedsKid(p)] + `}`
 			in := atkB64(h) + "." + atkB64(payload)
 			out = append(out,
 				atkCase{name: "alg " + alg + ", no signature", p: p, req: verify.Request{Token: in + "."}, want: verify.ReasonAlgorithmNotAllowed},
@@ -432,7 +446,7 @@ func atkAlgNone(t *testing.T) []atkCase {
 				atkCase{name: "alg " + alg + ", 43 zero characters", p: p, req: verify.Request{Token: in + "." + strings.Repeat("A", 43)}, want: verify.ReasonAlgorithmNotAllowed})
 		}
 		for name, h := range map[string]string{
-			"no alg":            `{"typ":"JWT"` + map[bool]string{true: `,"kid":"k1"`}[p == verify.Signet] + `}`,
+			"no alg":            `{"typ":"JWT"` + map[bool]string{true: `,"kid":"k1"`}[atkNeedsKid(p)] + `}`,
 			"empty header":      `{}`,
 			"alg array":         `{"alg":["HS256"]}`,
 			"alg object":        `{"alg":{"name":"HS256"}}`,
@@ -453,7 +467,7 @@ func atkAlgHMAC(t *testing.T) []atkCase {
 	var out []atkCase
 	for _, p := range atkJWT {
 		payload := atkB64(atkBase(p).String())
-		kid := map[bool]string{true: `,"kid":"k1"`}[p == verify.Signet]
+		kid := map[bool]string{true: `,"kid":"k1"`}[atkNeedsKid(p)]
 		for _, a := range []struct {
 			alg string
 			h   func() hash.Hash
@@ -483,7 +497,7 @@ func atkKeyConfusion(t *testing.T) []atkCase {
 	pem := "-----BEGIN PUBLIC KEY-----\n" + base64.StdEncoding.EncodeToString([]byte(atkSecret)) + "\n-----END PUBLIC KEY-----\n"
 	for _, p := range atkJWT {
 		payload := atkB64(atkBase(p).String())
-		kid := map[bool]string{true: `,"kid":"k1"`}[p == verify.Signet]
+		kid := map[bool]string{true: `,"kid":"k1"`}[atkNeedsKid(p)]
 		for _, alg := range []string{"RS256", "RS384", "RS512", "PS256", "ES256", "ES384", "ES512", "ES256K", "EdDSA", "Ed25519"} {
 			in := atkB64(`{"alg":"`+alg+`","typ":"JWT"`+kid+`}`) + "." + payload
 			out = append(out,
@@ -533,7 +547,7 @@ func atkHeaders(t *testing.T) []atkCase {
 			}
 			out = append(out, atkCase{name: "header " + m, p: p, req: verify.Request{Token: atkTok(h, payload)}, want: verify.ReasonHeaderNotAllowed})
 		}
-		kid := map[bool]string{true: `,"kid":"k1"`}[p == verify.Signet]
+		kid := map[bool]string{true: `,"kid":"k1"`}[atkNeedsKid(p)]
 		for name, h := range map[string]string{
 			"alg twice, same value":     `{"alg":"HS256","alg":"HS256"` + kid + `}`,
 			"alg none then HS256":       `{"alg":"none","alg":"HS256"` + kid + `}`,
@@ -786,8 +800,14 @@ func atkPayloadType(t *testing.T) []atkCase {
 			`{"iat":+1767225540}`, `{"iat":1767225540.}`, `{"iat":NaN}`, `{"iat":Infinity}`, `{"iat":0x69550000}`} {
 			out = append(out, atkCase{name: "payload " + pl, p: p, req: verify.Request{Token: atkTok(atkHdr(p), pl)}, want: verify.ReasonClaimInvalid})
 		}
-		// An empty object lacks iat first.
-		out = append(out, atkCase{name: "payload {}", p: p, req: verify.Request{Token: atkTok(atkHdr(p), `{}`)}, want: verify.ReasonClaimInvalid})
+		// An empty object lacks iat first; where iat is optional (the second
+		// wave's intercom-jwt, zendesk-messaging and drift), the identity
+		// claim, or zendesk-messaging's scope.
+		empty := verify.ReasonClaimInvalid
+		if p == verify.IntercomJWT || p == verify.Drift {
+			empty = verify.ReasonIdentityRequired
+		}
+		out = append(out, atkCase{name: "payload {}", p: p, req: verify.Request{Token: atkTok(atkHdr(p), `{}`)}, want: empty})
 	}
 	return out
 }
@@ -796,7 +816,7 @@ func atkBOMUTF8(t *testing.T) []atkCase {
 	var out []atkCase
 	for _, p := range atkJWT {
 		payload := atkBase(p).String()
-		kid := map[bool]string{true: `,"kid":"k1"`}[p == verify.Signet]
+		kid := map[bool]string{true: `,"kid":"k1"`}[atkNeedsKid(p)]
 		for name, h := range map[string]string{
 			"BOM before the header JSON":        "\ufeff" + atkHdr(p),
 			"BOM inside the header":             `{` + "\ufeff" + `"alg":"HS256"` + kid + `}`,
@@ -929,6 +949,42 @@ func atkDuplicates(t *testing.T) []atkCase {
 			}
 			add(p, "EMAIL instead of email", b.rename("email", "EMAIL"), verify.ReasonClaimInvalid, nil)
 			add(p, "uid (not a freshdesk claim) is ignored", b.add("uid", `"admin"`), "", atkWant(p))
+		case verify.IntercomJWT, verify.ZendeskMessaging, verify.Drift:
+			// The second wave: the identity claim (and Zendesk's scope and
+			// email_verified) twice or in another case; claims the profile
+			// does not read are ignored.
+			id := map[verify.Profile]string{verify.IntercomJWT: "user_id", verify.ZendeskMessaging: "external_id", verify.Drift: "sub"}[p]
+			add(p, id+" twice, same value", b.add(id, atkQ(atkUID)), verify.ReasonClaimInvalid, nil)
+			add(p, id+" twice, evil second", b.add(id, `"admin"`), verify.ReasonClaimInvalid, nil)
+			add(p, id+" twice, evil first", append(atkClaims{{id, `"admin"`}}, b...), verify.ReasonClaimInvalid, nil)
+			add(p, strings.ToUpper(id)+" next to the valid claims", b.add(strings.ToUpper(id), `"admin"`), verify.ReasonClaimInvalid, nil)
+			add(p, strings.ToUpper(id)+" instead of "+id, b.rename(id, strings.ToUpper(id)), verify.ReasonClaimInvalid, nil)
+			add(p, "Identities (not a "+string(p)+" claim) is ignored", b.add("Identities", `[`+atkIdent("uid", "admin")+`]`), "", atkWant(p))
+			add(p, "uid (not a "+string(p)+" claim) is ignored", b.add("uid", `"admin"`), "", atkWant(p))
+			if p == verify.Drift {
+				add(p, "email (not a drift claim) is ignored", b.add("email", evil), "", atkWant(p))
+			} else {
+				add(p, "email twice, evil second", b.add("email", evil), verify.ReasonClaimInvalid, nil)
+				add(p, "Email next to email", b.add("Email", evil), verify.ReasonClaimInvalid, nil)
+			}
+			if p == verify.ZendeskMessaging {
+				add(p, "scope twice", b.add("scope", `"user"`), verify.ReasonClaimInvalid, nil)
+				add(p, "Scope next to scope", b.add("Scope", `"admin"`), verify.ReasonClaimInvalid, nil)
+				add(p, "email_verified twice, false then true", append(atkClaims{{"email_verified", "false"}}, b...), verify.ReasonClaimInvalid, nil)
+				add(p, "Email_Verified next to email_verified", b.add("Email_Verified", "true"), verify.ReasonClaimInvalid, nil)
+				add(p, "email_verified false: the email is not verified", b.set("email_verified", "false"), "", atkIDs("uid", atkUID))
+				add(p, "no email_verified: the email is not verified", b.del("email_verified"), "", atkIDs("uid", atkUID))
+				add(p, "email_verified \"true\"", b.set("email_verified", `"true"`), verify.ReasonClaimInvalid, nil)
+				add(p, "email_verified 1", b.set("email_verified", `1`), verify.ReasonClaimInvalid, nil)
+				add(p, "scope \"User\"", b.set("scope", `"User"`), verify.ReasonClaimInvalid, nil)
+				add(p, "no scope", b.del("scope"), verify.ReasonClaimInvalid, nil)
+				add(p, "external_id of 256 characters", b.set("external_id", atkQ(strings.Repeat("é", 256))), verify.ReasonClaimInvalid, nil)
+				add(p, "external_id of 255 characters", b.set("external_id", atkQ(strings.Repeat("é", 255))), "", atkIDs("uid", strings.Repeat("é", 255), "email", atkEmail))
+			}
+			add(p, "a numeric "+id, b.set(id, "42"), verify.ReasonClaimInvalid, nil)
+			add(p, "a null "+id, b.set(id, "null"), verify.ReasonClaimInvalid, nil)
+			add(p, "an array "+id, b.set(id, `["user-42"]`), verify.ReasonClaimInvalid, nil)
+			add(p, "no "+id, b.del(id), verify.ReasonIdentityRequired, nil)
 		}
 		if p == verify.HelpshiftUserHub || p == verify.Signet {
 			// Inside identities: a member twice, a case variant, a type twice.
@@ -1001,6 +1057,20 @@ func atkTimeClaims(t *testing.T) []atkCase {
 			add(p, "exp 7200 s ahead", b.set("exp", "1767232800"), "", "")
 			add(p, "exp 7200.9 s ahead truncates to 7200", b.set("exp", "1767232800.9"), "", "")
 			add(p, "exp 7201 s ahead", b.set("exp", "1767232801"), verify.ReasonLifetimeTooLong, "")
+		case verify.IntercomJWT, verify.ZendeskMessaging, verify.Drift:
+			// The second wave: exp honoured if present, no lifetime rule, iat
+			// optional.
+			add(p, "iat = 2^53 − 1 (after exp)", b.set("iat", "9007199254740991"), verify.ReasonClaimInvalid, "")
+			add(p, "exp = 2^53 − 1 (no lifetime rule)", b.set("exp", "9007199254740991"), "", "")
+			add(p, "iat and exp in milliseconds", b.set("iat", atkIat+"000").set("exp", atkExp+"000"), verify.ReasonIssuedInFuture, verify.CauseMilliseconds)
+			add(p, "exp in milliseconds (no lifetime rule)", b.set("exp", atkExp+"000"), "", "")
+			add(p, "iat in milliseconds (then exp is before iat)", b.set("iat", atkIat+"000"), verify.ReasonClaimInvalid, verify.CauseMilliseconds)
+			add(p, "exp missing (optional)", b.del("exp"), "", "")
+			add(p, "exp equal to iat", b.set("exp", atkIat), verify.ReasonClaimInvalid, "")
+			add(p, "exp 61 s ago", b.set("iat", "1767225000").set("exp", "1767225539"), verify.ReasonExpired, "")
+			add(p, "exp 59 s ago (leeway)", b.set("iat", "1767225000").set("exp", "1767225541"), "", "")
+			add(p, "iat missing (optional)", b.del("iat"), "", "")
+			add(p, "iat and exp missing (both optional)", b.del("iat").del("exp"), "", "")
 		default:
 			add(p, "iat = 2^53 − 1 (after exp)", b.set("iat", "9007199254740991"), verify.ReasonClaimInvalid, "")
 			add(p, "exp = 2^53 − 1", b.set("exp", "9007199254740991"), verify.ReasonLifetimeTooLong, "")
@@ -1010,10 +1080,12 @@ func atkTimeClaims(t *testing.T) []atkCase {
 			add(p, "exp missing", b.del("exp"), verify.ReasonClaimInvalid, "")
 			add(p, "exp equal to iat", b.set("exp", atkIat), verify.ReasonClaimInvalid, "")
 		}
-		if p != verify.FreshdeskWidget {
-			add(p, "iat missing", b.del("iat"), verify.ReasonClaimInvalid, "")
+		if p != verify.IntercomJWT && p != verify.ZendeskMessaging && p != verify.Drift {
+			if p != verify.FreshdeskWidget {
+				add(p, "iat missing", b.del("iat"), verify.ReasonClaimInvalid, "")
+			}
+			add(p, "iat and exp missing", b.del("iat").del("exp"), verify.ReasonClaimInvalid, "")
 		}
-		add(p, "iat and exp missing", b.del("iat").del("exp"), verify.ReasonClaimInvalid, "")
 		// Numbers JSON allows: fractions truncate, exponents are exact.
 		for _, lit := range []string{"1767225540.5", "1767225540.999999999999999999", "1.76722554e9", "1.76722554E+9",
 			"176722554e1", "17672255400e-1", "1767225540e0", "1767225540999e-3", "1767225540.0000"} {

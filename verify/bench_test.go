@@ -93,6 +93,13 @@ func benchCases(b testing.TB) []benchCase {
 			claims = sign.Claims{UserID: "user-42", Email: "jane@example.com", IssuedAt: now.Add(-30 * time.Second)}
 		case verify.FreshdeskWidget: // {name, email, exp}, an hour ahead
 			claims = sign.Claims{Email: "jane@example.com", Name: "Jane Doe", IssuedAt: now, ExpiresAt: now.Add(time.Hour)}
+		case verify.IntercomJWT: // as Intercom's samples: user_id, email, an hour's exp
+			claims = sign.Claims{UserID: "user-42", Email: "jane@example.com", IssuedAt: now.Add(-30 * time.Second), ExpiresAt: now.Add(time.Hour)}
+		case verify.ZendeskMessaging: // scope, external_id, name, a verified email, kid k1
+			claims = sign.Claims{UserID: "user-42", Email: "jane@example.com", Name: "Jane Doe", IssuedAt: now.Add(-30 * time.Second),
+				ExpiresAt: now.Add(time.Hour)}
+		case verify.Drift:
+			claims = sign.Claims{UserID: "user-42", IssuedAt: now.Add(-30 * time.Second), ExpiresAt: now.Add(time.Hour)}
 		default:
 			claims = sign.Claims{UserID: ids.UserID, Email: ids.Email, IssuedAt: now.Add(-30 * time.Second)}
 		}

@@ -148,6 +148,10 @@ func stringClaim(m jsonMember, r *Claim) (string, *Error) {
 			return m.value.text, nil
 		}
 		return "", fail(ReasonClaimInvalid, "the "+m.name+" claim must be a string or a whole number")
+	case m.value.kind == jsonNumber:
+		// The mistake of a backend whose JSON encoder writes the database id
+		// as it is (Zendesk's numeric external_id, Intercom's user_id).
+		return "", fail(ReasonClaimInvalid, "the "+m.name+" claim must be a string, and this one is a number: write it in quotes (\"123\", not 123)")
 	}
 	return "", fail(ReasonClaimInvalid, "the "+m.name+" claim must be a string")
 }

@@ -2,7 +2,8 @@ package verify_test
 
 // Differential test: Signet's JWT profiles against github.com/golang-jwt/jwt/v5.
 //
-// For each JWT profile (helpshift-userhub, pylon-jwt, signet) the test starts
+// For each JWT profile (helpshift-userhub, pylon-jwt, signet, and the second
+// wave's intercom-jwt, zendesk-messaging and drift) the test starts
 // from valid tokens (the vectors' valid tokens and tokens made with the sign
 // package) and derives, deterministically, tens of thousands of mutations:
 // byte flips, insertions and deletions; segment swaps and counts; '=' padding,
@@ -22,7 +23,7 @@ package verify_test
 //     audience WithAudience(app id) and WithExpirationRequired; claims decoded
 //     into a typed struct holding exactly the claims the profile interprets
 //     (as a Go integrator would write it); the signet keyfunc accepts only
-//     kid "k1".
+//     kid "k1", the zendesk-messaging keyfunc any string kid.
 //   - An oracle written from ../shared/profiles.md (plus Signet's documented
 //     limits), independent of the verify package: encoding/json, a token
 //     walk for duplicates and limits, exact decimal arithmetic for times.
@@ -98,6 +99,13 @@ package verify_test
 //     control characters, at most 1024 bytes, not null; non-empty, except
 //     that a name or pylon id "" counts as absent, as Pylon's samples send it).
 //     golang-jwt knows nothing of identities; a struct field stays "" for null.
+//     The second wave's identity claims (intercom-jwt's user_id,
+//     zendesk-messaging's external_id, drift's sub) obey the same value rules
+//     and are required.
+//   - vendor-claims (claim_invalid): zendesk-messaging's scope, which must be
+//     the string "user"; its external_id, at most 255 characters; and its
+//     email_verified, true or false (not null). golang-jwt reads them as
+//     plain struct fields.
 //
 // Where golang-jwt rejects a token Signet accepts (the one exception):
 //
@@ -163,6 +171,7 @@ var stricterThanGolangJWT = []string{
 	"lifetime",
 	"iat-max-age",
 	"identity-rules",
+	"vendor-claims",
 }
 
 // looserThanGolangJWT are the categories of tokens Signet accepts and
@@ -230,6 +239,9 @@ func newJudge(t testing.TB, p verify.Profile) *judge {
 			if kid, _ := tok.Header["kid"].(string); kid != "k1" {
 				return nil, errors.New("unknown kid")
 			}
+		}
+		if _, ok := tok.Header["kid"].(string); p == verify.ZendeskMessaging && !ok {
+			return nil, errors.New("no kid") // Zendesk's tokens name their key
 		}
 		return key, nil
 	}
@@ -326,6 +338,26 @@ func (c freshdeskClaims) GetIssuer() (string, error)                   { return 
 func (c freshdeskClaims) GetSubject() (string, error)                  { return "", nil }
 func (c freshdeskClaims) GetAudience() (jwt.ClaimStrings, error)       { return nil, nil }
 
+type intercomClaims struct {
+	peerTimes
+	UserID string `json:"user_id"`
+	Email  string `json:"email,omitempty"`
+}
+
+type zendeskClaims struct {
+	peerTimes
+	Scope         string `json:"scope"`
+	ExternalID    string `json:"external_id"`
+	Name          string `json:"name,omitempty"`
+	Email         string `json:"email,omitempty"`
+	EmailVerified *bool  `json:"email_verified,omitempty"`
+}
+
+type driftClaims struct {
+	peerTimes
+	Sub string `json:"sub"`
+}
+
 func peerClaimsFor(p verify.Profile) func() jwt.Claims {
 	switch p {
 	case verify.HelpshiftUserHub:
@@ -336,6 +368,12 @@ func peerClaimsFor(p verify.Profile) func() jwt.Claims {
 		return func() jwt.Claims { return &kustomerClaims{} }
 	case verify.FreshdeskWidget:
 		return func() jwt.Claims { return &freshdeskClaims{} }
+	case verify.IntercomJWT:
+		return func() jwt.Claims { return &intercomClaims{} }
+	case verify.ZendeskMessaging:
+		return func() jwt.Claims { return &zendeskClaims{} }
+	case verify.Drift:
+		return func() jwt.Claims { return &driftClaims{} }
 	}
 	return func() jwt.Claims { return &signetClaims{} }
 }
@@ -557,6 +595,12 @@ func interpreted(p verify.Profile) []string {
 		return []string{"iat", "exp", "nbf", "externalId", "email"}
 	case verify.FreshdeskWidget:
 		return []string{"exp", "nbf", "name", "email"}
+	case verify.IntercomJWT:
+		return []string{"iat", "exp", "nbf", "user_id", "email"}
+	case verify.ZendeskMessaging:
+		return []string{"iat", "exp", "nbf", "scope", "external_id", "name", "email", "email_verified"}
+	case verify.Drift:
+		return []string{"iat", "exp", "nbf", "sub"}
 	}
 	return []string{"iat", "exp", "nbf", "aud", "identities", "name"}
 }
@@ -630,6 +674,9 @@ func (o *oracle) check(token string) []violation {
 		case kid != "k1":
 			return one(verify.ReasonKeyUnknown, "kid names no key", "")
 		}
+	}
+	if _, ok := header["kid"].(string); o.p == verify.ZendeskMessaging && !ok {
+		return one(verify.ReasonKeyUnknown, "no kid", "")
 	}
 	mac := hmac.New(sha256.New, o.key)
 	mac.Write([]byte(parts[0] + "." + parts[1]))
@@ -857,8 +904,15 @@ func (o *oracle) claims(m map[string]any) []violation {
 		types = identities(idVal, add)
 	}
 	_, hasEmail := m["email"]
+	idClaim := secondWaveID[o.p]
+	if idClaim != "" {
+		o.secondWave(m, add)
+	}
 	_, hasExternalID := m["externalId"]
 	for _, n := range names {
+		if idClaim != "" {
+			break // read by secondWave
+		}
 		identity := n == "email" || n == "externalId"
 		if identity || n == "name" || strings.HasSuffix(n, "_id") {
 			if val, ok := m[n]; ok {
@@ -882,10 +936,10 @@ func (o *oracle) claims(m map[string]any) []violation {
 	exp, hasExp := times["exp"]
 	nbf, hasNbf := times["nbf"]
 	const now = diffNow
-	if !hasIat && slices.Contains(names, "iat") {
+	if !hasIat && idClaim == "" && slices.Contains(names, "iat") {
 		add(verify.ReasonClaimInvalid, "no iat", "iat-required")
 	}
-	if o.p != verify.HelpshiftUserHub && o.p != verify.Kustomer && !hasExp {
+	if o.p != verify.HelpshiftUserHub && o.p != verify.Kustomer && idClaim == "" && !hasExp {
 		add(verify.ReasonClaimInvalid, "no exp", "")
 	}
 	if o.p.NeedsAudience() {
@@ -915,6 +969,9 @@ func (o *oracle) claims(m map[string]any) []violation {
 	if o.p == verify.HelpshiftUserHub && hasIat && iat < now-86400 {
 		add(verify.ReasonIssuedTooLongAgo, "iat over 24 h old", "iat-max-age")
 	}
+	if _, ok := m["scope"]; o.p == verify.ZendeskMessaging && !ok {
+		add(verify.ReasonClaimInvalid, "no scope", "vendor-claims")
+	}
 	if o.p == verify.Kustomer && hasIat && iat < now-900-diffLeeway { // 15 minutes, plus the leeway
 		add(verify.ReasonIssuedTooLongAgo, "iat over 15 min old", "iat-max-age")
 	}
@@ -922,6 +979,10 @@ func (o *oracle) claims(m map[string]any) []violation {
 		add(verify.ReasonLifetimeTooLong, "exp over 2 h ahead", "lifetime")
 	}
 	switch {
+	case idClaim != "":
+		if _, ok := m[idClaim]; !ok {
+			add(verify.ReasonIdentityRequired, "no "+idClaim, "identity-rules")
+		}
 	case o.p == verify.PylonJWT || o.p == verify.FreshdeskWidget:
 		if !hasEmail {
 			add(verify.ReasonIdentityRequired, "no email", "identity-rules")
@@ -934,6 +995,57 @@ func (o *oracle) claims(m map[string]any) []violation {
 		add(verify.ReasonIdentityRequired, "no uid nor email", "identity-rules")
 	}
 	return out
+}
+
+// secondWaveID is the claim that signs the user id in the second wave's JWT
+// profiles (profiles.md); their iat and exp are optional.
+var secondWaveID = map[verify.Profile]string{verify.IntercomJWT: "user_id", verify.ZendeskMessaging: "external_id", verify.Drift: "sub"}
+
+// secondWave reads the second wave's claims: the identity claims (the user
+// id, and the email where the profile reads one) by the identity value rules,
+// zendesk-messaging's external_id of at most 255 characters, its scope
+// "user", its email_verified true or false, and its name (an attribute: ""
+// is absent).
+func (o *oracle) secondWave(m map[string]any, add func(verify.Reason, string, string)) {
+	id := secondWaveID[o.p]
+	for _, n := range []string{id, "email"} {
+		val, ok := m[n]
+		if !ok || n == "email" && o.p == verify.Drift {
+			continue
+		}
+		if v := signedIdentity(n, val); v != nil {
+			add(v.reason, v.rule, v.category)
+			continue
+		}
+		if s := val.(string); n == "external_id" && utf8.RuneCountInString(s) > 255 {
+			add(verify.ReasonClaimInvalid, "external_id over 255 characters", "vendor-claims")
+		}
+	}
+	if o.p != verify.ZendeskMessaging {
+		return
+	}
+	if val, ok := m["scope"]; ok {
+		switch s, isString := val.(string); {
+		case !isString && val != nil:
+			add(verify.ReasonClaimInvalid, "scope is not a string", "")
+		case s != "user":
+			add(verify.ReasonClaimInvalid, "scope is not \"user\"", "vendor-claims")
+		}
+	}
+	if val, ok := m["email_verified"]; ok {
+		switch val.(type) {
+		case bool:
+		case nil:
+			add(verify.ReasonClaimInvalid, "email_verified is null", "vendor-claims")
+		default:
+			add(verify.ReasonClaimInvalid, "email_verified is not true or false", "")
+		}
+	}
+	if val, ok := m["name"]; ok && val != "" {
+		if v := signedValue("name", val); v != nil {
+			add(v.reason, v.rule, v.category)
+		}
+	}
 }
 
 // ---------------------------------------------------------------------------
@@ -1088,6 +1200,21 @@ func (j *judge) bases(t testing.TB) []base {
 			{Email: "jane@example.com", Name: "Jane", IssuedAt: now},
 			{Email: "zoë@example.org", IssuedAt: now, ExpiresAt: now.Add(2 * time.Hour)},
 		}
+	case verify.IntercomJWT:
+		claims = []sign.Claims{
+			{UserID: "user-42", Email: "jane@example.com", IssuedAt: now.Add(-30 * time.Second), ExpiresAt: now.Add(time.Hour)},
+			{UserID: "u-7", IssuedAt: now.Add(-10 * time.Minute)},
+		}
+	case verify.ZendeskMessaging:
+		claims = []sign.Claims{
+			{UserID: "user-42", Email: "jane@example.com", Name: "Jane", IssuedAt: now.Add(-30 * time.Second), ExpiresAt: now.Add(time.Hour)},
+			{UserID: "u-7", IssuedAt: now.Add(-10 * time.Minute)},
+		}
+	case verify.Drift:
+		claims = []sign.Claims{
+			{UserID: "user-42", IssuedAt: now.Add(-30 * time.Second), ExpiresAt: now.Add(time.Hour)},
+			{UserID: "u-7", IssuedAt: now.Add(-10 * time.Minute)},
+		}
 	case verify.Signet:
 		claims = []sign.Claims{
 			{UserID: "user-42", Email: "jane@example.com", Name: "Jane", IssuedAt: now.Add(-30 * time.Second)},
@@ -1219,7 +1346,7 @@ func mustB64(s string) []byte {
 func (j *judge) headerMutants(b base, emit func(kind, tok string)) {
 	ps := b64(b.payload)
 	std := []string{`"alg":"HS256"`, `"typ":"JWT"`}
-	if j.p == verify.Signet {
+	if j.p == verify.Signet || j.p == verify.ZendeskMessaging {
 		std = append(std, `"kid":"k1"`)
 	}
 	obj := func(ms ...string) string { return "{" + strings.Join(ms, ",") + "}" }
@@ -1368,7 +1495,7 @@ func (j *judge) payloadMutants(b base, emit func(kind, tok string)) {
 			pl("time "+n+"="+x, objectOf(with(ms, n, x)))
 		}
 	}
-	needExp := j.p != verify.HelpshiftUserHub && j.p != verify.Kustomer
+	needExp := j.p != verify.HelpshiftUserHub && j.p != verify.Kustomer && secondWaveID[j.p] == ""
 	offsets := []int64{-86401, -86400, -86399, -3601, -3600, -901, -900, -120, -61, -60, -59, -1, 0, 1, 59, 60, 61, 120}
 	for _, io := range offsets {
 		ti := diffNow + io
@@ -1480,14 +1607,34 @@ func (j *judge) payloadMutants(b base, emit func(kind, tok string)) {
 
 	// Pylon's email and ids; the signet name.
 	for _, n := range []string{"email", "name", "account_id", "contact_external_id", "externalId"} {
-		if !slices.Contains(interpreted(j.p), n) && n != "name" {
-			continue
+		if (secondWaveID[j.p] != "" || !slices.Contains(interpreted(j.p), n)) && n != "name" {
+			continue // the second wave's email is below
 		}
 		for _, v := range []string{`null`, `5`, `""`, `"a\u0000b"`, `"\u007f"`, `"a\tb"`, q(strings.Repeat("e", 1024)), q(strings.Repeat("e", 1025)),
 			"\"a\xffb\"", `"\ud800"`, `["x"]`, `{}`, `"jane@example.com"`, `" jane@example.com"`} {
 			set(n+" "+v, with(ms, n, v))
 		}
 		set("no "+n, without(ms, n))
+	}
+	// The second wave's claims: the user id, Zendesk's scope, email_verified
+	// and email.
+	if id := secondWaveID[j.p]; id != "" {
+		for _, v := range []string{`null`, `5`, `""`, `"a\u0000b"`, `"\u007f"`, `"a\tb"`, `"a\u200bb"`, q(strings.Repeat("e", 255)),
+			q(strings.Repeat("é", 255)), q(strings.Repeat("é", 256)), q(strings.Repeat("e", 1024)), q(strings.Repeat("e", 1025)),
+			"\"a\xffb\"", `"\ud800"`, `["x"]`, `{}`, `"user-42"`, `" user-42"`, `true`} {
+			set(id+" "+v, with(ms, id, v))
+			set("email "+v, with(ms, "email", v))
+		}
+		set("no "+id, without(ms, id))
+		set("no email", without(ms, "email"))
+		for _, v := range []string{`"user"`, `"User"`, `"USER"`, `"admin"`, `""`, `null`, `5`, `["user"]`, `"user "`} {
+			set("scope "+v, with(ms, "scope", v))
+		}
+		set("no scope", without(ms, "scope"))
+		for _, v := range []string{`true`, `false`, `null`, `"true"`, `1`, `0`, `[]`} {
+			set("email_verified "+v, with(ms, "email_verified", v))
+		}
+		set("no email_verified", without(ms, "email_verified"))
 	}
 
 	// Unknown claims, JSON limits, size.
@@ -1649,7 +1796,8 @@ func TestDifferentialGolangJWT(t *testing.T) {
 	all := &tally{stricter: map[string]int{}, examples: map[string]string{}, looser: map[string]int{}}
 	var mu sync.Mutex
 	t.Run("profiles", func(t *testing.T) {
-		for _, p := range []verify.Profile{verify.HelpshiftUserHub, verify.PylonJWT, verify.Signet, verify.Kustomer, verify.FreshdeskWidget} {
+		for _, p := range []verify.Profile{verify.HelpshiftUserHub, verify.PylonJWT, verify.Signet, verify.Kustomer, verify.FreshdeskWidget,
+			verify.IntercomJWT, verify.ZendeskMessaging, verify.Drift} {
 			t.Run(string(p), func(t *testing.T) {
 				t.Parallel()
 				tl := differential(t, p)

@@ -150,7 +150,7 @@ func fzSignJWS(key []byte, signingInput string) string {
 }
 
 func (e *fzEnv) header() string {
-	if e.p == Signet {
+	if e.p == Signet || e.p == ZendeskMessaging { // profiles.md: zendesk-messaging's kid header is required
 		return `{"alg":"HS256","typ":"JWT","kid":"k1"}`
 	}
 	return `{"alg":"HS256","typ":"JWT"}`
@@ -487,6 +487,8 @@ func (e *fzEnv) jwtReasons() []Reason {
 		rs = append(rs, ReasonIssuedTooLongAgo)
 	case FreshdeskWidget:
 		rs = append(rs, ReasonLifetimeTooLong)
+	case ZendeskMessaging:
+		rs = append(rs, ReasonKeyUnknown)
 	}
 	return rs
 }
@@ -589,8 +591,8 @@ func (e *fzEnv) checkJWTSuccess(t *testing.T, r Request, got *Verified) {
 	if _, ok := header["alg"]; !ok {
 		t.Fatalf("verified a header without alg")
 	}
-	if e.p == Signet && header["kid"] == nil {
-		t.Fatalf("verified a signet token without kid")
+	if (e.p == Signet || e.p == ZendeskMessaging) && header["kid"] == nil {
+		t.Fatalf("verified a %s token without kid", e.p)
 	}
 
 	var claims map[string]json.RawMessage
@@ -615,13 +617,16 @@ func (e *fzEnv) checkJWTSuccess(t *testing.T, r Request, got *Verified) {
 	iat, hasIat := timeOf("iat")
 	exp, hasExp := timeOf("exp")
 	nbf, hasNbf := timeOf("nbf")
+	// profiles.md, second wave: intercom-jwt, zendesk-messaging and drift
+	// require no iat.
+	iatOptional := e.p == IntercomJWT || e.p == ZendeskMessaging || e.p == Drift
 	// profiles.md: Freshdesk's tokens carry no iat, and none is read: an
 	// iat there verifies nothing and bounds nothing.
 	readsIat := e.p != FreshdeskWidget
 	if !readsIat {
 		iat, hasIat = 0, true
 	}
-	if !hasIat || got.IssuedAt != iat || got.ExpiresAt != exp {
+	if !hasIat && !iatOptional || got.IssuedAt != iat || got.ExpiresAt != exp {
 		t.Fatalf("verified iat %d exp %d; signed iat %d (present %v), exp %d", got.IssuedAt, got.ExpiresAt, iat, hasIat, exp)
 	}
 	now := int64(fzNow)
@@ -689,6 +694,15 @@ func (e *fzEnv) checkJWTSuccess(t *testing.T, r Request, got *Verified) {
 			wantAttrs[name] = s
 		}
 	}
+	// signedID reads a second-wave identity claim: a non-empty string of
+	// acceptable characters, at most max characters when max > 0.
+	signedID := func(name string, max int) (string, bool) {
+		v, ok := str(name)
+		if ok && (v == "" || !fzValueOK(v) || max > 0 && utf8.RuneCountInString(v) > max) {
+			t.Fatalf("verified %s %q", name, v)
+		}
+		return v, ok
+	}
 	switch e.p {
 	case PylonJWT:
 		email, ok := str("email")
@@ -699,6 +713,40 @@ func (e *fzEnv) checkJWTSuccess(t *testing.T, r Request, got *Verified) {
 		for _, a := range PylonAttributes() {
 			addAttr(a)
 		}
+	case IntercomJWT: // uid = user_id (required); email if present
+		uid, ok := signedID("user_id", 0)
+		if !ok {
+			t.Fatalf("verified an intercom-jwt token without user_id")
+		}
+		wantIDs = []Identity{{Type: UID, Value: uid}}
+		if email, ok := signedID("email", 0); ok {
+			wantIDs = append(wantIDs, Identity{Type: Email, Value: email})
+		}
+	case ZendeskMessaging: // scope = "user"; uid = external_id (≤ 255); email only when email_verified is true
+		if scope, ok := str("scope"); !ok || scope != "user" {
+			t.Fatalf("verified scope %q (present %v)", scope, ok)
+		}
+		uid, ok := signedID("external_id", 255)
+		if !ok {
+			t.Fatalf("verified a zendesk-messaging token without external_id")
+		}
+		wantIDs = []Identity{{Type: UID, Value: uid}}
+		verified := false
+		if raw, ok := claims["email_verified"]; ok {
+			if err := json.Unmarshal(raw, &verified); err != nil || string(raw) != "true" && string(raw) != "false" {
+				t.Fatalf("verified email_verified %s", raw)
+			}
+		}
+		if email, ok := signedID("email", 0); ok && verified {
+			wantIDs = append(wantIDs, Identity{Type: Email, Value: email})
+		}
+		addAttr("name")
+	case Drift: // uid = sub
+		uid, ok := signedID("sub", 0)
+		if !ok {
+			t.Fatalf("verified a drift token without sub")
+		}
+		wantIDs = []Identity{{Type: UID, Value: uid}}
 	case Kustomer: // the email takes precedence over the externalId
 		email, hasEmail := str("email")
 		ext, hasExt := str("externalId")
@@ -897,6 +945,26 @@ var fzClaimsSeeds = []string{
 	`{"iat":%[1]d,"x":"\u12"}`, `{"iat":%[1]d,"x":01}`, `{"iat":%[1]d,"x":1.}`, `{"iat":%[1]d,"x":.5}`,
 	`{"iat":%[1]d,"x":+1}`, `{"iat":%[1]d,"x":truex}`, `{"iat":%[1]d,"x":nul}`, `{"iat":%[1]d,}`,
 	`{"iat":%[1]d}{}`, `{"iat":%[1]d`, `{}`, `[]`, `null`, `"x"`, ``, `{"a":"\/\b\f\n\r\t\"\\"}`,
+	// second wave: intercom-jwt (user_id), zendesk-messaging (scope, external_id, email_verified), drift (sub)
+	`{"user_id":"user-42","email":"jane@example.com","iat":%[1]d,"exp":%[2]d}`,
+	`{"user_id":42,"email":"jane@example.com"}`,
+	`{"user_id":"","email":"jane@example.com"}`,
+	`{"user_id":"user-42","User_ID":"user-43"}`,
+	`{"scope":"user","external_id":"user-42","name":"Jane","email":"jane@example.com","email_verified":true,"iat":%[1]d,"exp":%[2]d}`,
+	`{"scope":"user","external_id":"user-42","email":"jane@example.com","email_verified":false}`,
+	`{"scope":"user","external_id":"user-42","email":"jane@example.com","email_verified":"true"}`,
+	`{"scope":"user","external_id":"user-42","email":"jane@example.com","email_verified":1}`,
+	`{"scope":"User","external_id":"user-42"}`,
+	`{"external_id":"user-42","email_verified":true}`,
+	`{"scope":"user","external_id":12345}`,
+	`{"scope":"user","external_id":"` + strings.Repeat("é", 255) + `"}`,
+	`{"scope":"user","external_id":"` + strings.Repeat("é", 256) + `"}`,
+	`{"scope":"user","external_id":"user-42","email_verified":true}`,
+	`{"sub":"user-42","iat":%[1]d,"exp":%[2]d}`,
+	`{"sub":42}`,
+	`{"sub":["user-42"]}`,
+	`{"sub":"user-42","Sub":"user-43"}`,
+	`{"sub":"user-42","exp":1767225539}`,
 }
 
 func (e *fzEnv) jwtSeeds() []fzSeed {
@@ -972,6 +1040,9 @@ func FuzzVerifyPlain(f *testing.F)            { fzProfileTarget(f, Plain) }
 func FuzzVerifyGleap(f *testing.F)            { fzProfileTarget(f, Gleap) }
 func FuzzVerifyKustomer(f *testing.F)         { fzProfileTarget(f, Kustomer) }
 func FuzzVerifyFreshdeskWidget(f *testing.F)  { fzProfileTarget(f, FreshdeskWidget) }
+func FuzzVerifyIntercomJWT(f *testing.F)      { fzProfileTarget(f, IntercomJWT) }
+func FuzzVerifyZendeskMessaging(f *testing.F) { fzProfileTarget(f, ZendeskMessaging) }
+func FuzzVerifyDrift(f *testing.F)            { fzProfileTarget(f, Drift) }
 
 // ---- parsers ----
 

@@ -218,7 +218,7 @@ func (v *Verifier) verifyToken(r *Request) (*Verified, error) {
 	out := v.verified(&c)
 	out.Profile, out.KeyID, out.Attributes, out.IssuedAt, out.ExpiresAt = v.profile, key.ID, c.attrs, c.iat, c.exp
 	if e := matchRequest(r, out); e != nil {
-		return nil, e
+		return nil, v.unverifiedSent(r, out, e)
 	}
 	if v.replay != nil && v.replay.Seen(sha256.Sum256(jws.sig[:]), v.replayExpiry(&c)) {
 		return nil, fail(ReasonReplayed, "this token was already used to log in")
@@ -385,6 +385,9 @@ func (v *Verifier) checkRequiredStrings(c *claims) *Error {
 	if missing := v.desc.strings &^ c.seen; missing != 0 {
 		for i, r := range v.desc.Claims {
 			if missing&(1<<i) != 0 {
+				if r.Equals != "" {
+					return fail(ReasonClaimInvalid, "the token has no "+r.Name+" claim: "+string(v.profile)+" tokens carry "+r.Name+" = "+strconv.Quote(r.Equals))
+				}
 				return fail(ReasonClaimInvalid, "the token has no "+r.Name+" claim")
 			}
 		}
@@ -436,6 +439,29 @@ func spell(s int64) string {
 	return strconv.FormatInt(s, 10) + " seconds"
 }
 
+// unverifiedSent explains an identity_mismatch over an identity the token
+// signs without verifying it (Zendesk's email without email_verified: true),
+// naming the vendor's flag; other errors are returned as they are.
+func (v *Verifier) unverifiedSent(r *Request, out *Verified, e *Error) *Error {
+	if !v.desc.onlyIf || e.Reason != ReasonIdentityMismatch {
+		return e
+	}
+	for _, c := range v.desc.Claims {
+		if c.Kind != ClaimIdentity || c.OnlyIf == "" || hasType(out.Identities, c.Identity) {
+			continue
+		}
+		if c.Identity == Email && r.Email != "" || c.Identity == UID && r.UserID != "" {
+			what := "a user id"
+			if c.Identity == Email {
+				what = "an email"
+			}
+			return fail(ReasonIdentityMismatch, what+" was sent that the token does not verify: "+
+				string(v.profile)+" counts its "+c.Name+" claim only with "+c.OnlyIf+": true")
+		}
+	}
+	return e
+}
+
 // matchRequest checks that every identifier the client sent next to the
 // token equals the signed one.
 func matchRequest(r *Request, out *Verified) *Error {
@@ -451,7 +477,11 @@ func matchRequest(r *Request, out *Verified) *Error {
 				return nil
 			}
 		}
-		return fail(ReasonIdentityMismatch, "a "+string(t)+" was sent that the token does not sign")
+		article := "a "
+		if t == Email {
+			article = "an "
+		}
+		return fail(ReasonIdentityMismatch, article+string(t)+" was sent that the token does not sign")
 	}
 	if e := sent(UID, r.UserID); e != nil {
 		return e

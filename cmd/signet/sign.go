@@ -28,13 +28,17 @@ Examples:
   signet sign --profile pylon-jwt --secret "$SECRET" --aud "$APP_ID" --email jane@example.com --name Jane
   signet sign --profile signet --secret "$SECRET" --kid k_1 --aud "$APP_ID" --uid user-42
   signet sign --profile signet --private-key brand-key.pem --kid "$KEY_ID" --aud "$APP_ID" --uid user-42
+  signet sign --profile zendesk-messaging --secret "$SECRET" --kid "$ZENDESK_KEY_ID" --uid user-42 --email jane@example.com
 
 --private-key signs a signet token with the private key of a key pair
 (PEM: PKCS #8, SEC 1 or PKCS #1) instead of a secret: an ECDSA P-256 key
 signs ES256, an Ed25519 key EdDSA, an RSA key RS256.
 
-Tokens get iat = now unless --iat is given; pylon-jwt and signet tokens
-expire 10 minutes after iat unless --exp is given.
+Tokens get iat = now unless --iat is given (freshdesk-widget tokens carry
+no iat: --iat is their "now"); pylon-jwt, signet and freshdesk-widget tokens
+expire 10 minutes after iat unless --exp is given; intercom-jwt,
+zendesk-messaging, drift and kustomer tokens carry an exp only with --exp. A
+zendesk-messaging email is signed with email_verified: true.
 `
 
 func runSign(args []string, stdout, stderr io.Writer, getenv func(string) string) int {
@@ -46,8 +50,8 @@ func runSign(args []string, stdout, stderr io.Writer, getenv func(string) string
 	var ids identityFlags
 	ids.register(fs)
 	aud := fs.String("aud", "", "the app id, which pylon-jwt and signet tokens name as their audience")
-	kid := fs.String("kid", "", "the key id, which signet tokens name in their kid header")
-	name := fs.String("name", "", "the user's display name (pylon-jwt, signet)")
+	kid := fs.String("kid", "", "the key id, which signet and zendesk-messaging tokens name in their kid header")
+	name := fs.String("name", "", "the user's display name (pylon-jwt, signet, zendesk-messaging, freshdesk-widget)")
 	fullPrivacy := fs.Bool("full-privacy", false, "helpshift-legacy with full privacy: sign the user id only")
 	var iat, exp unixFlag
 	fs.Var(&iat, "iat", "the token's issue time, in UNIX `seconds` (default now)")
@@ -112,6 +116,8 @@ func missingSignFlag(p verify.Profile, uid, email, kid, aud string, fullPrivacy 
 	switch {
 	case p.KeyByKid() && kid == "":
 		return fmt.Errorf("--kid is required for the %s profile: its tokens name their key id in the kid header", p)
+	case d.Proof == verify.ProofJWT && d.Kid != verify.KidOptional && kid == "":
+		return fmt.Errorf("--kid is required for the %s profile: its tokens carry a kid header (the vendor's key id)", p)
 	case p.NeedsAudience() && aud == "":
 		return fmt.Errorf("--aud is required for the %s profile: give --aud with the app id its tokens name as their audience", p)
 	case d.Requires == verify.Email && email == "":

@@ -6,6 +6,7 @@ import (
 	"encoding/pem"
 	"errors"
 	"time"
+	"unicode/utf8"
 
 	"github.com/signet-id/signet/sign"
 	"github.com/signet-id/signet/verify"
@@ -120,5 +121,46 @@ func FreshdeskWidgetToken(secret string, c sign.Claims) (string, error) {
 		return "", errors.New("a freshdesk-widget token expires in the future, within 2 hours")
 	}
 	s := sign.Signer{Profile: verify.FreshdeskWidget, Secret: secret}
+	return s.Token(c)
+}
+
+// IntercomMessengerToken is the intercom-jwt identity_token (Intercom's
+// intercom_user_jwt): an HS256 JWT, keyed with the platform's secret as UTF-8
+// text, with the claims {user_id, email, iat, exp}. c.UserID is required;
+// c.Email is signed when set; c.ExpiresAt zero writes no exp.
+//
+// Pitfalls: user_id is a string (strconv.Itoa(user.ID): Intercom and Signet
+// refuse a number); iOS, Android and web have one secret each, as for the
+// user_hash.
+func IntercomMessengerToken(platformSecret string, c sign.Claims) (string, error) {
+	s := sign.Signer{Profile: verify.IntercomJWT, Secret: platformSecret}
+	return s.Token(c)
+}
+
+// ZendeskMessagingToken is the zendesk-messaging identity_token: an HS256
+// JWT, keyed with the secret as UTF-8 text, whose kid header is the key id
+// Zendesk showed with the secret (app_…), with the claims {scope: "user",
+// external_id, name, email, email_verified, iat, exp}. c.UserID is the
+// external_id; c.Email is signed with email_verified: true, so set it only
+// once your app has verified it.
+//
+// Pitfalls: external_id is a string of at most 255 characters (a number is
+// the 401 Zendesk users meet most); scope "user" is written for you.
+func ZendeskMessagingToken(secret, keyID string, c sign.Claims) (string, error) {
+	if utf8.RuneCountInString(c.UserID) > 255 {
+		return "", errors.New("a zendesk-messaging external_id is at most 255 characters")
+	}
+	s := sign.Signer{Profile: verify.ZendeskMessaging, Secret: secret, KeyID: keyID}
+	return s.Token(c)
+}
+
+// DriftUserToken is the drift identity_token (drift.identify's userJwt): an
+// HS256 JWT, keyed with the secret as UTF-8 text, with the claims {sub, iat,
+// exp}, sub being c.UserID.
+//
+// Pitfalls: sub is a string, and the only identity the token signs: leave
+// c.Email empty.
+func DriftUserToken(secret string, c sign.Claims) (string, error) {
+	s := sign.Signer{Profile: verify.Drift, Secret: secret}
 	return s.Token(c)
 }

@@ -45,6 +45,7 @@ public final class Harness {
         Long exp = (Long) r.get("exp");
         long issuedAt = iat != null ? iat : java.time.Instant.now().getEpochSecond();
         long lifetime = iat != null && exp != null ? exp - iat : 600;
+        Long optionalLifetime = iat != null && exp != null ? exp - iat : null; // where exp is optional
         switch (String.valueOf(r.get("profile"))) {
             case "helpshift-legacy":
                 return IdentitySigning.helpshiftLegacyUserHash(
@@ -82,6 +83,13 @@ public final class Harness {
                 return IdentitySigning.kustomerToken(secret, str(r, "uid"), str(r, "email"), issuedAt);
             case "freshdesk-widget":
                 return IdentitySigning.freshdeskWidgetToken(secret, str(r, "email"), str(r, "name"), issuedAt, lifetime);
+            case "intercom-jwt":
+                return IdentitySigning.intercomMessengerToken(secret, str(r, "uid"), str(r, "email"), issuedAt, optionalLifetime);
+            case "zendesk-messaging":
+                return IdentitySigning.zendeskMessagingToken(secret, str(r, "kid"), str(r, "uid"), str(r, "name"),
+                        str(r, "email"), issuedAt, optionalLifetime);
+            case "drift":
+                return IdentitySigning.driftUserToken(secret, str(r, "uid"), issuedAt, optionalLifetime);
             default:
                 throw new IllegalArgumentException("unknown profile");
         }

@@ -324,6 +324,91 @@ public final class IdentitySigning {
         return hs256Jwt(claims, secret, null);
     }
 
+    /** intercom-jwt, issued now, without exp. */
+    public static String intercomMessengerToken(String platformSecret, String userId, String email) {
+        return intercomMessengerToken(platformSecret, userId, email, Instant.now().getEpochSecond(), null);
+    }
+
+    /**
+     * intercom-jwt: Intercom's Messenger JWT (intercom_user_jwt), HS256 with the platform's secret
+     * as UTF-8; claims {user_id, email, iat, exp}.
+     *
+     * <p>Pitfalls: user_id is a STRING (String.valueOf(user.id()): a number is refused); iOS,
+     * Android and web have one secret each, as for the user_hash; exp is optional and honoured
+     * (lifetimeSeconds null: none; an hour is usual).
+     */
+    public static String intercomMessengerToken(String platformSecret, String userId, String email, long issuedAt,
+            Long lifetimeSeconds) {
+        if (orEmpty(userId).isEmpty()) throw new IllegalArgumentException("an intercom-jwt token signs a user_id, as a string");
+        Map<String, Object> claims = new LinkedHashMap<>();
+        claims.put("user_id", userId);
+        if (!orEmpty(email).isEmpty()) claims.put("email", email);
+        claims.put("iat", issuedAt);
+        if (lifetimeSeconds != null) claims.put("exp", issuedAt + lifetimeSeconds);
+        return hs256Jwt(claims, platformSecret, null);
+    }
+
+    /** zendesk-messaging, issued now, without exp. */
+    public static String zendeskMessagingToken(String secret, String keyId, String externalId, String name,
+            String email) {
+        return zendeskMessagingToken(secret, keyId, externalId, name, email, Instant.now().getEpochSecond(), null);
+    }
+
+    /**
+     * zendesk-messaging: Zendesk messaging's JWT, HS256 with the secret as UTF-8 and a kid header
+     * (the key id Zendesk showed with the secret, app_…); claims {scope: "user", external_id,
+     * name, email, email_verified, iat, exp}.
+     *
+     * <p>Pitfalls: external_id is a STRING of at most 255 characters (a number is refused, the 401
+     * Zendesk users meet most); scope "user" is required; pass the email only once your app has
+     * verified it: it is signed with email_verified: true, and without that an email is no
+     * identity.
+     */
+    public static String zendeskMessagingToken(String secret, String keyId, String externalId, String name,
+            String email, long issuedAt, Long lifetimeSeconds) {
+        if (orEmpty(keyId).isEmpty()) {
+            throw new IllegalArgumentException("a zendesk-messaging token names its key id (app_…) in the kid header");
+        }
+        if (orEmpty(externalId).isEmpty()) {
+            throw new IllegalArgumentException("a zendesk-messaging token signs an external_id, as a string");
+        }
+        if (externalId.codePointCount(0, externalId.length()) > 255) { // characters, not UTF-16 units
+            throw new IllegalArgumentException("a zendesk-messaging external_id is at most 255 characters");
+        }
+        Map<String, Object> claims = new LinkedHashMap<>();
+        claims.put("scope", "user");
+        claims.put("external_id", externalId);
+        if (!orEmpty(name).isEmpty()) claims.put("name", name);
+        if (!orEmpty(email).isEmpty()) {
+            claims.put("email", email);
+            claims.put("email_verified", true);
+        }
+        claims.put("iat", issuedAt);
+        if (lifetimeSeconds != null) claims.put("exp", issuedAt + lifetimeSeconds);
+        return hs256Jwt(claims, secret, keyId);
+    }
+
+    /** drift, issued now, without exp. */
+    public static String driftUserToken(String secret, String userId) {
+        return driftUserToken(secret, userId, Instant.now().getEpochSecond(), null);
+    }
+
+    /**
+     * drift: Drift's identity JWT (drift.identify's userJwt), HS256 with the secret as UTF-8;
+     * claims {sub: the user id, iat, exp}.
+     *
+     * <p>Pitfalls: sub is a STRING (String.valueOf(user.id())); it is the user id you pass to
+     * drift.identify, and the only identity the token signs.
+     */
+    public static String driftUserToken(String secret, String userId, long issuedAt, Long lifetimeSeconds) {
+        if (orEmpty(userId).isEmpty()) throw new IllegalArgumentException("a drift token signs sub, the user id, as a string");
+        Map<String, Object> claims = new LinkedHashMap<>();
+        claims.put("sub", userId);
+        claims.put("iat", issuedAt);
+        if (lifetimeSeconds != null) claims.put("exp", issuedAt + lifetimeSeconds);
+        return hs256Jwt(claims, secret, null);
+    }
+
     private static boolean hasUidOrEmail(List<Identity> identities) {
         return identities.stream().anyMatch(id ->
                 (id.identifier().equals("uid") || id.identifier().equals("email")) && !orEmpty(id.value()).isEmpty());
@@ -360,7 +445,7 @@ public final class IdentitySigning {
         return signingInput + "." + b64url.encodeToString(hmacSha256(utf8(secret), signingInput));
     }
 
-    /** Compact JSON of strings, whole numbers, maps (in their order), lists and identities. */
+    /** Compact JSON of strings, whole numbers, booleans, maps (in their order), lists and identities. */
     private static String json(Object value) {
         StringBuilder out = new StringBuilder();
         writeJson(out, value);
@@ -370,7 +455,7 @@ public final class IdentitySigning {
     private static void writeJson(StringBuilder out, Object value) {
         if (value instanceof String s) {
             writeString(out, s);
-        } else if (value instanceof Long || value instanceof Integer) {
+        } else if (value instanceof Long || value instanceof Integer || value instanceof Boolean) {
             out.append(value);
         } else if (value instanceof Identity id) {
             Map<String, Object> m = new LinkedHashMap<>();

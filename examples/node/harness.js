@@ -50,6 +50,12 @@ function run(r) {
       return s.kustomerToken(r.secret, { externalId: r.uid, email: r.email }, when);
     case 'freshdesk-widget':
       return s.freshdeskWidgetToken(r.secret, { name: r.name, email: r.email }, when);
+    case 'intercom-jwt':
+      return s.intercomMessengerToken(r.secret, { userId: r.uid, email: r.email }, when);
+    case 'zendesk-messaging':
+      return s.zendeskMessagingToken(r.secret, r.kid, { externalId: r.uid, name: r.name, email: r.email }, when);
+    case 'drift':
+      return s.driftUserToken(r.secret, r.uid, when);
     default:
       throw new Error('unknown profile');
   }

@@ -188,6 +188,48 @@ function freshdeskWidgetToken(secret, { name, email }, { issuedAt = nowInSeconds
   return jwt.sign(claims, secret, { algorithm: 'HS256', noTimestamp: true });
 }
 
+// intercom-jwt: Intercom's Messenger JWT (intercom_user_jwt), HS256 with the
+// platform's secret as UTF-8; claims {user_id, email, iat, exp}.
+// Pitfalls: user_id is a STRING (String(user.id): a number is refused);
+// iOS, Android and web have one secret each, as for the user_hash; exp is
+// optional and honoured (an hour is usual).
+function intercomMessengerToken(platformSecret, { userId, email },
+  { issuedAt = nowInSeconds(), lifetimeSeconds } = {}) {
+  if (typeof userId !== 'string' || !userId) throw new Error('an intercom-jwt token signs a user_id, as a string');
+  const claims = { user_id: userId, ...(email ? { email } : {}), iat: issuedAt };
+  if (lifetimeSeconds) claims.exp = issuedAt + lifetimeSeconds;
+  return jwt.sign(claims, platformSecret, { algorithm: 'HS256' });
+}
+
+// zendesk-messaging: Zendesk messaging's JWT, HS256 with the secret as UTF-8
+// and a kid header (the key id Zendesk showed with the secret, app_…);
+// claims {scope: "user", external_id, name, email, email_verified, iat, exp}.
+// Pitfalls: external_id is a STRING of at most 255 characters (a number is
+// refused, the 401 Zendesk users meet most); scope "user" is required; pass
+// the email only once your app has verified it: it is signed with
+// email_verified: true, and without that an email is no identity.
+function zendeskMessagingToken(secret, keyId, { externalId, name, email },
+  { issuedAt = nowInSeconds(), lifetimeSeconds } = {}) {
+  if (!keyId) throw new Error('a zendesk-messaging token names its key id (app_…) in the kid header');
+  if (typeof externalId !== 'string' || !externalId) throw new Error('a zendesk-messaging token signs an external_id, as a string');
+  if ([...externalId].length > 255) throw new Error('a zendesk-messaging external_id is at most 255 characters');
+  const claims = { scope: 'user', external_id: externalId, ...(name ? { name } : {}),
+    ...(email ? { email, email_verified: true } : {}), iat: issuedAt };
+  if (lifetimeSeconds) claims.exp = issuedAt + lifetimeSeconds;
+  return jwt.sign(claims, secret, { algorithm: 'HS256', keyid: keyId });
+}
+
+// drift: Drift's identity JWT (drift.identify's userJwt), HS256 with the
+// secret as UTF-8; claims {sub: the user id, iat, exp}.
+// Pitfalls: sub is a STRING (String(user.id)); it is the user id you pass to
+// drift.identify, and the only identity the token signs.
+function driftUserToken(secret, userId, { issuedAt = nowInSeconds(), lifetimeSeconds } = {}) {
+  if (typeof userId !== 'string' || !userId) throw new Error('a drift token signs sub, the user id, as a string');
+  const claims = { sub: userId, iat: issuedAt };
+  if (lifetimeSeconds) claims.exp = issuedAt + lifetimeSeconds;
+  return jwt.sign(claims, secret, { algorithm: 'HS256' });
+}
+
 module.exports = {
   helpshiftLegacyUserHash,
   intercomUserHash,
@@ -203,4 +245,7 @@ module.exports = {
   signetIdentityTokenES256,
   kustomerToken,
   freshdeskWidgetToken,
+  intercomMessengerToken,
+  zendeskMessagingToken,
+  driftUserToken,
 };

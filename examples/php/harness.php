@@ -28,6 +28,7 @@ function run(array $r): string
     $secret = (string) ($r['secret'] ?? '');
     $iat = $r['iat'] ?? null;
     $lifetime = isset($r['iat'], $r['exp']) ? $r['exp'] - $r['iat'] : 600;
+    $exp = isset($r['iat'], $r['exp']) ? $r['exp'] - $r['iat'] : null; // the lifetime where exp is optional
     switch ($r['profile'] ?? '') {
         case 'helpshift-legacy':
             return helpshift_legacy_user_hash($secret, $r['uid'] ?? null, $r['email'] ?? null, ($r['full_privacy'] ?? false) === true);
@@ -61,6 +62,13 @@ function run(array $r): string
             return kustomer_token($secret, $r['uid'] ?? null, $r['email'] ?? null, $iat);
         case 'freshdesk-widget':
             return freshdesk_widget_token($secret, (string) ($r['email'] ?? ''), $r['name'] ?? null, $iat, $lifetime);
+        case 'intercom-jwt':
+            return intercom_messenger_token($secret, (string) ($r['uid'] ?? ''), $r['email'] ?? null, $iat, $exp);
+        case 'zendesk-messaging':
+            return zendesk_messaging_token($secret, (string) ($r['kid'] ?? ''), (string) ($r['uid'] ?? ''), $r['name'] ?? null,
+                $r['email'] ?? null, $iat, $exp);
+        case 'drift':
+            return drift_user_token($secret, (string) ($r['uid'] ?? ''), $iat, $exp);
     }
     throw new InvalidArgumentException('unknown profile');
 }

@@ -315,6 +315,87 @@ function freshdesk_widget_token(string $secret, string $email, ?string $name = n
     return signet_hs256_jwt($claims, $secret);
 }
 
+/**
+ * intercom-jwt: Intercom's Messenger JWT (intercom_user_jwt), HS256 with the
+ * platform's secret as UTF-8; claims {user_id, email, iat, exp}.
+ *
+ * Pitfalls: user_id is a STRING ((string) $user->id: a number is refused);
+ * iOS, Android and web have one secret each, as for the user_hash; exp is
+ * optional and honoured (an hour is usual).
+ */
+function intercom_messenger_token(string $platformSecret, string $userId, ?string $email = null, ?int $issuedAt = null,
+    ?int $lifetimeSeconds = null): string
+{
+    if ($userId === '') {
+        throw new InvalidArgumentException('an intercom-jwt token signs a user_id, as a string');
+    }
+    $claims = ['user_id' => $userId];
+    if (($email ?? '') !== '') {
+        $claims['email'] = $email;
+    }
+    $claims['iat'] = $issuedAt ?? time();
+    if ($lifetimeSeconds !== null) {
+        $claims['exp'] = $claims['iat'] + $lifetimeSeconds;
+    }
+    return signet_hs256_jwt($claims, $platformSecret);
+}
+
+/**
+ * zendesk-messaging: Zendesk messaging's JWT, HS256 with the secret as UTF-8
+ * and a kid header (the key id Zendesk showed with the secret, app_...);
+ * claims {scope: "user", external_id, name, email, email_verified, iat, exp}.
+ *
+ * Pitfalls: external_id is a STRING of at most 255 characters (a number is
+ * refused, the 401 Zendesk users meet most); scope "user" is required; pass
+ * the email only once your app has verified it: it is signed with
+ * email_verified: true, and without that an email is no identity.
+ */
+function zendesk_messaging_token(string $secret, string $keyId, string $externalId, ?string $name = null,
+    ?string $email = null, ?int $issuedAt = null, ?int $lifetimeSeconds = null): string
+{
+    if ($keyId === '') {
+        throw new InvalidArgumentException('a zendesk-messaging token names its key id (app_...) in the kid header');
+    }
+    if ($externalId === '') {
+        throw new InvalidArgumentException('a zendesk-messaging token signs an external_id, as a string');
+    }
+    if (preg_match_all('/./su', $externalId) > 255) { // characters, not bytes (no mbstring needed)
+        throw new InvalidArgumentException('a zendesk-messaging external_id is at most 255 characters');
+    }
+    $claims = ['scope' => 'user', 'external_id' => $externalId];
+    if (($name ?? '') !== '') {
+        $claims['name'] = $name;
+    }
+    if (($email ?? '') !== '') {
+        $claims['email'] = $email;
+        $claims['email_verified'] = true;
+    }
+    $claims['iat'] = $issuedAt ?? time();
+    if ($lifetimeSeconds !== null) {
+        $claims['exp'] = $claims['iat'] + $lifetimeSeconds;
+    }
+    return signet_hs256_jwt($claims, $secret, $keyId);
+}
+
+/**
+ * drift: Drift's identity JWT (drift.identify's userJwt), HS256 with the
+ * secret as UTF-8; claims {sub: the user id, iat, exp}.
+ *
+ * Pitfalls: sub is a STRING ((string) $user->id); it is the user id you pass
+ * to drift.identify, and the only identity the token signs.
+ */
+function drift_user_token(string $secret, string $userId, ?int $issuedAt = null, ?int $lifetimeSeconds = null): string
+{
+    if ($userId === '') {
+        throw new InvalidArgumentException('a drift token signs sub, the user id, as a string');
+    }
+    $claims = ['sub' => $userId, 'iat' => $issuedAt ?? time()];
+    if ($lifetimeSeconds !== null) {
+        $claims['exp'] = $claims['iat'] + $lifetimeSeconds;
+    }
+    return signet_hs256_jwt($claims, $secret);
+}
+
 function signet_has_uid_or_email(array $identities): bool
 {
     foreach ($identities as $id) {

@@ -61,6 +61,12 @@ def run(r):
     if profile == "freshdesk-widget":
         return snippets.freshdesk_widget_token(secret, r.get("email"), r.get("name"), when.get("issued_at"),
                                                when.get("lifetime_seconds", 600))
+    if profile == "intercom-jwt":
+        return snippets.intercom_messenger_token(secret, r.get("uid"), r.get("email"), **when)
+    if profile == "zendesk-messaging":
+        return snippets.zendesk_messaging_token(secret, r.get("kid"), r.get("uid"), r.get("name"), r.get("email"), **when)
+    if profile == "drift":
+        return snippets.drift_user_token(secret, r.get("uid"), **when)
     raise ValueError("unknown profile")
 
 

@@ -255,6 +255,71 @@ def freshdesk_widget_token(secret, email, name=None, now=None, lifetime_seconds=
     return hs256_jwt(claims, secret)
 
 
+def intercom_messenger_token(platform_secret, user_id, email=None, issued_at=None, lifetime_seconds=None):
+    """intercom-jwt: Intercom's Messenger JWT (intercom_user_jwt), HS256 with
+    the platform's secret as UTF-8; claims {user_id, email, iat, exp}.
+
+    Pitfalls: user_id is a STRING (str(user.id): a number is refused); iOS,
+    Android and web have one secret each, as for the user_hash; exp is
+    optional and honoured (an hour is usual).
+    """
+    if not isinstance(user_id, str) or not user_id:
+        raise ValueError("an intercom-jwt token signs a user_id, as a string")
+    iat = int(time.time()) if issued_at is None else issued_at
+    claims = {"user_id": user_id}
+    if email:
+        claims["email"] = email
+    claims["iat"] = iat
+    if lifetime_seconds:
+        claims["exp"] = iat + lifetime_seconds
+    return hs256_jwt(claims, platform_secret)
+
+
+def zendesk_messaging_token(secret, key_id, external_id, name=None, email=None, issued_at=None, lifetime_seconds=None):
+    """zendesk-messaging: Zendesk messaging's JWT, HS256 with the secret as
+    UTF-8 and a kid header (the key id Zendesk showed with the secret, app_...);
+    claims {scope: "user", external_id, name, email, email_verified, iat, exp}.
+
+    Pitfalls: external_id is a STRING of at most 255 characters (a number is
+    refused, the 401 Zendesk users meet most); scope "user" is required; pass
+    the email only once your app has verified it: it is signed with
+    email_verified: true, and without that an email is no identity.
+    """
+    if not key_id:
+        raise ValueError("a zendesk-messaging token names its key id (app_...) in the kid header")
+    if not isinstance(external_id, str) or not external_id:
+        raise ValueError("a zendesk-messaging token signs an external_id, as a string")
+    if len(external_id) > 255:
+        raise ValueError("a zendesk-messaging external_id is at most 255 characters")
+    iat = int(time.time()) if issued_at is None else issued_at
+    claims = {"scope": "user", "external_id": external_id}
+    if name:
+        claims["name"] = name
+    if email:
+        claims["email"] = email
+        claims["email_verified"] = True
+    claims["iat"] = iat
+    if lifetime_seconds:
+        claims["exp"] = iat + lifetime_seconds
+    return hs256_jwt(claims, secret, key_id=key_id)
+
+
+def drift_user_token(secret, user_id, issued_at=None, lifetime_seconds=None):
+    """drift: Drift's identity JWT (drift.identify's userJwt), HS256 with the
+    secret as UTF-8; claims {sub: the user id, iat, exp}.
+
+    Pitfalls: sub is a STRING (str(user.id)); it is the user id you pass to
+    drift.identify, and the only identity the token signs.
+    """
+    if not isinstance(user_id, str) or not user_id:
+        raise ValueError("a drift token signs sub, the user id, as a string")
+    iat = int(time.time()) if issued_at is None else issued_at
+    claims = {"sub": user_id, "iat": iat}
+    if lifetime_seconds:
+        claims["exp"] = iat + lifetime_seconds
+    return hs256_jwt(claims, secret)
+
+
 def _identity_claim(identity):
     # Helpshift's member order, and nothing else: Signet refuses other members.
     claim = {"identifier": identity["identifier"], "value": identity["value"]}

@@ -54,6 +54,13 @@ def run(r)
   when "freshdesk-widget"
     SignetSnippets.freshdesk_widget_token(secret, email: r["email"], name: r["name"], now: times.fetch(:issued_at, Time.now.to_i),
                                                   lifetime_seconds: times.fetch(:lifetime_seconds, 600))
+  when "intercom-jwt"
+    SignetSnippets.intercom_messenger_token(secret, user_id: r["uid"], email: r["email"], **times)
+  when "zendesk-messaging"
+    SignetSnippets.zendesk_messaging_token(secret, key_id: r["kid"], external_id: r["uid"], name: r["name"],
+                                                   email: r["email"], **times)
+  when "drift"
+    SignetSnippets.drift_user_token(secret, r["uid"], **times)
   else
     raise ArgumentError, "unknown profile"
   end

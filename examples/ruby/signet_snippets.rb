@@ -224,6 +224,62 @@ module SignetSnippets
     hs256_jwt(claims, secret)
   end
 
+  # intercom-jwt: Intercom's Messenger JWT (intercom_user_jwt), HS256 with the
+  # platform's secret as UTF-8; claims {user_id, email, iat, exp}.
+  # Pitfalls: user_id is a STRING (user.id.to_s: a number is refused); iOS,
+  # Android and web have one secret each, as for the user_hash; exp is
+  # optional and honoured (an hour is usual).
+  def intercom_messenger_token(platform_secret, user_id:, email: nil, issued_at: Time.now.to_i, lifetime_seconds: nil)
+    unless user_id.is_a?(String) && !user_id.empty?
+      raise ArgumentError, "an intercom-jwt token signs a user_id, as a string"
+    end
+
+    claims = { "user_id" => user_id }
+    claims["email"] = email unless email.to_s.empty?
+    claims["iat"] = issued_at
+    claims["exp"] = issued_at + lifetime_seconds if lifetime_seconds
+    hs256_jwt(claims, platform_secret)
+  end
+
+  # zendesk-messaging: Zendesk messaging's JWT, HS256 with the secret as UTF-8
+  # and a kid header (the key id Zendesk showed with the secret, app_...);
+  # claims {scope: "user", external_id, name, email, email_verified, iat, exp}.
+  # Pitfalls: external_id is a STRING of at most 255 characters (a number is
+  # refused, the 401 Zendesk users meet most); scope "user" is required; pass
+  # the email only once your app has verified it: it is signed with
+  # email_verified: true, and without that an email is no identity.
+  def zendesk_messaging_token(secret, key_id:, external_id:, name: nil, email: nil, issued_at: Time.now.to_i,
+                              lifetime_seconds: nil)
+    if key_id.to_s.empty?
+      raise ArgumentError, "a zendesk-messaging token names its key id (app_...) in the kid header"
+    end
+    unless external_id.is_a?(String) && !external_id.empty?
+      raise ArgumentError, "a zendesk-messaging token signs an external_id, as a string"
+    end
+    if external_id.length > 255
+      raise ArgumentError, "a zendesk-messaging external_id is at most 255 characters"
+    end
+
+    claims = { "scope" => "user", "external_id" => external_id }
+    claims["name"] = name unless name.to_s.empty?
+    claims.merge!("email" => email, "email_verified" => true) unless email.to_s.empty?
+    claims["iat"] = issued_at
+    claims["exp"] = issued_at + lifetime_seconds if lifetime_seconds
+    hs256_jwt(claims, secret, key_id: key_id)
+  end
+
+  # drift: Drift's identity JWT (drift.identify's userJwt), HS256 with the
+  # secret as UTF-8; claims {sub: the user id, iat, exp}.
+  # Pitfalls: sub is a STRING (user.id.to_s); it is the user id you pass to
+  # drift.identify, and the only identity the token signs.
+  def drift_user_token(secret, user_id, issued_at: Time.now.to_i, lifetime_seconds: nil)
+    raise ArgumentError, "a drift token signs sub, the user id, as a string" unless user_id.is_a?(String) && !user_id.empty?
+
+    claims = { "sub" => user_id, "iat" => issued_at }
+    claims["exp"] = issued_at + lifetime_seconds if lifetime_seconds
+    hs256_jwt(claims, secret)
+  end
+
   # An identity as Helpshift's format writes it: identifier, value, then
   # metadata when there is some; nothing else, since Signet refuses other
   # members. Symbol or string keys.

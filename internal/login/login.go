@@ -405,8 +405,19 @@ func (s *Service) verify(ctx context.Context, app *model.App, r *Request, att *m
 		att.Cause, att.Diagnosis = d.Cause, d.Message
 	} else if split != nil {
 		att.Diagnosis = split.Message
+	} else if claimHint(ve.Reason) {
+		// No signature to re-compute: the verifier's own words name the
+		// vendor's claim at fault ("the external_id claim must be a string,
+		// and this one is a number…").
+		att.Diagnosis = ve.Message
 	}
 	return nil, nil
+}
+
+// claimHint reports whether a failure's message names the claim at fault,
+// which the verification log then shows when the doctor has no cause.
+func claimHint(r verify.Reason) bool {
+	return r == verify.ReasonClaimInvalid || r == verify.ReasonIdentityRequired || r == verify.ReasonIdentityMismatch
 }
 
 // verifyOptions are the app's settings as the verifier takes them.

@@ -139,6 +139,9 @@ func (a *atkApp) hdr() string {
 	if a.p == verify.Signet {
 		return `{"alg":"HS256","typ":"JWT","kid":` + atkQ(a.kid) + `}`
 	}
+	if a.p == verify.ZendeskMessaging { // a kid is required; it names Zendesk's key, not Signet's
+		return `{"alg":"HS256","typ":"JWT","kid":"app_65a1f0c2d3e4b5a6c7d8e9f0"}`
+	}
 	return `{"alg":"HS256","typ":"JWT"}`
 }
 
@@ -161,6 +164,12 @@ func (a *atkApp) claims(now int64) atkClaims {
 		return atkClaims{{"externalId", atkQ(atkUID)}, {"email", atkQ(atkEmail)}, {"iat", iat}}
 	case verify.FreshdeskWidget:
 		return atkClaims{{"name", atkQ("Jane")}, {"email", atkQ(atkEmail)}, {"exp", exp}}
+	case verify.IntercomJWT:
+		return atkClaims{{"user_id", atkQ(atkUID)}, {"email", atkQ(atkEmail)}, {"iat", iat}, {"exp", exp}}
+	case verify.ZendeskMessaging:
+		return atkClaims{{"scope", `"user"`}, {"external_id", atkQ(atkUID)}, {"email", atkQ(atkEmail)}, {"email_verified", "true"}, {"iat", iat}, {"exp", exp}}
+	case verify.Drift:
+		return atkClaims{{"sub", atkQ(atkUID)}, {"iat", iat}, {"exp", exp}}
 	}
 	return atkClaims{{"aud", atkQ(a.id)}, {"iat", iat}, {"exp", exp}, {"identities", atkStdIDs}}
 }
@@ -193,7 +202,7 @@ func (a *atkApp) wantIDs() []string {
 	switch a.p {
 	case verify.PylonJWT, verify.PylonHMAC, verify.HelpScout, verify.Plain, verify.FreshdeskWidget, verify.Kustomer: // Kustomer: the email takes precedence
 		return []string{"email=" + atkEmail}
-	case verify.Intercom, verify.Akece, verify.Front, verify.Gleap:
+	case verify.Intercom, verify.Akece, verify.Front, verify.Gleap, verify.Drift:
 		return []string{"uid=" + atkUID}
 	}
 	if a.full {
@@ -253,7 +262,12 @@ type atkLogin struct {
 	anon   bool         // for 200: an anonymous session
 }
 
-var atkJWTProfiles = []verify.Profile{verify.HelpshiftUserHub, verify.PylonJWT, verify.Signet, verify.Kustomer, verify.FreshdeskWidget}
+var atkJWTProfiles = []verify.Profile{verify.HelpshiftUserHub, verify.PylonJWT, verify.Signet, verify.Kustomer, verify.FreshdeskWidget,
+	verify.IntercomJWT, verify.ZendeskMessaging, verify.Drift}
+
+// atkIDClaim is the claim that signs the user id in the second wave's JWT
+// profiles (profiles.md), whose iat is optional.
+var atkIDClaim = map[verify.Profile]string{verify.IntercomJWT: "user_id", verify.ZendeskMessaging: "external_id", verify.Drift: "sub"}
 
 // atkReject is a login the app refuses with reason r (401).
 func atkReject(class, name string, p verify.Profile, r verify.Reason, body func(a *atkApp, now int64) any) atkLogin {
@@ -352,7 +366,11 @@ func atkLoginCases() []atkLogin {
 			body: func(a *atkApp, now int64) any { return tokenBody("") }})
 		// Payloads.
 		for _, pl := range []string{`[]`, `"claims"`, `42`, `null`, `true`, `{}`} {
-			add(atkTokCase("payload", "payload "+pl, p, verify.ReasonClaimInvalid, func(a *atkApp, now int64) string {
+			want := verify.ReasonClaimInvalid
+			if pl == `{}` && (p == verify.IntercomJWT || p == verify.Drift) { // no iat required: the identity claim is missing
+				want = verify.ReasonIdentityRequired
+			}
+			add(atkTokCase("payload", "payload "+pl, p, want, func(a *atkApp, now int64) string {
 				return a.sign(atkB64(a.hdr()) + "." + atkB64(pl))
 			}))
 		}
@@ -378,7 +396,8 @@ func atkLoginCases() []atkLogin {
 			}))
 		}
 		variants := map[verify.Profile][]string{verify.HelpshiftUserHub: {"Identities", "identitieſ"}, verify.PylonJWT: {"EMAIL", "Email", "AUD"}, verify.Signet: {"AUD", "Identities"},
-			verify.Kustomer: {"ExternalId", "externalID", "EMAIL"}, verify.FreshdeskWidget: {"EMAIL", "Email", "Name"}}
+			verify.Kustomer: {"ExternalId", "externalID", "EMAIL"}, verify.FreshdeskWidget: {"EMAIL", "Email", "Name"},
+			verify.IntercomJWT: {"USER_ID", "Email"}, verify.ZendeskMessaging: {"External_Id", "Scope", "Email_Verified"}, verify.Drift: {"SUB", "Sub"}}
 		for _, v := range variants[p] {
 			add(atkTokCase("duplicate-claims", v+" next to the valid claims", p, verify.ReasonClaimInvalid, func(a *atkApp, now int64) string {
 				return a.tok(a.hdr(), a.claims(now).add(v, `"evil@example.com"`))
@@ -395,10 +414,17 @@ func atkLoginCases() []atkLogin {
 				}))
 			}
 		}
-		if p != verify.FreshdeskWidget {
+		if atkIDClaim[p] != "" {
+			add(atkLogin{class: "time-claims", name: "no iat (optional)", p: p, status: 200, body: func(a *atkApp, now int64) any {
+				return tokenBody(a.tok(a.hdr(), a.claims(now).del("iat")))
+			}})
+		} else if p != verify.FreshdeskWidget { // Freshdesk's tokens carry no iat
 			add(atkTokCase("time-claims", "no iat", p, verify.ReasonClaimInvalid, func(a *atkApp, now int64) string {
 				return a.tok(a.hdr(), a.claims(now).del("iat"))
-			}), atkLogin{class: "time-claims", name: "iat 5 minutes ahead", p: p, status: 401, code: string(verify.ReasonIssuedInFuture), cause: verify.CauseClockSkew,
+			}))
+		}
+		if p != verify.FreshdeskWidget {
+			add(atkLogin{class: "time-claims", name: "iat 5 minutes ahead", p: p, status: 401, code: string(verify.ReasonIssuedInFuture), cause: verify.CauseClockSkew,
 				body: func(a *atkApp, now int64) any {
 					return tokenBody(a.tok(a.hdr(), a.claims(now).set("iat", strconv.FormatInt(now+300, 10)).set("exp", strconv.FormatInt(now+600, 10))))
 				}})
@@ -410,7 +436,7 @@ func atkLoginCases() []atkLogin {
 				return tokenBody(a.tok(a.hdr(), a.claims(now).set("iat", strconv.FormatInt(now-60, 10)+".999999999999")))
 			}})
 		ms := verify.ReasonLifetimeTooLong
-		if p == verify.HelpshiftUserHub || p == verify.Kustomer {
+		if p == verify.HelpshiftUserHub || p == verify.Kustomer || atkIDClaim[p] != "" { // no lifetime rule: the iat is in the future
 			ms = verify.ReasonIssuedInFuture
 		}
 		add(atkLogin{class: "time-claims", name: "times in milliseconds", p: p, status: 401, code: string(ms), cause: verify.CauseMilliseconds,
@@ -422,7 +448,56 @@ func atkLoginCases() []atkLogin {
 				return tokenBody(a.tok(a.hdr(), c))
 			}})
 		// Identities, look-alikes, field confusion.
-		if p == verify.HelpshiftUserHub || p == verify.Signet {
+		if id := atkIDClaim[p]; id != "" {
+			// The second wave: the user id is a claim of its own.
+			for name, lit := range map[string]string{"a number": "42", "null": "null", "an array": `["user-42"]`, "empty": `""`,
+				"1025 bytes": atkQ(strings.Repeat("u", 1025)), "a control character": atkQ("user\u0000-42")} {
+				add(atkTokCase("identities", id+" "+name, p, verify.ReasonClaimInvalid, func(a *atkApp, now int64) string {
+					return a.tok(a.hdr(), a.claims(now).set(id, lit))
+				}))
+			}
+			add(atkTokCase("identities", "no "+id, p, verify.ReasonIdentityRequired, func(a *atkApp, now int64) string {
+				return a.tok(a.hdr(), a.claims(now).del(id))
+			}), atkTokCase("identities", id+" twice", p, verify.ReasonClaimInvalid, func(a *atkApp, now int64) string {
+				return a.tok(a.hdr(), a.claims(now).add(id, `"admin"`))
+			}))
+			if p == verify.ZendeskMessaging {
+				add(atkTokCase("identities", "no scope", p, verify.ReasonClaimInvalid, func(a *atkApp, now int64) string {
+					return a.tok(a.hdr(), a.claims(now).del("scope"))
+				}), atkTokCase("identities", "external_id of 256 characters", p, verify.ReasonClaimInvalid, func(a *atkApp, now int64) string {
+					return a.tok(a.hdr(), a.claims(now).set("external_id", atkQ(strings.Repeat("é", 256))))
+				}), atkTokCase("kid", "no kid", p, verify.ReasonKeyUnknown, func(a *atkApp, now int64) string {
+					return a.tok(`{"alg":"HS256","typ":"JWT"}`, a.claims(now))
+				}), atkReject("field-confusion", "an unverified email sent", p, verify.ReasonIdentityMismatch, func(a *atkApp, now int64) any {
+					return tokenBody(a.tok(a.hdr(), a.claims(now).set("email_verified", "false")), "email", atkEmail)
+				}), atkLogin{class: "identities", name: "email_verified false: the uid only", p: p, status: 200, ids: []string{"uid=" + atkUID},
+					body: func(a *atkApp, now int64) any {
+						return tokenBody(a.tok(a.hdr(), a.claims(now).set("email_verified", "false")))
+					}})
+			}
+			for _, f := range []struct{ name, uid, email string }{
+				{"uid sent as the email", "", atkUID}, {"email sent as the uid", atkEmail, ""}, {"uid and email swapped", atkEmail, atkUID},
+			} {
+				add(atkReject("field-confusion", f.name, p, verify.ReasonIdentityMismatch, func(a *atkApp, now int64) any {
+					return tokenBody(a.valid(now), "user_id", f.uid, "email", f.email)
+				}))
+			}
+			for _, l := range atkLookalikes {
+				sent := func(a *atkApp, now int64) any { return tokenBody(a.valid(now), "user_id", l.uid) }
+				if atkInvisible(l.uid) {
+					// Invisible formatting characters are never an identity
+					// (issue 12): refused when signed, and a bad request
+					// when sent, as control characters are.
+					add(atkReject("unicode", l.name+": signed, refused", p, verify.ReasonClaimInvalid, func(a *atkApp, now int64) any {
+						return tokenBody(a.tok(a.hdr(), a.claims(now).set(id, atkQ(l.uid))))
+					}), atkInvalid("unicode", l.name+": sent next to the plain token", p, sent))
+					continue
+				}
+				add(atkReject("unicode", l.name+": the plain uid next to it", p, verify.ReasonIdentityMismatch, func(a *atkApp, now int64) any {
+					return tokenBody(a.tok(a.hdr(), a.claims(now).set(id, atkQ(l.uid))), "user_id", atkUID)
+				}), atkReject("unicode", l.name+": sent next to the plain token", p, verify.ReasonIdentityMismatch, sent))
+			}
+		} else if p == verify.HelpshiftUserHub || p == verify.Signet {
 			for name, ids := range map[string]string{
 				"uid twice":                 "[" + atkIdent("uid", atkUID) + "," + atkIdent("uid", "admin") + "]",
 				"empty value":               `[{"identifier":"uid","value":""}]`,

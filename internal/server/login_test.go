@@ -19,7 +19,7 @@ func proof(t testing.TB, clk *clock, p verify.Profile, app, kid, secret, uid, em
 	body := map[string]any{"app_version": "4.2.0", "device_id": "dev-1"}
 	var c sign.Claims
 	switch p {
-	case verify.Akece:
+	case verify.Akece, verify.Drift: // drift signs the user id (sub) only
 		body["user_id"] = uid
 		c.UserID = uid
 	case verify.PylonHMAC, verify.PylonJWT, verify.FreshdeskWidget:
@@ -61,6 +61,7 @@ var signedTypes = map[verify.Profile][]string{
 	verify.PylonHMAC: {"email"}, verify.HelpshiftUserHub: {"uid", "email"}, verify.PylonJWT: {"email"}, verify.Signet: {"uid", "email"},
 	verify.HelpScout: {"email"}, verify.Front: {"uid"}, verify.Plain: {"email"}, verify.Gleap: {"uid"},
 	verify.Kustomer: {"email"}, verify.FreshdeskWidget: {"email"},
+	verify.IntercomJWT: {"uid", "email"}, verify.ZendeskMessaging: {"uid", "email"}, verify.Drift: {"uid"},
 }
 
 type mode struct{ enforcement, onFailure string }

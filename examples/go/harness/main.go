@@ -124,6 +124,12 @@ func run(r request, useStdlib bool) (string, error) {
 		return signing.KustomerToken(r.Secret, c)
 	case "freshdesk-widget":
 		return signing.FreshdeskWidgetToken(r.Secret, c)
+	case "intercom-jwt":
+		return signing.IntercomMessengerToken(r.Secret, c)
+	case "zendesk-messaging":
+		return signing.ZendeskMessagingToken(r.Secret, r.KeyID, c)
+	case "drift":
+		return signing.DriftUserToken(r.Secret, c)
 	}
 	return "", errors.New("unknown profile")
 }
@@ -152,6 +158,14 @@ func runStdlib(r request, ids []stdlib.Identity) (string, error) {
 			now = time.Unix(r.IssuedAt, 0)
 		}
 		return stdlib.FreshdeskWidgetToken(r.Secret, stdlib.FreshdeskClaims{Name: r.Name, Email: r.Email, ExpiresAt: r.ExpiresAt}, now)
+	case "intercom-jwt":
+		return stdlib.IntercomMessengerToken(r.Secret, stdlib.IntercomClaims{UserID: r.UID, Email: r.Email,
+			IssuedAt: r.IssuedAt, ExpiresAt: r.ExpiresAt})
+	case "zendesk-messaging":
+		return stdlib.ZendeskMessagingToken(r.Secret, r.KeyID, stdlib.ZendeskClaims{ExternalID: r.UID, Name: r.Name,
+			Email: r.Email, IssuedAt: r.IssuedAt, ExpiresAt: r.ExpiresAt})
+	case "drift":
+		return stdlib.DriftUserToken(r.Secret, stdlib.DriftClaims{Subject: r.UID, IssuedAt: r.IssuedAt, ExpiresAt: r.ExpiresAt})
 	}
 	return "", errors.New("unknown profile")
 }

@@ -16,6 +16,7 @@ import (
 	"encoding/pem"
 	"errors"
 	"time"
+	"unicode/utf8"
 )
 
 // Identity is one entry of the identities claim (helpshift-userhub, signet).
@@ -249,4 +250,76 @@ func SignetTokenES256(privateKeyPEM, keyID string, c SignetClaims) (string, erro
 	r.FillBytes(sig[:32])
 	s.FillBytes(sig[32:])
 	return input + "." + base64.RawURLEncoding.EncodeToString(sig), nil
+}
+
+// IntercomClaims are an intercom-jwt token's claims, in Intercom's order.
+type IntercomClaims struct {
+	UserID    string `json:"user_id"` // a string, never a number
+	Email     string `json:"email,omitempty"`
+	IssuedAt  int64  `json:"iat"`           // UNIX seconds; 0 means now
+	ExpiresAt int64  `json:"exp,omitempty"` // 0: no exp
+}
+
+// IntercomMessengerToken signs an intercom-jwt token (Intercom's
+// intercom_user_jwt) with the platform's secret as UTF-8 text.
+//
+// Pitfalls: user_id is a string; iOS, Android and web have one secret each.
+func IntercomMessengerToken(platformSecret string, c IntercomClaims) (string, error) {
+	if c.UserID == "" {
+		return "", errors.New("an intercom-jwt token signs a user_id, as a string")
+	}
+	if c.IssuedAt == 0 {
+		c.IssuedAt = time.Now().Unix()
+	}
+	return hs256(platformSecret, "", c)
+}
+
+// ZendeskClaims are a zendesk-messaging token's claims, in Zendesk's order;
+// ZendeskMessagingToken writes scope and email_verified.
+type ZendeskClaims struct {
+	Scope         string `json:"scope"`
+	ExternalID    string `json:"external_id"` // a string of at most 255 characters
+	Name          string `json:"name,omitempty"`
+	Email         string `json:"email,omitempty"` // only once your app has verified it
+	EmailVerified bool   `json:"email_verified,omitempty"`
+	IssuedAt      int64  `json:"iat"`           // UNIX seconds; 0 means now
+	ExpiresAt     int64  `json:"exp,omitempty"` // 0: no exp
+}
+
+// ZendeskMessagingToken signs a zendesk-messaging token with the secret as
+// UTF-8 text; keyID (Zendesk's app_… key id) goes in the kid header.
+//
+// Pitfalls: external_id is a string of at most 255 characters; the email is
+// signed with email_verified: true, and without it an email is no identity.
+func ZendeskMessagingToken(secret, keyID string, c ZendeskClaims) (string, error) {
+	if keyID == "" || c.ExternalID == "" {
+		return "", errors.New("a zendesk-messaging token names its key id (app_…) in the kid header, and signs an external_id")
+	}
+	if utf8.RuneCountInString(c.ExternalID) > 255 {
+		return "", errors.New("a zendesk-messaging external_id is at most 255 characters")
+	}
+	c.Scope, c.EmailVerified = "user", c.Email != ""
+	if c.IssuedAt == 0 {
+		c.IssuedAt = time.Now().Unix()
+	}
+	return hs256(secret, keyID, c)
+}
+
+// DriftClaims are a drift token's claims.
+type DriftClaims struct {
+	Subject   string `json:"sub"`           // the user id, as a string
+	IssuedAt  int64  `json:"iat"`           // UNIX seconds; 0 means now
+	ExpiresAt int64  `json:"exp,omitempty"` // 0: no exp
+}
+
+// DriftUserToken signs a drift token (drift.identify's userJwt) with the
+// secret as UTF-8 text.
+func DriftUserToken(secret string, c DriftClaims) (string, error) {
+	if c.Subject == "" {
+		return "", errors.New("a drift token signs sub, the user id, as a string")
+	}
+	if c.IssuedAt == 0 {
+		c.IssuedAt = time.Now().Unix()
+	}
+	return hs256(secret, "", c)
 }
