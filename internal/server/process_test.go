@@ -252,8 +252,12 @@ func TestNoSecretAtRest(t *testing.T) {
 				}
 				ikid, _ := s.key(app, imported)
 				secrets = append(secrets, generated, imported)
+				// A user per profile: each profile's failed proof below counts
+				// against its identity, and sixteen of them on one identity
+				// would trip the failures-then-success signal.
+				uid, email := "user-"+string(p), string(p)+"@example.com"
 				for _, k := range []struct{ id, secret string }{{kid, generated}, {ikid, imported}} {
-					body := proof(t, s.Clock, p, app, k.id, k.secret, "user-1", "jane@example.com")
+					body := proof(t, s.Clock, p, app, k.id, k.secret, uid, email)
 					a := s.must(200, s.login(app, body))
 					secrets = append(secrets, a.Str("session_token"))
 					for _, f := range []string{"user_hash", "identity_token"} {
@@ -263,7 +267,7 @@ func TestNoSecretAtRest(t *testing.T) {
 					}
 				}
 				// A failed proof goes through the doctor, which unseals every key.
-				s.must(200, s.login(app, proof(t, s.Clock, p, app, kid, otherSecret(p), "user-1", "jane@example.com")))
+				s.must(200, s.login(app, proof(t, s.Clock, p, app, kid, otherSecret(p), uid, email)))
 			}
 			tok := s.must(201, s.do("POST", "/api/admin/workspaces/"+ws+"/tokens", adminToken, map[string]any{"role": "agent"})).Str("token")
 			s.must(200, s.do("GET", "/api/admin/workspaces/"+ws+"/users", tok, nil))
