@@ -387,6 +387,7 @@ func (v *Verifier) verifyAnyAlgorithm(r *Request) (*Verified, error) {
 	}
 	out := v.verified(&c)
 	out.Profile, out.KeyID, out.Attributes, out.IssuedAt, out.ExpiresAt = v.profile, key.ID, c.attrs, c.iat, c.exp
+	out.TokenID = c.jti
 	if e := matchRequest(r, out); e != nil {
 		return nil, e
 	}

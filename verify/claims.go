@@ -31,7 +31,11 @@ type claims struct {
 	seen                   uint64 // bit i: the profile's Claims[i] is present
 	truth                  uint64 // bit i: Claims[i] is a ClaimBool, and true
 	attrs                  map[string]string
+	jti                    string // "" when absent, or not a usable string
 }
+
+// maxTokenID bounds a jti in characters.
+const maxTokenID = 200
 
 // maxIdentityClaims bounds a profile's ClaimIdentity claims.
 const maxIdentityClaims = 4
@@ -126,6 +130,12 @@ func (c *claims) read(m *jsonMember, r *Claim, i int) *Error {
 			return fail(ReasonClaimInvalid, "the "+m.name+" claim must be "+strconv.Quote(r.Equals))
 		}
 		e = checkSignedText(m.name, m.value.text, r.MaxLength)
+	case ClaimTokenID:
+		// Read only when the app accepts each token once (checkClaims):
+		// a jti that is not a usable string is then as absent.
+		if m.value.kind == jsonString && m.value.text != "" && checkSignedText(m.name, m.value.text, maxTokenID) == nil {
+			c.jti = m.value.text
+		}
 	case ClaimBool:
 		if m.value.kind != jsonBool {
 			return fail(ReasonClaimInvalid, "the "+m.name+" claim must be true or false")

@@ -254,6 +254,9 @@ const (
 	// ClaimUnread is written by the signer (as the vendor's samples do) and
 	// not read by the verifier: Helpshift's name.
 	ClaimUnread
+	// ClaimTokenID is jti: an optional string naming the token, which an
+	// app that accepts each token once requires (Options.OneTimeTokens).
+	ClaimTokenID
 )
 
 // Attributes returns the names of the profile's attribute claims, in order.
@@ -336,6 +339,10 @@ func (d *Description) checkClaims() error {
 				return bad("an identity claim names its identity type")
 			}
 		case ClaimString, ClaimBool:
+		case ClaimTokenID:
+			if c.Name != "jti" || c.Required {
+				return bad("the token id claim is jti, optional")
+			}
 		case ClaimAttribute, ClaimUnread:
 			if c.Required {
 				return bad("an attribute is optional")

@@ -17,6 +17,7 @@ func init() {
 			{Name: "nbf", Kind: ClaimTime},
 			{Name: "name", Kind: ClaimAttribute},
 			{Name: "identities", Kind: ClaimIdentities, Required: true},
+			{Name: "jti", Kind: ClaimTokenID},
 		},
 		Kid:         KidSelectsKey,
 		Audience:    AudienceApp,

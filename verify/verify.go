@@ -50,6 +50,10 @@ type Options struct {
 	// JWKSURL is where the app publishes its keys, when it does: the
 	// doctor names it when a token's kid is not listed there.
 	JWKSURL string
+	// OneTimeTokens refuses a token without a jti (claim_invalid): the
+	// app accepts each token once, by its jti (Verified.TokenID), which
+	// the caller claims where every node sees it.
+	OneTimeTokens bool
 }
 
 // Verifier checks proofs of identity for one app: its profile, its keys and
@@ -71,8 +75,9 @@ type Verifier struct {
 	// anyAlg is set when a key is a public key or is named by another kid
 	// than its id: tokens then go through verifyAnyAlgorithm, and HMAC-only
 	// apps keep the HS256 path as it was.
-	anyAlg  bool
-	jwksURL string
+	anyAlg        bool
+	jwksURL       string
+	oneTimeTokens bool
 }
 
 // New returns a Verifier for profile p with the app's keys (revoked ones
@@ -117,6 +122,12 @@ func New(p Profile, keys []Key, o Options) (*Verifier, error) {
 		return nil, errors.New("profile " + string(p) + " verifies HS256 under a shared secret only; public keys are for the signet profile")
 	}
 	v.jwksURL = o.JWKSURL
+	v.oneTimeTokens = o.OneTimeTokens
+	if v.oneTimeTokens {
+		if _, ok := d.Claim("jti"); !ok {
+			return nil, errors.New("profile " + string(p) + " reads no jti: one-time tokens are for the signet profile")
+		}
+	}
 	return v, nil
 }
 
@@ -179,6 +190,9 @@ type Verified struct {
 	// IssuedAt and ExpiresAt are the token's iat and exp in UNIX seconds; 0
 	// when absent, and always for digests, which never expire.
 	IssuedAt, ExpiresAt int64
+	// TokenID is the token's jti, when its profile reads one (signet);
+	// "" when absent.
+	TokenID string
 }
 
 // Verify checks r under the verifier's profile. A failure is an *Error with
@@ -217,6 +231,7 @@ func (v *Verifier) verifyToken(r *Request) (*Verified, error) {
 	}
 	out := v.verified(&c)
 	out.Profile, out.KeyID, out.Attributes, out.IssuedAt, out.ExpiresAt = v.profile, key.ID, c.attrs, c.iat, c.exp
+	out.TokenID = c.jti
 	if e := matchRequest(r, out); e != nil {
 		return nil, v.unverifiedSent(r, out, e)
 	}
@@ -370,6 +385,9 @@ func (v *Verifier) checkClaims(c *claims) *Error {
 	}
 	if d.MaxAge > 0 && c.hasIat && c.iat < now-d.MaxAge-v.ageLeeway() {
 		return fail(ReasonIssuedTooLongAgo, "a "+string(v.profile)+" token's iat is at most "+spell(d.MaxAge)+" old")
+	}
+	if v.oneTimeTokens && c.jti == "" {
+		return fail(ReasonClaimInvalid, "the token has no jti claim (a non-empty string of at most 200 characters): this app accepts each token once, by its jti")
 	}
 	if d.strings != 0 {
 		if e := v.checkRequiredStrings(c); e != nil {

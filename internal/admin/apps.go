@@ -23,6 +23,9 @@ type AppSettings struct {
 	// JWKSURL is where a signet app's brand publishes its public keys
 	// (jwks.go); "" stops fetching (the set's keys stop verifying).
 	JWKSURL *string `json:"jwks_url"`
+	// OneTimeTokens, for a signet app, accepts each token once (a jti is
+	// then required; a second use is replayed).
+	OneTimeTokens *bool `json:"one_time_tokens"`
 }
 
 // changes lists the settings given, for the audit log.
@@ -43,6 +46,7 @@ func (in *AppSettings) changes() map[string]any {
 	add("user_id_pattern", in.UserIDPattern != nil, deref(in.UserIDPattern))
 	add("audience_alias", in.AudienceAlias != nil, deref(in.AudienceAlias))
 	add("jwks_url", in.JWKSURL != nil, deref(in.JWKSURL))
+	add("one_time_tokens", in.OneTimeTokens != nil, deref(in.OneTimeTokens))
 	return out
 }
 
@@ -71,6 +75,7 @@ func (in *AppSettings) apply(a *model.App) {
 	setIf(&a.OnFailure, in.OnFailure)
 	setIf(&a.FullPrivacy, in.FullPrivacy)
 	setIf(&a.MaxTokenLifetime, in.MaxTokenLifetime)
+	setIf(&a.OneTimeTokens, in.OneTimeTokens)
 }
 
 // CreateApp creates an app in workspace wsID with the settings given and

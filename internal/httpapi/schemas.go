@@ -101,6 +101,7 @@ var schemaDefs = []schemaDef{
 			"workspace_id":       {Doc: "The app's workspace.", ID: "ws"},
 			"name":               {Doc: "A name for people."},
 			"full_privacy":       {Doc: "helpshift-legacy only: the digest covers the user id alone."},
+			"one_time_tokens":    {Doc: "For a signet app only: each token is accepted once. A token must then carry a `jti` claim (a non-empty string; without one: `claim_invalid`), and a second login with the same `jti`, on any node, is a failed verification with reason `replayed`, answered as the app's enforcement and on_failure say (enforce + reject: 401 `replayed`). Used ids are kept until their token expires."},
 			"max_token_lifetime": {Doc: "The longest exp − iat accepted for signet tokens, in seconds.", Extra: `{"minimum":60,"maximum":86400}`},
 			"user_id_pattern":    {Doc: "A regular expression (RE2) every signed user id must match in full; empty for none. It makes helpshift-legacy's uid + email concatenation unambiguous."},
 			"audience_alias":     {Doc: "For a pylon-jwt app only: a second value a token's `aud` may name besides this app's id, the Pylon widget app id a migrating brand's backend already writes, so its tokens verify unchanged. Compared byte for byte; empty for none. Another profile answers 400."},
@@ -120,6 +121,7 @@ var schemaDefs = []schemaDef{
 			"enforcement":        {Doc: "Default `enforce`."},
 			"on_failure":         {Doc: "Default `reject`."},
 			"full_privacy":       {Doc: "helpshift-legacy only: sign the user id alone. Default false."},
+			"one_time_tokens":    {Doc: "For a signet app only (400 otherwise): accept each token once, by its `jti` claim, which tokens then need; a second use is `replayed`. Default false."},
 			"max_token_lifetime": {Doc: "The longest exp − iat accepted for signet tokens, in seconds. Default 3600.", Extra: `{"minimum":60,"maximum":86400}`},
 			"user_id_pattern":    {Doc: "A regular expression (RE2) every signed user id must match in full; \"\" for none.", Extra: `{"maxLength":500}`},
 			"audience_alias":     {Doc: "For a pylon-jwt app only: a second value a token's `aud` may name besides this app's id, the Pylon widget app id a migrating brand's backend already writes, so its tokens verify unchanged. Compared byte for byte; empty for none. Another profile answers 400.", Extra: `{"maxLength":200}`},
@@ -136,6 +138,7 @@ var schemaDefs = []schemaDef{
 			"enforcement":        {Doc: "Default `enforce`."},
 			"on_failure":         {Doc: "Default `reject`."},
 			"full_privacy":       {Doc: "helpshift-legacy only: sign the user id alone. Default false."},
+			"one_time_tokens":    {Doc: "For a signet app only (400 otherwise): accept each token once, by its `jti` claim, which tokens then need; a second use is `replayed`. Default false."},
 			"max_token_lifetime": {Doc: "The longest exp − iat accepted for signet tokens, in seconds. Default 3600.", Extra: `{"minimum":60,"maximum":86400}`},
 			"user_id_pattern":    {Doc: "A regular expression (RE2) every signed user id must match in full; \"\" for none.", Extra: `{"maxLength":500}`},
 			"audience_alias":     {Doc: "For a pylon-jwt app only: a second value a token's `aud` may name besides this app's id, the Pylon widget app id a migrating brand's backend already writes, so its tokens verify unchanged. Compared byte for byte; empty for none. Another profile answers 400.", Extra: `{"maxLength":200}`},
@@ -934,6 +937,10 @@ var schemaDefs = []schemaDef{
                 "type": "string",
                 "maxLength": 2000,
                 "description": "As given."
+              },
+              "one_time_tokens": {
+                "type": "boolean",
+                "description": "As given."
               }
             },
             "required": [],
@@ -1007,6 +1014,10 @@ var schemaDefs = []schemaDef{
               "jwks_url": {
                 "type": "string",
                 "maxLength": 2000,
+                "description": "As given."
+              },
+              "one_time_tokens": {
+                "type": "boolean",
                 "description": "As given."
               }
             },

@@ -289,19 +289,13 @@ func (s *Service) login(ctx context.Context, appID string, r Request, clientAddr
 			if name := verified.Attributes["name"]; name != "" {
 				l.Name, l.NameSigned = name, true
 			}
-		case app.Enforcement == model.EnforcementMonitor:
-			att.Result = model.ResultUnverified
-			l.Identities = claims(app, &r, nil)
-		case app.OnFailure == model.OnFailureAnonymous:
-			att.Result = model.ResultAnonymous
-			l.Anonymous = true
+			if app.OneTimeTokens && verified.TokenID != "" {
+				l.OneTimeToken = &store.UsedToken{JTI: verified.TokenID, ExpiresAt: s.tokenExpiry(verified, start)}
+			}
 		default:
-			att.Result = model.ResultRejected
-			if err := s.Store.RecordAttempt(ctx, att); err != nil {
+			if err := s.unverified(ctx, app, &r, att, l, start); err != nil {
 				return nil, err
 			}
-			s.observe(app, att, start)
-			return nil, model.Errorf(model.Code(att.Reason), "identity verification failed")
 		}
 	}
 	token, hash := newSessionToken()
@@ -325,6 +319,13 @@ func (s *Service) login(ctx context.Context, appID string, r Request, clientAddr
 		l.HandOver = s.anonymousSession(ctx, app, r.AnonymousSession)
 	}
 	out, err := s.Store.Login(ctx, l)
+	if l.OneTimeToken != nil && model.ErrorCode(err) == model.Code(verify.ReasonReplayed) {
+		// The token's jti was used before, here or on another node: a
+		// failed verification, which the app's settings answer.
+		if err = s.replayed(ctx, app, &r, att, l, start); err == nil {
+			out, err = s.Store.Login(ctx, l)
+		}
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -350,6 +351,61 @@ func (s *Service) login(ctx context.Context, appID string, r Request, clientAddr
 		s.Log.InfoContext(ctx, "anonymous issues handed over to a verified user", "user", out.User.ID, "issues", out.HandedOver)
 	}
 	return &Result{Token: token, Session: out.Session, User: out.User}, nil
+}
+
+// unverified applies the app's enforcement and failure behaviour to a
+// login whose proof did not verify (att.Reason says why): monitor logs an
+// unverified user in, on_failure anonymous an anonymous one; reject records
+// the attempt and refuses the login with the reason.
+func (s *Service) unverified(ctx context.Context, app *model.App, r *Request, att *model.Attempt, l *store.Login, start time.Time) error {
+	switch {
+	case app.Enforcement == model.EnforcementMonitor:
+		att.Result = model.ResultUnverified
+		l.Identities = claims(app, r, nil)
+	case app.OnFailure == model.OnFailureAnonymous:
+		att.Result = model.ResultAnonymous
+		l.Anonymous = true
+	default:
+		att.Result = model.ResultRejected
+		if err := s.Store.RecordAttempt(ctx, att); err != nil {
+			return err
+		}
+		s.observe(app, att, start)
+		return model.Errorf(model.Code(att.Reason), "identity verification failed")
+	}
+	return nil
+}
+
+// replayed turns l, a verified login whose one-time token the store found
+// used (nothing of it was written), into a failed verification with reason
+// replayed, and applies the app's settings (unverified): l is then the
+// login to write, unless the app rejects it.
+func (s *Service) replayed(ctx context.Context, app *model.App, r *Request, att *model.Attempt, l *store.Login, start time.Time) error {
+	*att = model.Attempt{ID: att.ID, WorkspaceID: att.WorkspaceID, AppID: att.AppID, Platform: att.Platform,
+		Profile: att.Profile, AppVersion: att.AppVersion, At: att.At, Reason: verify.ReasonReplayed,
+		Diagnosis: "this token's jti was already used to log in: the app accepts each token once"}
+	noteClaim(app, r, att)
+	*l = store.Login{WorkspaceID: l.WorkspaceID, AppID: l.AppID, Name: r.Name, Resolve: l.Resolve, Session: l.Session}
+	l.Session.KeyID, l.Session.UserID, l.Session.SignedFields = "", "", []string{}
+	if err := s.unverified(ctx, app, r, att, l, start); err != nil {
+		return err
+	}
+	l.Session.Verified, l.Session.Anonymous = false, l.Anonymous
+	l.Attempt = *att
+	return nil
+}
+
+// tokenExpiry is when a one-time token can no longer pass verification:
+// its exp plus the clock leeway. Its jti is kept until then.
+func (s *Service) tokenExpiry(v *verify.Verified, now time.Time) time.Time {
+	leeway := s.Leeway
+	if leeway <= 0 {
+		leeway = verify.DefaultLeeway
+	}
+	if v.ExpiresAt == 0 {
+		return now.Add(verify.DefaultMaxLifetime + leeway)
+	}
+	return time.Unix(v.ExpiresAt, 0).Add(leeway)
 }
 
 func (s *Service) observe(app *model.App, att *model.Attempt, start time.Time) {
@@ -423,7 +479,8 @@ func claimHint(r verify.Reason) bool {
 // verifyOptions are the app's settings as the verifier takes them.
 func (s *Service) verifyOptions(app *model.App) verify.Options {
 	return verify.Options{AppID: app.ID, Audience: app.AudienceAlias, FullPrivacy: app.FullPrivacy,
-		MaxLifetime: time.Duration(app.MaxTokenLifetime) * time.Second, Leeway: s.Leeway, Now: s.Now, JWKSURL: app.JWKSURL}
+		MaxLifetime: time.Duration(app.MaxTokenLifetime) * time.Second, Leeway: s.Leeway, Now: s.Now, JWKSURL: app.JWKSURL,
+		OneTimeTokens: app.OneTimeTokens && app.Profile == verify.Signet}
 }
 
 // checkUserIDPattern applies the app's user-id pattern to the signed uid.

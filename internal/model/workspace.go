@@ -76,9 +76,12 @@ type App struct {
 	// JWKSURL, for signet apps only, is where the brand publishes its
 	// public keys as a JWK Set: they become the app's keys, selected by
 	// kid. Empty: the app's keys are those made or uploaded here.
-	JWKSURL   string    `json:"jwks_url,omitempty"`
-	CreatedAt time.Time `json:"created_at"`
-	UpdatedAt time.Time `json:"updated_at"`
+	JWKSURL string `json:"jwks_url,omitempty"`
+	// OneTimeTokens, for signet apps only, accepts each token once: a
+	// token must carry a jti, and a second use of it is replayed.
+	OneTimeTokens bool      `json:"one_time_tokens"`
+	CreatedAt     time.Time `json:"created_at"`
+	UpdatedAt     time.Time `json:"updated_at"`
 }
 
 // Validate checks the app's settings.
@@ -103,6 +106,9 @@ func (a *App) Validate() error {
 	}
 	if a.JWKSURL != "" && (a.Profile != verify.Signet || len(a.JWKSURL) > 2000) {
 		return Errorf(CodeInvalid, "jwks_url is for signet apps only, at most 2000 bytes; clear it to change the profile")
+	}
+	if a.OneTimeTokens && a.Profile != verify.Signet {
+		return Errorf(CodeInvalid, "one_time_tokens is for signet apps only (their tokens carry a jti); turn it off to change the profile")
 	}
 	return a.validAudienceAlias()
 }

@@ -48,32 +48,38 @@ type pruner struct {
 // run prunes every pruneEvery until ctx ends.
 func (p *pruner) run(ctx context.Context) {
 	every(ctx, pruneEvery, func() {
-		attempts, sessions, err := p.prune(ctx)
+		attempts, sessions, tokens, err := p.prune(ctx)
 		if err != nil && ctx.Err() == nil {
-			p.logger.Warn("pruning the verification log and ended sessions failed", "err", err)
+			p.logger.Warn("pruning the verification log, ended sessions and expired one-time tokens failed", "err", err)
 		}
-		if attempts > 0 || sessions > 0 {
-			p.logger.Info("pruned", "attempts", attempts, "sessions", sessions)
+		if attempts > 0 || sessions > 0 || tokens > 0 {
+			p.logger.Info("pruned", "attempts", attempts, "sessions", sessions, "used_tokens", tokens)
 		}
 	})
 }
 
 // prune deletes what is past retention now, batch after batch, until a
 // batch deletes fewer rows than its size; it returns how many of each it
-// deleted.
-func (p *pruner) prune(ctx context.Context) (attempts, sessions int, err error) {
+// deleted. One-time tokens' ids go once their token expired: it can no
+// longer verify, so nothing is left to refuse.
+func (p *pruner) prune(ctx context.Context) (attempts, sessions, tokens int, err error) {
 	now := p.now()
 	if p.retention >= 0 {
 		if attempts, err = p.batches(ctx, func() (int, error) {
 			return p.store.PruneAttempts(ctx, now.Add(-p.retention), p.batch)
 		}); err != nil {
-			return attempts, 0, err
+			return attempts, 0, 0, err
 		}
 	}
-	sessions, err = p.batches(ctx, func() (int, error) {
+	if sessions, err = p.batches(ctx, func() (int, error) {
 		return p.store.PruneSessions(ctx, now.Add(-p.grace), p.batch)
+	}); err != nil {
+		return attempts, sessions, 0, err
+	}
+	tokens, err = p.batches(ctx, func() (int, error) {
+		return p.store.PruneUsedTokens(ctx, now, p.batch)
 	})
-	return attempts, sessions, err
+	return attempts, sessions, tokens, err
 }
 
 // batches calls del until it deletes fewer than a batch, pausing between

@@ -99,7 +99,7 @@ func TestPrunerBatches(t *testing.T) {
 			pauses := 0
 			p := &pruner{store: st, now: func() time.Time { return now }, retention: retention, grace: grace, batch: 3,
 				pause: func(context.Context) bool { pauses++; return true }, logger: slog.New(slog.NewTextHandler(io.Discard, nil))}
-			attempts, sessions, err := p.prune(ctx)
+			attempts, sessions, _, err := p.prune(ctx)
 			must(err)
 			if attempts != 7 || sessions != 8 || !slices.Equal(st.attempts, []int{3, 3, 1}) || !slices.Equal(st.sessions, []int{3, 3, 2}) || pauses != 4 {
 				t.Errorf("pruned %d attempts in batches %v and %d sessions in batches %v with %d pauses; want 7 in [3 3 1], 8 in [3 3 2], 4 pauses",
@@ -130,7 +130,7 @@ func TestPrunerBatches(t *testing.T) {
 			// Nothing more to do; a negative retention keeps the log.
 			st.attempts, st.sessions = nil, nil
 			p.retention, p.now = -1, func() time.Time { return now.Add(365 * 24 * time.Hour) }
-			attempts, _, err = p.prune(ctx)
+			attempts, _, _, err = p.prune(ctx)
 			must(err)
 			if attempts != 0 || st.attempts != nil {
 				t.Errorf("a negative retention pruned %d attempts (%v)", attempts, st.attempts)

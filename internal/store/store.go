@@ -259,6 +259,10 @@ type Store interface {
 	// means no other ended session is left. Live sessions are never
 	// deleted; invalid if limit < 1.
 	PruneSessions(ctx context.Context, endedBefore time.Time, limit int) (int, error)
+	// PruneUsedTokens deletes at most limit one-time tokens' ids
+	// (Login.OneTimeToken) whose token expired before `before`, returning
+	// how many: fewer than limit means none is left. Invalid if limit < 1.
+	PruneUsedTokens(ctx context.Context, before time.Time, limit int) (int, error)
 
 	// RevokeAppSessions ends every live session of an app, returning how many.
 	RevokeAppSessions(ctx context.Context, appID, reason string, at time.Time, audit *model.AuditEntry) (int, error)
@@ -320,6 +324,13 @@ type AccountChange struct {
 	Prior *model.Account
 	At    time.Time
 	Audit *model.AuditEntry
+}
+
+// UsedToken is a one-time token's id as a login claims it: kept until the
+// token expires, then pruned.
+type UsedToken struct {
+	JTI       string
+	ExpiresAt time.Time
 }
 
 // Login is what a successful login (a session is issued) writes.
@@ -384,6 +395,13 @@ type Login struct {
 	// it attaches (resolution.Resolve). The store holds no policy of its own:
 	// it reads the facts, runs Resolve and writes the resolution. Required.
 	Resolve func(*LoginFacts) (*Resolution, error)
+	// OneTimeToken, when set, is the jti of the login's token, for an app
+	// that accepts each token once (model.App.OneTimeTokens): the login
+	// claims it for AppID in its own transaction, and when the app's
+	// tokens had used it before (or an earlier login of the same batch
+	// did) Login fails with a *model.Error coded replayed and writes
+	// nothing. A login that fails otherwise leaves it unclaimed.
+	OneTimeToken *UsedToken
 }
 
 // LoginFacts is what a login's resolution depends on, read by the store

@@ -37,14 +37,15 @@ type newSecret struct {
 // submitted when they need a confirmation or were refused.
 type settingsForm struct {
 	Name, Platform, Profile, Enforcement, OnFailure, UserIDPattern, AudienceAlias string
-	FullPrivacy                                                                   bool
+	FullPrivacy, OneTimeTokens                                                    bool
 	MaxTokenLifetime                                                              int64
 }
 
 func formOf(a *model.App) settingsForm {
 	return settingsForm{Name: a.Name, Platform: string(a.Platform), Profile: string(a.Profile),
 		Enforcement: string(a.Enforcement), OnFailure: string(a.OnFailure), UserIDPattern: a.UserIDPattern,
-		AudienceAlias: a.AudienceAlias, FullPrivacy: a.FullPrivacy, MaxTokenLifetime: a.MaxTokenLifetime}
+		AudienceAlias: a.AudienceAlias, FullPrivacy: a.FullPrivacy, MaxTokenLifetime: a.MaxTokenLifetime,
+		OneTimeTokens: a.OneTimeTokens}
 }
 
 type appView struct {
@@ -175,6 +176,9 @@ func (h *handler) saveSettings(w http.ResponseWriter, r *http.Request, sess *ses
 		Profile: r.PostFormValue("profile"), Enforcement: r.PostFormValue("enforcement"), OnFailure: r.PostFormValue("on_failure"),
 		UserIDPattern: r.PostFormValue("user_id_pattern"), AudienceAlias: strings.TrimSpace(r.PostFormValue("audience_alias")),
 		FullPrivacy: r.PostFormValue("full_privacy") != ""}
+	// One-time tokens are a signet setting: a form moving the app to
+	// another profile turns them off (the checkbox is hidden then).
+	f.OneTimeTokens = r.PostFormValue("one_time_tokens") != "" && f.Profile == string(verify.Signet)
 	lifetime, err := strconv.ParseInt(r.PostFormValue("max_token_lifetime"), 10, 64)
 	if err != nil {
 		return h.showApp(w, r, sess, http.StatusBadRequest, ws, a, &appView{Form: f}, "The token lifetime must be a number of seconds.")
@@ -193,7 +197,7 @@ func (h *handler) saveSettings(w http.ResponseWriter, r *http.Request, sess *ses
 	enforcement, onFailure := model.Enforcement(f.Enforcement), model.OnFailure(f.OnFailure)
 	in := admin.AppSettings{Name: &f.Name, Platform: &platform, Profile: &profile, Enforcement: &enforcement,
 		OnFailure: &onFailure, FullPrivacy: &f.FullPrivacy, UserIDPattern: &f.UserIDPattern,
-		MaxTokenLifetime: &f.MaxTokenLifetime, AudienceAlias: &f.AudienceAlias}
+		MaxTokenLifetime: &f.MaxTokenLifetime, AudienceAlias: &f.AudienceAlias, OneTimeTokens: &f.OneTimeTokens}
 	if _, err := h.admin.UpdateApp(r.Context(), h.actor(r, sess), a.ID, in); err != nil {
 		err = pageErr(err)
 		if ae, ok := err.(*apiError); ok && (ae.Status == http.StatusBadRequest || ae.Status == http.StatusConflict) {

@@ -281,3 +281,44 @@ func TestAudienceAliasSetting(t *testing.T) {
 		t.Errorf("a bidi control: %d", p.Status)
 	}
 }
+
+// TestOneTimeTokensSetting: a signet app's settings form turns one-time
+// tokens on and off; saving other settings keeps them; leaving the signet
+// profile turns them off.
+func TestOneTimeTokensSetting(t *testing.T) {
+	e := start(t, noGuard)
+	ws := e.workspace("Acme")
+	e.account(ws, "admin@acme.test", "admin")
+	appID := e.app(ws, map[string]any{"name": "Web", "platform": "web", "profile": "signet", "enforcement": "monitor"})
+	admin := e.browser()
+	admin.signIn("admin@acme.test")
+	page := "/dashboard/w/" + ws + "/apps/" + appID
+	oneTime := func() bool {
+		t.Helper()
+		return e.must(200, e.api("GET", "/api/admin/apps/"+appID, adminToken, nil)).Body["one_time_tokens"] == true
+	}
+	form := url.Values{"name": {"Web"}, "platform": {"web"}, "profile": {"signet"}, "enforcement": {"monitor"},
+		"on_failure": {"reject"}, "max_token_lifetime": {"3600"}, "one_time_tokens": {"1"}}
+	if p := admin.get(page); !p.has(`id="settings-one-time-tokens" type="checkbox" name="one_time_tokens" value="1" >`) {
+		t.Fatalf("a signet app's page has no unchecked one-time tokens box: %s", excerpt(p.Body))
+	}
+	if p := admin.post(page+"/settings", form); !p.has("Settings saved.") || !p.has(`name="one_time_tokens" value="1" checked`) {
+		t.Errorf("turning one-time tokens on: %d: %s", p.Status, excerpt(p.Body))
+	}
+	if !oneTime() {
+		t.Error("one_time_tokens is off after the form turned it on")
+	}
+	admin.get(page)
+	form.Del("one_time_tokens")
+	if p := admin.post(page+"/settings", form); !p.has("Settings saved.") || oneTime() {
+		t.Errorf("turning one-time tokens off: %d, on = %v", p.Status, oneTime())
+	}
+	admin.get(page)
+	form.Set("one_time_tokens", "1")
+	admin.post(page+"/settings", form)
+	admin.get(page)
+	form.Set("profile", "intercom")
+	if p := admin.post(page+"/settings", form); !p.has("Settings saved.") || oneTime() {
+		t.Errorf("leaving signet with the box checked: %d, on = %v: %s", p.Status, oneTime(), excerpt(p.Body))
+	}
+}

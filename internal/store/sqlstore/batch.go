@@ -15,6 +15,7 @@ import (
 
 	"github.com/signet-id/signet/internal/model"
 	"github.com/signet-id/signet/internal/store"
+	"github.com/signet-id/signet/verify"
 )
 
 // Group commit. Concurrent logins (and rejected attempts) share one
@@ -186,6 +187,10 @@ func (s *Store) writeBatch(ctx context.Context, tx *Tx, jobs []*job) error {
 	if err := s.guardKeys(ctx, tx, jobs); err != nil {
 		return err
 	}
+	claimed, err := s.claimTokens(ctx, tx, jobs)
+	if err != nil {
+		return err
+	}
 	if err := s.readHolders(ctx, tx, jobs); err != nil {
 		return err
 	}
@@ -211,7 +216,94 @@ func (s *Store) writeBatch(ctx context.Context, tx *Tx, jobs []*job) error {
 			}
 		}
 	}
+	if err := s.unclaimFailed(ctx, tx, claimed); err != nil {
+		return err
+	}
 	return s.writeShared(ctx, tx, &w)
+}
+
+// errReplayed answers a login whose one-time token was used before.
+var errReplayed = &model.Error{Code: model.Code(verify.ReasonReplayed), Message: "this token was already used to log in"}
+
+// claimTokens claims the one-time tokens (store.Login.OneTimeToken) of the
+// batch's logins not failed yet, with one multi-row statement per chunk:
+// what the database inserted is theirs; a login whose token was there
+// already, or was claimed by an earlier login of the batch, fails with
+// errReplayed. In the batch's transaction: a batch rolled back (and run
+// again, or login by login) frees its claims; concurrent batches of other
+// nodes wait on the row and then find it. It returns the logins that
+// claimed a token.
+func (s *Store) claimTokens(ctx context.Context, tx *Tx, jobs []*job) ([]*job, error) {
+	type key struct{ app, jti string }
+	first := map[key]*job{}
+	for _, j := range jobs {
+		if j.err != nil || j.login == nil || j.login.OneTimeToken == nil {
+			continue
+		}
+		k := key{j.login.AppID, j.login.OneTimeToken.JTI}
+		if _, ok := first[k]; ok {
+			j.err = errReplayed
+			continue
+		}
+		first[k] = j
+	}
+	if len(first) == 0 {
+		return nil, nil
+	}
+	// One order for every batch: two batches never wait for each other's
+	// rows in opposite orders.
+	keys := slices.SortedFunc(maps.Keys(first), func(a, b key) int {
+		return cmp.Or(cmp.Compare(a.app, b.app), cmp.Compare(a.jti, b.jti))
+	})
+	inserted := make(map[key]bool, len(keys))
+	for chunk := range slices.Chunk(keys, s.batchRows()) {
+		args := make([]any, 0, 3*len(chunk))
+		for _, k := range chunk {
+			args = append(args, k.app, k.jti, millis(first[k].login.OneTimeToken.ExpiresAt))
+		}
+		rows, err := tx.QueryContext(ctx, `
+			INSERT INTO used_tokens (app_id, jti, expires_at) VALUES `+rowsOf(len(chunk), 3, "", 0)+`
+			ON CONFLICT DO NOTHING RETURNING app_id, jti`, args...)
+		if err != nil {
+			return nil, fmt.Errorf("claim one-time tokens: %w", err)
+		}
+		for rows.Next() {
+			var k key
+			if err := rows.Scan(&k.app, &k.jti); err != nil {
+				rows.Close()
+				return nil, fmt.Errorf("claim one-time tokens: %w", err)
+			}
+			inserted[k] = true
+		}
+		if err := rows.Close(); err != nil {
+			return nil, fmt.Errorf("claim one-time tokens: %w", err)
+		}
+	}
+	var claimed []*job
+	for _, k := range keys {
+		if j := first[k]; inserted[k] {
+			claimed = append(claimed, j)
+		} else {
+			j.err = errReplayed
+		}
+	}
+	return claimed, nil
+}
+
+// unclaimFailed frees the one-time tokens of the logins that claimed one
+// and then failed for another reason: nothing of a failed login stays
+// written, its claim included.
+func (s *Store) unclaimFailed(ctx context.Context, tx *Tx, claimed []*job) error {
+	for _, j := range claimed {
+		if j.err == nil {
+			continue
+		}
+		if _, err := tx.ExecContext(ctx, `DELETE FROM used_tokens WHERE app_id = $1 AND jti = $2`,
+			j.login.AppID, j.login.OneTimeToken.JTI); err != nil {
+			return fmt.Errorf("free a one-time token: %w", err)
+		}
+	}
+	return nil
 }
 
 // guardKeys locks the row of each key the batch's logins verified with, in

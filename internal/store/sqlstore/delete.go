@@ -47,6 +47,7 @@ func (s *Store) DeleteApp(ctx context.Context, id string, at time.Time, audit *m
 			`DELETE FROM key_materials WHERE key_id IN (SELECT id FROM keys WHERE app_id = $1)`,
 			`DELETE FROM keys WHERE app_id = $1`,
 			`DELETE FROM jwks_fetches WHERE app_id = $1`,
+			`DELETE FROM used_tokens WHERE app_id = $1`,
 			`DELETE FROM apps WHERE id = $1`,
 		})
 	})
@@ -87,6 +88,7 @@ func (s *Store) DeleteWorkspace(ctx context.Context, id string, at time.Time, au
 			`DELETE FROM key_profiles WHERE workspace_id = $1`,
 			`DELETE FROM keys WHERE workspace_id = $1`,
 			`DELETE FROM jwks_fetches WHERE app_id IN (SELECT id FROM apps WHERE workspace_id = $1)`,
+			`DELETE FROM used_tokens WHERE app_id IN (SELECT id FROM apps WHERE workspace_id = $1)`,
 			`DELETE FROM apps WHERE workspace_id = $1`,
 			`DELETE FROM users WHERE workspace_id = $1`,
 			// The workspace's API tokens and dashboard sessions (kind

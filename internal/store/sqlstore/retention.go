@@ -51,3 +51,19 @@ func (s *Store) PruneSessions(ctx context.Context, endedBefore time.Time, limit 
 	}
 	return n, nil
 }
+
+// PruneUsedTokens deletes at most limit one-time tokens' ids whose token
+// expired before `before` (the used_tokens_expires_at index), returning
+// how many.
+func (s *Store) PruneUsedTokens(ctx context.Context, before time.Time, limit int) (int, error) {
+	if limit < 1 {
+		return 0, model.Errorf(model.CodeInvalid, "a prune limit must be 1 or more")
+	}
+	n, err := affected(s.writer.ExecContext(ctx, `
+		DELETE FROM used_tokens WHERE (app_id, jti) IN (
+			SELECT app_id, jti FROM used_tokens WHERE expires_at < $1 ORDER BY expires_at LIMIT $2)`, millis(before), limit))
+	if err != nil {
+		return 0, fmt.Errorf("prune used tokens: %w", err)
+	}
+	return n, nil
+}

@@ -48,6 +48,8 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"AttemptsSameMillisecond", testAttemptsSameMillisecond},
 		{"PruneAttempts", testPruneAttempts},
 		{"PruneSessions", testPruneSessions},
+		{"OneTimeTokens", testOneTimeTokens},
+		{"PruneUsedTokens", testPruneUsedTokens},
 		{"Readiness", testReadiness},
 		{"ReadinessVersionCap", testReadinessVersionCap},
 		{"Users", testUsers},
