@@ -19,11 +19,7 @@ func TestBrowserAccounts(t *testing.T) {
 			map[string]any{"email": a.email, "password": staffPassword, "role": a.role}))
 	}
 	b := newBrowser(t)
-	b.run(chromedp.Navigate(s.URL + "/dashboard/signin"))
-	fill(b, "#signin-email", "lead@acme.example")
-	fill(b, "#signin-password", staffPassword)
-	click(b, "#signin-submit")
-	b.waitFor("signed in", `document.querySelector("[data-testid=nav]") !== null`)
+	b.signIn(s.URL, "lead@acme.example", staffPassword)
 
 	// The team page leads to Ana's account.
 	b.run(chromedp.Navigate(s.URL + "/dashboard/w/" + ws + "/team"))

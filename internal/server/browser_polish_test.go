@@ -95,11 +95,7 @@ func TestBrowserAccessibility(t *testing.T) {
 	s.must(200, s.login(web, map[string]any{"user_id": "user-7", "name": "Mallory", "app_version": "1.0"}))
 
 	b := newBrowser(t)
-	b.run(chromedp.Navigate(s.URL + "/dashboard/signin"))
-	fill(b, "#signin-email", "maya@acme.example")
-	fill(b, "#signin-password", "correct horse battery staple")
-	click(b, "#signin-submit")
-	b.waitFor("signed in", `document.querySelector("[data-testid=nav]") !== null`)
+	b.signIn(s.URL, "maya@acme.example", "correct horse battery staple")
 
 	pages := []struct{ name, path, ready string }{
 		{"apps", "/dashboard/w/" + ws + "/apps", `document.querySelector("#app-create")`},
@@ -218,11 +214,7 @@ func TestBrowserReplySurvivesResolve(t *testing.T) {
 	issue := s.must(201, s.do("POST", "/v1/issues", session, map[string]any{"message": "Where is my refund?"})).Str("id")
 
 	b := newBrowser(t)
-	b.run(chromedp.Navigate(s.URL + "/dashboard/signin"))
-	fill(b, "#signin-email", "sam@acme.example")
-	fill(b, "#signin-password", "correct horse battery staple")
-	click(b, "#signin-submit")
-	b.waitFor("signed in", `document.querySelector("[data-testid=nav]") !== null`)
+	b.signIn(s.URL, "sam@acme.example", "correct horse battery staple")
 	b.run(chromedp.Navigate(s.URL + "/dashboard/w/" + ws + "/inbox?issue=" + issue))
 	const draft = "Your refund left on Monday; it takes"
 	b.run(chromedp.WaitVisible("#reply-body", chromedp.ByQuery), chromedp.SendKeys("#reply-body", draft, chromedp.ByQuery))

@@ -20,11 +20,7 @@ func TestBrowserProfileTableKustomer(t *testing.T) {
 	s.must(201, s.do("POST", "/api/admin/workspaces/"+ws+"/accounts", adminToken,
 		map[string]any{"email": "maya@acme.example", "password": "correct horse battery staple", "role": "admin"}))
 	b := newBrowser(t)
-	b.run(chromedp.Navigate(s.URL + "/dashboard/signin"))
-	fill(b, "#signin-email", "maya@acme.example")
-	fill(b, "#signin-password", "correct horse battery staple")
-	click(b, "#signin-submit")
-	b.waitFor("signed in", `document.querySelector("[data-testid=nav]") !== null`)
+	b.signIn(s.URL, "maya@acme.example", "correct horse battery staple")
 	for _, w := range widths {
 		b.run(chromedp.EmulateViewport(w.w, w.h))
 		b.run(chromedp.Navigate(s.URL + "/dashboard/w/" + ws + "/apps/" + app + "#profile-table-title"))

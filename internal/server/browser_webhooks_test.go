@@ -23,11 +23,7 @@ func TestBrowserWebhooks(t *testing.T) {
 
 	b := newBrowser(t)
 	b.run(cdpbrowser.GrantPermissions([]cdpbrowser.PermissionType{cdpbrowser.PermissionTypeClipboardReadWrite, cdpbrowser.PermissionTypeClipboardSanitizedWrite}).WithOrigin(s.URL))
-	b.run(chromedp.Navigate(s.URL + "/dashboard/signin"))
-	fill(b, "#signin-email", "admin@acme.example")
-	fill(b, "#signin-password", "correct horse battery staple")
-	click(b, "#signin-submit")
-	b.waitFor("signed in", `document.querySelector("[data-testid=nav]") !== null`)
+	b.signIn(s.URL, "admin@acme.example", "correct horse battery staple")
 	click(b, "#nav-webhooks")
 	b.waitFor("the webhooks page", `document.querySelector("#webhook-create-form") !== null`)
 
