@@ -29,9 +29,10 @@ func (n *numbered) bind(args []any) []any {
 	}
 	out := make([]any, len(n.order))
 	for i, j := range n.order {
-		if j < len(args) {
-			out[i] = args[j]
+		if j >= len(args) {
+			return out[:i] // too few: the driver says which is missing
 		}
+		out[i] = args[j]
 	}
 	return out
 }
