@@ -14,34 +14,10 @@ import (
 // profile table shows that rule from the description, the app's own
 // profile marked.
 func TestAppPageProfileTableKustomer(t *testing.T) {
-	e := start(t)
-	e.owner()
-	ws := e.workspace("Acme")
-	app := e.app(ws, map[string]any{"name": "Acme chat", "platform": "web", "profile": "kustomer", "enforcement": "monitor"})
-	e.account(ws, "maya@acme.test", "admin")
-	b := e.browser()
-	b.signIn("maya@acme.test")
-	p := b.get("/dashboard/w/" + ws + "/apps/" + app)
-	if p.Status != 200 || !p.has(`id="profile-table"`) {
-		t.Fatalf("%d, no profile table: %s", p.Status, excerpt(p.Body))
-	}
-	text := html.UnescapeString(p.Body)
-	rows := strings.Split(text, `data-testid="profile-row"`)[1:]
-	if len(rows) != len(verify.Profiles()) {
-		t.Fatalf("%d profile rows, want %d", len(rows), len(verify.Profiles()))
-	}
-	for i, q := range verify.Profiles() {
-		row := rows[i]
-		if !strings.Contains(row, `data-profile="`+string(q)+`"`) || !strings.Contains(row, q.Description().Identities) || !strings.Contains(row, q.Describe()) {
-			t.Errorf("row %d is not %s's: %.300s", i, q, row)
-		}
-		if current := strings.Contains(row, `aria-current="true"`); current != (q == verify.Kustomer) {
-			t.Errorf("%s marked as this app's profile: %v", q, current)
-		}
-	}
+	_, text := profileTable(t, verify.Kustomer)
 	for _, want := range []string{"takes precedence", `id="settings-profile-identities"`} {
 		if !strings.Contains(text, want) {
-			t.Errorf("the app page does not say %q", want)
+			t.Fatalf("the app page does not say %q", want)
 		}
 	}
 	under, _, _ := strings.Cut(text[strings.Index(text, `id="settings-profile-identities"`):], "</small>")

@@ -15,14 +15,27 @@ import (
 // proof yields, from the profile's description (Front's "only the signed one
 // verified" among them); the app's own profile is marked.
 func TestAppPageProfileTable(t *testing.T) {
+	rows, _ := profileTable(t, verify.Front)
+	if !strings.Contains(rows[verify.Front], "only the signed one verified") {
+		t.Errorf("front: the row does not say only the signed one is verified: %s", rows[verify.Front])
+	}
+}
+
+// profileTable opens, as a workspace admin, the page of an app of profile
+// current and checks its profile table: a row per profile in
+// verify.Profiles' order, each showing its description's summary and
+// identities, and current's alone marked as this app's. It returns each
+// row's cells by profile, and the page's text.
+func profileTable(t *testing.T, current verify.Profile) (map[verify.Profile]string, string) {
+	t.Helper()
 	e := start(t)
 	e.owner()
 	ws := e.workspace("Acme")
-	front := e.app(ws, map[string]any{"name": "Acme web chat", "platform": "web", "profile": "front", "enforcement": "monitor"})
+	app := e.app(ws, map[string]any{"name": "Acme chat", "platform": "web", "profile": string(current), "enforcement": "monitor"})
 	e.account(ws, "maya@acme.test", "admin")
 	b := e.browser()
 	b.signIn("maya@acme.test")
-	p := b.get("/dashboard/w/" + ws + "/apps/" + front)
+	p := b.get("/dashboard/w/" + ws + "/apps/" + app)
 	if p.Status != 200 || !p.has(`id="profile-table"`) {
 		t.Fatalf("%d, no profile table: %s", p.Status, excerpt(p.Body))
 	}
@@ -31,23 +44,23 @@ func TestAppPageProfileTable(t *testing.T) {
 	if len(rows) != len(verify.Profiles()) {
 		t.Fatalf("%d rows, want one per profile (%d)", len(rows), len(verify.Profiles()))
 	}
+	cells := map[verify.Profile]string{}
 	for i, r := range rows {
 		prof := verify.Profile(r[1])
 		if prof != verify.Profiles()[i] {
 			t.Errorf("row %d is %s, want %s", i, prof, verify.Profiles()[i])
 		}
 		d := prof.Description()
-		if d == nil || !strings.Contains(r[3], d.Summary) || !strings.Contains(r[3], d.Identities) {
+		if d == nil || !strings.Contains(r[3], d.Summary) || !strings.Contains(r[3], d.Identities) || !strings.Contains(r[3], prof.Describe()) {
 			t.Errorf("%s: the row does not show its summary and identities: %s", prof, r[3])
 		}
-		current := strings.Contains(r[2], `aria-current="true"`)
-		if current != (prof == verify.Front) || current != strings.Contains(r[3], "this app") {
-			t.Errorf("%s: marked current %v", prof, current)
+		marked := strings.Contains(r[2], `aria-current="true"`)
+		if marked != (prof == current) || marked != strings.Contains(r[3], "this app") {
+			t.Errorf("%s: marked current %v", prof, marked)
 		}
-		if prof == verify.Front && !strings.Contains(r[3], "only the signed one verified") {
-			t.Errorf("front: the row does not say only the signed one is verified: %s", r[3])
-		}
+		cells[prof] = r[3]
 	}
+	return cells, text
 }
 
 // TestUserIDPatternProfiles: the user-id pattern field is offered for the
