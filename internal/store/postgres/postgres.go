@@ -68,6 +68,7 @@ func Open(ctx context.Context, url string) (*sqlstore.Store, error) {
 		// Each batch of logins waits on round trips: several run side by
 		// side, each on its own connection.
 		Committers:            4,
+		Arrays:                true,
 		IsUniqueViolation:     hasCode(uniqueViolation),
 		IsForeignKeyViolation: hasCode(foreignKeyViolation),
 		IsRetryable:           hasCode(serializationFailure, deadlockDetected),

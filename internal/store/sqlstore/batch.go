@@ -402,18 +402,14 @@ func needsHolder(j *job) bool {
 // connection, whose pages the batch keeps warm. A login whose identities
 // nobody holds keeps no holder (a new user: the full resolution).
 func (s *Store) readHolders(ctx context.Context, tx *Tx, jobs []*job) error {
-	type held struct {
-		ws string
-		k  identityKey
-	}
-	var wanted []held
-	index := map[held]int{}
+	var wanted []heldIdentity
+	index := map[heldIdentity]int{}
 	for _, j := range jobs {
 		if !needsHolder(j) {
 			continue
 		}
 		for _, id := range j.verified {
-			h := held{j.login.WorkspaceID, identityKey{id.Type, id.Value}}
+			h := heldIdentity{j.login.WorkspaceID, identityKey{id.Type, id.Value}}
 			if _, ok := index[h]; !ok {
 				index[h] = len(wanted)
 				wanted = append(wanted, h)
@@ -423,6 +419,39 @@ func (s *Store) readHolders(ctx context.Context, tx *Tx, jobs []*job) error {
 	if len(wanted) == 0 {
 		return nil
 	}
+	holdersOf := s.holdersByLists
+	if s.d.Arrays {
+		holdersOf = s.holdersByArrays
+	}
+	holderOf, users, err := holdersOf(ctx, tx, wanted)
+	if err != nil {
+		return err
+	}
+	for _, j := range jobs {
+		if !needsHolder(j) {
+			continue
+		}
+		for _, id := range j.verified {
+			if u := users[holderOf[index[heldIdentity{j.login.WorkspaceID, identityKey{id.Type, id.Value}}]]]; u != nil {
+				j.login.Holder = u
+				break
+			}
+		}
+	}
+	return nil
+}
+
+// heldIdentity is an identity of a workspace whose holder a batch reads.
+type heldIdentity struct {
+	ws string
+	k  identityKey
+}
+
+// holdersByLists reads the holder of each wanted identity, then the
+// holders with all their identities, with a statement per chunk of each:
+// holderOf[n] is the id of wanted[n]'s holder ("" when nobody holds it
+// verified), users the holders. holdersByArrays does it in one statement.
+func (s *Store) holdersByLists(ctx context.Context, tx *Tx, wanted []heldIdentity) ([]string, map[string]*model.User, error) {
 	holderOf := make([]string, len(wanted))
 	for start := 0; start < len(wanted); start += s.batchRows() {
 		chunk := wanted[start:min(start+s.batchRows(), len(wanted))]
@@ -438,19 +467,19 @@ func (s *Store) readHolders(ctx context.Context, tx *Tx, jobs []*job) error {
 		}
 		rows, err := tx.QueryContext(ctx, q.String(), args...)
 		if err != nil {
-			return fmt.Errorf("identity holders: %w", err)
+			return nil, nil, fmt.Errorf("identity holders: %w", err)
 		}
 		for rows.Next() {
 			var n int
 			var userID string
 			if err := rows.Scan(&n, &userID); err != nil {
 				rows.Close()
-				return fmt.Errorf("identity holders: %w", err)
+				return nil, nil, fmt.Errorf("identity holders: %w", err)
 			}
 			holderOf[start+n] = userID
 		}
 		if err := rows.Close(); err != nil {
-			return fmt.Errorf("identity holders: %w", err)
+			return nil, nil, fmt.Errorf("identity holders: %w", err)
 		}
 	}
 	var ids []string
@@ -461,36 +490,29 @@ func (s *Store) readHolders(ctx context.Context, tx *Tx, jobs []*job) error {
 	}
 	users := make(map[string]*model.User, len(ids))
 	for chunk := range slices.Chunk(ids, s.batchRows()) {
-		args := make([]any, len(chunk))
+		args := make([]any, 2*len(chunk))
 		for i, id := range chunk {
-			args[i] = id
+			args[i], args[len(chunk)+i] = id, id
 		}
+		// Both sides name the users: each is then read through its index,
+		// however few rows the planner believes the tables hold (with the
+		// list on one side only, PostgreSQL scanned all of identities).
 		rows, err := tx.QueryContext(ctx, `
 			SELECT `+userWithIdentities+` FROM users u JOIN identities i ON i.user_id = u.id
-			WHERE u.id IN (`+list(len(chunk))+`) ORDER BY u.id, i.created_at, i.type, i.value`, args...)
+			WHERE u.id IN (`+listFrom(1, len(chunk))+`) AND i.user_id IN (`+listFrom(len(chunk)+1, len(chunk))+`)
+			ORDER BY u.id, i.created_at, i.type, i.value`, args...)
 		if err != nil {
-			return fmt.Errorf("identity holders: %w", err)
+			return nil, nil, fmt.Errorf("identity holders: %w", err)
 		}
 		found, err := scanUsers(rows)
 		if err != nil {
-			return fmt.Errorf("identity holders: %w", err)
+			return nil, nil, fmt.Errorf("identity holders: %w", err)
 		}
 		for _, u := range found {
 			users[u.ID] = u
 		}
 	}
-	for _, j := range jobs {
-		if !needsHolder(j) {
-			continue
-		}
-		for _, id := range j.verified {
-			if u := users[holderOf[index[held{j.login.WorkspaceID, identityKey{id.Type, id.Value}}]]]; u != nil {
-				j.login.Holder = u
-				break
-			}
-		}
-	}
-	return nil
+	return holderOf, users, nil
 }
 
 // returning reports whether j is a returning user's login: the caller saw
@@ -698,6 +720,12 @@ func (s *Store) batchRows() int {
 // writeShared writes the batch's shared rows, a multi-row statement per
 // table (and per maxRows rows).
 func (s *Store) writeShared(ctx context.Context, tx *Tx, w *batchWrites) error {
+	// A login alone is written table by table: its errors say what failed.
+	if s.d.Arrays && len(w.sessions)+len(w.attempts) > 2 {
+		if done, err := s.sharedByArrays(ctx, tx, w); done || err != nil {
+			return err
+		}
+	}
 	for _, id := range slices.Sorted(maps.Keys(w.names)) {
 		if _, err := tx.ExecContext(ctx, `UPDATE users SET name = $2, name_signed = $3 WHERE id = $1`,
 			id, w.names[id].name, w.names[id].signed); err != nil {
@@ -805,17 +833,23 @@ func lastPerIdentity(rows []identityRow) []identityRow {
 		at[k] = len(out)
 		out = append(out, r)
 	}
-	slices.SortFunc(out, func(a, b identityRow) int {
-		return cmp.Or(cmp.Compare(a.userID, b.userID), cmp.Compare(a.id.Type, b.id.Type), cmp.Compare(a.id.Value, b.id.Value))
-	})
+	slices.SortFunc(out, compareIdentityRows)
 	return out
 }
 
+// compareIdentityRows orders identity rows by user, type and value.
+func compareIdentityRows(a, b identityRow) int {
+	return cmp.Or(cmp.Compare(a.userID, b.userID), cmp.Compare(a.id.Type, b.id.Type), cmp.Compare(a.id.Value, b.id.Value))
+}
+
 // list writes n placeholders: "$1, $2, $3".
-func list(n int) string {
+func list(n int) string { return listFrom(1, n) }
+
+// listFrom writes n placeholders from $first: "$4, $5, $6".
+func listFrom(first, n int) string {
 	var b strings.Builder
-	for i := 1; i <= n; i++ {
-		if i > 1 {
+	for i := first; i < first+n; i++ {
+		if i > first {
 			b.WriteString(", ")
 		}
 		b.WriteString("$" + strconv.Itoa(i))

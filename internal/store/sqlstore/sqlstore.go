@@ -75,6 +75,10 @@ type Dialect struct {
 	// few where binding many parameters costs more than it saves (SQLite,
 	// in process). 0 means 200.
 	BatchRows int
+	// Arrays passes a batch of logins' rows to the database as one array
+	// per column (batch_arrays.go): statement texts that do not change
+	// with the batch's size, and its writes in one statement (PostgreSQL).
+	Arrays bool
 }
 
 // Store is store.Store over a SQL database.

@@ -53,32 +53,47 @@ const userWithIdentities = `u.id, u.workspace_id, u.anonymous, u.name, u.name_si
 // scanUsers reads rows of userWithIdentities, each user's rows together,
 // into users with their identities in the rows' order; it closes rows.
 func scanUsers(rows *sql.Rows) ([]*model.User, error) {
+	users, _, err := scanUserGroups(rows, false)
+	return users, err
+}
+
+// scanUserGroups is scanUsers where, when numbered, each row starts with
+// the number of a group of rows, one user's: a new number starts a new
+// user, even the same one again. It returns each user's number too.
+func scanUserGroups(rows *sql.Rows, numbered bool) ([]*model.User, []int, error) {
 	defer rows.Close()
 	var users []*model.User
+	var groups []int
 	for rows.Next() {
 		var u model.User
 		var id model.Identity
 		var created, seen int64
 		var metadata string
 		var verifiedAt sql.NullInt64
-		if err := rows.Scan(&u.ID, &u.WorkspaceID, &u.Anonymous, &u.Name, &u.NameSigned, &created,
-			&id.Type, &id.Value, &id.Verified, &metadata, &id.AppID, &id.KeyID, &seen, &verifiedAt); err != nil {
-			return nil, err
+		group := -1
+		dest := []any{&u.ID, &u.WorkspaceID, &u.Anonymous, &u.Name, &u.NameSigned, &created,
+			&id.Type, &id.Value, &id.Verified, &metadata, &id.AppID, &id.KeyID, &seen, &verifiedAt}
+		if numbered {
+			dest = append([]any{&group}, dest...)
+		}
+		if err := rows.Scan(dest...); err != nil {
+			return nil, nil, err
 		}
 		var err error
 		if id.Metadata, err = decodeMetadata(metadata); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		id.SeenAt, id.VerifiedAt = fromMillis(seen), timePtr(verifiedAt)
-		if n := len(users); n == 0 || users[n-1].ID != u.ID {
+		if n := len(users); n == 0 || users[n-1].ID != u.ID || groups[n-1] != group {
 			u.CreatedAt = fromMillis(created)
 			u.Identities = []model.Identity{}
 			users = append(users, &u)
+			groups = append(groups, group)
 		}
 		last := users[len(users)-1]
 		last.Identities = append(last.Identities, id)
 	}
-	return users, rows.Err()
+	return users, groups, rows.Err()
 }
 
 // loadUser reads a user and their identities through q (the reader pool,
