@@ -245,11 +245,12 @@ type Store interface {
 	// model.OtherAppVersion. Buckets with no checked login are left out;
 	// the order is day, platform, app version (byte order).
 	Readiness(ctx context.Context, appID string, since time.Time, versions int) ([]model.ReadinessBucket, error)
-	// PruneAttempts deletes at most limit verification-log entries older
-	// than `before` (At < before), oldest first, and returns how many it
-	// deleted: fewer than limit means none older is left. One short
-	// statement, so that callers can prune in batches between logins;
-	// invalid if limit < 1.
+	// PruneAttempts deletes, of the limit verification-log entries written
+	// first, those older than `before` (At < before), and returns how many
+	// it deleted: fewer than limit means none older is left, but for
+	// entries written out of time order (by a batch of logins, a clock's
+	// step), which go on a later call. One short statement, so that
+	// callers can prune in batches between logins; invalid if limit < 1.
 	PruneAttempts(ctx context.Context, before time.Time, limit int) (int, error)
 	// PruneSessions deletes at most limit sessions that ended before
 	// endedBefore (expired: ExpiresAt < endedBefore, or revoked: RevokedAt

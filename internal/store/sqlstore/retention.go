@@ -8,16 +8,20 @@ import (
 	"github.com/signet-id/signet/internal/model"
 )
 
-// PruneAttempts deletes at most limit attempts with at < before, oldest
-// first (the attempts_at index), returning how many. Nothing references
-// attempts, so the delete checks no foreign key.
+// PruneAttempts deletes, of the limit attempts written first (seq, the
+// primary key), those with at < before, returning how many. The log is
+// written in the order of its times, to within a batch of logins (or a
+// clock's step back): an entry may outlive the cut-off by that much, never
+// go before it, and each call reads at most limit rows however large the
+// log. Nothing references attempts, so the delete checks no foreign key.
 func (s *Store) PruneAttempts(ctx context.Context, before time.Time, limit int) (int, error) {
 	if limit < 1 {
 		return 0, model.Errorf(model.CodeInvalid, "a prune limit must be 1 or more")
 	}
 	n, err := affected(s.writer.ExecContext(ctx, `
 		DELETE FROM attempts WHERE seq IN (
-			SELECT seq FROM attempts WHERE at < $1 ORDER BY at LIMIT $2)`, millis(before), limit))
+			SELECT seq FROM (SELECT seq, at FROM attempts ORDER BY seq LIMIT $2) AS first_written
+			WHERE at < $1)`, millis(before), limit))
 	if err != nil {
 		return 0, fmt.Errorf("prune attempts: %w", err)
 	}

@@ -61,6 +61,19 @@ func testPruneAttempts(e *env) {
 	if l := e.attemptIDs(other); !slices.Equal(l, []string{newerOther}) {
 		e.t.Errorf("other workspace's attempts after pruning = %v, want %v", l, []string{newerOther})
 	}
+	// An entry written after newer ones but older than the cut-off (a
+	// clock stepped back) goes once it is among the first written that a
+	// call reads; the newer ones before it stay.
+	late := record(a, start)
+	if n, err := e.s.PruneAttempts(e.ctx, cut, 2); err != nil || n != 0 {
+		e.t.Errorf("PruneAttempts(limit 2) with two newer entries written first = %d, %v; want 0", n, err)
+	}
+	if n, err := e.s.PruneAttempts(e.ctx, cut, 10); err != nil || n != 1 {
+		e.t.Errorf("PruneAttempts(limit 10) = %d, %v; want the entry written late deleted", n, err)
+	}
+	if l := e.attemptIDs(w); slices.Contains(l, late) || !slices.Equal(l, []string{newer, atCut}) {
+		e.t.Errorf("workspace's attempts after pruning the late entry = %v, want %v", l, []string{newer, atCut})
+	}
 }
 
 // attemptIDs lists a workspace's attempt ids, newest first.
