@@ -27,11 +27,15 @@ func (s *Store) holdersByArrays(ctx context.Context, tx *Tx, wanted []heldIdenti
 		ws[n], types[n], values[n] = h.ws, string(h.k.typ), h.k.value
 	}
 	// identities_verified finds each holder, the primary key of identities
-	// (user_id first) their identities.
+	// (user_id first) their identities. The holder is looked up per wanted
+	// identity (LATERAL): joined as a whole, a small table (a new
+	// workspace's) is scanned and hashed, and that plan stays cached.
 	rows, err := tx.QueryContext(ctx, `
 		SELECT w.n - 1, `+userWithIdentities+`
 		FROM unnest($1::text[], $2::text[], $3::text[]) WITH ORDINALITY AS w (workspace_id, type, value, n)
-		JOIN identities h ON h.workspace_id = w.workspace_id AND h.type = w.type AND h.value = w.value AND h.verified
+		CROSS JOIN LATERAL (
+			SELECT user_id FROM identities
+			WHERE workspace_id = w.workspace_id AND type = w.type AND value = w.value AND verified) AS h
 		JOIN users u ON u.id = h.user_id
 		JOIN identities i ON i.user_id = u.id
 		ORDER BY w.n, i.created_at, i.type, i.value`, ws, types, values)
