@@ -19,6 +19,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"time"
 
 	"modernc.org/sqlite"
 	sqlite3 "modernc.org/sqlite/lib"
@@ -63,11 +64,41 @@ var pragmas = []string{
 //     multi-row INSERT of a batch) and a savepoint journal the pages they
 //     change so as to undo them, and on a file that journal cost a third of
 //     a batch's writes. What it holds is needed only until the commit;
-//   - a checkpoint once the WAL holds 10,000 pages (about 40 MiB) rather
-//     than 1,000: the pages that logins rewrite again and again are copied
-//     into the database once per checkpoint, not once per few batches
-//     (+20 % logins/s in storetest.BenchmarkReturningLogins).
-var writerPragmas = []string{"cache_size(-65536)", "temp_store(MEMORY)", "wal_autocheckpoint(10000)"}
+//   - no checkpoint of its own below 100,000 pages in the WAL (about
+//     400 MiB): the checkpointer (below) copies the WAL into the database
+//     from another connection, out of the writer's way; the writer's own
+//     checkpoint is only a backstop, should the checkpointer fall behind.
+var writerPragmas = []string{"cache_size(-65536)", "temp_store(MEMORY)", "wal_autocheckpoint(100000)"}
+
+// checkpointEvery is how often the checkpointer copies what the WAL holds
+// into the database file. A checkpoint copies each page it finds once,
+// however many times logins rewrote it since the last one, so a rarer one
+// copies less in all (the writer checkpointing every 1,000 pages rather
+// than every 10,000 cost 20 % of logins/s); under full load half a second
+// is about 10,000 pages, as the writer's own checkpoints were.
+const checkpointEvery = 500 * time.Millisecond
+
+// checkpoint runs SQLite's checkpoints in the background, on a reader's
+// connection (a query_only connection may checkpoint): a PASSIVE
+// checkpoint waits for no reader and no writer, so the writer no longer
+// stops every few thousand logins to copy pages and fsync the database
+// file, which held every login of the batch behind it (the p99). It ends
+// with ctx, after a last checkpoint. A failed checkpoint is tried again at
+// the next tick; the writer's own (wal_autocheckpoint) bounds the WAL if
+// they keep failing.
+func checkpoint(ctx context.Context, _, reader *sql.DB) {
+	tick := time.NewTicker(checkpointEvery)
+	defer tick.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			reader.ExecContext(context.Background(), "PRAGMA wal_checkpoint(PASSIVE)")
+			return
+		case <-tick.C:
+			reader.ExecContext(ctx, "PRAGMA wal_checkpoint(PASSIVE)")
+		}
+	}
+}
 
 // Open opens (creating it if needed) the database at path, private to its
 // owner (the file 0600 in a directory created 0700), and applies the
@@ -129,6 +160,7 @@ func Open(ctx context.Context, path string) (*sqlstore.Store, error) {
 		AnonymousParams:  true,
 		BatchRows:        64,
 		BatchOtherWrites: true,
+		Background:       checkpoint,
 	}
 	return sqlstore.New(ctx, d, writer, reader)
 }

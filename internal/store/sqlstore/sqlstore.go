@@ -21,6 +21,7 @@ import (
 	"net"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/signet-id/signet/internal/model"
@@ -79,6 +80,9 @@ type Dialect struct {
 	// per column (batch_arrays.go): statement texts that do not change
 	// with the batch's size, and its writes in one statement (PostgreSQL).
 	Arrays bool
+	// Background, when set, runs for the store's life in a goroutine of
+	// its own, on the pools (SQLite's checkpointer): Close ends it first.
+	Background func(ctx context.Context, writer, reader *sql.DB)
 }
 
 // Store is store.Store over a SQL database.
@@ -92,6 +96,9 @@ type Store struct {
 	// commits writes logins and rejected attempts in shared
 	// transactions (batch.go).
 	commits *committer
+	// stopBackground ends Dialect.Background; background waits for it.
+	stopBackground context.CancelFunc
+	background     sync.WaitGroup
 }
 
 var _ store.Store = (*Store)(nil)
@@ -109,6 +116,15 @@ func New(ctx context.Context, d Dialect, writer, reader *sql.DB) (*Store, error)
 		return nil, err
 	}
 	s.commits = newCommitter(s)
+	if d.Background != nil {
+		ctx, stop := context.WithCancel(context.Background())
+		s.stopBackground = stop
+		s.background.Add(1)
+		go func() {
+			defer s.background.Done()
+			d.Background(ctx, writer, reader)
+		}()
+	}
 	return s, nil
 }
 
@@ -141,6 +157,11 @@ func (s *Store) Unavailable(err error) bool {
 
 // Close writes the logins already queued, then releases both pools.
 func (s *Store) Close() error {
+	if stop := s.stopBackground; stop != nil {
+		s.stopBackground = nil
+		stop()
+		s.background.Wait()
+	}
 	if s.commits != nil {
 		s.commits.close()
 	}
