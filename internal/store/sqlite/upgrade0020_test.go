@@ -67,3 +67,38 @@ func TestUpgradeTo0020(t *testing.T) {
 		t.Errorf("sessions after the upgrade:\n%s", sql)
 	}
 }
+
+// TestUpgradeFailsOnForeignKeyViolation: migrations run with foreign keys
+// off, so a row they would leave pointing nowhere (here one that was
+// already, written by a connection without foreign keys) fails the
+// upgrade, which leaves the schema as it was.
+func TestUpgradeFailsOnForeignKeyViolation(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "signet.db")
+	db, err := sql.Open("sqlite", path+"?_pragma=foreign_keys(0)")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	storetest.AtVersion(t, db, "migrations", 19)
+	storetest.Before0020(t, db)
+	if _, err := db.ExecContext(t.Context(), `UPDATE issues SET session_id = 'ses_nosuchsession00'`); err != nil {
+		t.Fatal(err)
+	}
+	if s, err := sqlite.Open(t.Context(), path); err == nil || !strings.Contains(err.Error(), "foreign key check") {
+		if s != nil {
+			s.Close()
+		}
+		t.Fatalf("the upgrade over a dangling reference: %v", err)
+	}
+	var version, legacy int
+	if err := db.QueryRowContext(t.Context(), `SELECT MAX(version) FROM schema_migrations`).Scan(&version); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.QueryRowContext(t.Context(),
+		`SELECT COUNT(*) FROM pragma_table_info('sessions') WHERE name = 'legacy_token'`).Scan(&legacy); err != nil {
+		t.Fatal(err)
+	}
+	if version != 19 || legacy != 0 {
+		t.Errorf("after a failed upgrade: schema version %d, legacy_token columns %d; want 19, 0", version, legacy)
+	}
+}
