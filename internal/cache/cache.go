@@ -325,9 +325,11 @@ func (c *Store) App(ctx context.Context, id string) (*model.App, error) {
 // AppKeys is not cached: what staff read of keys includes their last
 // use, which every login moves. SharedKeys (the login path) is.
 
-// SessionByTokenHash returns the session, from the cache when it holds it;
-// see store.Store.
-func (c *Store) SessionByTokenHash(ctx context.Context, hash []byte) (*model.Session, error) {
+// SessionByToken returns the session, from the cache when it holds it;
+// see store.Store. Entries are keyed by the token's hash: the store
+// compared it when it filled the entry, and a token that names a session
+// hashes to its entry only if it names that session.
+func (c *Store) SessionByToken(ctx context.Context, sessionID string, hash []byte) (*model.Session, error) {
 	if c.usable() {
 		c.mu.RLock()
 		e := c.sessions[string(hash)]
@@ -336,14 +338,14 @@ func (c *Store) SessionByTokenHash(ctx context.Context, hash []byte) (*model.Ses
 			s = e.s
 		}
 		c.mu.RUnlock()
-		if e != nil && c.now().Sub(e.filled) < sessionTTL {
+		if e != nil && (sessionID == "" || s.ID == sessionID) && c.now().Sub(e.filled) < sessionTTL {
 			c.hits.Add(1)
 			return &s, nil
 		}
 	}
 	c.misses.Add(1)
 	gen := c.gen.Load()
-	s, err := c.Store.SessionByTokenHash(ctx, hash)
+	s, err := c.Store.SessionByToken(ctx, sessionID, hash)
 	if err != nil {
 		return nil, err
 	}

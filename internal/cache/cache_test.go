@@ -121,10 +121,10 @@ func TestKeysAndSessions(t *testing.T) {
 	})
 
 	// A session cached on both nodes, revoked on one: ended on both.
-	hash := loginOnce(t, db, app, k).Session.TokenHash
+	sess := loginOnce(t, db, app, k).Session
 	for _, n := range []*cache.Store{a, c} {
 		for range 2 {
-			if s, err := n.SessionByTokenHash(ctx, hash); err != nil || s.RevokedAt != nil {
+			if s, err := n.SessionByToken(ctx, sess.ID, sess.TokenHash); err != nil || s.RevokedAt != nil {
 				t.Fatalf("session: %+v, %v", s, err)
 			}
 		}
@@ -134,7 +134,7 @@ func TestKeysAndSessions(t *testing.T) {
 	}
 	for name, n := range map[string]*cache.Store{"a": a, "c": c} {
 		within(t, "node "+name+" sees the key's session ended", func() bool {
-			s, err := n.SessionByTokenHash(ctx, hash)
+			s, err := n.SessionByToken(ctx, sess.ID, sess.TokenHash)
 			return err == nil && s.RevokedAt != nil
 		})
 		within(t, "node "+name+" sees the key revoked", func() bool {

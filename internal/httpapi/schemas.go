@@ -411,7 +411,7 @@ var schemaDefs = []schemaDef{
 		Doc:      "A new session.",
 		Required: []string{"session_token"}, // sessionAnswer omits it for GET /v1/me
 		Props: map[string]prop{
-			"session_token": {Doc: "The session's bearer token for every later /v1/ request. Given once; keep it in memory or the app's secure storage.", Extra: `{"pattern":"^sst_[A-Za-z0-9_-]{43}$"}`},
+			"session_token": {Doc: "The session's bearer token for every later /v1/ request. Given once; keep it in memory or the app's secure storage. Opaque: it names its session, and tokens of an older shape (`sst_` and 43 characters) stay valid until they expire.", Extra: `{"pattern":"^sst_(?:[a-z2-7]{16}_)?[A-Za-z0-9_-]{43}$"}`},
 			"expires_at":    {Doc: "When the session expires; the SDK then logs in again with a freshly signed identity."},
 			"verified":      {Doc: "True when the identity was verified: the user sees their history on every device."},
 			"anonymous":     {Doc: "True for an anonymous session."},

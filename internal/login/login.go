@@ -298,12 +298,12 @@ func (s *Service) login(ctx context.Context, appID string, r Request, clientAddr
 			}
 		}
 	}
-	token, hash := newSessionToken()
 	lifetime := s.SessionLifetime
 	if lifetime <= 0 {
 		lifetime = model.DefaultSessionLifetime
 	}
 	l.Session.ID = model.NewOrderedID("ses", start)
+	token, hash := newSessionToken(l.Session.ID)
 	l.Session.WorkspaceID, l.Session.AppID = app.WorkspaceID, app.ID
 	l.Session.TokenHash = hash
 	l.Session.Verified = att.Result == model.ResultVerified
@@ -625,11 +625,58 @@ func checkRequest(r *Request) error {
 // by secret scanners.
 const sessionPrefix = "sst_"
 
-func newSessionToken() (token string, hash []byte) {
+// A session token is sessionPrefix, the session's id without its "ses_",
+// "_" and 32 random bytes in base64url: "sst_" + 16 + "_" + 43 characters.
+// Naming the session lets Authenticate find it by its primary key, so the
+// sessions table needs no index over the random token hashes, which cost
+// every login a random index page. Tokens issued before carried the random
+// part alone (legacyTokenLen characters) and are found by their hash until they
+// expire.
+const (
+	sessionIDLen     = 16 // model.NewOrderedID's characters after "ses_"
+	sessionSecretLen = 43 // 32 bytes in unpadded base64url
+	sessionTokenLen  = len(sessionPrefix) + sessionIDLen + 1 + sessionSecretLen
+	legacyTokenLen   = len(sessionPrefix) + sessionSecretLen
+)
+
+// newSessionToken returns the token of session id and its hash, what the
+// session stores.
+func newSessionToken(id string) (token string, hash []byte) {
 	var b [32]byte
 	rand.Read(b[:])
-	token = sessionPrefix + base64.RawURLEncoding.EncodeToString(b[:])
+	token = sessionPrefix + strings.TrimPrefix(id, "ses_") + "_" + base64.RawURLEncoding.EncodeToString(b[:])
 	return token, HashToken(token)
+}
+
+// sessionOfToken returns the id of the session a token names: "" for a
+// token of the legacy shape, which names none; ok is false when token has
+// neither shape, so that junk never reaches a query.
+func sessionOfToken(token string) (id string, ok bool) {
+	rest, found := strings.CutPrefix(token, sessionPrefix)
+	switch {
+	case !found:
+		return "", false
+	case len(token) == legacyTokenLen:
+		return "", base64URL(rest)
+	case len(token) == sessionTokenLen && rest[sessionIDLen] == '_':
+		id = "ses_" + rest[:sessionIDLen]
+		if !model.ValidID("ses", id) || !base64URL(rest[sessionIDLen+1:]) {
+			return "", false
+		}
+		return id, true
+	}
+	return "", false
+}
+
+// base64URL reports whether s is all of base64url's alphabet.
+func base64URL(s string) bool {
+	for i := range len(s) {
+		c := s[i]
+		if !('A' <= c && c <= 'Z' || 'a' <= c && c <= 'z' || '0' <= c && c <= '9' || c == '-' || c == '_') {
+			return false
+		}
+	}
+	return true
 }
 
 // HashToken is how session and API tokens are stored: SHA-256 of the text.
@@ -692,10 +739,13 @@ func (s *Service) anonymousSession(ctx context.Context, app *model.App, token st
 // unauthenticated (malformed or unknown token), session_expired,
 // session_revoked.
 func (s *Service) Authenticate(ctx context.Context, token string) (*model.Session, error) {
-	if !strings.HasPrefix(token, sessionPrefix) || len(token) != len(sessionPrefix)+43 {
+	id, ok := sessionOfToken(token)
+	if !ok {
 		return nil, model.Errorf(model.CodeUnauthenticated, "a session token is required: log in first")
 	}
-	sess, err := s.Store.SessionByTokenHash(ctx, HashToken(token))
+	// The store compares the hash of a token that names its session in
+	// constant time, and a wrong secret is not_found like an unknown id.
+	sess, err := s.Store.SessionByToken(ctx, id, HashToken(token))
 	if model.ErrorCode(err) == model.CodeNotFound {
 		return nil, model.Errorf(model.CodeUnauthenticated, "unknown session token: log in again")
 	}

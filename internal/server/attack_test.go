@@ -1265,6 +1265,19 @@ func TestAttackHTTP(t *testing.T) {
 					rand.Read(b[:])
 					guesses = append(guesses, "sst_"+base64.RawURLEncoding.EncodeToString(b[:]))
 				}
+				// A token names its session: the real session with another
+				// secret, and a session that does not exist with the real
+				// secret, are refused in the same words, so that nothing
+				// tells whether a session exists.
+				var other [32]byte
+				rand.Read(other[:])
+				secret := real[len(real)-43:]
+				wrongSecret := real[:len(real)-43] + base64.RawURLEncoding.EncodeToString(other[:])
+				unknownID := "sst_" + strings.TrimPrefix(model.NewOrderedID("ses", s.Clock.Now()), "ses_") + "_" + secret
+				if a, b := s.do("GET", "/v1/me", wrongSecret, nil), s.do("GET", "/v1/me", unknownID, nil); a.Status != b.Status || a.Raw != b.Raw {
+					t.Fatalf("a wrong secret answers %d %s, an unknown session %d %s", a.Status, a.Raw, b.Status, b.Raw)
+				}
+				guesses = append(guesses, wrongSecret, unknownID)
 				for _, g := range guesses {
 					for _, ep := range []struct{ method, path string }{{"GET", "/v1/me"}, {"GET", "/v1/issues"}, {"POST", "/v1/logout"}} {
 						a := s.do(ep.method, ep.path, g, nil)

@@ -117,9 +117,12 @@ type Store interface {
 	// Conflicts lists the identity conflicts recorded in a workspace, newest first.
 	Conflicts(ctx context.Context, workspaceID string) ([]model.IdentityConflict, error)
 
-	// SessionByTokenHash finds a session by the SHA-256 of its token,
-	// whatever its state; not_found.
-	SessionByTokenHash(ctx context.Context, hash []byte) (*model.Session, error)
+	// SessionByToken finds a session, whatever its state, by what its
+	// token names: the session's id and the SHA-256 of the token's text,
+	// which must match (compared in constant time), or, for a token of the
+	// legacy shape that names no session (sessionID ""), the hash alone;
+	// not_found, the same for an unknown id and a wrong hash.
+	SessionByToken(ctx context.Context, sessionID string, hash []byte) (*model.Session, error)
 	// Session returns one session; not_found.
 	Session(ctx context.Context, id string) (*model.Session, error)
 	// Sessions lists a workspace's sessions, newest first.

@@ -149,6 +149,8 @@ func Open(ctx context.Context, path string) (*sqlstore.Store, error) {
 		Migrations:            must(fs.Sub(migrations, "migrations")),
 		IsUniqueViolation:     hasCode(sqlite3.SQLITE_CONSTRAINT_UNIQUE, sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY),
 		IsForeignKeyViolation: hasCode(sqlite3.SQLITE_CONSTRAINT_FOREIGNKEY),
+		// Tables are rebuilt to change them (migrations/0020).
+		MigrateForeignKeysOff: true,
 		// One writer connection: transactions never deadlock one another.
 		IsRetryable:   func(error) bool { return false },
 		IsUnavailable: unavailable,

@@ -164,12 +164,14 @@ func (s *Store) RevokeKey(ctx context.Context, id string, at time.Time, audit *m
 		ended = 0
 		// The guarded UPDATE makes concurrent revocations take turns on the
 		// key's row; only the first one changes it and ends sessions.
-		n, err := affected(tx.ExecContext(ctx, `
-			UPDATE keys SET revoked_at = $2 WHERE id = $1 AND revoked_at IS NULL`, id, millis(at)))
-		if err != nil {
+		var appID string
+		err := tx.QueryRowContext(ctx, `
+			UPDATE keys SET revoked_at = $2 WHERE id = $1 AND revoked_at IS NULL RETURNING app_id`,
+			id, millis(at)).Scan(&appID)
+		if err != nil && !errors.Is(err, sql.ErrNoRows) {
 			return err
 		}
-		if n == 0 {
+		if err != nil {
 			found, err := exists(ctx, tx, `SELECT 1 FROM keys WHERE id = $1`, id)
 			switch {
 			case err != nil:
@@ -182,10 +184,12 @@ func (s *Store) RevokeKey(ctx context.Context, id string, at time.Time, audit *m
 		if _, err := tx.ExecContext(ctx, `DELETE FROM key_materials WHERE key_id = $1`, id); err != nil {
 			return err
 		}
+		// The key's app leads sessions_live (app_id, key_id), the index of
+		// the live sessions.
 		ended, err = affected(tx.ExecContext(ctx, `
 			UPDATE sessions SET revoked_at = $2, revoke_reason = $3
-			WHERE key_id = $1 AND revoked_at IS NULL AND expires_at > $2`,
-			id, millis(at), model.RevokedByKey))
+			WHERE app_id = $4 AND key_id = $1 AND revoked_at IS NULL AND expires_at > $2`,
+			id, millis(at), model.RevokedByKey, appID))
 		recordEnded(audit, ended)
 		return err
 	})

@@ -2,6 +2,8 @@ package sqlstore
 
 import (
 	"context"
+	"database/sql/driver"
+	"errors"
 	"fmt"
 	"io/fs"
 	"slices"
@@ -46,7 +48,12 @@ func (s *Store) migrate(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("%s: %w", s.d.Name, err)
 	}
-	err = s.tryTx(ctx, func(tx *Tx) error {
+	run := s.tryTx
+	if s.d.MigrateForeignKeysOff {
+		run = s.tryTxForeignKeysOff
+	}
+	err = run(ctx, func(tx *Tx) error {
+		ran := false
 		if s.d.MigrationLock != "" {
 			if _, err := tx.ExecContext(ctx, s.d.MigrationLock); err != nil {
 				return fmt.Errorf("lock: %w", err)
@@ -98,6 +105,12 @@ func (s *Store) migrate(ctx context.Context) error {
 			if err != nil {
 				return fmt.Errorf("%s: %w", m.name, err)
 			}
+			ran = true
+		}
+		// What the migrations did with foreign keys off must hold with
+		// them on: a violation rolls everything back.
+		if ran && s.d.MigrateForeignKeysOff {
+			return foreignKeyCheck(ctx, tx)
 		}
 		return nil
 	})
@@ -105,4 +118,63 @@ func (s *Store) migrate(ctx context.Context) error {
 		return fmt.Errorf("%s: migrate: %w", s.d.Name, err)
 	}
 	return nil
+}
+
+// tryTxForeignKeysOff runs fn in a transaction on the writer's connection
+// with foreign keys off, as SQLite's procedure for changing a table's schema
+// asks (https://www.sqlite.org/lang_altertable.html, "Making Other Kinds Of
+// Table Schema Changes"): the pragma is a no-op inside a transaction, so it
+// is set before BEGIN; fn checks the foreign keys before it returns
+// (foreignKeyCheck); and they are on again afterwards, whatever happened,
+// or the connection is discarded.
+func (s *Store) tryTxForeignKeysOff(ctx context.Context, fn func(tx *Tx) error) (err error) {
+	conn, err := s.writer.Conn(ctx)
+	if err != nil {
+		return fmt.Errorf("%s: %w", s.d.Name, err)
+	}
+	defer conn.Close()
+	defer func() {
+		if _, on := conn.ExecContext(context.WithoutCancel(ctx), `PRAGMA foreign_keys = ON`); on != nil {
+			// A connection that would write without its foreign keys
+			// must not go back to the pool.
+			conn.Raw(func(any) error { return driver.ErrBadConn })
+			err = errors.Join(err, fmt.Errorf("%s: foreign keys back on: %w", s.d.Name, on))
+		}
+	}()
+	if _, err := conn.ExecContext(ctx, `PRAGMA foreign_keys = OFF`); err != nil {
+		return fmt.Errorf("%s: foreign keys off: %w", s.d.Name, err)
+	}
+	raw, err := conn.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("%s: begin: %w", s.d.Name, err)
+	}
+	// No prepared statements: they belong to the pool, not this connection.
+	tx := &Tx{Tx: raw, params: s.writer.params}
+	if err := fn(tx); err != nil {
+		tx.Rollback()
+		return err
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("%s: commit: %w", s.d.Name, err)
+	}
+	return nil
+}
+
+// foreignKeyCheck fails, naming the first, when any row of the database
+// references a row that does not exist (SQLite's PRAGMA foreign_key_check).
+func foreignKeyCheck(ctx context.Context, tx *Tx) error {
+	rows, err := tx.QueryContext(ctx, `PRAGMA foreign_key_check`)
+	if err != nil {
+		return fmt.Errorf("foreign key check: %w", err)
+	}
+	defer rows.Close()
+	if rows.Next() {
+		var table, parent string
+		var rowid, fk any
+		if err := rows.Scan(&table, &rowid, &parent, &fk); err != nil {
+			return fmt.Errorf("foreign key check: %w", err)
+		}
+		return fmt.Errorf("foreign key check: a row of %s (rowid %v) references a missing row of %s", table, rowid, parent)
+	}
+	return rows.Err()
 }

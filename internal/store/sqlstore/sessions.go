@@ -2,6 +2,7 @@ package sqlstore
 
 import (
 	"context"
+	"crypto/subtle"
 	"database/sql"
 	"errors"
 	"fmt"
@@ -25,7 +26,7 @@ func (s *Store) createSession(ctx context.Context, tx *Tx, ss *model.Session) er
 		nullMillis(ss.RevokedAt), ss.RevokeReason)
 	switch {
 	case err != nil && s.d.IsUniqueViolation(err):
-		return model.Errorf(model.CodeConflict, "session %s or its token already exists", ss.ID)
+		return model.Errorf(model.CodeConflict, "session %s already exists", ss.ID)
 	case err != nil && s.d.IsForeignKeyViolation(err):
 		return model.Errorf(model.CodeNotFound, "app %s or key %s not found in workspace %s", ss.AppID, ss.KeyID, ss.WorkspaceID)
 	case err != nil:
@@ -34,10 +35,29 @@ func (s *Store) createSession(ctx context.Context, tx *Tx, ss *model.Session) er
 	return nil
 }
 
-// SessionByTokenHash finds a session by the SHA-256 of its token, whatever
-// its state; not_found.
-func (s *Store) SessionByTokenHash(ctx context.Context, hash []byte) (*model.Session, error) {
-	ss, err := scanSession(s.reader.QueryRowContext(ctx, `SELECT `+sessionColumns+` FROM sessions WHERE token_hash = $1`, hash))
+// SessionByToken finds a session by what its token names, whatever its
+// state; see store.Store. A token of today's shape is found by its
+// session's id (the primary key) and its hash compared here; a legacy one
+// through sessions_legacy_token, which holds the rows of tokens issued
+// before migration 0020 alone.
+func (s *Store) SessionByToken(ctx context.Context, sessionID string, hash []byte) (*model.Session, error) {
+	var ss *model.Session
+	var err error
+	if sessionID == "" {
+		ss, err = scanSession(s.reader.QueryRowContext(ctx, `SELECT `+sessionColumns+`
+			FROM sessions WHERE token_hash = $1 AND legacy_token`, hash))
+	} else {
+		ss, err = scanSession(s.reader.QueryRowContext(ctx, `SELECT `+sessionColumns+` FROM sessions WHERE id = $1`, sessionID))
+		// Compared whether the id was found or not, in constant time: a
+		// wrong secret and an unknown id answer alike.
+		stored := make([]byte, len(hash))
+		if err == nil {
+			stored = ss.TokenHash
+		}
+		if subtle.ConstantTimeCompare(stored, hash) != 1 && err == nil {
+			err = sql.ErrNoRows
+		}
+	}
 	switch {
 	case errors.Is(err, sql.ErrNoRows):
 		return nil, model.Errorf(model.CodeNotFound, "no session has this token")

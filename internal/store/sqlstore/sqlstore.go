@@ -37,6 +37,11 @@ type Dialect struct {
 	// MigrationLock, when set, runs first in the migration transaction so
 	// that two processes starting at once on one database take turns.
 	MigrationLock string
+	// MigrateForeignKeysOff runs the migrations with foreign keys off and
+	// checks them all before the commit (SQLite): a migration that rebuilds
+	// a table other tables reference drops the old one, which SQLite
+	// refuses, or fails later, while they are on. See migrate.go.
+	MigrateForeignKeysOff bool
 	// LockRow is appended to a SELECT whose row a transaction must hold
 	// until it commits; empty where writers are already serialised.
 	LockRow string

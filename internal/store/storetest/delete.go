@@ -45,7 +45,7 @@ func testDeleteApp(e *env) {
 	e.wantCode(err, model.CodeNotFound)
 	_, err = e.s.Session(e.ctx, ada.Session.ID)
 	e.wantCode(err, model.CodeNotFound)
-	_, err = e.s.SessionByTokenHash(e.ctx, ada.Session.TokenHash)
+	_, err = e.s.SessionByToken(e.ctx, ada.Session.ID, ada.Session.TokenHash)
 	e.wantCode(err, model.CodeNotFound)
 	_, err = e.s.Issue(e.ctx, onA.ID)
 	e.wantCode(err, model.CodeNotFound)

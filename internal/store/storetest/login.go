@@ -73,9 +73,9 @@ func loginWrites(e *env, w *model.Workspace, a *model.App, k *model.Key) {
 		e.t.Errorf("claimed phone = %+v", phone)
 	}
 
-	// Everything is readable back: the session by its token hash, with
+	// Everything is readable back: the session by its token, with
 	// every field; the attempt with its user; the key marked used.
-	s, err := e.s.SessionByTokenHash(e.ctx, l.Session.TokenHash)
+	s, err := e.s.SessionByToken(e.ctx, l.Session.ID, l.Session.TokenHash)
 	e.must(err)
 	want := l.Session
 	want.CreatedAt, want.ExpiresAt = ms(want.CreatedAt), ms(want.ExpiresAt)
@@ -83,7 +83,7 @@ func loginWrites(e *env, w *model.Workspace, a *model.App, k *model.Key) {
 		!bytes.Equal(s.TokenHash, want.TokenHash) || s.KeyID != k.ID || !s.Verified || s.Anonymous ||
 		fmt.Sprint(s.SignedFields) != "[user_id]" || s.DeviceID != "device-1" || s.AppVersion != "1.2.3" ||
 		!s.CreatedAt.Equal(want.CreatedAt) || !s.ExpiresAt.Equal(want.ExpiresAt) || s.RevokedAt != nil || s.RevokeReason != "" {
-		e.t.Errorf("SessionByTokenHash =\n %+v, want\n %+v", s, want)
+		e.t.Errorf("SessionByToken =\n %+v, want\n %+v", s, want)
 	}
 	attempts, err := e.s.Attempts(e.ctx, w.ID, model.AttemptFilter{})
 	e.must(err)
@@ -439,7 +439,6 @@ func testLoginAtomic(e *env) {
 	a := e.app(w)
 	k := e.key(a)
 	holder := e.login(e.newLogin(a, k, signed(verify.UID, "u1"), signed(verify.Email, "x@example.com")))
-	taken := holder.Session.TokenHash
 	rejected := &model.Attempt{ID: model.NewID("att"), WorkspaceID: w.ID, AppID: a.ID, Result: model.ResultRejected,
 		Reason: verify.ReasonSignatureMismatch, At: e.tick()}
 	e.must(e.s.RecordAttempt(e.ctx, rejected))
@@ -452,13 +451,13 @@ func testLoginAtomic(e *env) {
 		login func() *store.Login
 		code  model.Code
 	}{
-		{"session token hash already used", func() *store.Login {
+		{"session id already used", func() *store.Login {
 			// It would create a user, identities and a conflict first.
 			l := e.newLogin(a, k, signed(verify.UID, "u2"), signed(verify.Email, "x@example.com"))
-			l.Session.TokenHash = taken
+			l.Session.ID = holder.Session.ID
 			return l
 		}, model.CodeConflict},
-		{"session id already used", func() *store.Login {
+		{"session id already used, known user", func() *store.Login {
 			l := e.newLogin(a, k, signed(verify.UID, "u1"), claimed(verify.PhoneNumber, "+15550100"))
 			l.Session.ID = holder.Session.ID
 			return l
@@ -754,9 +753,9 @@ func handOverAtomic(e *env, w *model.Workspace, a *model.App, k *model.Key) {
 	e.must(err)
 	_, err = e.s.Login(e.ctx, e.handOverLogin(a, revoked, "ada", anon))
 	e.wantCode(err, model.CodeConflict)
-	// And one whose session token is taken, before it.
+	// And one whose session id is taken, before it.
 	l := e.handOverLogin(a, k, "ada", anon)
-	l.Session.TokenHash = anon.Session.TokenHash
+	l.Session.ID = anon.Session.ID
 	_, err = e.s.Login(e.ctx, l)
 	e.wantCode(err, model.CodeConflict)
 
@@ -958,7 +957,7 @@ func testReturningLogin(e *env) {
 		if !reflect.DeepEqual(&out.User, stored) {
 			e.t.Errorf("%s: the outcome's user\n%+v\nis not the stored user\n%+v", name, out.User, *stored)
 		}
-		s, err := e.s.SessionByTokenHash(e.ctx, out.Session.TokenHash)
+		s, err := e.s.SessionByToken(e.ctx, out.Session.ID, out.Session.TokenHash)
 		e.must(err)
 		if s.UserID != out.User.ID || s.ID != out.Session.ID {
 			e.t.Errorf("%s: stored session %+v", name, s)

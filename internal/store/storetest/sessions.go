@@ -31,15 +31,15 @@ func testSessions(e *env) {
 		e.t.Errorf("Session = %+v", got)
 	}
 	// An ended session is still found by its token, in its state.
-	got, err = e.s.SessionByTokenHash(e.ctx, ended.Session.TokenHash)
+	got, err = e.s.SessionByToken(e.ctx, ended.Session.ID, ended.Session.TokenHash)
 	e.must(err)
 	if got.ID != ended.Session.ID || got.RevokedAt == nil || got.RevokeReason != model.RevokedByLogout {
-		e.t.Errorf("SessionByTokenHash of an ended session = %+v", got)
+		e.t.Errorf("SessionByToken of an ended session = %+v", got)
 	}
 	if got.Check(e.now) == nil {
 		e.t.Error("an ended session checks as live")
 	}
-	got, err = e.s.SessionByTokenHash(e.ctx, anon.Session.TokenHash)
+	got, err = e.s.SessionByToken(e.ctx, anon.Session.ID, anon.Session.TokenHash)
 	e.must(err)
 	if got.KeyID != "" || got.Verified || !got.Anonymous || len(got.SignedFields) != 1 {
 		e.t.Errorf("anonymous session = %+v", got)
@@ -78,8 +78,26 @@ func testSessions(e *env) {
 	e.wantCode(err, model.CodeInvalid)
 	_, err = e.s.Session(e.ctx, model.NewID("ses"))
 	e.wantCode(err, model.CodeNotFound)
-	_, err = e.s.SessionByTokenHash(e.ctx, hash("no such token"))
-	e.wantCode(err, model.CodeNotFound)
+	// A token that names a session but not its secret, one that names no
+	// session, and a legacy token nobody was given: not_found alike.
+	for name, by := range map[string]struct {
+		id   string
+		hash []byte
+	}{
+		"the id of a session, another secret": {bob.Session.ID, hash("no such token")},
+		"the secret of a session, another id": {model.NewOrderedID("ses", e.now), bob.Session.TokenHash},
+		"an unknown id":                       {model.NewOrderedID("ses", e.now), hash("no such token")},
+		"another session's id and secret":     {ada.Session.ID, bob.Session.TokenHash},
+		"a legacy token":                      {"", hash("no such token")},
+		"a new session's hash as legacy":      {"", bob.Session.TokenHash},
+	} {
+		got, err := e.s.SessionByToken(e.ctx, by.id, by.hash)
+		if model.ErrorCode(err) != model.CodeNotFound || got != nil {
+			e.t.Errorf("SessionByToken of %s = %+v, %v; want not_found", name, got, err)
+		} else if msg, want := err.Error(), model.Errorf(model.CodeNotFound, "no session has this token").Error(); msg != want {
+			e.t.Errorf("SessionByToken of %s says %q, not what every other refusal says", name, msg)
+		}
+	}
 }
 
 func testRevokeSessions(e *env) {
