@@ -15,10 +15,13 @@ import (
 // prepares it once per connection and remembers it). PostgreSQL's driver,
 // pgx, already does the same on its side.
 
-// maxPrepared bounds the statements kept per pool. The store's queries are
-// a fixed set of texts with placeholders, far fewer; past the bound a query
-// simply runs unprepared.
-const maxPrepared = 512
+// maxPrepared bounds the statements kept per pool; past it a query simply
+// runs unprepared. The store's queries are a fixed set of texts with
+// placeholders, but a batch of logins writes each table with one statement
+// whose text holds its row count (1 to 64 on SQLite): with the holders'
+// reads, about 700 texts, which 512 did not hold, so SQLite compiled some
+// of a batch's statements anew every time.
+const maxPrepared = 4096
 
 // stmtCache keeps the prepared statements of one pool, by query text.
 type stmtCache struct {
