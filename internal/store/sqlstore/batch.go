@@ -490,17 +490,13 @@ func (s *Store) holdersByLists(ctx context.Context, tx *Tx, wanted []heldIdentit
 	}
 	users := make(map[string]*model.User, len(ids))
 	for chunk := range slices.Chunk(ids, s.batchRows()) {
-		args := make([]any, 2*len(chunk))
+		args := make([]any, len(chunk))
 		for i, id := range chunk {
-			args[i], args[len(chunk)+i] = id, id
+			args[i] = id
 		}
-		// Both sides name the users: each is then read through its index,
-		// however few rows the planner believes the tables hold (with the
-		// list on one side only, PostgreSQL scanned all of identities).
 		rows, err := tx.QueryContext(ctx, `
 			SELECT `+userWithIdentities+` FROM users u JOIN identities i ON i.user_id = u.id
-			WHERE u.id IN (`+listFrom(1, len(chunk))+`) AND i.user_id IN (`+listFrom(len(chunk)+1, len(chunk))+`)
-			ORDER BY u.id, i.created_at, i.type, i.value`, args...)
+			WHERE u.id IN (`+list(len(chunk))+`) ORDER BY u.id, i.created_at, i.type, i.value`, args...)
 		if err != nil {
 			return nil, nil, fmt.Errorf("identity holders: %w", err)
 		}
@@ -843,13 +839,10 @@ func compareIdentityRows(a, b identityRow) int {
 }
 
 // list writes n placeholders: "$1, $2, $3".
-func list(n int) string { return listFrom(1, n) }
-
-// listFrom writes n placeholders from $first: "$4, $5, $6".
-func listFrom(first, n int) string {
+func list(n int) string {
 	var b strings.Builder
-	for i := first; i < first+n; i++ {
-		if i > first {
+	for i := 1; i <= n; i++ {
+		if i > 1 {
 			b.WriteString(", ")
 		}
 		b.WriteString("$" + strconv.Itoa(i))
