@@ -657,10 +657,10 @@ func sessionOfToken(token string) (id string, ok bool) {
 	case !found:
 		return "", false
 	case len(token) == legacyTokenLen:
-		return "", base64URL(rest)
+		return "", tokenSecret(rest)
 	case len(token) == sessionTokenLen && rest[sessionIDLen] == '_':
 		id = "ses_" + rest[:sessionIDLen]
-		if !model.ValidID("ses", id) || !base64URL(rest[sessionIDLen+1:]) {
+		if !model.ValidID("ses", id) || !tokenSecret(rest[sessionIDLen+1:]) {
 			return "", false
 		}
 		return id, true
@@ -668,15 +668,11 @@ func sessionOfToken(token string) (id string, ok bool) {
 	return "", false
 }
 
-// base64URL reports whether s is all of base64url's alphabet.
-func base64URL(s string) bool {
-	for i := range len(s) {
-		c := s[i]
-		if !('A' <= c && c <= 'Z' || 'a' <= c && c <= 'z' || '0' <= c && c <= '9' || c == '-' || c == '_') {
-			return false
-		}
-	}
-	return true
+// tokenSecret reports whether s is a token's secret: 32 bytes in unpadded
+// base64url (the decoder skips line breaks, which the length then refuses).
+func tokenSecret(s string) bool {
+	b, err := base64.RawURLEncoding.DecodeString(s)
+	return err == nil && len(b) == 32
 }
 
 // HashToken is how session and API tokens are stored: SHA-256 of the text.
