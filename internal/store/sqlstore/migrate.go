@@ -144,20 +144,8 @@ func (s *Store) tryTxForeignKeysOff(ctx context.Context, fn func(tx *Tx) error) 
 	if _, err := conn.ExecContext(ctx, `PRAGMA foreign_keys = OFF`); err != nil {
 		return fmt.Errorf("%s: foreign keys off: %w", s.d.Name, err)
 	}
-	raw, err := conn.BeginTx(ctx, nil)
-	if err != nil {
-		return fmt.Errorf("%s: begin: %w", s.d.Name, err)
-	}
-	// No prepared statements: they belong to the pool, not this connection.
-	tx := &Tx{Tx: raw, params: s.writer.params}
-	if err := fn(tx); err != nil {
-		tx.Rollback()
-		return err
-	}
-	if err := tx.Commit(); err != nil {
-		return fmt.Errorf("%s: commit: %w", s.d.Name, err)
-	}
-	return nil
+	// No kept statements: they belong to the pool, not this connection.
+	return s.runTx(ctx, conn.BeginTx, nil, fn)
 }
 
 // foreignKeyCheck fails, naming the first, when any row of the database

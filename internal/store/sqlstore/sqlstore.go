@@ -209,11 +209,19 @@ func (s *Store) inTx(ctx context.Context, fn func(tx *Tx) error) error {
 }
 
 func (s *Store) tryTx(ctx context.Context, fn func(tx *Tx) error) error {
-	raw, err := s.writer.BeginTx(ctx, nil)
+	return s.runTx(ctx, s.writer.BeginTx, s.writer.stmts, fn)
+}
+
+// runTx runs fn in a transaction that begin starts, borrowing the kept
+// statements stmts (nil: none), committed when fn returns nil and rolled
+// back otherwise.
+func (s *Store) runTx(ctx context.Context, begin func(context.Context, *sql.TxOptions) (*sql.Tx, error),
+	stmts *stmtCache, fn func(tx *Tx) error) error {
+	raw, err := begin(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("%s: begin: %w", s.d.Name, err)
 	}
-	tx := &Tx{Tx: raw, stmts: s.writer.stmts, params: s.writer.params}
+	tx := &Tx{Tx: raw, stmts: stmts, params: s.writer.params}
 	if err := fn(tx); err != nil {
 		tx.Rollback()
 		return err
