@@ -64,7 +64,14 @@ func Open(ctx context.Context, url string) (*sqlstore.Store, error) {
 		// Transaction-scoped: released by the migration's commit or rollback.
 		MigrationLock: fmt.Sprintf("SELECT pg_advisory_xact_lock(%d)", migrationLockKey),
 		LockRow:       " FOR NO KEY UPDATE", // does not block foreign-key checks (KEY SHARE)
-		ShareRow:      " FOR SHARE",
+		// A batch of logins keeps its keys' rows from being revoked
+		// (RevokeKey locks them FOR UPDATE first) but not from recording
+		// their last use, a plain UPDATE of another column, which under FOR
+		// SHARE waited for the other committer's batch (39 ms on average
+		// under signet bench, holding back the batch that had just
+		// committed) and then held up that committer's next one.
+		ShareRow:     " FOR KEY SHARE",
+		ExclusiveRow: " FOR UPDATE",
 		// A batch of logins is five round trips (begin, the keys' rows, the
 		// holders, its writes, commit): two batches side by side keep the
 		// database busy while one waits. More split the same logins into

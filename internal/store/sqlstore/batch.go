@@ -307,10 +307,11 @@ func (s *Store) unclaimFailed(ctx context.Context, tx *Tx, claimed []*job) error
 }
 
 // guardKeys locks the row of each key the batch's logins verified with, in
-// share mode (other batches may too), until the commit, and fails the
-// logins of a key revoked since they verified (or unknown). RevokeKey,
-// which updates that row, therefore waits for the batch, and then ends the
-// sessions it wrote.
+// share mode (Dialect.ShareRow: other batches may too, and the key's last
+// use may still be recorded), until the commit, and fails the logins of a
+// key revoked since they verified (or unknown). RevokeKey, which locks that
+// row exclusively before it changes it, therefore waits for the batch, and
+// then ends the sessions it wrote.
 func (s *Store) guardKeys(ctx context.Context, tx *Tx, jobs []*job) error {
 	keys := map[string]bool{}
 	for _, j := range jobs {

@@ -162,8 +162,14 @@ func (s *Store) RevokeKey(ctx context.Context, id string, at time.Time, audit *m
 	var ended int
 	err := s.audited(ctx, audit, func(tx *Tx) error {
 		ended = 0
-		// The guarded UPDATE makes concurrent revocations take turns on the
-		// key's row; only the first one changes it and ends sessions.
+		// The exclusive lock waits for the batches of logins verified with
+		// the key (guardKeys holds its row in share mode), so the sessions
+		// they wrote are among those ended below; the guarded UPDATE makes
+		// concurrent revocations take turns on the row, and only the first
+		// one changes it and ends sessions.
+		if _, err := tx.ExecContext(ctx, `SELECT 1 FROM keys WHERE id = $1`+s.d.ExclusiveRow, id); err != nil {
+			return err
+		}
 		var appID string
 		err := tx.QueryRowContext(ctx, `
 			UPDATE keys SET revoked_at = $2 WHERE id = $1 AND revoked_at IS NULL RETURNING app_id`,

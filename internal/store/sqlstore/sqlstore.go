@@ -46,9 +46,14 @@ type Dialect struct {
 	// until it commits; empty where writers are already serialised.
 	LockRow string
 	// ShareRow is appended to a SELECT whose row a transaction must keep
-	// from changing until it commits, while other transactions may do the
-	// same; empty where writers are already serialised.
+	// from being locked with ExclusiveRow (or deleted) until it commits,
+	// while other transactions may do the same, and may still update its
+	// other columns; empty where writers are already serialised.
 	ShareRow string
+	// ExclusiveRow is appended to a SELECT whose row a transaction must
+	// hold against every other lock, ShareRow's included; empty where
+	// writers are already serialised.
+	ExclusiveRow string
 	// Committers is how many batches of logins are written side by side
 	// (batch.go); 0 means one, as on SQLite's single writer connection.
 	Committers int

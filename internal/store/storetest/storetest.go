@@ -32,6 +32,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"Apps", testApps},
 		{"Keys", testKeys},
 		{"RevokeKey", testRevokeKey},
+		{"RevokeKeyDuringLogins", testRevokeKeyDuringLogins},
 		{"Login", testLogin},
 		{"LoginConcurrent", testLoginConcurrent},
 		{"LoginWritesNothingOnError", testLoginAtomic},
