@@ -67,12 +67,8 @@ var pragmas = []string{
 //   - no checkpoint of its own below 100,000 pages in the WAL (about
 //     400 MiB): the checkpointer (below) copies the WAL into the database
 //     from another connection, out of the writer's way; the writer's own
-//     checkpoint is only a backstop, should the checkpointer fall behind;
-//   - a WAL cut back to 64 MiB when it restarts, should a burst (or a reader
-//     holding an old snapshot, which delays restarts) have grown it past
-//     that: SQLite otherwise keeps the file at its largest and rewrites it.
-var writerPragmas = []string{"cache_size(-65536)", "temp_store(MEMORY)", "wal_autocheckpoint(100000)",
-	"journal_size_limit(67108864)"}
+//     checkpoint is only a backstop, should the checkpointer fall behind.
+var writerPragmas = []string{"cache_size(-65536)", "temp_store(MEMORY)", "wal_autocheckpoint(100000)"}
 
 // checkpointEvery is how often the checkpointer copies what the WAL holds
 // into the database file. A checkpoint copies each page it finds once,
@@ -86,22 +82,11 @@ const checkpointEvery = 500 * time.Millisecond
 // connection (a query_only connection may checkpoint): a PASSIVE
 // checkpoint waits for no reader and no writer, so the writer no longer
 // stops every few thousand logins to copy pages and fsync the database
-// file, which held every login of the batch behind it (the p99).
-//
-// A second PASSIVE pass follows on the writer's connection, between two
-// batches: it copies only what was committed during the first (a few
-// batches), and then the WAL is wholly in the database, so the next batch
-// writes the WAL again from its start. Without it the WAL never restarted
-// under steady logins (the batches committed during a checkpoint are
-// always left for the next one) and grew to the writer's backstop, 400 MB,
-// each commit appending to a longer file; with it the file is rewritten in
-// place, about 40 MB under signet bench, and logins/s rose by about a
-// sixth (BENCHMARKS.md, session 7). TestWALRestartsUnderLoad.
-//
-// It ends with ctx, after a last checkpoint. A failed checkpoint is tried
-// again at the next tick; the writer's own (wal_autocheckpoint) bounds the
-// WAL if they keep failing.
-func checkpoint(ctx context.Context, writer, reader *sql.DB) {
+// file, which held every login of the batch behind it (the p99). It ends
+// with ctx, after a last checkpoint. A failed checkpoint is tried again at
+// the next tick; the writer's own (wal_autocheckpoint) bounds the WAL if
+// they keep failing.
+func checkpoint(ctx context.Context, _, reader *sql.DB) {
 	tick := time.NewTicker(checkpointEvery)
 	defer tick.Stop()
 	for {
@@ -111,7 +96,6 @@ func checkpoint(ctx context.Context, writer, reader *sql.DB) {
 			return
 		case <-tick.C:
 			reader.ExecContext(ctx, "PRAGMA wal_checkpoint(PASSIVE)")
-			writer.ExecContext(ctx, "PRAGMA wal_checkpoint(PASSIVE)")
 		}
 	}
 }
