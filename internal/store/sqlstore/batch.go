@@ -720,13 +720,15 @@ func (s *Store) batchRows() int {
 
 // writeShared writes the batch's shared rows, a multi-row statement per
 // table (and per maxRows rows), or all in one statement of arrays where the
-// database takes them, unless byTable. A login alone goes in one statement
-// too: three round trips fewer, and at a few hundred logins a second most
-// batches hold one or two. Should that statement fail, commit writes the
-// login again table by table (byTable), where a session or a log entry that
-// clashes gets its own error code (createSession, insertAttempt).
+// database takes them and that saves a round trip, unless byTable. A login
+// alone goes in one statement too: three round trips fewer, and at a few
+// hundred logins a second most batches hold one or two; a rejected attempt
+// alone is one statement either way. Should that statement fail, commit
+// writes the login again table by table (byTable), where a session or a
+// log entry that clashes gets its own error code (createSession,
+// insertAttempt).
 func (s *Store) writeShared(ctx context.Context, tx *Tx, w *batchWrites, byTable bool) error {
-	if s.d.Arrays && !byTable && len(w.sessions)+len(w.attempts) > 0 {
+	if s.d.Arrays && !byTable && (len(w.sessions) > 0 || len(w.attempts) > 1) {
 		if done, err := s.sharedByArrays(ctx, tx, w); done || err != nil {
 			return err
 		}
