@@ -38,9 +38,9 @@ func testRevokeKeyDuringLogins(e *env) {
 		// The revocation starts once a few logins are through, while the
 		// others are being written.
 		started := make(chan struct{}, users*rounds)
-		var wg sync.WaitGroup
+		var logging sync.WaitGroup
 		for i := range users {
-			wg.Go(func() {
+			logging.Go(func() {
 				for _, l := range logins[i] {
 					_, err := e.s.Login(e.ctx, l)
 					switch model.ErrorCode(err) {
@@ -53,15 +53,18 @@ func testRevokeKeyDuringLogins(e *env) {
 				}
 			})
 		}
-		wg.Go(func() {
-			for range users / 2 {
-				<-started
+		loggedIn := make(chan struct{})
+		go func() { logging.Wait(); close(loggedIn) }()
+		for range users / 2 {
+			select {
+			case <-started:
+			case <-loggedIn: // fewer succeeded: revoke now rather than never
 			}
-			if _, err := e.s.RevokeKey(e.ctx, k.ID, at, nil); err != nil {
-				e.t.Errorf("RevokeKey: %v", err)
-			}
-		})
-		wg.Wait()
+		}
+		if _, err := e.s.RevokeKey(e.ctx, k.ID, at, nil); err != nil {
+			e.t.Errorf("RevokeKey: %v", err)
+		}
+		<-loggedIn
 		live, err := e.s.Sessions(e.ctx, w.ID, model.SessionFilter{KeyID: k.ID, Live: true, Now: e.tick()})
 		e.must(err)
 		if len(live) > 0 {
