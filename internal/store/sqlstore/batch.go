@@ -748,13 +748,30 @@ func (s *Store) writeShared(ctx context.Context, tx *Tx, w *batchWrites, byTable
 			args = append(args, r.userID, r.workspaceID, r.id.Type, r.id.Value, encodeMetadata(r.id.Metadata),
 				nullString(r.id.AppID), nullString(r.id.KeyID), millis(r.id.SeenAt), nullMillis(r.id.VerifiedAt))
 		}
-		_, err := tx.ExecContext(ctx, `
+		// A returning login's identities are verified already: the
+		// refresh leaves `verified` alone, since a statement that sets it,
+		// even to the value it has, rewrites the row's entry in the partial
+		// unique index over verified identities (on SQLite, one more page
+		// of the batch's WAL per login). A row that is no longer verified
+		// is skipped and counted out; the chunk is then written again,
+		// verifying it as before.
+		n, err := affected(tx.ExecContext(ctx, `
 			INSERT INTO identities (user_id, workspace_id, type, value, metadata, app_id, key_id, seen_at, verified_at,
 				verified, created_at)
 			VALUES `+rowsOf(len(chunk), 9, "TRUE", 8)+`
-			ON CONFLICT (user_id, type, value) DO UPDATE SET verified = TRUE, metadata = excluded.metadata,
+			ON CONFLICT (user_id, type, value) DO UPDATE SET metadata = excluded.metadata,
 				app_id = excluded.app_id, key_id = excluded.key_id, seen_at = excluded.seen_at,
-				verified_at = excluded.verified_at`, args...)
+				verified_at = excluded.verified_at
+			WHERE identities.verified`, args...))
+		if err == nil && n < len(chunk) {
+			_, err = tx.ExecContext(ctx, `
+				INSERT INTO identities (user_id, workspace_id, type, value, metadata, app_id, key_id, seen_at, verified_at,
+					verified, created_at)
+				VALUES `+rowsOf(len(chunk), 9, "TRUE", 8)+`
+				ON CONFLICT (user_id, type, value) DO UPDATE SET verified = TRUE, metadata = excluded.metadata,
+					app_id = excluded.app_id, key_id = excluded.key_id, seen_at = excluded.seen_at,
+					verified_at = excluded.verified_at`, args...)
+		}
 		if err != nil {
 			return fmt.Errorf("refresh identities: %w", err)
 		}

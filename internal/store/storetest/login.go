@@ -2,6 +2,7 @@ package storetest
 
 import (
 	"bytes"
+	"database/sql"
 	"fmt"
 	"maps"
 	"reflect"
@@ -1007,6 +1008,28 @@ func testReturningLogin(e *env) {
 	if out.User.ID == first.User.ID || out.User.WorkspaceID != other.ID {
 		e.t.Errorf("a holder from another workspace was used: %+v", out.User)
 	}
+
+	// A holder whose identity is no longer verified in the database, unlike
+	// what the caller read: the batch refreshes a returning user's identity
+	// without touching `verified`, and must notice the row it skipped and
+	// verify it again, as the login's signature says.
+	e.login(e.newLogin(a, k, signed(verify.UID, "eve")))
+	eve := holder("eve")
+	raw, ok := e.s.(interface{ DB() *sql.DB })
+	if !ok {
+		e.t.Fatalf("%T has no DB() *sql.DB", e.s)
+	}
+	if _, err := raw.DB().ExecContext(e.ctx, `UPDATE identities SET verified = FALSE WHERE user_id = $1 AND type = $2`,
+		eve.ID, string(verify.UID)); err != nil {
+		e.t.Fatal(err)
+	}
+	l = e.newLogin(a, k, signed(verify.UID, "eve"))
+	l.Holder = eve
+	out = e.login(l)
+	if stored, err := e.s.VerifiedUser(e.ctx, w.ID, verify.UID, "eve"); err != nil || stored.ID != eve.ID {
+		e.t.Errorf("a returning login of an identity unverified meanwhile left it unverified: %v, %+v", err, stored)
+	}
+	same("a returning user whose identity was unverified meanwhile", out)
 
 	// Concurrent returning logins, and two that must fail alone.
 	users := []string{"u1", "u2", "u3", "u4", "u5"}
