@@ -755,22 +755,9 @@ func (s *Store) writeShared(ctx context.Context, tx *Tx, w *batchWrites, byTable
 		// of the batch's WAL per login). A row that is no longer verified
 		// is skipped and counted out; the chunk is then written again,
 		// verifying it as before.
-		n, err := affected(tx.ExecContext(ctx, `
-			INSERT INTO identities (user_id, workspace_id, type, value, metadata, app_id, key_id, seen_at, verified_at,
-				verified, created_at)
-			VALUES `+rowsOf(len(chunk), 9, "TRUE", 8)+`
-			ON CONFLICT (user_id, type, value) DO UPDATE SET metadata = excluded.metadata,
-				app_id = excluded.app_id, key_id = excluded.key_id, seen_at = excluded.seen_at,
-				verified_at = excluded.verified_at
-			WHERE identities.verified`, args...))
+		n, err := affected(tx.ExecContext(ctx, refreshIdentities(len(chunk), false), args...))
 		if err == nil && n < len(chunk) {
-			_, err = tx.ExecContext(ctx, `
-				INSERT INTO identities (user_id, workspace_id, type, value, metadata, app_id, key_id, seen_at, verified_at,
-					verified, created_at)
-				VALUES `+rowsOf(len(chunk), 9, "TRUE", 8)+`
-				ON CONFLICT (user_id, type, value) DO UPDATE SET verified = TRUE, metadata = excluded.metadata,
-					app_id = excluded.app_id, key_id = excluded.key_id, seen_at = excluded.seen_at,
-					verified_at = excluded.verified_at`, args...)
+			_, err = tx.ExecContext(ctx, refreshIdentities(len(chunk), true), args...)
 		}
 		if err != nil {
 			return fmt.Errorf("refresh identities: %w", err)
@@ -836,6 +823,24 @@ func (s *Store) writeShared(ctx context.Context, tx *Tx, w *batchWrites, byTable
 		}
 	}
 	return nil
+}
+
+// refreshIdentities writes n verified identities (9 parameters each): a
+// row that exists is refreshed, and set verified when setVerified;
+// otherwise only a row already verified is (the others are skipped, and
+// not counted).
+func refreshIdentities(n int, setVerified bool) string {
+	set, where := "", " WHERE identities.verified"
+	if setVerified {
+		set, where = "verified = TRUE, ", ""
+	}
+	return `
+		INSERT INTO identities (user_id, workspace_id, type, value, metadata, app_id, key_id, seen_at, verified_at,
+			verified, created_at)
+		VALUES ` + rowsOf(n, 9, "TRUE", 8) + `
+		ON CONFLICT (user_id, type, value) DO UPDATE SET ` + set + `metadata = excluded.metadata,
+			app_id = excluded.app_id, key_id = excluded.key_id, seen_at = excluded.seen_at,
+			verified_at = excluded.verified_at` + where
 }
 
 // lastPerIdentity keeps the last row of each (user, type, value), sorted:
