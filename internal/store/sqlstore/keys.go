@@ -166,9 +166,12 @@ func (s *Store) RevokeKey(ctx context.Context, id string, at time.Time, audit *m
 		// the key (guardKeys holds its row in share mode), so the sessions
 		// they wrote are among those ended below; the guarded UPDATE makes
 		// concurrent revocations take turns on the row, and only the first
-		// one changes it and ends sessions.
-		if _, err := tx.ExecContext(ctx, `SELECT 1 FROM keys WHERE id = $1`+s.d.ExclusiveRow, id); err != nil {
-			return err
+		// one changes it and ends sessions. Where writers are serialised
+		// already (SQLite, ExclusiveRow empty), there is nothing to wait for.
+		if s.d.ExclusiveRow != "" {
+			if _, err := tx.ExecContext(ctx, `SELECT 1 FROM keys WHERE id = $1`+s.d.ExclusiveRow, id); err != nil {
+				return err
+			}
 		}
 		var appID string
 		err := tx.QueryRowContext(ctx, `
