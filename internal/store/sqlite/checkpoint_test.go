@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/signet-id/signet/internal/model"
+	"github.com/signet-id/signet/internal/store/sqlstore"
 )
 
 // The writer leaves checkpoints to the checkpointer (wal_autocheckpoint is
@@ -20,12 +21,7 @@ import (
 // write of the writer's asking for it.
 func TestCheckpointInBackground(t *testing.T) {
 	ctx := context.Background()
-	path := filepath.Join(t.TempDir(), "signet.db")
-	s, err := Open(ctx, path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
+	s, path := openStore(t)
 	// A name found nowhere else: it is in the database file only once a
 	// checkpoint copied its page there (until then, in the WAL alone).
 	marker := "checkpoint-marker-" + model.NewID("x")
@@ -57,15 +53,13 @@ func TestCheckpointInBackground(t *testing.T) {
 // grows, to the writer's backstop of 100,000 pages: a checkpoint beside the
 // writer always leaves behind what was committed while it ran.
 func TestWALRestartsUnderLoad(t *testing.T) {
-	defer func(was int) { walRestartAt = was }(walRestartAt)
+	// Set back once the store, and its checkpointer, are closed (cleanups
+	// run last first).
+	was := walRestartAt
+	t.Cleanup(func() { walRestartAt = was })
 	walRestartAt = 300
 	ctx := context.Background()
-	path := filepath.Join(t.TempDir(), "signet.db")
-	s, err := Open(ctx, path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
+	s, path := openStore(t)
 	salt := func() []byte { return walSalt(t, path) }
 	stop := make(chan struct{})
 	writes := make(chan error, 4)
@@ -128,12 +122,7 @@ func walSalt(t *testing.T, path string) []byte {
 // next restart goes through.
 func TestWALRestartYieldsToReaders(t *testing.T) {
 	ctx := context.Background()
-	path := filepath.Join(t.TempDir(), "signet.db")
-	s, err := Open(ctx, path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
+	s, path := openStore(t)
 	write := func() {
 		t.Helper()
 		w := &model.Workspace{ID: model.NewID("ws"), Name: "restart", CreatedAt: time.Now()}
@@ -176,4 +165,16 @@ func TestWALRestartYieldsToReaders(t *testing.T) {
 	if bytes.Equal(walSalt(t, path), before) {
 		t.Error("once the reader was done, the WAL was still not restarted")
 	}
+}
+
+// openStore opens a store on a new file, closed when the test ends.
+func openStore(t *testing.T) (*sqlstore.Store, string) {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "signet.db")
+	s, err := Open(context.Background(), path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	return s, path
 }
