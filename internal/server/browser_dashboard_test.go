@@ -51,7 +51,9 @@ func TestBrowserDashboard(t *testing.T) {
 	fill(b, "#setup-password", "correct horse battery staple")
 	fill(b, "#setup-password2", "correct horse battery staple")
 	click(b, "#setup-submit")
-	b.waitFor("the signed-in dashboard", `document.querySelector("[data-testid=nav]") !== null`)
+	// The navigation can be on screen a moment before its sign-out button
+	// (a CI run under load found it missing): wait for both.
+	b.waitFor("the signed-in dashboard", `document.querySelector("[data-testid=nav]") !== null && document.querySelector("#signout") !== null`)
 	// Sign out, then sign in through the form, as an admin does every day.
 	b.eval(`document.querySelector("#signout").form ? document.querySelector("#signout").form.submit() : document.querySelector("#signout").click()`)
 	b.waitFor("the sign-in page", `document.querySelector("#signin-form") !== null`)
