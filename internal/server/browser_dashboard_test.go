@@ -14,14 +14,15 @@ import (
 
 // fill sets a form field the way typing would (input and change events).
 // signIn signs in to the dashboard at base with the sign-in form, and
-// waits for the dashboard's navigation.
+// waits for the dashboard's page, parsed whole (its navigation comes
+// first, and a test reads what follows).
 func (b *browser) signIn(base, email, password string) {
 	b.t.Helper()
 	b.run(chromedp.Navigate(base + "/dashboard/signin"))
 	fill(b, "#signin-email", email)
 	fill(b, "#signin-password", password)
 	click(b, "#signin-submit")
-	b.waitFor("signed in", `document.querySelector("[data-testid=nav]") !== null`)
+	b.waitFor("signed in", `document.querySelector("[data-testid=nav]") !== null && document.readyState === "complete"`)
 }
 
 func fill(b *browser, selector, value string) {
