@@ -148,13 +148,19 @@ func restartWAL(ctx context.Context, writer *sql.DB) {
 		return
 	}
 	defer conn.Close()
-	if _, err := conn.ExecContext(ctx, fmt.Sprintf("PRAGMA busy_timeout = %d", restartBusyTimeout.Milliseconds())); err != nil {
+	if err := setBusyTimeout(ctx, conn, restartBusyTimeout); err != nil {
 		return
 	}
 	conn.ExecContext(ctx, "PRAGMA wal_checkpoint(RESTART)")
-	if _, err := conn.ExecContext(context.WithoutCancel(ctx), fmt.Sprintf("PRAGMA busy_timeout = %d", busyTimeout.Milliseconds())); err != nil {
+	if err := setBusyTimeout(context.WithoutCancel(ctx), conn, busyTimeout); err != nil {
 		conn.Raw(func(any) error { return driver.ErrBadConn })
 	}
+}
+
+// setBusyTimeout sets how long conn waits for a lock before SQLITE_BUSY.
+func setBusyTimeout(ctx context.Context, conn *sql.Conn, d time.Duration) error {
+	_, err := conn.ExecContext(ctx, fmt.Sprintf("PRAGMA busy_timeout = %d", d.Milliseconds()))
+	return err
 }
 
 // Open opens (creating it if needed) the database at path, private to its
