@@ -12,18 +12,26 @@ import (
 	"github.com/signet-id/signet/verify"
 )
 
-// fill sets a form field the way typing would (input and change events).
 // signIn signs in to the dashboard at base with the sign-in form, and
-// waits for the dashboard's page, parsed whole (its navigation comes
-// first, and a test reads what follows).
+// waits for the dashboard (waitDashboard).
 func (b *browser) signIn(base, email, password string) {
 	b.t.Helper()
 	b.run(chromedp.Navigate(base + "/dashboard/signin"))
 	fill(b, "#signin-email", email)
 	fill(b, "#signin-password", password)
 	click(b, "#signin-submit")
-	b.waitFor("signed in", `document.querySelector("[data-testid=nav]") !== null && document.readyState === "complete"`)
+	b.waitDashboard("signed in")
 }
+
+// waitDashboard waits for a signed-in dashboard page, parsed whole: its
+// navigation comes first, and under load a test found it on screen before
+// the sign-out button further down (a CI run failed on it).
+func (b *browser) waitDashboard(what string) {
+	b.t.Helper()
+	b.waitFor(what, `document.querySelector("[data-testid=nav]") !== null && document.readyState === "complete"`)
+}
+
+// fill sets a form field the way typing would (input and change events).
 
 func fill(b *browser, selector, value string) {
 	b.t.Helper()
@@ -52,9 +60,7 @@ func TestBrowserDashboard(t *testing.T) {
 	fill(b, "#setup-password", "correct horse battery staple")
 	fill(b, "#setup-password2", "correct horse battery staple")
 	click(b, "#setup-submit")
-	// The navigation can be on screen a moment before its sign-out button
-	// (a CI run under load found it missing): wait for both.
-	b.waitFor("the signed-in dashboard", `document.querySelector("[data-testid=nav]") !== null && document.querySelector("#signout") !== null`)
+	b.waitDashboard("the signed-in dashboard")
 	// Sign out, then sign in through the form, as an admin does every day.
 	b.eval(`document.querySelector("#signout").form ? document.querySelector("#signout").form.submit() : document.querySelector("#signout").click()`)
 	b.waitFor("the sign-in page", `document.querySelector("#signin-form") !== null`)
@@ -62,7 +68,7 @@ func TestBrowserDashboard(t *testing.T) {
 	fill(b, "#signin-password", "correct horse battery staple")
 	b.screenshot("dashboard-signin")
 	click(b, "#signin-submit")
-	b.waitFor("signed in again", `document.querySelector("[data-testid=nav]") !== null`)
+	b.waitDashboard("signed in again")
 
 	// A workspace and an app in monitor mode.
 	b.run(chromedp.Navigate(s.URL + "/dashboard/"))

@@ -46,7 +46,7 @@ func TestBrowserDeleteAndConflicts(t *testing.T) {
 	fill(b, "#setup-password", "correct horse battery staple")
 	fill(b, "#setup-password2", "correct horse battery staple")
 	click(b, "#setup-submit")
-	b.waitFor("signed in", `document.querySelector("[data-testid=nav]") !== null`)
+	b.waitDashboard("signed in")
 
 	check := func(name, width string) {
 		t.Helper()
